@@ -1,0 +1,1 @@
+//! Explorer state: Action enum, App::update, histories, the matrix.

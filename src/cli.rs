@@ -1,0 +1,215 @@
+//! The command line of SPEC.md. Value parsers give one clear line on bad input;
+//! clap turns them into exit status 2.
+
+use crate::engine::config::{
+    parse_list, parse_seconds, parse_seconds_or_zero, parse_size, parse_threads, Strategy,
+};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "netio-tui",
+    version,
+    about = "See what data movement costs in Linux TCP I/O",
+    long_about = "netio-tui builds a private two-host network (two network namespaces joined by a veth pair), \
+runs TCP sender/receiver thread pairs in it and shows throughput, CPU cycles per byte and cache misses \
+per send strategy, message size and thread count.\n\n\
+Needs root: the explorer (no subcommand), run and sweep (they create namespaces; --no-netns runs over \
+loopback instead). Works without root: replay, plot, --help."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub explorer: ExplorerArgs,
+}
+
+/// Options every measuring command shares.
+#[derive(Debug, Clone, Args)]
+pub struct Common {
+    /// Run over 127.0.0.1 in the current namespace instead of a private veth network (no root needed for the network)
+    #[arg(long, global = true)]
+    pub no_netns: bool,
+    /// Write every sample and configuration change as JSON lines to FILE (replay it with `netio-tui replay FILE`)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+    /// More detail: setup timings, per-connection byte checks
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Sample interval in seconds
+    #[arg(long, global = true, default_value = "0.25", value_parser = parse_seconds, value_name = "SECS")]
+    pub interval: f64,
+    /// Warm-up before each configuration's measured window, in seconds (excluded from all figures)
+    #[arg(long, global = true, default_value = "0.05", value_parser = parse_seconds_or_zero, value_name = "SECS")]
+    pub warmup: f64,
+}
+
+/// Options of the interactive explorer (no subcommand).
+#[derive(Debug, Clone, Args)]
+pub struct ExplorerArgs {
+    /// Directory where `e` writes netio-<timestamp>.csv (default: current directory)
+    #[arg(long, value_name = "DIR")]
+    pub export_dir: Option<PathBuf>,
+    /// Strategy measured at start
+    #[arg(long = "start-strategy", default_value = "one-copy", value_parser = parse_strategy, value_name = "S")]
+    pub start_strategy: Strategy,
+    /// Message size measured at start
+    #[arg(long = "start-size", default_value = "4K", value_parser = parse_size, value_name = "BYTES")]
+    pub start_size: usize,
+    /// Thread pairs at start
+    #[arg(long = "start-threads", default_value = "1", value_parser = parse_threads, value_name = "N")]
+    pub start_threads: usize,
+    /// Seconds per configuration of the automatic sweep (`s`)
+    #[arg(long, default_value = "2", value_parser = parse_seconds, value_name = "SECS")]
+    pub sweep_duration: f64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Measure one configuration and print one line (or one JSON object)
+    Run(RunArgs),
+    /// Measure a matrix of configurations and write a CSV
+    Sweep(SweepArgs),
+    /// Replay a recorded session in the explorer (no root needed)
+    Replay(ReplayArgs),
+    /// Draw SVG charts from a CSV written by sweep or the explorer (no root needed)
+    Plot(PlotArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Send strategy: two-copy (A1), serialize, one-copy (A2), zero-copy (A3)
+    #[arg(short, long, default_value = "one-copy", value_parser = parse_strategy, value_name = "S")]
+    pub strategy: Strategy,
+    /// Message size in bytes; K and M suffixes allowed (4K = 4096), 1 to 64M
+    #[arg(long, default_value = "4K", value_parser = parse_size, value_name = "BYTES")]
+    pub size: usize,
+    /// Thread pairs (connections), 1 to 1024
+    #[arg(short, long, default_value = "1", value_parser = parse_threads, value_name = "N")]
+    pub threads: usize,
+    /// Measured seconds (fractions allowed), after the warm-up
+    #[arg(short, long, default_value = "2", value_parser = parse_seconds, value_name = "SECS")]
+    pub duration: f64,
+    /// Print one JSON object whose keys are the CSV column names
+    #[arg(long)]
+    pub json: bool,
+    /// Receivers check every field's pattern and report the first mismatch
+    #[arg(long)]
+    pub verify: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SweepArgs {
+    /// Comma-separated strategies
+    #[arg(long, default_value = "two-copy,one-copy,zero-copy", value_parser = parse_strategies, value_name = "S,S..")]
+    pub strategies: StrategyList,
+    /// Comma-separated message sizes
+    #[arg(long, default_value = "64,256,1K,4K", value_parser = parse_sizes, value_name = "B,B..")]
+    pub sizes: SizeList,
+    /// Comma-separated thread-pair counts
+    #[arg(long, default_value = "1,2,4,8", value_parser = parse_thread_list, value_name = "N,N..")]
+    pub threads: ThreadList,
+    /// Measured seconds per configuration (fractions allowed)
+    #[arg(short, long, default_value = "1", value_parser = parse_seconds, value_name = "SECS")]
+    pub duration: f64,
+    /// CSV file to write (default: netio-sweep-<timestamp>.csv in the current directory)
+    #[arg(short, long, value_name = "FILE.csv")]
+    pub out: Option<PathBuf>,
+    /// Receivers check every field's pattern
+    #[arg(long)]
+    pub verify: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReplayArgs {
+    /// A recording made with --record
+    pub file: PathBuf,
+    /// Playback speed factor (change it live with < and >)
+    #[arg(long, default_value = "1", value_parser = parse_seconds, value_name = "X")]
+    pub speed: f64,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PlotArgs {
+    /// A CSV written by `sweep` or by `e` in the explorer
+    pub file: PathBuf,
+    /// Directory for the SVG files (created if missing)
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrategyList(pub Vec<Strategy>);
+#[derive(Debug, Clone, PartialEq)]
+pub struct SizeList(pub Vec<usize>);
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThreadList(pub Vec<usize>);
+
+fn parse_strategy(s: &str) -> Result<Strategy, String> {
+    s.parse()
+}
+fn parse_strategies(s: &str) -> Result<StrategyList, String> {
+    parse_list(s, "strategy", |x| x.parse()).map(StrategyList)
+}
+fn parse_sizes(s: &str) -> Result<SizeList, String> {
+    parse_list(s, "size", parse_size).map(SizeList)
+}
+fn parse_thread_list(s: &str) -> Result<ThreadList, String> {
+    parse_list(s, "thread", parse_threads).map(ThreadList)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sweep_defaults_are_the_course_matrix() {
+        let cli = Cli::try_parse_from(["netio-tui", "sweep"]).unwrap();
+        let Some(Command::Sweep(s)) = cli.command else {
+            panic!("not sweep")
+        };
+        assert_eq!(s.strategies.0, Strategy::COURSE.to_vec());
+        assert_eq!(s.sizes.0, vec![64, 256, 1024, 4096]);
+        assert_eq!(s.threads.0, vec![1, 2, 4, 8]);
+    }
+
+    #[test]
+    fn run_accepts_fractional_duration_and_suffixes() {
+        let cli = Cli::try_parse_from([
+            "netio-tui",
+            "run",
+            "--strategy",
+            "zero-copy",
+            "--size",
+            "64K",
+            "--duration",
+            "0.5",
+            "--no-netns",
+        ])
+        .unwrap();
+        let Some(Command::Run(r)) = cli.command else {
+            panic!("not run")
+        };
+        assert_eq!(r.size, 65536);
+        assert_eq!(r.duration, 0.5);
+        assert!(cli.common.no_netns);
+    }
+
+    #[test]
+    fn bad_values_are_usage_errors() {
+        for args in [
+            vec!["run", "--size", "0"],
+            vec!["run", "--threads", "1025"],
+            vec!["run", "--strategy", "nope"],
+            vec!["run", "--duration", "-1"],
+            vec!["sweep", "--sizes", "64,,4K"],
+        ] {
+            let e =
+                Cli::try_parse_from(std::iter::once("netio-tui").chain(args.clone())).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{args:?}");
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! Everything that leaves the program as a file: CSV, recordings, plots.
+pub mod csv;
+pub mod plot;
+pub mod recording;

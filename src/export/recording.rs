@@ -1,0 +1,1 @@
+//! Recordings: JSON lines, a machine header then every engine event.

@@ -1,0 +1,1 @@
+//! Rendering: one file per screen area, render(frame, area, &App).
