@@ -3,6 +3,8 @@
 
 pub mod config;
 pub mod sample;
+pub mod strategy;
+pub mod sys;
 
 use config::Config;
 use crossbeam_channel::{Receiver, Sender};
