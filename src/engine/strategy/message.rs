@@ -86,8 +86,13 @@ impl PayloadCheck {
     }
 
     /// Checks and counts `data`; returns the first mismatch ever seen, if any.
+    /// Bytes after a mismatch are still counted, not checked.
     pub fn feed(&mut self, mut data: &[u8]) -> Option<String> {
-        while !data.is_empty() && self.first_error.is_none() {
+        while !data.is_empty() {
+            if self.first_error.is_some() {
+                self.advance(data.len());
+                break;
+            }
             let field = self.field_at(self.offset);
             let field_end = if field == FIELDS - 1 {
                 self.size
@@ -105,7 +110,6 @@ impl PayloadCheck {
                     want as char,
                     data[pos]
                 ));
-                break;
             }
             self.advance(take);
             data = &data[take..];
@@ -114,11 +118,9 @@ impl PayloadCheck {
     }
 
     fn field_at(&self, offset: usize) -> usize {
-        if self.base == 0 {
-            FIELDS - 1
-        } else {
-            (offset / self.base).min(FIELDS - 1)
-        }
+        offset
+            .checked_div(self.base)
+            .map_or(FIELDS - 1, |f| f.min(FIELDS - 1))
     }
 }
 
@@ -163,5 +165,7 @@ mod tests {
         let err = c.feed(&stream).unwrap();
         assert!(err.contains("message 1, field 2 at byte 5"), "{err}");
         assert!(err.contains("0x5a"), "{err}");
+        // Everything is still counted after the mismatch.
+        assert_eq!(c.messages(), 2);
     }
 }

@@ -177,12 +177,14 @@ mod tests {
 
     #[test]
     fn completion_ranges_that_wrap_are_counted() {
-        let mut t = MockTransport::default();
-        t.pending = vec![ZcRange {
-            lo: u32::MAX - 2,
-            hi: 1,
-            copied: true,
-        }];
+        let mut t = MockTransport {
+            pending: vec![ZcRange {
+                lo: u32::MAX - 2,
+                hi: 1,
+                copied: true,
+            }],
+            ..Default::default()
+        };
         let mut s = ZeroCopySender {
             stats: ZcStats {
                 sends: 5,
