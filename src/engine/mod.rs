@@ -3,7 +3,7 @@
 
 pub mod config;
 pub mod counters;
-mod live;
+pub mod live;
 pub mod machine;
 mod measurement;
 pub mod netns;
