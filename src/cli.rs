@@ -40,10 +40,10 @@ pub struct Common {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// Sample interval in seconds
-    #[arg(long, global = true, default_value = "0.25", value_parser = parse_seconds, value_name = "SECS")]
+    #[arg(long, global = true, default_value = "0.25", value_parser = parse_seconds, allow_negative_numbers = true, value_name = "SECS")]
     pub interval: f64,
     /// Warm-up before each configuration's measured window, in seconds (excluded from all figures)
-    #[arg(long, global = true, default_value = "0.05", value_parser = parse_seconds_or_zero, value_name = "SECS")]
+    #[arg(long, global = true, default_value = "0.05", value_parser = parse_seconds_or_zero, allow_negative_numbers = true, value_name = "SECS")]
     pub warmup: f64,
 }
 
@@ -57,13 +57,13 @@ pub struct ExplorerArgs {
     #[arg(long = "start-strategy", default_value = "one-copy", value_parser = parse_strategy, value_name = "S")]
     pub start_strategy: Strategy,
     /// Message size measured at start
-    #[arg(long = "start-size", default_value = "4K", value_parser = parse_size, value_name = "BYTES")]
+    #[arg(long = "start-size", default_value = "4K", value_parser = parse_size, allow_negative_numbers = true, value_name = "BYTES")]
     pub start_size: usize,
     /// Thread pairs at start
-    #[arg(long = "start-threads", default_value = "1", value_parser = parse_threads, value_name = "N")]
+    #[arg(long = "start-threads", default_value = "1", value_parser = parse_threads, allow_negative_numbers = true, value_name = "N")]
     pub start_threads: usize,
     /// Seconds per configuration of the automatic sweep (`s`)
-    #[arg(long, default_value = "2", value_parser = parse_seconds, value_name = "SECS")]
+    #[arg(long, default_value = "2", value_parser = parse_seconds, allow_negative_numbers = true, value_name = "SECS")]
     pub sweep_duration: f64,
 }
 
@@ -85,13 +85,13 @@ pub struct RunArgs {
     #[arg(short, long, default_value = "one-copy", value_parser = parse_strategy, value_name = "S")]
     pub strategy: Strategy,
     /// Message size in bytes; K and M suffixes allowed (4K = 4096), 1 to 64M
-    #[arg(long, default_value = "4K", value_parser = parse_size, value_name = "BYTES")]
+    #[arg(long, default_value = "4K", value_parser = parse_size, allow_negative_numbers = true, value_name = "BYTES")]
     pub size: usize,
     /// Thread pairs (connections), 1 to 1024
-    #[arg(short, long, default_value = "1", value_parser = parse_threads, value_name = "N")]
+    #[arg(short, long, default_value = "1", value_parser = parse_threads, allow_negative_numbers = true, value_name = "N")]
     pub threads: usize,
     /// Measured seconds (fractions allowed), after the warm-up
-    #[arg(short, long, default_value = "2", value_parser = parse_seconds, value_name = "SECS")]
+    #[arg(short, long, default_value = "2", value_parser = parse_seconds, allow_negative_numbers = true, value_name = "SECS")]
     pub duration: f64,
     /// Print one JSON object whose keys are the CSV column names
     #[arg(long)]
@@ -107,13 +107,13 @@ pub struct SweepArgs {
     #[arg(long, default_value = "two-copy,one-copy,zero-copy", value_parser = parse_strategies, value_name = "S,S..")]
     pub strategies: StrategyList,
     /// Comma-separated message sizes
-    #[arg(long, default_value = "64,256,1K,4K", value_parser = parse_sizes, value_name = "B,B..")]
+    #[arg(long, default_value = "64,256,1K,4K", value_parser = parse_sizes, allow_negative_numbers = true, value_name = "B,B..")]
     pub sizes: SizeList,
     /// Comma-separated thread-pair counts
-    #[arg(long, default_value = "1,2,4,8", value_parser = parse_thread_list, value_name = "N,N..")]
+    #[arg(long, default_value = "1,2,4,8", value_parser = parse_thread_list, allow_negative_numbers = true, value_name = "N,N..")]
     pub threads: ThreadList,
     /// Measured seconds per configuration (fractions allowed)
-    #[arg(short, long, default_value = "1", value_parser = parse_seconds, value_name = "SECS")]
+    #[arg(short, long, default_value = "1", value_parser = parse_seconds, allow_negative_numbers = true, value_name = "SECS")]
     pub duration: f64,
     /// CSV file to write (default: netio-sweep-<timestamp>.csv in the current directory)
     #[arg(short, long, value_name = "FILE.csv")]
@@ -128,7 +128,7 @@ pub struct ReplayArgs {
     /// A recording made with --record
     pub file: PathBuf,
     /// Playback speed factor (change it live with < and >)
-    #[arg(long, default_value = "1", value_parser = parse_seconds, value_name = "X")]
+    #[arg(long, default_value = "1", value_parser = parse_seconds, allow_negative_numbers = true, value_name = "X")]
     pub speed: f64,
 }
 
