@@ -29,7 +29,7 @@ for size in 64K 128K; do
   for threads in 1 2; do
     ratios=()
     for ((i = 1; i <= PAIRS; i++)); do
-      netio=$("$BIN" run --strategy one-copy --size $size --threads $threads --duration "$SECS" --json |
+      netio=$("$BIN" run --strategy one-copy --size $size --threads $threads --duration "$SECS" --json 2>/dev/null |
         python3 -c 'import json,sys; print(json.load(sys.stdin)["throughput_gbps"])')
       ip netns exec $S iperf3 -s -D -1 >/dev/null 2>&1; sleep 0.2
       iperf=$(ip netns exec $C iperf3 -c 198.18.0.1 -l $size -P $threads -t "$SECS" -J |
