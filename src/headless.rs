@@ -167,7 +167,7 @@ pub fn summary_line(r: &ConfigResult) -> String {
         _ => "n/a".into(),
     };
     let mut line = format!(
-        "{} {} x{}: {:.3} Gbps, {} us/msg, {} cycles/B (tx {} + rx {}), L1D misses {}, LLC misses {}, cache-misses {}, {} context switches, {:.2} s",
+        "{} {} x{}: {:.3} Gbps, {} us/msg, {} cycles/B (tx {} + rx {}), {} CPU ns/B, L1D misses {}, LLC misses {}, cache-misses {}, {} context switches, {:.2} s",
         r.config.strategy,
         format_size(r.config.msg_size),
         r.config.threads,
@@ -176,6 +176,7 @@ pub fn summary_line(r: &ConfigResult) -> String {
         cpb(c.cycles),
         cpb(t.tx.cycles),
         cpb(t.rx.cycles),
+        t.cpu_ns_per_byte().map_or("n/a".into(), |v| format!("{v:.3}")),
         fmt_opt(c.l1d_misses),
         fmt_opt(c.llc_misses),
         fmt_opt(c.cache_misses),
@@ -301,12 +302,14 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
         }
         let row = CsvRow::from_result(&result);
         let line = format!(
-            "[{}/{}] {config}: {:.3} Gbps, {} cycles/B",
+            "[{}/{}] {config}: {:.3} Gbps, {} cycles/B, {} CPU ns/B",
             i + 1,
             configs.len(),
             row.throughput_gbps,
             row.cycles_per_byte
-                .map_or("n/a".into(), |v| format!("{v:.2}"))
+                .map_or("n/a".into(), |v| format!("{v:.2}")),
+            row.cpu_ns_per_byte
+                .map_or("n/a".into(), |v| format!("{v:.3}"))
         );
         match &bar {
             Some(b) => {
