@@ -70,29 +70,26 @@ fn describe_engine(engine: &Engine) {
 fn open_recorder(common: &Common, machine: &MachineInfo) -> anyhow::Result<Option<Recorder>> {
     match &common.record {
         None => Ok(None),
-        Some(p) => Recorder::create(p, machine)
-            .map(Some)
-            .map_err(|e| crate::usage(format!("cannot record to {}: {e:#}", p.display()))),
+        // The recorder's error names the path and is already a usage error.
+        Some(p) => Recorder::create(p, machine).map(Some),
     }
 }
 
-/// Feeds events to the recorder until `deadline` (or `interrupted`), returning early
-/// if the workers failed.
+/// Feeds events to the recorder until the measured window has ended (or Ctrl-C).
 fn pump(
     events: &Receiver<EngineEvent>,
+    window_done: &Receiver<()>,
     recorder: &mut Option<Recorder>,
-    until: Instant,
     interrupted: &AtomicBool,
 ) {
     while !interrupted.load(Ordering::Relaxed) {
-        let left = until.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            break;
-        }
-        match events.recv_timeout(left.min(Duration::from_millis(100))) {
-            Ok(ev) => record(recorder, &ev),
-            Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
-            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
+        crossbeam_channel::select! {
+            recv(events) -> ev => match ev {
+                Ok(ev) => record(recorder, &ev),
+                Err(_) => break,
+            },
+            recv(window_done) -> _ => break,
+            default(Duration::from_millis(100)) => {}
         }
     }
 }
@@ -127,9 +124,8 @@ fn measure(
     recorder: &mut Option<Recorder>,
     interrupted: &AtomicBool,
 ) -> anyhow::Result<ConfigResult> {
-    let m = engine.start(config, events.0)?;
-    let until = Instant::now() + engine.options().warmup + Duration::from_secs_f64(duration);
-    pump(events.1, recorder, until, interrupted);
+    let m = engine.start_timed(config, events.0, Duration::from_secs_f64(duration))?;
+    pump(events.1, m.window_done(), recorder, interrupted);
     let result = m.finish();
     drain(events.1, recorder);
     Ok(result)
