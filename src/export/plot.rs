@@ -291,9 +291,11 @@ fn charts(data: &Data, prefix: &str, notes: &mut Vec<String>) -> Vec<Chart> {
     } else {
         format!("{dmin:.1}–{dmax:.1} s")
     };
+    let n = data.rows.len();
     let subtitle = format!(
-        "{} configurations, {window} measured each (warm-up excluded)",
-        data.rows.len()
+        "{n} configuration{}, {window} measured{} (warm-up excluded)",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "" } else { " each" },
     );
     let chart = |file, title: &str, x_axis, y_scale, panels: Vec<Panel>, missing: &str| {
         let cols = grid_cols(panels.len());
@@ -509,7 +511,7 @@ impl Chart {
         if xmin < xmax {
             (xmin / 2f64.powf(0.3), xmax * 2f64.powf(0.3))
         } else {
-            (xmin / 2.0, xmax * 2.0)
+            (xmin / 1.5, xmax * 1.5)
         }
     }
 
@@ -589,9 +591,16 @@ impl Chart {
             XAxis::MessageSize => "message size (bytes, log2 scale)",
             XAxis::Threads => "thread pairs (connections, log2 scale)",
         };
-        let x_fmt = |v: &f64| match self.x_axis {
-            XAxis::MessageSize => format_size(v.round() as usize),
-            XAxis::Threads => format!("{}", v.round()),
+        // Ticks fall on powers of two; below 1 they mean nothing here.
+        let x_fmt = |v: &f64| {
+            if *v < 0.999 || (v - v.round()).abs() > 1e-6 {
+                String::new()
+            } else {
+                match self.x_axis {
+                    XAxis::MessageSize => format_size(v.round() as usize),
+                    XAxis::Threads => format!("{}", v.round()),
+                }
+            }
         };
         let y_fmt = |v: &f64| short_number(*v);
         chart
