@@ -23,6 +23,8 @@ const FONT: &str = "sans-serif";
 const PANEL_W: u32 = 560;
 const PANEL_H: u32 = 400;
 const HEADER_H: u32 = 90;
+/// Room for the title and the legend of a one-panel chart.
+const MIN_W: u32 = 800;
 
 /// What `plot` produced.
 #[derive(Debug, Default, PartialEq)]
@@ -472,7 +474,10 @@ impl Chart {
 
     fn render(&self) -> anyhow::Result<String> {
         let rows = self.panels.len().div_ceil(self.cols);
-        let size = (PANEL_W * self.cols as u32, HEADER_H + PANEL_H * rows as u32);
+        let size = (
+            (PANEL_W * self.cols as u32).max(MIN_W),
+            HEADER_H + PANEL_H * rows as u32,
+        );
         let mut svg = String::new();
         {
             let err = draw_err(self.file);
