@@ -170,11 +170,13 @@ impl ReplayPlayer {
         let (to_thread, from_player) = unbounded();
         let shared_speed = Arc::new(AtomicU64::new(speed.to_bits()));
         let machine = recording.header.machine.clone();
+        // Nothing happens before the first event (engine setup): start there.
+        let first_t = recording.events.first().map_or(0.0, |e| e.0);
         let playback = Playback {
             recording,
             out: event_tx,
             control: from_player,
-            clock: Clock::new(speed),
+            clock: Clock::new(speed, first_t),
             speed: shared_speed.clone(),
             last_refusal: None,
         };
@@ -241,9 +243,9 @@ struct Clock {
 }
 
 impl Clock {
-    fn new(speed: f64) -> Clock {
+    fn new(speed: f64, position: f64) -> Clock {
         Clock {
-            position: 0.0,
+            position,
             anchor: Instant::now(),
             speed,
             paused: false,
@@ -522,6 +524,15 @@ mod tests {
         let start = Instant::now();
         p.shutdown();
         assert!(start.elapsed() < Duration::from_secs(1));
+    }
+
+    #[test]
+    fn playback_starts_at_the_first_event() {
+        let p = ReplayPlayer::start(recording(&[2.5, 2.6]), "f".into(), 1.0);
+        let start = Instant::now();
+        assert_eq!(next(&p), "e0");
+        assert_eq!(next(&p), "e1");
+        assert!(start.elapsed() < Duration::from_millis(1000));
     }
 
     #[test]
