@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime};
 
 /// The `format` value of the header line: what tells a recording from any other JSON.
 pub const FORMAT: &str = "netio-tui-recording";
@@ -51,7 +51,7 @@ impl RecordingHeader {
             format: FORMAT.to_string(),
             version: VERSION,
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
-            started: iso8601_utc(SystemTime::now()),
+            started: crate::timefmt::iso8601(SystemTime::now()),
             command: std::env::args().collect(),
             machine: machine.clone(),
         }
@@ -289,44 +289,12 @@ pub fn parse_recording(bytes: &[u8], name: &str) -> anyhow::Result<Recording> {
     })
 }
 
-/// `SystemTime` as `YYYY-MM-DDTHH:MM:SSZ` (UTC), without a date crate.
-pub fn iso8601_utc(t: SystemTime) -> String {
-    let secs = t
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// Days since 1970-01-01 → (year, month, day) in the proleptic Gregorian calendar
-/// (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = (if mp < 10 { mp + 3 } else { mp - 9 }) as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine::config::{Config, Strategy};
     use crate::engine::sample::{ConfigResult, CounterStatus, Counts, Measured, Sample, ZcStats};
     use crate::UsageError;
-    use std::time::Duration;
 
     pub(crate) fn machine() -> MachineInfo {
         MachineInfo {
@@ -569,14 +537,5 @@ mod tests {
         let no_machine = r#"{"format":"netio-tui-recording","version":1}"#;
         let msg = usage_message(parse_recording(no_machine.as_bytes(), "x"));
         assert!(msg.contains("line 1: the header is malformed"), "{msg}");
-    }
-
-    #[test]
-    fn timestamps_are_iso8601_utc() {
-        assert_eq!(iso8601_utc(UNIX_EPOCH), "1970-01-01T00:00:00Z");
-        let t = UNIX_EPOCH + Duration::from_secs(951_782_400 + 3661); // 2000-02-29 01:01:01
-        assert_eq!(iso8601_utc(t), "2000-02-29T01:01:01Z");
-        let t = UNIX_EPOCH + Duration::from_secs(1_735_689_599); // 2024-12-31 23:59:59
-        assert_eq!(iso8601_utc(t), "2024-12-31T23:59:59Z");
     }
 }
