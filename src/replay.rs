@@ -106,13 +106,13 @@ pub fn summary(rec: &Recording, file: &Path) -> String {
             .filter(|(_, e)| event_kind(e) == k)
             .count()
     };
-    let n = rec.events.len();
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     out += &format!(
-        "  {n} event{} over {:.1} s: {} samples, {} configurations finished, {} failed\n",
-        if n == 1 { "" } else { "s" },
+        "  {} over {:.1} s: {}, {} finished, {} failed\n",
+        plural(rec.events.len(), "event"),
         rec.duration(),
-        count("sample"),
-        count("finished"),
+        plural(count("sample"), "sample"),
+        plural(count("finished"), "configuration"),
         count("failed")
     );
     if let Some(line) = rec.cut_off_line {
