@@ -29,21 +29,32 @@ fn shipped() -> Vec<PathBuf> {
 #[test]
 fn every_shipped_recording_is_valid_and_documented() {
     let files = shipped();
-    assert!(files.len() >= 2, "recordings/ should ship at least two recordings");
+    assert!(
+        files.len() >= 2,
+        "recordings/ should ship at least two recordings"
+    );
     let readme = std::fs::read_to_string(recordings().join("README.md")).unwrap();
     for f in files {
         let rec = read_recording(&f).unwrap_or_else(|e| panic!("{e}"));
         let name = f.file_name().unwrap().to_string_lossy().into_owned();
-        assert!(readme.contains(&name), "recordings/README.md does not describe {name}");
+        assert!(
+            readme.contains(&name),
+            "recordings/README.md does not describe {name}"
+        );
         assert_eq!(rec.cut_off_line, None, "{name}");
         assert!(!rec.header.machine.kernel.is_empty(), "{name}: no kernel");
         assert!(!rec.header.machine.cpu_model.is_empty(), "{name}: no CPU");
         assert!(
-            rec.events.iter().any(|(_, e)| matches!(e, EngineEvent::Finished(_))),
+            rec.events
+                .iter()
+                .any(|(_, e)| matches!(e, EngineEvent::Finished(_))),
             "{name}: no finished configuration"
         );
         let size = std::fs::metadata(&f).unwrap().len();
-        assert!(size < 2_000_000, "{name} is {size} bytes; keep recordings small");
+        assert!(
+            size < 2_000_000,
+            "{name} is {size} bytes; keep recordings small"
+        );
     }
 }
 
