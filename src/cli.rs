@@ -127,9 +127,12 @@ pub struct SweepArgs {
 pub struct ReplayArgs {
     /// A recording made with --record
     pub file: PathBuf,
-    /// Playback speed factor (change it live with < and >)
-    #[arg(long, default_value = "1", value_parser = parse_seconds, allow_negative_numbers = true, value_name = "X")]
+    /// Playback speed factor, 1/16 to 64 (change it live with < and >)
+    #[arg(long, default_value = "1", value_parser = parse_speed, allow_negative_numbers = true, value_name = "X")]
     pub speed: f64,
+    /// Only validate the recording and print what it holds (machine, command, events); no explorer
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -139,6 +142,9 @@ pub struct PlotArgs {
     /// Directory for the SVG files (created if missing)
     #[arg(long, default_value = ".", value_name = "DIR")]
     pub out: PathBuf,
+    /// Chart title prefix, e.g. the machine (default: the CSV file name; the CSV has no machine column)
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -147,6 +153,26 @@ pub struct StrategyList(pub Vec<Strategy>);
 pub struct SizeList(pub Vec<usize>);
 #[derive(Debug, Clone, PartialEq)]
 pub struct ThreadList(pub Vec<usize>);
+
+/// Replay speed factor: a number from 1/16 to 64; "1/4" style fractions accepted.
+fn parse_speed(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let v = match t.split_once('/') {
+        Some((a, b)) => a
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .zip(b.trim().parse::<f64>().ok())
+            .map(|(a, b)| a / b),
+        None => t.parse::<f64>().ok(),
+    };
+    match v {
+        Some(v) if (crate::replay::MIN_SPEED..=crate::replay::MAX_SPEED).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "speed '{t}' is not allowed; give a factor from 1/16 to 64, e.g. 2 or 0.5"
+        )),
+    }
+}
 
 fn parse_strategy(s: &str) -> Result<Strategy, String> {
     s.parse()
