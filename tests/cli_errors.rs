@@ -93,7 +93,7 @@ fn unwritable_recording_is_refused() {
             "--record",
             "/nonexistent-dir/rec.jsonl",
         ],
-        &["cannot record"],
+        &["cannot write recording", "--record"],
     );
 }
 

@@ -57,6 +57,7 @@ fn session() -> Vec<EngineEvent> {
                     llc_misses: None,
                     cache_misses: Some(77),
                     context_switches: Some(3),
+                    cpu_ns: Some(2_500_000 + seq),
                     scaled: seq == 2,
                 },
                 rx: Counts {

@@ -147,6 +147,11 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .tempfile_in(&dir)
         .map_err(|e| anyhow::anyhow!("cannot write in {}: {e}", dir.display()))?;
     tmp.write_all(bytes)?;
+    // Temporary files are created 0600; a result file is for everyone to read, also
+    // when it was written under sudo.
+    use std::os::unix::fs::PermissionsExt;
+    tmp.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(0o644))?;
     tmp.as_file().sync_all()?;
     tmp.persist(path)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), e.error))?;
@@ -260,8 +265,13 @@ mod tests {
         ))];
         write_rows(&path, &rows).unwrap();
         assert_eq!(read_csv(&path).unwrap(), rows);
-        // No temporary file is left beside it.
+        // No temporary file is left beside it, and others may read it.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o644
+        );
     }
 
     #[test]
