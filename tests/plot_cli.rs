@@ -5,11 +5,12 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 
-const CHARTS: [&str; 5] = [
+const CHARTS: [&str; 6] = [
     "throughput-vs-size.svg",
     "latency-vs-threads.svg",
     "cache-misses-vs-size.svg",
     "cycles-per-byte-vs-size.svg",
+    "cpu-time-per-byte-vs-size.svg",
     "throughput-vs-threads.svg",
 ];
 

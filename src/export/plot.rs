@@ -170,6 +170,9 @@ fn latency(r: &CsvRow) -> Option<f64> {
 fn cycles_per_byte(r: &CsvRow) -> Option<f64> {
     r.cycles_per_byte
 }
+fn cpu_ns_per_byte(r: &CsvRow) -> Option<f64> {
+    r.cpu_ns_per_byte
+}
 fn l1d_per_message(r: &CsvRow) -> Option<f64> {
     per_message(r.l1d_misses, r)
 }
@@ -400,6 +403,20 @@ fn charts(data: &Data, prefix: &str, notes: &mut Vec<String>) -> Vec<Chart> {
             "",
         ),
         "cycles_per_byte is empty in every row (cycle counter not available)",
+    ));
+    out.push(chart(
+        "cpu-time-per-byte-vs-size.svg",
+        "CPU time per byte vs message size",
+        XAxis::MessageSize,
+        YScale::Log,
+        panels_over(
+            data,
+            XAxis::MessageSize,
+            cpu_ns_per_byte,
+            "CPU ns / byte (task-clock, sender + receiver)",
+            "",
+        ),
+        "cpu_ns_per_byte is empty in every row (CSV from before the column existed)",
     ));
     out.push(chart(
         "throughput-vs-threads.svg",
