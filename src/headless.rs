@@ -124,9 +124,20 @@ fn measure(
     recorder: &mut Option<Recorder>,
     interrupted: &AtomicBool,
 ) -> anyhow::Result<ConfigResult> {
+    let t0 = Instant::now();
     let m = engine.start_timed(config, events.0, Duration::from_secs_f64(duration))?;
+    let started = t0.elapsed();
     pump(events.1, m.window_done(), recorder, interrupted);
+    let t1 = Instant::now();
     let result = m.finish();
+    if engine.options().verbose {
+        eprintln!(
+            "netio-tui: {config}: start {:.1} ms, warm-up {:.0} ms, stop+join {:.1} ms",
+            started.as_secs_f64() * 1e3,
+            engine.options().warmup.as_secs_f64() * 1e3,
+            t1.elapsed().as_secs_f64() * 1e3
+        );
+    }
     drain(events.1, recorder);
     Ok(result)
 }
