@@ -129,12 +129,15 @@ fn open_counters(metrics: &[Metric]) -> Option<CounterGroup> {
     Some(g)
 }
 
-/// Spawns the receiver for connection `index`: connects to `server`, then reads until EOF.
-pub fn spawn_receiver(
+/// The life of every worker thread: enter its namespace and set up (`setup`), open its
+/// counters, report ready, wait for the start signal, then run `body` until done.
+fn spawn_worker<T: 'static>(
     spec: &WorkerSpec,
+    side: Side,
     index: usize,
-    server: SocketAddr,
     stats: Arc<ThreadStats>,
+    setup: impl FnOnce(&Net) -> io::Result<(T, Option<SocketAddr>)> + Send + 'static,
+    body: impl FnOnce(T, &ThreadStats, &RunShared) -> io::Result<()> + Send + 'static,
 ) -> io::Result<JoinHandle<()>> {
     let (net, metrics, shared, start, ready) = (
         spec.net.clone(),
@@ -143,39 +146,60 @@ pub fn spawn_receiver(
         spec.start.clone(),
         spec.ready.clone(),
     );
-    let (size, verify) = (spec.config.msg_size, spec.verify);
-    std::thread::Builder::new()
-        .name(format!("netio-rx-{index}"))
-        .spawn(move || {
-            let setup = || -> io::Result<TcpStream> {
-                net.enter_client()?;
-                let s = Socket::new(Domain::IPV4, Type::STREAM, None)?;
-                s.set_tcp_nodelay(true)?;
-                s.set_read_timeout(Some(IO_TIMEOUT))?;
-                s.connect_timeout(&server.into(), IO_TIMEOUT)?;
-                Ok(s.into())
-            };
-            let stream = match setup() {
-                Ok(s) => s,
-                Err(e) => {
-                    let _ = ready.send(Err(e));
-                    return;
-                }
-            };
-            let counters = open_counters(&metrics);
-            let _ = ready.send(Ok(Ready {
-                side: Side::Rx,
-                index,
-                counters,
-                local: stream.local_addr().ok(),
-            }));
-            if start.recv().is_err() {
+    let (name, who) = match side {
+        Side::Tx => (format!("netio-tx-{index}"), format!("sender {index}")),
+        Side::Rx => (format!("netio-rx-{index}"), format!("receiver {index}")),
+    };
+    std::thread::Builder::new().name(name).spawn(move || {
+        let (endpoint, local) = match setup(&net) {
+            Ok(x) => x,
+            Err(e) => {
+                let _ = ready.send(Err(e));
                 return;
             }
-            if let Err(e) = receive(stream, size, verify, &stats, &shared) {
-                shared.fail(&format!("receiver {index}"), e);
-            }
-        })
+        };
+        let counters = open_counters(&metrics);
+        let _ = ready.send(Ok(Ready {
+            side,
+            index,
+            counters,
+            local,
+        }));
+        if start.recv().is_err() {
+            return;
+        }
+        if let Err(e) = body(endpoint, &stats, &shared) {
+            shared.fail(&who, e);
+        }
+    })
+}
+
+/// Spawns the receiver for connection `index`: connects to `server`, then reads until EOF.
+pub fn spawn_receiver(
+    spec: &WorkerSpec,
+    index: usize,
+    server: SocketAddr,
+    stats: Arc<ThreadStats>,
+) -> io::Result<JoinHandle<()>> {
+    let (size, verify) = (spec.config.msg_size, spec.verify);
+    let setup = move |net: &Net| {
+        net.enter_client()?;
+        let s = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+        s.set_tcp_nodelay(true)?;
+        s.set_read_timeout(Some(IO_TIMEOUT))?;
+        s.connect_timeout(&server.into(), IO_TIMEOUT)?;
+        let stream: TcpStream = s.into();
+        let local = stream.local_addr().ok();
+        Ok((stream, local))
+    };
+    spawn_worker(
+        spec,
+        Side::Rx,
+        index,
+        stats,
+        setup,
+        move |stream, stats, shared| receive(stream, size, verify, stats, shared),
+    )
 }
 
 fn receive(
@@ -231,44 +255,24 @@ pub fn spawn_sender(
     sock: Socket,
     stats: Arc<ThreadStats>,
 ) -> io::Result<JoinHandle<()>> {
-    let (net, metrics, shared, start, ready) = (
-        spec.net.clone(),
-        spec.metrics.clone(),
-        spec.shared.clone(),
-        spec.start.clone(),
-        spec.ready.clone(),
-    );
     let config = spec.config;
-    std::thread::Builder::new()
-        .name(format!("netio-tx-{index}"))
-        .spawn(move || {
-            let setup = || -> io::Result<()> {
-                net.enter_server()?;
-                sock.set_tcp_nodelay(true)?;
-                sock.set_write_timeout(Some(IO_TIMEOUT))?;
-                if config.strategy.uses_zerocopy() {
-                    sys::set_zerocopy(sock.as_fd())?;
-                }
-                Ok(())
-            };
-            if let Err(e) = setup() {
-                let _ = ready.send(Err(e));
-                return;
-            }
-            let counters = open_counters(&metrics);
-            let _ = ready.send(Ok(Ready {
-                side: Side::Tx,
-                index,
-                counters,
-                local: None,
-            }));
-            if start.recv().is_err() {
-                return;
-            }
-            if let Err(e) = send_until_stopped(sock, config, &stats, &shared) {
-                shared.fail(&format!("sender {index}"), e);
-            }
-        })
+    let setup = move |net: &Net| {
+        net.enter_server()?;
+        sock.set_tcp_nodelay(true)?;
+        sock.set_write_timeout(Some(IO_TIMEOUT))?;
+        if config.strategy.uses_zerocopy() {
+            sys::set_zerocopy(sock.as_fd())?;
+        }
+        Ok((sock, None))
+    };
+    spawn_worker(
+        spec,
+        Side::Tx,
+        index,
+        stats,
+        setup,
+        move |sock, stats, shared| send_until_stopped(sock, config, stats, shared),
+    )
 }
 
 fn send_until_stopped(
