@@ -15,6 +15,7 @@ pub mod worker;
 pub use live::LiveRunner;
 pub use measurement::Measurement;
 
+use anyhow::Context;
 use config::Config;
 use counters::CounterPlan;
 use crossbeam_channel::Sender;
@@ -26,7 +27,7 @@ use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use worker::{Net, RunShared, Side, ThreadStats, WorkerSpec, IO_TIMEOUT};
+use worker::{Net, RunShared, ThreadStats, WorkerSpec, IO_TIMEOUT};
 
 /// How the engine measures.
 #[derive(Clone, Debug)]
@@ -167,106 +168,37 @@ impl Engine {
         };
         let rx_stats: Vec<Arc<ThreadStats>> = (0..n).map(|_| Arc::default()).collect();
         let tx_stats: Vec<Arc<ThreadStats>> = (0..n).map(|_| Arc::default()).collect();
-        let mut workers = Vec::with_capacity(2 * n);
-        // If anything below fails, closing `go` releases the threads already waiting.
-        let abort = |workers: Vec<std::thread::JoinHandle<()>>,
-                     go: crossbeam_channel::Sender<()>,
-                     e: anyhow::Error| {
-            drop(go);
-            for w in workers {
-                let _ = w.join();
-            }
-            e
+        let mut launch = Launch {
+            workers: Vec::with_capacity(2 * n),
+            go: Some(go),
         };
         for (i, stats) in rx_stats.iter().enumerate() {
-            match worker::spawn_receiver(&spec, i, self.server, stats.clone()) {
-                Ok(h) => workers.push(h),
-                Err(e) => {
-                    return Err(abort(
-                        workers,
-                        go,
-                        anyhow::anyhow!("starting receiver {i}: {e}"),
-                    ))
-                }
-            }
+            let h = worker::spawn_receiver(&spec, i, self.server, stats.clone());
+            launch
+                .workers
+                .push(h.with_context(|| format!("starting receiver {i}"))?);
         }
+        let (rx_counters, rx_local) = collect_ready(&ready_rx, n, "receivers")?;
         // Accept every connection and pair it with its receiver by address.
-        let mut rx_counters: Vec<Option<counters::CounterGroup>> = (0..n).map(|_| None).collect();
-        let mut rx_local = vec![None; n];
-        for _ in 0..n {
-            match ready_rx.recv_timeout(IO_TIMEOUT) {
-                Ok(Ok(r)) if r.side == Side::Rx => {
-                    rx_counters[r.index] = r.counters;
-                    rx_local[r.index] = r.local;
-                }
-                Ok(Ok(_)) => {}
-                Ok(Err(e)) => {
-                    return Err(abort(
-                        workers,
-                        go,
-                        anyhow::anyhow!("a receiver could not connect: {e}"),
-                    ))
-                }
-                Err(_) => {
-                    return Err(abort(
-                        workers,
-                        go,
-                        anyhow::anyhow!(
-                            "receivers did not connect within {}s",
-                            IO_TIMEOUT.as_secs()
-                        ),
-                    ))
-                }
-            }
-        }
         let mut pairing = Vec::with_capacity(n);
         for (i, stats) in tx_stats.iter().enumerate() {
-            let (sock, peer) = match self.listener.accept() {
-                Ok(x) => x,
-                Err(e) => {
-                    return Err(abort(
-                        workers,
-                        go,
-                        anyhow::anyhow!("accepting connection {i}: {e}"),
-                    ))
-                }
-            };
+            let (sock, peer) = self
+                .listener
+                .accept()
+                .with_context(|| format!("accepting connection {i}"))?;
             let peer = peer.as_socket();
-            let rx = rx_local
-                .iter()
-                .position(|l| *l == peer && l.is_some())
-                .unwrap_or(i);
-            pairing.push(rx);
-            match worker::spawn_sender(&spec, i, sock, stats.clone()) {
-                Ok(h) => workers.push(h),
-                Err(e) => {
-                    return Err(abort(
-                        workers,
-                        go,
-                        anyhow::anyhow!("starting sender {i}: {e}"),
-                    ))
-                }
-            }
+            pairing.push(
+                rx_local
+                    .iter()
+                    .position(|l| l.is_some() && *l == peer)
+                    .unwrap_or(i),
+            );
+            let h = worker::spawn_sender(&spec, i, sock, stats.clone());
+            launch
+                .workers
+                .push(h.with_context(|| format!("starting sender {i}"))?);
         }
-        let mut tx_counters: Vec<Option<counters::CounterGroup>> = (0..n).map(|_| None).collect();
-        for _ in 0..n {
-            match ready_rx.recv_timeout(IO_TIMEOUT) {
-                Ok(Ok(r)) => tx_counters[r.index] = r.counters,
-                Ok(Err(e)) => {
-                    return Err(abort(
-                        workers,
-                        go,
-                        anyhow::anyhow!("a sender could not start: {e}"),
-                    ))
-                }
-                Err(_) => return Err(abort(workers, go, anyhow::anyhow!("senders did not start"))),
-            }
-        }
-        let _ = events.send_timeout(EngineEvent::Started { config }, Duration::from_secs(1));
-        let started = Instant::now();
-        for _ in 0..2 * n {
-            let _ = go.send(());
-        }
+        let (tx_counters, _) = collect_ready(&ready_rx, n, "senders")?;
         let probe = Probe {
             tx_stats: tx_stats.clone(),
             rx_stats: rx_stats.clone(),
@@ -282,6 +214,9 @@ impl Engine {
             interval: self.opts.interval,
             length,
         };
+        let _ = events.send_timeout(EngineEvent::Started { config }, Duration::from_secs(1));
+        let started = Instant::now();
+        let workers = launch.release();
         let sampler = measurement::spawn_sampler(
             config,
             probe,
@@ -290,12 +225,12 @@ impl Engine {
             events.clone(),
             dropped.clone(),
             done_tx,
-        )?;
-        Ok(Measurement {
+        );
+        let mut measurement = Measurement {
             config,
             shared,
             workers,
-            sampler: Some(sampler),
+            sampler: None,
             sampler_stop: stop_tx,
             window_done,
             tx_stats,
@@ -305,8 +240,60 @@ impl Engine {
             verify: self.opts.verify,
             started,
             dropped,
-        })
+        };
+        // Without a sampler, dropping the measurement stops and joins the workers.
+        measurement.sampler = Some(sampler.context("starting the sampler thread")?);
+        Ok(measurement)
     }
+}
+
+/// Threads started so far. If starting fails midway, dropping this closes the start
+/// channel (the waiting threads return) and joins them: nothing is left running.
+struct Launch {
+    workers: Vec<std::thread::JoinHandle<()>>,
+    go: Option<Sender<()>>,
+}
+
+impl Launch {
+    /// Starts every thread at once.
+    fn release(mut self) -> Vec<std::thread::JoinHandle<()>> {
+        if let Some(go) = self.go.take() {
+            for _ in 0..self.workers.len() {
+                let _ = go.send(());
+            }
+        }
+        std::mem::take(&mut self.workers)
+    }
+}
+
+impl Drop for Launch {
+    fn drop(&mut self) {
+        self.go = None;
+        for w in self.workers.drain(..) {
+            let _ = w.join();
+        }
+    }
+}
+
+type ReadyGroups = (Vec<Option<counters::CounterGroup>>, Vec<Option<SocketAddr>>);
+
+/// Waits for `n` workers of one side to report ready; returns their counters and addresses.
+fn collect_ready(
+    ready: &crossbeam_channel::Receiver<io::Result<worker::Ready>>,
+    n: usize,
+    who: &str,
+) -> anyhow::Result<ReadyGroups> {
+    let mut counters: Vec<Option<counters::CounterGroup>> = (0..n).map(|_| None).collect();
+    let mut local = vec![None; n];
+    for _ in 0..n {
+        let r = ready
+            .recv_timeout(IO_TIMEOUT)
+            .map_err(|_| anyhow::anyhow!("{who} did not start within {}s", IO_TIMEOUT.as_secs()))?
+            .with_context(|| format!("{who} could not start"))?;
+        counters[r.index] = r.counters;
+        local[r.index] = r.local;
+    }
+    Ok((counters, local))
 }
 
 /// Runs `f` on a thread inside the server namespace (sockets keep the namespace they
