@@ -229,9 +229,10 @@ impl App {
             }
             Action::Engine(ev) => self.ingest(ev),
             Action::Exported(Ok(path)) => {
+                let n = self.export_rows().len();
                 self.note(format!(
-                    "exported {} configurations to {}",
-                    self.matrix.len(),
+                    "exported {n} configuration{} to {}",
+                    if n == 1 { "" } else { "s" },
                     path.display()
                 ));
                 vec![]

@@ -54,8 +54,14 @@ pub fn draw(frame: &mut Frame, app: &App) {
         chart::render(frame, c, app);
         matrix::render(frame, bottom, app);
     } else {
+        // The chart gets room only if the matrix keeps enough lines for its rows.
         let rest = body.height.saturating_sub(live_h);
-        let chart_h = if rest >= 24 { 12 } else { 0 };
+        let matrix_rows = app.matrix.rows_with_live(app.live.as_ref()).len() as u16;
+        let chart_h = if rest >= 12 + (matrix_rows + 2).clamp(4, 12) {
+            12
+        } else {
+            0
+        };
         let [top, mid, bottom] = Layout::vertical([
             Constraint::Length(live_h),
             Constraint::Min(0),
