@@ -17,6 +17,7 @@ pub mod export;
 pub mod headless;
 pub mod replay;
 pub mod source;
+pub mod timefmt;
 pub mod ui;
 
 /// An error the user caused (bad input, missing privilege, unreadable file):

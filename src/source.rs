@@ -36,3 +36,32 @@ pub trait SampleSource {
     /// Stops and joins everything the source started. Idempotent.
     fn shutdown(&mut self);
 }
+
+impl SampleSource for crate::engine::LiveRunner {
+    fn events(&self) -> &Receiver<EngineEvent> {
+        crate::engine::LiveRunner::events(self)
+    }
+
+    fn control(&mut self, c: Control) {
+        use crate::engine::live::LiveOrder;
+        match c {
+            Control::SetConfig(cfg) => self.order(LiveOrder::Set(cfg)),
+            Control::Pause => self.order(LiveOrder::Pause),
+            Control::Resume => self.order(LiveOrder::Resume),
+            // Live measurements run at the speed of the machine.
+            Control::Faster | Control::Slower => {}
+        }
+    }
+
+    fn machine(&self) -> &MachineInfo {
+        crate::engine::LiveRunner::machine(self)
+    }
+
+    fn kind(&self) -> SourceKind {
+        SourceKind::Live { network: self.machine().network.clone() }
+    }
+
+    fn shutdown(&mut self) {
+        crate::engine::LiveRunner::shutdown(self)
+    }
+}

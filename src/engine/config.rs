@@ -142,7 +142,7 @@ pub fn parse_size(s: &str) -> Result<usize, String> {
     let n: usize = digits.parse().map_err(|_| {
         format!("message size '{t}' is not a number; use bytes or a K/M suffix, e.g. 64, 4K, 1M")
     })?;
-    let bytes = n.checked_mul(mult).unwrap_or(usize::MAX);
+    let bytes = n.saturating_mul(mult);
     if bytes == 0 || bytes > MAX_MSG_SIZE {
         return Err(format!(
             "message size '{t}' is out of range; allowed: 1 byte to 64M"

@@ -2,12 +2,31 @@
 //! on a crossbeam channel and takes orders through plain method calls.
 
 pub mod config;
+pub mod counters;
+pub mod live;
+pub mod machine;
+mod measurement;
+pub mod netns;
 pub mod sample;
+pub mod strategy;
+pub mod sys;
+pub mod worker;
+
+pub use live::LiveRunner;
+pub use measurement::Measurement;
 
 use config::Config;
-use crossbeam_channel::{Receiver, Sender};
-use sample::{ConfigResult, EngineEvent, MachineInfo};
-use std::time::Duration;
+use counters::CounterPlan;
+use crossbeam_channel::Sender;
+use measurement::Probe;
+use netns::NetnsPair;
+use sample::{EngineEvent, MachineInfo};
+use socket2::{Domain, Socket, Type};
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use worker::{Net, RunShared, Side, ThreadStats, WorkerSpec, IO_TIMEOUT};
 
 /// How the engine measures.
 #[derive(Clone, Debug)]
@@ -20,54 +39,293 @@ pub struct EngineOptions {
     pub verbose: bool,
 }
 
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            use_netns: true,
+            interval: Duration::from_millis(250),
+            warmup: Duration::from_millis(50),
+            verify: false,
+            verbose: false,
+        }
+    }
+}
+
+/// Capacity of the event channel: a consumer may fall this far behind before samples drop.
+pub const EVENT_CAPACITY: usize = 4096;
+
 /// The network and counters, built once and reused for every configuration.
 pub struct Engine {
-    _private: (),
+    net: Net,
+    listener: Socket,
+    server: SocketAddr,
+    plan: CounterPlan,
+    machine: MachineInfo,
+    opts: EngineOptions,
+    /// Namespace setup time, when namespaces were built.
+    pub setup_time: Option<Duration>,
 }
 
 impl Engine {
-    pub fn new(_opts: EngineOptions) -> anyhow::Result<Engine> {
-        todo!("engine under construction")
+    /// Builds the private network (or uses loopback), probes the counters, and opens the
+    /// one listening socket every configuration connects to.
+    pub fn new(opts: EngineOptions) -> anyhow::Result<Engine> {
+        raise_fd_limit();
+        let (net, setup_time) = if opts.use_netns {
+            let pair = NetnsPair::create()?;
+            let t = pair.setup_time;
+            (Net::Veth(Arc::new(pair)), Some(t))
+        } else {
+            (Net::Loopback, None)
+        };
+        let server_ip = match net {
+            Net::Veth(_) => netns::SERVER_ADDR,
+            Net::Loopback => Ipv4Addr::LOCALHOST,
+        };
+        let listener = in_server_ns(&net, move || {
+            let s = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+            s.set_reuse_address(true)?;
+            s.bind(&SocketAddr::from((server_ip, 0)).into())?;
+            s.listen(4096)?;
+            // accept() gives up instead of hanging if a receiver never connects.
+            s.set_read_timeout(Some(IO_TIMEOUT))?;
+            Ok(s)
+        })?;
+        let server = listener
+            .local_addr()?
+            .as_socket()
+            .ok_or_else(|| anyhow::anyhow!("listener has no address"))?;
+        let plan = CounterPlan::probe(&machine::cpu_vendor());
+        let network = match net {
+            Net::Veth(_) => format!(
+                "veth {} <-> {} in two private namespaces",
+                netns::SERVER_ADDR,
+                netns::CLIENT_ADDR
+            ),
+            Net::Loopback => "loopback 127.0.0.1 (--no-netns)".to_string(),
+        };
+        let machine = machine::describe(&network, &plan);
+        Ok(Engine {
+            net,
+            listener,
+            server,
+            plan,
+            machine,
+            opts,
+            setup_time,
+        })
     }
+
     pub fn machine(&self) -> &MachineInfo {
-        todo!()
+        &self.machine
     }
+
+    pub fn options(&self) -> &EngineOptions {
+        &self.opts
+    }
+
     /// Starts worker threads for `config`; events go to `events`. Warm-up runs first.
     pub fn start(
         &self,
-        _config: Config,
-        _events: &Sender<EngineEvent>,
+        config: Config,
+        events: &Sender<EngineEvent>,
     ) -> anyhow::Result<Measurement> {
-        todo!()
+        check_memory(config)?;
+        let n = config.threads;
+        let shared = Arc::new(RunShared::default());
+        let (go, start) = crossbeam_channel::bounded(2 * n);
+        let (ready_tx, ready_rx) = crossbeam_channel::unbounded();
+        let spec = WorkerSpec {
+            config,
+            net: self.net.clone(),
+            metrics: Arc::new(self.plan.metrics.clone()),
+            shared: shared.clone(),
+            start,
+            ready: ready_tx,
+            verify: self.opts.verify,
+        };
+        let rx_stats: Vec<Arc<ThreadStats>> = (0..n).map(|_| Arc::default()).collect();
+        let tx_stats: Vec<Arc<ThreadStats>> = (0..n).map(|_| Arc::default()).collect();
+        let mut workers = Vec::with_capacity(2 * n);
+        // If anything below fails, closing `go` releases the threads already waiting.
+        let abort = |workers: Vec<std::thread::JoinHandle<()>>,
+                     go: crossbeam_channel::Sender<()>,
+                     e: anyhow::Error| {
+            drop(go);
+            for w in workers {
+                let _ = w.join();
+            }
+            e
+        };
+        for (i, stats) in rx_stats.iter().enumerate() {
+            match worker::spawn_receiver(&spec, i, self.server, stats.clone()) {
+                Ok(h) => workers.push(h),
+                Err(e) => {
+                    return Err(abort(
+                        workers,
+                        go,
+                        anyhow::anyhow!("starting receiver {i}: {e}"),
+                    ))
+                }
+            }
+        }
+        // Accept every connection and pair it with its receiver by address.
+        let mut rx_counters: Vec<Option<counters::CounterGroup>> = (0..n).map(|_| None).collect();
+        let mut rx_local = vec![None; n];
+        for _ in 0..n {
+            match ready_rx.recv_timeout(IO_TIMEOUT) {
+                Ok(Ok(r)) if r.side == Side::Rx => {
+                    rx_counters[r.index] = r.counters;
+                    rx_local[r.index] = r.local;
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => {
+                    return Err(abort(
+                        workers,
+                        go,
+                        anyhow::anyhow!("a receiver could not connect: {e}"),
+                    ))
+                }
+                Err(_) => {
+                    return Err(abort(
+                        workers,
+                        go,
+                        anyhow::anyhow!(
+                            "receivers did not connect within {}s",
+                            IO_TIMEOUT.as_secs()
+                        ),
+                    ))
+                }
+            }
+        }
+        let mut pairing = Vec::with_capacity(n);
+        for (i, stats) in tx_stats.iter().enumerate() {
+            let (sock, peer) = match self.listener.accept() {
+                Ok(x) => x,
+                Err(e) => {
+                    return Err(abort(
+                        workers,
+                        go,
+                        anyhow::anyhow!("accepting connection {i}: {e}"),
+                    ))
+                }
+            };
+            let peer = peer.as_socket();
+            let rx = rx_local
+                .iter()
+                .position(|l| *l == peer && l.is_some())
+                .unwrap_or(i);
+            pairing.push(rx);
+            match worker::spawn_sender(&spec, i, sock, stats.clone()) {
+                Ok(h) => workers.push(h),
+                Err(e) => {
+                    return Err(abort(
+                        workers,
+                        go,
+                        anyhow::anyhow!("starting sender {i}: {e}"),
+                    ))
+                }
+            }
+        }
+        let mut tx_counters: Vec<Option<counters::CounterGroup>> = (0..n).map(|_| None).collect();
+        for _ in 0..n {
+            match ready_rx.recv_timeout(IO_TIMEOUT) {
+                Ok(Ok(r)) => tx_counters[r.index] = r.counters,
+                Ok(Err(e)) => {
+                    return Err(abort(
+                        workers,
+                        go,
+                        anyhow::anyhow!("a sender could not start: {e}"),
+                    ))
+                }
+                Err(_) => return Err(abort(workers, go, anyhow::anyhow!("senders did not start"))),
+            }
+        }
+        let _ = events.send_timeout(EngineEvent::Started { config }, Duration::from_secs(1));
+        let started = Instant::now();
+        for _ in 0..2 * n {
+            let _ = go.send(());
+        }
+        let probe = Probe {
+            tx_stats: tx_stats.clone(),
+            rx_stats: rx_stats.clone(),
+            tx_counters,
+            rx_counters,
+            measure_counters: !self.plan.metrics.is_empty(),
+        };
+        let (stop_tx, stop_rx) = crossbeam_channel::bounded(1);
+        let dropped = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let sampler = measurement::spawn_sampler(
+            config,
+            probe,
+            self.opts.warmup,
+            self.opts.interval,
+            stop_rx,
+            events.clone(),
+            dropped.clone(),
+        )?;
+        Ok(Measurement {
+            config,
+            shared,
+            workers,
+            sampler: Some(sampler),
+            sampler_stop: stop_tx,
+            tx_stats,
+            rx_stats,
+            pairing,
+            events: events.clone(),
+            verify: self.opts.verify,
+            started,
+            dropped,
+        })
     }
 }
 
-/// A configuration being measured.
-pub struct Measurement {
-    _private: (),
+/// Runs `f` on a thread inside the server namespace (sockets keep the namespace they
+/// were created in, whichever thread uses them later).
+fn in_server_ns<T: Send + 'static>(
+    net: &Net,
+    f: impl FnOnce() -> io::Result<T> + Send + 'static,
+) -> io::Result<T> {
+    let net = net.clone();
+    std::thread::Builder::new()
+        .name("netio-setup".into())
+        .spawn(move || {
+            net.enter_server()?;
+            f()
+        })?
+        .join()
+        .map_err(|_| io::Error::other("setup thread panicked"))?
 }
 
-impl Measurement {
-    pub fn config(&self) -> Config {
-        todo!()
-    }
-    /// Stops the workers, joins them, publishes and returns the result of the measured window.
-    pub fn finish(self) -> ConfigResult {
-        todo!()
+/// Each connection costs two sockets and up to 14 counter descriptors.
+fn raise_fd_limit() {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    if let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) {
+        if soft < hard {
+            let _ = setrlimit(Resource::RLIMIT_NOFILE, hard, hard);
+        }
     }
 }
 
-/// Runs the engine on its own thread for the explorer: one configuration at a time,
-/// switched, paused and resumed on request.
-pub struct LiveRunner {
-    _private: (),
-}
-
-impl LiveRunner {
-    pub fn spawn(_engine: Engine, _initial: Config) -> LiveRunner {
-        todo!()
+/// Refuses configurations whose buffers would not fit comfortably in memory.
+fn check_memory(config: Config) -> anyhow::Result<()> {
+    // Sender fields + serialize buffer + receiver buffer, per connection.
+    let need = (config.msg_size as u64) * 3 * config.threads as u64;
+    let avail_kb: u64 = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find(|l| l.starts_with("MemAvailable:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(u64::MAX / 1024);
+    if need > avail_kb.saturating_mul(1024) / 2 {
+        anyhow::bail!(
+            "{config} needs about {} MiB of buffers but only {} MiB of memory is available; use fewer threads or smaller messages",
+            need >> 20,
+            avail_kb >> 10
+        );
     }
-    pub fn events(&self) -> &Receiver<EngineEvent> {
-        todo!()
-    }
+    Ok(())
 }

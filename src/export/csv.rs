@@ -103,8 +103,7 @@ pub fn to_csv_bytes(rows: &[CsvRow]) -> anyhow::Result<Vec<u8>> {
     for r in rows {
         w.serialize(r)?;
     }
-    Ok(w.into_inner()
-        .map_err(|e| anyhow::anyhow!("{}", e.error()))?)
+    w.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error()))
 }
 
 /// Reads a CSV written by `sweep` or the explorer; extra appended columns are ignored.

@@ -1,0 +1,252 @@
+//! One configuration being measured: its worker threads and the sampler that turns
+//! their counters into [`Sample`]s and, at the end, one [`ConfigResult`].
+
+use super::config::Config;
+use super::counters::CounterGroup;
+use super::sample::{ConfigResult, Counts, EngineEvent, Measured, Sample, ZcStats};
+use super::worker::{RunShared, ThreadStats};
+use crossbeam_channel::{Receiver, Sender};
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Cumulative totals at one instant.
+#[derive(Clone, Copy)]
+struct Snapshot {
+    at: Instant,
+    bytes: u64,
+    messages: u64,
+    tx: Counts,
+    rx: Counts,
+    zc: ZcStats,
+}
+
+impl Snapshot {
+    fn since(&self, earlier: &Snapshot, zerocopy: bool) -> Measured {
+        Measured {
+            seconds: (self.at - earlier.at).as_secs_f64(),
+            bytes: self.bytes - earlier.bytes,
+            messages: self.messages - earlier.messages,
+            tx: self.tx.minus(&earlier.tx),
+            rx: self.rx.minus(&earlier.rx),
+            zc: zerocopy.then(|| self.zc.minus(&earlier.zc)),
+        }
+    }
+}
+
+/// Reads all threads' counters; owned by the sampler thread.
+pub(crate) struct Probe {
+    pub tx_stats: Vec<Arc<ThreadStats>>,
+    pub rx_stats: Vec<Arc<ThreadStats>>,
+    pub tx_counters: Vec<Option<CounterGroup>>,
+    pub rx_counters: Vec<Option<CounterGroup>>,
+    /// No counters at all (perf refused): every figure stays None.
+    pub measure_counters: bool,
+}
+
+fn sum_counts(groups: &mut [Option<CounterGroup>], measure: bool) -> Counts {
+    if !measure {
+        return Counts::default();
+    }
+    let mut total: Option<Counts> = None;
+    for g in groups.iter_mut() {
+        // A thread whose group could not be opened makes the sum unknown, not smaller.
+        let c = g.as_mut().map(|g| g.read()).unwrap_or_default();
+        total = Some(match total {
+            None => c,
+            Some(t) => t.plus(&c),
+        });
+    }
+    total.unwrap_or_default()
+}
+
+impl Probe {
+    fn snapshot(&mut self) -> Snapshot {
+        let zc = self
+            .tx_stats
+            .iter()
+            .fold(ZcStats::default(), |a, s| a.plus(&s.zc()));
+        Snapshot {
+            at: Instant::now(),
+            bytes: self.rx_stats.iter().map(|s| s.bytes.load(Relaxed)).sum(),
+            messages: self.rx_stats.iter().map(|s| s.messages.load(Relaxed)).sum(),
+            tx: sum_counts(&mut self.tx_counters, self.measure_counters),
+            rx: sum_counts(&mut self.rx_counters, self.measure_counters),
+            zc,
+        }
+    }
+}
+
+/// The sampler: waits out the warm-up, takes a baseline, publishes one sample per
+/// interval and returns the whole window when told to stop.
+pub(crate) fn spawn_sampler(
+    config: Config,
+    mut probe: Probe,
+    warmup: Duration,
+    interval: Duration,
+    stop: Receiver<()>,
+    events: Sender<EngineEvent>,
+    dropped: Arc<std::sync::atomic::AtomicU64>,
+) -> std::io::Result<JoinHandle<Measured>> {
+    std::thread::Builder::new()
+        .name("netio-sampler".into())
+        .spawn(move || {
+            let zerocopy = config.strategy.uses_zerocopy();
+            // Warm-up: excluded from every figure. A stop during warm-up yields an empty window.
+            if stop.recv_timeout(warmup).is_ok() {
+                return Measured {
+                    zc: zerocopy.then(ZcStats::default),
+                    ..Default::default()
+                };
+            }
+            let baseline = probe.snapshot();
+            let mut prev = baseline;
+            let mut seq = 0u64;
+            let mut next_tick = baseline.at + interval;
+            loop {
+                let wait = next_tick.saturating_duration_since(Instant::now());
+                let stopped = stop.recv_timeout(wait).is_ok();
+                let now = probe.snapshot();
+                if stopped {
+                    return now.since(&baseline, zerocopy);
+                }
+                let sample = Sample {
+                    config,
+                    seq,
+                    elapsed_s: (now.at - baseline.at).as_secs_f64(),
+                    interval: now.since(&prev, zerocopy),
+                };
+                // A slow consumer never slows the measurement: drop and count.
+                if events.try_send(EngineEvent::Sample(sample)).is_err() {
+                    dropped.fetch_add(1, Relaxed);
+                }
+                seq += 1;
+                prev = now;
+                next_tick += interval;
+                if next_tick < Instant::now() {
+                    next_tick = Instant::now() + interval;
+                }
+            }
+        })
+}
+
+/// A configuration being measured.
+pub struct Measurement {
+    pub(crate) config: Config,
+    pub(crate) shared: Arc<RunShared>,
+    pub(crate) workers: Vec<JoinHandle<()>>,
+    pub(crate) sampler: Option<JoinHandle<Measured>>,
+    pub(crate) sampler_stop: Sender<()>,
+    pub(crate) tx_stats: Vec<Arc<ThreadStats>>,
+    pub(crate) rx_stats: Vec<Arc<ThreadStats>>,
+    /// Receiver index paired with each sender index.
+    pub(crate) pairing: Vec<usize>,
+    pub(crate) events: Sender<EngineEvent>,
+    pub(crate) verify: bool,
+    pub(crate) started: Instant,
+    pub(crate) dropped: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Measurement {
+    pub fn config(&self) -> Config {
+        self.config
+    }
+
+    /// Seconds since the workers started (warm-up included).
+    pub fn running_for(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// True once a worker failed; the configuration should be finished.
+    pub fn failed(&self) -> bool {
+        self.shared
+            .error
+            .lock()
+            .map(|e| e.is_some())
+            .unwrap_or(true)
+    }
+
+    /// Ends the measured window, stops and joins the workers, checks that every byte
+    /// sent arrived, and publishes and returns the result.
+    pub fn finish(mut self) -> ConfigResult {
+        let _ = self.sampler_stop.send(());
+        let total = self
+            .sampler
+            .take()
+            .and_then(|h| h.join().ok())
+            .unwrap_or_default();
+        self.shared.stop.store(true, Relaxed);
+        for w in self.workers.drain(..) {
+            let _ = w.join();
+        }
+        let bytes_sent: u64 = self.tx_stats.iter().map(|s| s.bytes.load(Relaxed)).sum();
+        let bytes_received: u64 = self.rx_stats.iter().map(|s| s.bytes.load(Relaxed)).sum();
+        for (tx, &rx) in self.pairing.iter().enumerate() {
+            let (s, r) = (
+                self.tx_stats[tx].bytes.load(Relaxed),
+                self.rx_stats[rx].bytes.load(Relaxed),
+            );
+            if s != r {
+                self.notice(format!(
+                    "{}: connection {tx} sent {s} bytes but {r} arrived",
+                    self.config
+                ));
+            }
+        }
+        if let Some(e) = self
+            .shared
+            .error
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        {
+            self.notice(format!("{}: {e}", self.config));
+        }
+        let dropped = self.dropped.load(Relaxed);
+        if dropped > 0 {
+            self.notice(format!(
+                "{}: {dropped} samples dropped because the display fell behind",
+                self.config
+            ));
+        }
+        let result = ConfigResult {
+            config: self.config,
+            total,
+            bytes_sent,
+            bytes_received,
+            verify_error: self
+                .shared
+                .verify_error
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take(),
+            verified: self.verify,
+        };
+        let _ = self.events.send_timeout(
+            EngineEvent::Finished(result.clone()),
+            Duration::from_secs(1),
+        );
+        result
+    }
+
+    fn notice(&self, message: String) {
+        let _ = self
+            .events
+            .send_timeout(EngineEvent::Notice { message }, Duration::from_secs(1));
+    }
+}
+
+impl Drop for Measurement {
+    /// An unfinished measurement (error path, panic) still stops and joins its threads.
+    fn drop(&mut self) {
+        let _ = self.sampler_stop.send(());
+        self.shared.stop.store(true, Relaxed);
+        if let Some(h) = self.sampler.take() {
+            let _ = h.join();
+        }
+        for w in self.workers.drain(..) {
+            let _ = w.join();
+        }
+    }
+}

@@ -1,0 +1,313 @@
+//! Send strategies: one small file each, behind [`SendStrategy`]. They talk to the
+//! socket through [`Transport`] so their loops are unit-tested with a mock.
+
+mod message;
+mod one_copy;
+mod serialize;
+mod two_copy;
+mod zero_copy;
+
+pub use message::{Message, PayloadCheck};
+pub use one_copy::OneCopySender;
+pub use serialize::SerializeSender;
+pub use two_copy::TwoCopySender;
+pub use zero_copy::ZeroCopySender;
+
+use super::config::Strategy;
+use super::sample::ZcStats;
+use super::sys::{self, ZcRange};
+use std::io::{self, IoSlice};
+use std::os::fd::AsFd;
+use std::time::Duration;
+
+/// What a strategy needs from a connected socket.
+pub trait Transport {
+    fn send(&mut self, buf: &[u8], flags: i32) -> io::Result<usize>;
+    fn send_vectored(&mut self, bufs: &[IoSlice<'_>], flags: i32) -> io::Result<usize>;
+    /// Appends pending zero-copy completions without blocking.
+    fn read_completions(&mut self, out: &mut Vec<ZcRange>) -> io::Result<usize>;
+    /// Blocks until completions may be pending or `timeout` passes.
+    fn wait_completions(&mut self, timeout: Duration) -> io::Result<bool>;
+}
+
+impl Transport for socket2::Socket {
+    fn send(&mut self, buf: &[u8], flags: i32) -> io::Result<usize> {
+        self.send_with_flags(buf, flags)
+    }
+    fn send_vectored(&mut self, bufs: &[IoSlice<'_>], flags: i32) -> io::Result<usize> {
+        self.send_vectored_with_flags(bufs, flags)
+    }
+    fn read_completions(&mut self, out: &mut Vec<ZcRange>) -> io::Result<usize> {
+        sys::read_zerocopy_completions(self.as_fd(), out)
+    }
+    fn wait_completions(&mut self, timeout: Duration) -> io::Result<bool> {
+        sys::wait_error_queue(self.as_fd(), timeout)
+    }
+}
+
+/// How one message goes from its 8 fields into the kernel.
+pub trait SendStrategy: Send {
+    /// Sends the whole message; short writes are finished, never dropped.
+    fn send_message(&mut self, t: &mut dyn Transport, msg: &Message) -> io::Result<()>;
+    /// Called once after the last message (zero-copy waits for its completions).
+    fn finish(&mut self, _t: &mut dyn Transport) -> io::Result<()> {
+        Ok(())
+    }
+    fn zc_stats(&self) -> Option<ZcStats> {
+        None
+    }
+}
+
+pub fn sender_for(strategy: Strategy, msg_size: usize) -> Box<dyn SendStrategy> {
+    match strategy {
+        Strategy::TwoCopy => Box::new(TwoCopySender),
+        Strategy::Serialize => Box::new(SerializeSender::new(msg_size)),
+        Strategy::OneCopy => Box::new(OneCopySender),
+        Strategy::ZeroCopy => Box::new(ZeroCopySender::default()),
+    }
+}
+
+/// Flags of every send: a vanished peer is an error, not a SIGPIPE.
+pub const SEND_FLAGS: i32 = libc::MSG_NOSIGNAL;
+
+/// Sends all of `buf`, finishing short writes.
+pub fn send_all(t: &mut dyn Transport, mut buf: &[u8]) -> io::Result<()> {
+    while !buf.is_empty() {
+        match t.send(buf, SEND_FLAGS) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => buf = &buf[n..],
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Sends all of `iov` with one sendmsg per call, advancing past what was written.
+pub fn send_iov_all(
+    t: &mut dyn Transport,
+    mut iov: &mut [IoSlice<'_>],
+    flags: i32,
+) -> io::Result<()> {
+    IoSlice::advance_slices(&mut iov, 0);
+    while !iov.is_empty() {
+        match t.send_vectored(iov, flags) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => IoSlice::advance_slices(&mut iov, n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// The fields of `msg` as an iovec (empty fields of tiny messages left out).
+pub fn field_slices(msg: &Message) -> ([IoSlice<'_>; 8], usize) {
+    let mut iov = [IoSlice::new(&[]); 8];
+    let mut n = 0;
+    for f in msg.fields().iter().filter(|f| !f.is_empty()) {
+        iov[n] = IoSlice::new(f);
+        n += 1;
+    }
+    (iov, n)
+}
+
+#[cfg(test)]
+pub(crate) mod mock {
+    //! A transport that records what was sent and misbehaves on request.
+    use super::*;
+    use std::collections::VecDeque;
+
+    #[derive(Default)]
+    pub struct MockTransport {
+        pub wire: Vec<u8>,
+        /// At most this many bytes per call (short writes).
+        pub max_per_call: Option<usize>,
+        /// Errors to return, in order, before accepting data.
+        pub errors: VecDeque<io::ErrorKind>,
+        /// Raw errno values (e.g. ENOBUFS) to return on zero-copy sends.
+        pub zc_errnos: VecDeque<i32>,
+        pub calls: usize,
+        pub flags_seen: Vec<i32>,
+        /// Zero-copy sends accepted so far (the kernel's 32-bit counter).
+        pub zc_next: u32,
+        /// Completions not yet read.
+        pub pending: Vec<ZcRange>,
+        /// Mark completions as copied.
+        pub copied: bool,
+        /// Complete every zero-copy send immediately.
+        pub auto_complete: bool,
+    }
+
+    impl MockTransport {
+        fn take(&mut self, total: usize) -> Result<usize, io::Error> {
+            self.calls += 1;
+            if let Some(k) = self.errors.pop_front() {
+                return Err(k.into());
+            }
+            Ok(self.max_per_call.map_or(total, |m| m.min(total)))
+        }
+    }
+
+    impl Transport for MockTransport {
+        fn send(&mut self, buf: &[u8], flags: i32) -> io::Result<usize> {
+            self.flags_seen.push(flags);
+            let n = self.take(buf.len())?;
+            self.wire.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+        fn send_vectored(&mut self, bufs: &[IoSlice<'_>], flags: i32) -> io::Result<usize> {
+            self.flags_seen.push(flags);
+            if flags & libc::MSG_ZEROCOPY != 0 {
+                if let Some(e) = self.zc_errnos.pop_front() {
+                    self.calls += 1;
+                    return Err(io::Error::from_raw_os_error(e));
+                }
+            }
+            let total: usize = bufs.iter().map(|b| b.len()).sum();
+            let mut n = self.take(total)?;
+            let sent = n;
+            for b in bufs {
+                let k = n.min(b.len());
+                self.wire.extend_from_slice(&b[..k]);
+                n -= k;
+            }
+            if flags & libc::MSG_ZEROCOPY != 0 && sent > 0 {
+                let id = self.zc_next;
+                self.zc_next = self.zc_next.wrapping_add(1);
+                if self.auto_complete {
+                    self.pending.push(ZcRange {
+                        lo: id,
+                        hi: id,
+                        copied: self.copied,
+                    });
+                }
+            }
+            Ok(sent)
+        }
+        fn read_completions(&mut self, out: &mut Vec<ZcRange>) -> io::Result<usize> {
+            let n = self.pending.len();
+            out.append(&mut self.pending);
+            Ok(n)
+        }
+        fn wait_completions(&mut self, timeout: Duration) -> io::Result<bool> {
+            if self.pending.is_empty() {
+                std::thread::sleep(timeout.min(Duration::from_millis(10)));
+            }
+            Ok(!self.pending.is_empty())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mock::MockTransport;
+    use super::*;
+
+    fn expected_wire(msg: &Message, count: usize) -> Vec<u8> {
+        let one: Vec<u8> = msg.fields().concat();
+        one.repeat(count)
+    }
+
+    #[test]
+    fn every_strategy_puts_the_same_bytes_on_the_wire_despite_short_writes() {
+        for strategy in Strategy::ALL {
+            for size in [1, 7, 8, 64, 1000, 4096 + 3] {
+                let msg = Message::new(size);
+                let mut t = MockTransport {
+                    max_per_call: Some(5),
+                    errors: [io::ErrorKind::Interrupted].into(),
+                    auto_complete: true,
+                    ..Default::default()
+                };
+                let mut s = sender_for(strategy, size);
+                for _ in 0..3 {
+                    s.send_message(&mut t, &msg).unwrap();
+                }
+                s.finish(&mut t).unwrap();
+                assert_eq!(t.wire, expected_wire(&msg, 3), "{strategy} size {size}");
+                assert!(t.flags_seen.iter().all(|f| f & libc::MSG_NOSIGNAL != 0));
+            }
+        }
+    }
+
+    #[test]
+    fn call_counts_match_the_strategy() {
+        let msg = Message::new(4096);
+        let count = |strategy| {
+            let mut t = MockTransport {
+                auto_complete: true,
+                ..Default::default()
+            };
+            sender_for(strategy, 4096)
+                .send_message(&mut t, &msg)
+                .unwrap();
+            t.calls
+        };
+        assert_eq!(count(Strategy::TwoCopy), 8);
+        assert_eq!(count(Strategy::Serialize), 1);
+        assert_eq!(count(Strategy::OneCopy), 1);
+        assert_eq!(count(Strategy::ZeroCopy), 1);
+    }
+
+    #[test]
+    fn hard_errors_are_reported_not_swallowed() {
+        let msg = Message::new(64);
+        for strategy in Strategy::ALL {
+            let mut t = MockTransport {
+                errors: [io::ErrorKind::BrokenPipe].into(),
+                ..Default::default()
+            };
+            let err = sender_for(strategy, 64)
+                .send_message(&mut t, &msg)
+                .unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::BrokenPipe, "{strategy}");
+        }
+    }
+
+    #[test]
+    fn strategies_work_over_real_loopback_tcp() {
+        for strategy in Strategy::ALL {
+            loopback_roundtrip(strategy);
+        }
+    }
+
+    fn loopback_roundtrip(strategy: Strategy) {
+        use std::io::Read;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let size = 1500;
+        let count = 300;
+        let reader = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut got = Vec::new();
+            s.read_to_end(&mut got).unwrap();
+            got
+        });
+        let mut sock =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        sock.connect(&addr.into()).unwrap();
+        if strategy.uses_zerocopy() {
+            sys::set_zerocopy(sock.as_fd()).unwrap();
+        }
+        let msg = Message::new(size);
+        let mut s = sender_for(strategy, size);
+        for _ in 0..count {
+            s.send_message(&mut sock, &msg).unwrap();
+        }
+        s.finish(&mut sock).unwrap();
+        if let Some(z) = s.zc_stats() {
+            assert!(z.sends >= count as u64);
+            assert_eq!(
+                z.sends, z.completions,
+                "every zero-copy send completed before finish returned"
+            );
+        }
+        sock.shutdown(std::net::Shutdown::Write).unwrap();
+        let got = reader.join().unwrap();
+        assert_eq!(got.len(), size * count, "{strategy}");
+        let mut check = PayloadCheck::new(size);
+        assert_eq!(check.feed(&got), None, "{strategy}");
+        assert_eq!(check.messages(), count as u64);
+    }
+}

@@ -1,0 +1,15 @@
+//! A1 — one `send()` per field: 8 system calls, 8 copies into the kernel.
+
+use super::{send_all, Message, SendStrategy, Transport};
+use std::io;
+
+pub struct TwoCopySender;
+
+impl SendStrategy for TwoCopySender {
+    fn send_message(&mut self, t: &mut dyn Transport, msg: &Message) -> io::Result<()> {
+        for field in msg.fields() {
+            send_all(t, field)?;
+        }
+        Ok(())
+    }
+}

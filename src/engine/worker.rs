@@ -1,0 +1,303 @@
+//! Worker threads: per connection one sender in the server namespace and one receiver
+//! in the client namespace. They count into per-thread atomics; the sampler reads them.
+
+use super::config::Config;
+use super::counters::{CounterGroup, Metric};
+use super::netns::{self, NetnsPair};
+use super::sample::ZcStats;
+use super::strategy::{sender_for, Message, PayloadCheck};
+use super::sys;
+use crossbeam_channel::Sender;
+use socket2::{Domain, Socket, Type};
+use std::io::{self, Read};
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::os::fd::AsFd;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// A stuck peer turns into an error after this long instead of a hang.
+pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Where the threads run.
+#[derive(Clone)]
+pub enum Net {
+    Veth(Arc<NetnsPair>),
+    Loopback,
+}
+
+impl Net {
+    pub fn enter_server(&self) -> io::Result<()> {
+        match self {
+            Net::Veth(p) => netns::enter(p.server()),
+            Net::Loopback => Ok(()),
+        }
+    }
+    pub fn enter_client(&self) -> io::Result<()> {
+        match self {
+            Net::Veth(p) => netns::enter(p.client()),
+            Net::Loopback => Ok(()),
+        }
+    }
+}
+
+/// Counters of one thread, written by it and read by the sampler. Padded so that
+/// threads never share a cache line.
+#[repr(align(128))]
+#[derive(Default)]
+pub struct ThreadStats {
+    pub bytes: AtomicU64,
+    pub messages: AtomicU64,
+    pub zc_sends: AtomicU64,
+    pub zc_completions: AtomicU64,
+    pub zc_copied: AtomicU64,
+    pub zc_enobufs: AtomicU64,
+}
+
+impl ThreadStats {
+    pub fn zc(&self) -> ZcStats {
+        ZcStats {
+            sends: self.zc_sends.load(Relaxed),
+            completions: self.zc_completions.load(Relaxed),
+            copied: self.zc_copied.load(Relaxed),
+            enobufs: self.zc_enobufs.load(Relaxed),
+        }
+    }
+
+    fn publish_zc(&self, z: &ZcStats) {
+        self.zc_sends.store(z.sends, Relaxed);
+        self.zc_completions.store(z.completions, Relaxed);
+        self.zc_copied.store(z.copied, Relaxed);
+        self.zc_enobufs.store(z.enobufs, Relaxed);
+    }
+}
+
+/// State shared by all threads of one configuration.
+#[derive(Default)]
+pub struct RunShared {
+    pub stop: AtomicBool,
+    /// First error any worker hit.
+    pub error: Mutex<Option<String>>,
+    /// First payload mismatch (`--verify`).
+    pub verify_error: Mutex<Option<String>>,
+}
+
+impl RunShared {
+    fn fail(&self, who: &str, e: impl std::fmt::Display) {
+        let mut slot = self.error.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_none() {
+            *slot = Some(format!("{who}: {e}"));
+        }
+        // One broken connection ends the configuration.
+        self.stop.store(true, Relaxed);
+    }
+}
+
+/// What a starting worker hands to the coordinator.
+pub struct Ready {
+    pub side: Side,
+    pub index: usize,
+    pub counters: Option<CounterGroup>,
+    /// Receivers: their local address, to pair them with accepted connections.
+    pub local: Option<SocketAddr>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Tx,
+    Rx,
+}
+
+pub struct WorkerSpec {
+    pub config: Config,
+    pub net: Net,
+    pub metrics: Arc<Vec<Metric>>,
+    pub shared: Arc<RunShared>,
+    /// One message per worker starts it; a closed channel means the start was abandoned.
+    pub start: crossbeam_channel::Receiver<()>,
+    pub ready: Sender<io::Result<Ready>>,
+    pub verify: bool,
+}
+
+fn open_counters(metrics: &[Metric]) -> Option<CounterGroup> {
+    if metrics.is_empty() {
+        return None;
+    }
+    let mut g = CounterGroup::open(metrics).ok()?;
+    g.enable().ok()?;
+    Some(g)
+}
+
+/// Spawns the receiver for connection `index`: connects to `server`, then reads until EOF.
+pub fn spawn_receiver(
+    spec: &WorkerSpec,
+    index: usize,
+    server: SocketAddr,
+    stats: Arc<ThreadStats>,
+) -> io::Result<JoinHandle<()>> {
+    let (net, metrics, shared, start, ready) = (
+        spec.net.clone(),
+        spec.metrics.clone(),
+        spec.shared.clone(),
+        spec.start.clone(),
+        spec.ready.clone(),
+    );
+    let (size, verify) = (spec.config.msg_size, spec.verify);
+    std::thread::Builder::new()
+        .name(format!("netio-rx-{index}"))
+        .spawn(move || {
+            let setup = || -> io::Result<TcpStream> {
+                net.enter_client()?;
+                let s = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+                s.set_tcp_nodelay(true)?;
+                s.set_read_timeout(Some(IO_TIMEOUT))?;
+                s.connect_timeout(&server.into(), IO_TIMEOUT)?;
+                Ok(s.into())
+            };
+            let stream = match setup() {
+                Ok(s) => s,
+                Err(e) => {
+                    let _ = ready.send(Err(e));
+                    return;
+                }
+            };
+            let counters = open_counters(&metrics);
+            let _ = ready.send(Ok(Ready {
+                side: Side::Rx,
+                index,
+                counters,
+                local: stream.local_addr().ok(),
+            }));
+            if start.recv().is_err() {
+                return;
+            }
+            if let Err(e) = receive(stream, size, verify, &stats, &shared) {
+                shared.fail(&format!("receiver {index}"), e);
+            }
+        })
+}
+
+fn receive(
+    mut stream: TcpStream,
+    size: usize,
+    verify: bool,
+    stats: &ThreadStats,
+    shared: &RunShared,
+) -> io::Result<()> {
+    // recv into a message-size buffer, never past the end of the current message.
+    let mut buf = vec![0u8; size];
+    let mut check = PayloadCheck::new(size);
+    loop {
+        let start = size - check.remaining_in_message();
+        let n = match stream.read(&mut buf[start..]) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                return Err(io::Error::new(
+                    e.kind(),
+                    format!("no data for {}s", IO_TIMEOUT.as_secs()),
+                ))
+            }
+            Err(e) => return Err(e),
+        };
+        if verify {
+            if let Some(err) = check.feed(&buf[start..start + n]) {
+                shared
+                    .verify_error
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .get_or_insert(err);
+            }
+        } else {
+            check.advance(n);
+        }
+        stats.bytes.fetch_add(n as u64, Relaxed);
+        stats.messages.store(check.messages(), Relaxed);
+    }
+}
+
+/// Spawns the sender for an accepted connection: sends messages until told to stop,
+/// then waits for zero-copy completions and closes its half.
+pub fn spawn_sender(
+    spec: &WorkerSpec,
+    index: usize,
+    sock: Socket,
+    stats: Arc<ThreadStats>,
+) -> io::Result<JoinHandle<()>> {
+    let (net, metrics, shared, start, ready) = (
+        spec.net.clone(),
+        spec.metrics.clone(),
+        spec.shared.clone(),
+        spec.start.clone(),
+        spec.ready.clone(),
+    );
+    let config = spec.config;
+    std::thread::Builder::new()
+        .name(format!("netio-tx-{index}"))
+        .spawn(move || {
+            let setup = || -> io::Result<()> {
+                net.enter_server()?;
+                sock.set_tcp_nodelay(true)?;
+                sock.set_write_timeout(Some(IO_TIMEOUT))?;
+                if config.strategy.uses_zerocopy() {
+                    sys::set_zerocopy(sock.as_fd())?;
+                }
+                Ok(())
+            };
+            if let Err(e) = setup() {
+                let _ = ready.send(Err(e));
+                return;
+            }
+            let counters = open_counters(&metrics);
+            let _ = ready.send(Ok(Ready {
+                side: Side::Tx,
+                index,
+                counters,
+                local: None,
+            }));
+            if start.recv().is_err() {
+                return;
+            }
+            if let Err(e) = send_until_stopped(sock, config, &stats, &shared) {
+                shared.fail(&format!("sender {index}"), e);
+            }
+        })
+}
+
+fn send_until_stopped(
+    mut sock: Socket,
+    config: Config,
+    stats: &ThreadStats,
+    shared: &RunShared,
+) -> io::Result<()> {
+    let msg = Message::new(config.msg_size);
+    let mut strategy = sender_for(config.strategy, config.msg_size);
+    let size = config.msg_size as u64;
+    let mut sent = 0u64;
+    let zc = config.strategy.uses_zerocopy();
+    let result = (|| {
+        while !shared.stop.load(Relaxed) {
+            strategy.send_message(&mut sock, &msg)?;
+            sent += 1;
+            stats.bytes.store(sent * size, Relaxed);
+            stats.messages.store(sent, Relaxed);
+            if zc {
+                stats.publish_zc(&strategy.zc_stats().unwrap_or_default());
+            }
+        }
+        strategy.finish(&mut sock)
+    })();
+    if let Some(z) = strategy.zc_stats() {
+        stats.publish_zc(&z);
+    }
+    // Always close our half so the receiver sees EOF and ends.
+    let _ = sock.shutdown(Shutdown::Write);
+    result
+}
