@@ -14,6 +14,7 @@ use crate::app::{Action, App, Effect};
 use crate::cli::{Common, ExplorerArgs};
 use crate::engine::config::Config;
 use crate::engine::sample::EngineEvent;
+use crate::engine::{Engine, EngineOptions, LiveRunner};
 use crate::export::recording::Recorder;
 use crate::source::SampleSource;
 use crossbeam_channel::{never, select, tick, unbounded, Receiver};
@@ -55,10 +56,22 @@ pub fn run(common: &Common, args: &ExplorerArgs) -> anyhow::Result<()> {
 
 /// Builds the engine and its runner (before the terminal is taken, so errors print plainly).
 fn live_source(
-    _common: &Common,
-    _initial: Config,
+    common: &Common,
+    initial: Config,
 ) -> anyhow::Result<(Box<dyn SampleSource>, Option<Recorder>)> {
-    anyhow::bail!("the live engine is not merged into this branch yet")
+    let engine = Engine::new(EngineOptions {
+        use_netns: !common.no_netns,
+        interval: Duration::from_secs_f64(common.interval),
+        warmup: Duration::from_secs_f64(common.warmup),
+        verify: false,
+        // Verbose output goes to stderr, which the full-screen explorer covers.
+        verbose: false,
+    })?;
+    let recorder = match &common.record {
+        Some(path) => Some(Recorder::create(path, engine.machine())?),
+        None => None,
+    };
+    Ok((Box::new(LiveRunner::spawn(engine, initial)), recorder))
 }
 
 /// Runs the explorer on any source (live engine or a replay).
@@ -364,42 +377,5 @@ fn apply(
 
 /// UTC "YYYYMMDD-HHMMSS" for export file names.
 fn timestamp() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    format_utc(secs)
-}
-
-fn format_utc(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}{m:02}{d:02}-{:02}{:02}{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn utc_timestamps() {
-        assert_eq!(format_utc(0), "19700101-000000");
-        assert_eq!(format_utc(951_782_400), "20000229-000000");
-        assert_eq!(format_utc(1_735_689_599), "20241231-235959");
-    }
+    crate::timefmt::compact(std::time::SystemTime::now())
 }

@@ -185,7 +185,6 @@ fn assert_terminal_restored(s: &Session) {
 }
 
 #[test]
-#[ignore = "needs the real engine: remove once main (LiveRunner) is merged"]
 fn explorer_end_to_end_keys_export_quit() {
     if let Some(why) = skip_reason() {
         eprintln!("skipping explorer_end_to_end_keys_export_quit: {why}");
@@ -269,7 +268,6 @@ fn explorer_end_to_end_keys_export_quit() {
 }
 
 #[test]
-#[ignore = "needs the real engine: remove once main (LiveRunner) is merged"]
 fn explorer_sigterm_restores_and_cleans_up() {
     if let Some(why) = skip_reason() {
         eprintln!("skipping explorer_sigterm_restores_and_cleans_up: {why}");

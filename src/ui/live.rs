@@ -14,16 +14,26 @@ use ratatui::Frame;
 const LABEL_W: u16 = 26;
 const SCALE_W: u16 = 9;
 
-/// Rows the panel wants: a rule, four sparklines, and up to three detail lines.
-pub fn height(app: &App, spark_rows: u16, body_h: u16) -> u16 {
-    let max_details = if body_h >= 20 { 3 } else { 2 };
-    1 + 4 * spark_rows + (details(app).len() as u16).clamp(1, max_details)
+/// Rows the panel wants: a rule, four sparklines, and up to three (four on tall
+/// screens) detail lines, counted after wrapping to `width`.
+pub fn height(app: &App, spark_rows: u16, body_h: u16, width: u16) -> u16 {
+    let max_details = match body_h {
+        0..20 => 2,
+        20..30 => 3,
+        _ => 4,
+    };
+    let w = width.max(1) as usize;
+    let wrapped: usize = details(app)
+        .iter()
+        .map(|l| l.width().div_ceil(w).max(1))
+        .sum();
+    1 + 4 * spark_rows + (wrapped as u16).clamp(1, max_details)
 }
 
 /// Whether `metric` is measured on this machine, and the note that goes with it.
 fn counter(app: &App, metric: &str) -> (bool, Option<String>) {
-    if let Some(e) = &app.machine.perf_error {
-        return (false, Some(e.clone()));
+    if app.machine.perf_error.is_some() {
+        return (false, Some("no counters: see the note below".into()));
     }
     match app.machine.counter(metric) {
         Some(c) => (c.available, c.note.clone()),
@@ -104,17 +114,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, spark_rows: u16) {
     if area.height == 0 {
         return;
     }
-    let interval = app
-        .current_sample()
-        .map(|s| {
-            format!(
-                " (per {}s interval)",
-                crate::app::trim_float(s.interval.seconds)
-            )
-        })
-        .unwrap_or_default();
     frame.render_widget(
-        Paragraph::new(rule(&format!("live{interval}"), area.width)),
+        Paragraph::new(rule("live, per sample interval", area.width)),
         Rect { height: 1, ..area },
     );
     let mut y = area.y + 1;
@@ -136,7 +137,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, spark_rows: u16) {
         .take((bottom - y) as usize)
         .collect();
     frame.render_widget(
-        Paragraph::new(lines),
+        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
         Rect::new(area.x, y, area.width, bottom - y),
     );
 }
@@ -288,15 +289,15 @@ fn details(app: &App) -> Vec<Line<'static>> {
                         "zero-copy ",
                         Style::default().fg(strategy_color(s.config.strategy)),
                     ),
-                    Span::styled(per_s(z.completions) + "/s", bold),
-                    Span::raw(" completions, copied anyway "),
+                    Span::styled(per_s(z.completions), bold),
+                    Span::raw(" compl/s, copied anyway "),
                     Span::styled(
                         z.copied_pct()
                             .map(|p| format!("{p:.0}%"))
                             .unwrap_or_else(|| "—".into()),
                         bold,
                     ),
-                    Span::raw(", ENOBUFS retries "),
+                    Span::raw(", ENOBUFS "),
                     Span::styled(z.enobufs.to_string(), bold),
                     Span::styled(
                         if z.copied_pct().unwrap_or(0.0) > 50.0 {

@@ -17,7 +17,7 @@ const KEY_W: usize = 1 + 1 + 9 + 1 + 5 + 1 + 3;
 fn llc_available(app: &App) -> bool {
     app.machine
         .counter("llc_misses")
-        .map_or(true, |c| c.available)
+        .is_none_or(|c| c.available)
         && app.machine.perf_error.is_none()
 }
 

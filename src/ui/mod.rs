@@ -42,8 +42,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
     footer::render(frame, foot, app);
 
     let spark_rows: u16 = if body.height >= 34 { 2 } else { 1 };
-    let live_h = live::height(app, spark_rows, body.height);
     let wide = body.width >= 110 && body.height >= 26;
+    let live_w = if wide {
+        body.width - (body.width / 3).clamp(36, 60)
+    } else {
+        body.width
+    };
+    let live_h = live::height(app, spark_rows, body.height, live_w);
     if wide {
         let [top, bottom] =
             Layout::vertical([Constraint::Length(live_h), Constraint::Min(0)]).areas(body);
