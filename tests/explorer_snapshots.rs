@@ -234,3 +234,30 @@ fn the_80x24_screen_shows_keys_figures_and_the_llc_fallback() {
         assert!(s.contains(needle), "{needle:?} missing from\n{s}");
     }
 }
+
+/// A VM without a PMU: counters n/a with the reason, counter columns left out.
+fn no_pmu_session() -> App {
+    let mut app = session(live(), CURRENT);
+    app.machine.perf_error = Some(
+        "no hardware performance counters on this machine (no PMU driver, as in many VMs)".into(),
+    );
+    for c in &mut app.machine.counters {
+        if c.metric != "context_switches" {
+            c.available = false;
+        }
+    }
+    app
+}
+
+#[test]
+fn no_counters_100x30() {
+    insta::assert_snapshot!(render(&no_pmu_session(), 100, 30));
+}
+
+#[test]
+fn no_counters_shows_the_reason_and_drops_counter_columns() {
+    let s = render(&no_pmu_session(), 100, 30);
+    assert!(s.contains("no PMU driver"), "{s}");
+    assert!(!s.contains("cyc/B"), "{s}");
+    assert!(s.contains("Gbps") && s.contains("µs/msg"), "{s}");
+}

@@ -116,6 +116,8 @@ pub struct Column {
     pub precision: usize,
     /// Meaningful for zero-copy rows only (others show a dash, like the empty CSV cell).
     pub zerocopy_only: bool,
+    /// Read from hardware counters (pointless where perf offers none).
+    pub counter: bool,
 }
 
 fn per_kib(v: Option<u64>, r: &ConfigResult) -> Option<f64> {
@@ -130,6 +132,7 @@ pub const GBPS: Column = Column {
     value: |r| Some(r.total.gbps()),
     precision: 2,
     zerocopy_only: false,
+    counter: false,
 };
 pub const LATENCY: Column = Column {
     title: "µs/msg",
@@ -138,6 +141,7 @@ pub const LATENCY: Column = Column {
     value: |r| r.total.latency_us(r.config.threads),
     precision: 2,
     zerocopy_only: false,
+    counter: false,
 };
 pub const CYCLES_PER_BYTE: Column = Column {
     title: "cyc/B",
@@ -146,6 +150,7 @@ pub const CYCLES_PER_BYTE: Column = Column {
     value: |r| r.total.cycles_per_byte(),
     precision: 2,
     zerocopy_only: false,
+    counter: true,
 };
 pub const L1D_PER_KIB: Column = Column {
     title: "L1D/KB",
@@ -154,6 +159,7 @@ pub const L1D_PER_KIB: Column = Column {
     value: |r| per_kib(r.total.counts().l1d_misses, r),
     precision: 1,
     zerocopy_only: false,
+    counter: true,
 };
 pub const LLC_PER_KIB: Column = Column {
     title: "LLC/KB",
@@ -162,6 +168,7 @@ pub const LLC_PER_KIB: Column = Column {
     value: |r| per_kib(r.total.counts().llc_misses, r),
     precision: 2,
     zerocopy_only: false,
+    counter: true,
 };
 /// Shown instead of LLC/KB where the CPU has no last-level-cache miss event.
 pub const CACHE_PER_KIB: Column = Column {
@@ -171,6 +178,7 @@ pub const CACHE_PER_KIB: Column = Column {
     value: |r| per_kib(r.total.counts().cache_misses, r),
     precision: 2,
     zerocopy_only: false,
+    counter: true,
 };
 pub const CTX_PER_S: Column = Column {
     title: "ctx/s",
@@ -182,6 +190,7 @@ pub const CTX_PER_S: Column = Column {
     },
     precision: 0,
     zerocopy_only: false,
+    counter: false,
 };
 pub const TX_SHARE: Column = Column {
     title: "tx%",
@@ -194,6 +203,7 @@ pub const TX_SHARE: Column = Column {
     },
     precision: 0,
     zerocopy_only: false,
+    counter: true,
 };
 pub const COPIED: Column = Column {
     title: "cpy%",
@@ -207,6 +217,7 @@ pub const COPIED: Column = Column {
     },
     precision: 0,
     zerocopy_only: true,
+    counter: false,
 };
 pub const IPC: Column = Column {
     title: "IPC",
@@ -221,6 +232,7 @@ pub const IPC: Column = Column {
     },
     precision: 2,
     zerocopy_only: false,
+    counter: true,
 };
 pub const SECONDS: Column = Column {
     title: "secs",
@@ -229,11 +241,13 @@ pub const SECONDS: Column = Column {
     value: |r| Some(r.total.seconds),
     precision: 1,
     zerocopy_only: false,
+    counter: false,
 };
 
 /// Columns in priority order: the first ones are kept on narrow terminals.
-pub fn columns(llc_available: bool) -> Vec<Column> {
-    vec![
+/// Without any hardware counter, the counter columns are left out.
+pub fn columns(llc_available: bool, have_counters: bool) -> Vec<Column> {
+    let all = vec![
         GBPS,
         LATENCY,
         CYCLES_PER_BYTE,
@@ -248,7 +262,10 @@ pub fn columns(llc_available: bool) -> Vec<Column> {
         TX_SHARE,
         IPC,
         SECONDS,
-    ]
+    ];
+    all.into_iter()
+        .filter(|c| have_counters || !c.counter)
+        .collect()
 }
 
 /// The best value of `col` among `rows`, if the column has a direction.

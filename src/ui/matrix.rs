@@ -21,10 +21,16 @@ fn llc_available(app: &App) -> bool {
         && app.machine.perf_error.is_none()
 }
 
+/// Width the matrix needs to show every column.
+pub fn full_width(app: &App) -> u16 {
+    let cols = columns(llc_available(app), app.machine.perf_error.is_none());
+    (KEY_W + cols.iter().map(|c| c.width + 1).sum::<usize>()) as u16
+}
+
 /// The columns that fit in `width`, in priority order.
 pub fn visible_columns(app: &App, width: u16) -> Vec<Column> {
     let mut used = KEY_W;
-    columns(llc_available(app))
+    columns(llc_available(app), app.machine.perf_error.is_none())
         .into_iter()
         .take_while(|c| {
             used += c.width + 1;
@@ -39,26 +45,43 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
     let rows = app.matrix.rows_with_live(app.live.as_ref());
     let visible = area.height.saturating_sub(2) as usize;
-    let current = rows.iter().position(|r| r.result.config == app.selected);
+    // Where the current configuration is, or will be once its first sample arrives.
+    let current = rows
+        .iter()
+        .position(|r| r.result.config >= app.selected)
+        .map(|i| i.min(rows.len().saturating_sub(1)))
+        .or(rows.len().checked_sub(1));
     let start = match current {
         Some(i) if rows.len() > visible => (i + 1)
             .saturating_sub(visible / 2 + 1)
             .min(rows.len() - visible),
         _ => 0,
     };
-    let mut title = format!(
-        "matrix: {} configuration{} · best per column highlighted",
-        rows.len(),
-        if rows.len() == 1 { "" } else { "s" }
-    );
-    if rows.len() > visible && visible > 0 {
-        title.push_str(&format!(
-            " · rows {}–{} of {}",
+    let scroll = (rows.len() > visible && visible > 0).then(|| {
+        format!(
+            "rows {}–{} of {}",
             start + 1,
             (start + visible).min(rows.len()),
             rows.len()
-        ));
-    }
+        )
+    });
+    let long = format!(
+        "matrix: {} configuration{} · best per column highlighted{}",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" },
+        scroll
+            .as_ref()
+            .map(|s| format!(" · {s}"))
+            .unwrap_or_default()
+    );
+    let title = if long.chars().count() + 4 <= area.width as usize {
+        long
+    } else {
+        match &scroll {
+            Some(s) => format!("matrix · {s}"),
+            None => format!("matrix: {}", rows.len()),
+        }
+    };
     frame.render_widget(
         Paragraph::new(rule(&title, area.width)),
         Rect { height: 1, ..area },

@@ -74,7 +74,16 @@ pub fn draw(frame: &mut Frame, app: &App) {
         ])
         .areas(body);
         live::render(frame, top, app, spark_rows);
-        matrix::render(frame, mid, app);
+        // Room beside a narrow matrix (e.g. no counter columns) goes to the chart.
+        let side = mid.width.saturating_sub(matrix::full_width(app) + 1);
+        if chart_h == 0 && side >= 36 && mid.height >= 8 {
+            let [m, c] =
+                Layout::horizontal([Constraint::Min(0), Constraint::Length(side)]).areas(mid);
+            matrix::render(frame, m, app);
+            chart::render(frame, c, app);
+        } else {
+            matrix::render(frame, mid, app);
+        }
         if chart_h > 0 {
             chart::render(frame, bottom, app);
         }
