@@ -272,7 +272,8 @@ fn run_loop(
     let mut dirty = true;
     let mut draw_now = true;
     loop {
-        if draw_now {
+        // After a panic elsewhere the terminal is already restored: draw nothing more.
+        if draw_now && !PANICKED.load(Ordering::SeqCst) {
             draw(&mut terminal, &app)?;
             dirty = false;
             draw_now = false;
