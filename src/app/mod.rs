@@ -411,8 +411,22 @@ impl App {
                 if self.live.is_some_and(|l| l.config == config) {
                     self.live = None;
                 }
+                if self.is_replay() {
+                    return vec![];
+                }
+                // The live engine stops on a failure and waits: space retries.
+                self.paused = true;
+                self.phase = Phase::Paused;
                 match &self.sweep {
-                    Some(s) if s.current() == config => self.next_sweep_step(),
+                    Some(s) if s.current() == config => {
+                        let mut fx = self.next_sweep_step();
+                        if !fx.is_empty() {
+                            self.paused = false;
+                            self.phase = Phase::Switching;
+                            fx.push(Effect::Control(Control::Resume));
+                        }
+                        fx
+                    }
                     _ => vec![],
                 }
             }

@@ -261,15 +261,31 @@ fn sweep_moves_on_when_a_config_fails_and_stops_on_a_manual_change() {
     }));
     assert_eq!(
         fx,
-        vec![Effect::Control(Control::SetConfig(Config::new(
-            Strategy::TwoCopy,
-            128,
-            1
-        )))]
+        vec![
+            Effect::Control(Control::SetConfig(Config::new(Strategy::TwoCopy, 128, 1))),
+            // The engine pauses itself after a failure; the sweep goes on.
+            Effect::Control(Control::Resume),
+        ]
     );
+    assert!(!a.paused);
     assert!(a.status.as_ref().unwrap().error);
     a.update(Action::NextStrategy);
     assert!(a.sweep.is_none());
+}
+
+#[test]
+fn a_failure_pauses_so_space_retries() {
+    let mut a = app();
+    a.update(Action::Engine(EngineEvent::Failed {
+        config: START,
+        message: "workers stopped".into(),
+    }));
+    assert!(a.paused);
+    assert_eq!(a.phase, Phase::Paused);
+    assert_eq!(
+        a.update(Action::TogglePause),
+        vec![Effect::Control(Control::Resume)]
+    );
 }
 
 #[test]
