@@ -40,10 +40,10 @@ pub struct Common {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// Sample interval in seconds
-    #[arg(long, global = true, default_value = "0.25", value_parser = parse_seconds, value_name = "SECS")]
+    #[arg(long, global = true, default_value = "0.25", value_parser = parse_seconds, allow_negative_numbers = true, value_name = "SECS")]
     pub interval: f64,
     /// Warm-up before each configuration's measured window, in seconds (excluded from all figures)
-    #[arg(long, global = true, default_value = "0.05", value_parser = parse_seconds_or_zero, value_name = "SECS")]
+    #[arg(long, global = true, default_value = "0.05", value_parser = parse_seconds_or_zero, allow_negative_numbers = true, value_name = "SECS")]
     pub warmup: f64,
 }
 
@@ -57,13 +57,13 @@ pub struct ExplorerArgs {
     #[arg(long = "start-strategy", default_value = "one-copy", value_parser = parse_strategy, value_name = "S")]
     pub start_strategy: Strategy,
     /// Message size measured at start
-    #[arg(long = "start-size", default_value = "4K", value_parser = parse_size, value_name = "BYTES")]
+    #[arg(long = "start-size", default_value = "4K", value_parser = parse_size, allow_negative_numbers = true, value_name = "BYTES")]
     pub start_size: usize,
     /// Thread pairs at start
-    #[arg(long = "start-threads", default_value = "1", value_parser = parse_threads, value_name = "N")]
+    #[arg(long = "start-threads", default_value = "1", value_parser = parse_threads, allow_negative_numbers = true, value_name = "N")]
     pub start_threads: usize,
     /// Seconds per configuration of the automatic sweep (`s`)
-    #[arg(long, default_value = "2", value_parser = parse_seconds, value_name = "SECS")]
+    #[arg(long, default_value = "2", value_parser = parse_seconds, allow_negative_numbers = true, value_name = "SECS")]
     pub sweep_duration: f64,
 }
 
@@ -85,13 +85,13 @@ pub struct RunArgs {
     #[arg(short, long, default_value = "one-copy", value_parser = parse_strategy, value_name = "S")]
     pub strategy: Strategy,
     /// Message size in bytes; K and M suffixes allowed (4K = 4096), 1 to 64M
-    #[arg(long, default_value = "4K", value_parser = parse_size, value_name = "BYTES")]
+    #[arg(long, default_value = "4K", value_parser = parse_size, allow_negative_numbers = true, value_name = "BYTES")]
     pub size: usize,
     /// Thread pairs (connections), 1 to 1024
-    #[arg(short, long, default_value = "1", value_parser = parse_threads, value_name = "N")]
+    #[arg(short, long, default_value = "1", value_parser = parse_threads, allow_negative_numbers = true, value_name = "N")]
     pub threads: usize,
     /// Measured seconds (fractions allowed), after the warm-up
-    #[arg(short, long, default_value = "2", value_parser = parse_seconds, value_name = "SECS")]
+    #[arg(short, long, default_value = "2", value_parser = parse_seconds, allow_negative_numbers = true, value_name = "SECS")]
     pub duration: f64,
     /// Print one JSON object whose keys are the CSV column names
     #[arg(long)]
@@ -107,13 +107,13 @@ pub struct SweepArgs {
     #[arg(long, default_value = "two-copy,one-copy,zero-copy", value_parser = parse_strategies, value_name = "S,S..")]
     pub strategies: StrategyList,
     /// Comma-separated message sizes
-    #[arg(long, default_value = "64,256,1K,4K", value_parser = parse_sizes, value_name = "B,B..")]
+    #[arg(long, default_value = "64,256,1K,4K", value_parser = parse_sizes, allow_negative_numbers = true, value_name = "B,B..")]
     pub sizes: SizeList,
     /// Comma-separated thread-pair counts
-    #[arg(long, default_value = "1,2,4,8", value_parser = parse_thread_list, value_name = "N,N..")]
+    #[arg(long, default_value = "1,2,4,8", value_parser = parse_thread_list, allow_negative_numbers = true, value_name = "N,N..")]
     pub threads: ThreadList,
     /// Measured seconds per configuration (fractions allowed)
-    #[arg(short, long, default_value = "1", value_parser = parse_seconds, value_name = "SECS")]
+    #[arg(short, long, default_value = "1", value_parser = parse_seconds, allow_negative_numbers = true, value_name = "SECS")]
     pub duration: f64,
     /// CSV file to write (default: netio-sweep-<timestamp>.csv in the current directory)
     #[arg(short, long, value_name = "FILE.csv")]
@@ -127,9 +127,12 @@ pub struct SweepArgs {
 pub struct ReplayArgs {
     /// A recording made with --record
     pub file: PathBuf,
-    /// Playback speed factor (change it live with < and >)
-    #[arg(long, default_value = "1", value_parser = parse_seconds, value_name = "X")]
+    /// Playback speed factor, 1/16 to 64 (change it live with < and >)
+    #[arg(long, default_value = "1", value_parser = parse_speed, allow_negative_numbers = true, value_name = "X")]
     pub speed: f64,
+    /// Only validate the recording and print what it holds (machine, command, events); no explorer
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -139,6 +142,9 @@ pub struct PlotArgs {
     /// Directory for the SVG files (created if missing)
     #[arg(long, default_value = ".", value_name = "DIR")]
     pub out: PathBuf,
+    /// Chart title prefix, e.g. the machine (default: the CSV file name; the CSV has no machine column)
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -147,6 +153,26 @@ pub struct StrategyList(pub Vec<Strategy>);
 pub struct SizeList(pub Vec<usize>);
 #[derive(Debug, Clone, PartialEq)]
 pub struct ThreadList(pub Vec<usize>);
+
+/// Replay speed factor: a number from 1/16 to 64; "1/4" style fractions accepted.
+fn parse_speed(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let v = match t.split_once('/') {
+        Some((a, b)) => a
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .zip(b.trim().parse::<f64>().ok())
+            .map(|(a, b)| a / b),
+        None => t.parse::<f64>().ok(),
+    };
+    match v {
+        Some(v) if (crate::replay::MIN_SPEED..=crate::replay::MAX_SPEED).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "speed '{t}' is not allowed; give a factor from 1/16 to 64, e.g. 2 or 0.5"
+        )),
+    }
+}
 
 fn parse_strategy(s: &str) -> Result<Strategy, String> {
     s.parse()

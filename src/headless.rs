@@ -70,29 +70,26 @@ fn describe_engine(engine: &Engine) {
 fn open_recorder(common: &Common, machine: &MachineInfo) -> anyhow::Result<Option<Recorder>> {
     match &common.record {
         None => Ok(None),
-        Some(p) => Recorder::create(p, machine)
-            .map(Some)
-            .map_err(|e| crate::usage(format!("cannot record to {}: {e:#}", p.display()))),
+        // The recorder's error names the path and is already a usage error.
+        Some(p) => Recorder::create(p, machine).map(Some),
     }
 }
 
-/// Feeds events to the recorder until `deadline` (or `interrupted`), returning early
-/// if the workers failed.
+/// Feeds events to the recorder until the measured window has ended (or Ctrl-C).
 fn pump(
     events: &Receiver<EngineEvent>,
+    window_done: &Receiver<()>,
     recorder: &mut Option<Recorder>,
-    until: Instant,
     interrupted: &AtomicBool,
 ) {
     while !interrupted.load(Ordering::Relaxed) {
-        let left = until.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            break;
-        }
-        match events.recv_timeout(left.min(Duration::from_millis(100))) {
-            Ok(ev) => record(recorder, &ev),
-            Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
-            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
+        crossbeam_channel::select! {
+            recv(events) -> ev => match ev {
+                Ok(ev) => record(recorder, &ev),
+                Err(_) => break,
+            },
+            recv(window_done) -> _ => break,
+            default(Duration::from_millis(100)) => {}
         }
     }
 }
@@ -127,9 +124,8 @@ fn measure(
     recorder: &mut Option<Recorder>,
     interrupted: &AtomicBool,
 ) -> anyhow::Result<ConfigResult> {
-    let m = engine.start(config, events.0)?;
-    let until = Instant::now() + engine.options().warmup + Duration::from_secs_f64(duration);
-    pump(events.1, recorder, until, interrupted);
+    let m = engine.start_timed(config, events.0, Duration::from_secs_f64(duration))?;
+    pump(events.1, m.window_done(), recorder, interrupted);
     let result = m.finish();
     drain(events.1, recorder);
     Ok(result)
@@ -167,7 +163,7 @@ pub fn summary_line(r: &ConfigResult) -> String {
         _ => "n/a".into(),
     };
     let mut line = format!(
-        "{} {} x{}: {:.3} Gbps, {} us/msg, {} cycles/B (tx {} + rx {}), L1D misses {}, LLC misses {}, cache-misses {}, {} context switches, {:.2} s",
+        "{} {} x{}: {:.3} Gbps, {} us/msg, {} cycles/B (tx {} + rx {}), {} CPU ns/B, L1D misses {}, LLC misses {}, cache-misses {}, {} context switches, {:.2} s",
         r.config.strategy,
         format_size(r.config.msg_size),
         r.config.threads,
@@ -176,6 +172,7 @@ pub fn summary_line(r: &ConfigResult) -> String {
         cpb(c.cycles),
         cpb(t.tx.cycles),
         cpb(t.rx.cycles),
+        t.cpu_ns_per_byte().map_or("n/a".into(), |v| format!("{v:.3}")),
         fmt_opt(c.l1d_misses),
         fmt_opt(c.llc_misses),
         fmt_opt(c.cache_misses),
@@ -301,12 +298,14 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
         }
         let row = CsvRow::from_result(&result);
         let line = format!(
-            "[{}/{}] {config}: {:.3} Gbps, {} cycles/B",
+            "[{}/{}] {config}: {:.3} Gbps, {} cycles/B, {} CPU ns/B",
             i + 1,
             configs.len(),
             row.throughput_gbps,
             row.cycles_per_byte
-                .map_or("n/a".into(), |v| format!("{v:.2}"))
+                .map_or("n/a".into(), |v| format!("{v:.2}")),
+            row.cpu_ns_per_byte
+                .map_or("n/a".into(), |v| format!("{v:.3}"))
         );
         match &bar {
             Some(b) => {

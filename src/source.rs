@@ -58,7 +58,9 @@ impl SampleSource for crate::engine::LiveRunner {
     }
 
     fn kind(&self) -> SourceKind {
-        SourceKind::Live { network: self.machine().network.clone() }
+        SourceKind::Live {
+            network: self.machine().network.clone(),
+        }
     }
 
     fn shutdown(&mut self) {

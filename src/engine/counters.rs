@@ -14,16 +14,18 @@ pub enum Metric {
     LlcMisses,
     CacheMisses,
     ContextSwitches,
+    CpuTime,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 6] = [
+    pub const ALL: [Metric; 7] = [
         Metric::Cycles,
         Metric::Instructions,
         Metric::L1dMisses,
         Metric::LlcMisses,
         Metric::CacheMisses,
         Metric::ContextSwitches,
+        Metric::CpuTime,
     ];
 
     /// The CSV column / `Counts` field.
@@ -35,6 +37,7 @@ impl Metric {
             Metric::LlcMisses => "llc_misses",
             Metric::CacheMisses => "cache_misses",
             Metric::ContextSwitches => "context_switches",
+            Metric::CpuTime => "cpu_ns",
         }
     }
 
@@ -47,6 +50,7 @@ impl Metric {
             Metric::LlcMisses => "LLC-load-misses",
             Metric::CacheMisses => "cache-misses",
             Metric::ContextSwitches => "context-switches",
+            Metric::CpuTime => "task-clock",
         }
     }
 
@@ -65,6 +69,7 @@ impl Metric {
             Metric::LlcMisses => Builder::new(cache(CacheId::LL)),
             Metric::CacheMisses => Builder::new(Hardware::CACHE_MISSES),
             Metric::ContextSwitches => Builder::new(Software::CONTEXT_SWITCHES),
+            Metric::CpuTime => Builder::new(Software::TASK_CLOCK),
         };
         // User + kernel: most of the cost of TCP I/O is in the kernel.
         builder.observe_self().any_cpu().include_kernel();
@@ -79,6 +84,7 @@ impl Metric {
             Metric::LlcMisses => c.llc_misses = v,
             Metric::CacheMisses => c.cache_misses = v,
             Metric::ContextSwitches => c.context_switches = v,
+            Metric::CpuTime => c.cpu_ns = v,
         }
     }
 }
@@ -344,6 +350,7 @@ mod tests {
                 Metric::LlcMisses => c.llc_misses,
                 Metric::CacheMisses => c.cache_misses,
                 Metric::ContextSwitches => c.context_switches,
+                Metric::CpuTime => c.cpu_ns,
             };
             assert_eq!(field.is_some(), plan.metrics.contains(&m), "{m:?}");
         }

@@ -78,54 +78,74 @@ impl Probe {
     }
 }
 
+/// When and how long the sampler measures.
+pub(crate) struct Window {
+    pub warmup: Duration,
+    pub interval: Duration,
+    /// Ends the window by itself after this long (headless runs); `None`: until stopped.
+    pub length: Option<Duration>,
+}
+
 /// The sampler: waits out the warm-up, takes a baseline, publishes one sample per
-/// interval and returns the whole window when told to stop.
+/// interval and returns the whole window when told to stop or when its length is up.
+/// The window is timed here, not by the caller, so a starved caller cannot shorten it.
 pub(crate) fn spawn_sampler(
     config: Config,
     mut probe: Probe,
-    warmup: Duration,
-    interval: Duration,
+    window: Window,
     stop: Receiver<()>,
     events: Sender<EngineEvent>,
     dropped: Arc<std::sync::atomic::AtomicU64>,
+    done: Sender<()>,
 ) -> std::io::Result<JoinHandle<Measured>> {
     std::thread::Builder::new()
         .name("netio-sampler".into())
         .spawn(move || {
+            let _done = done; // dropped when the window ends: wakes whoever waits for it
             let zerocopy = config.strategy.uses_zerocopy();
             // Warm-up: excluded from every figure. A stop during warm-up yields an empty window.
-            if stop.recv_timeout(warmup).is_ok() {
+            if stop.recv_timeout(window.warmup).is_ok() {
                 return Measured {
                     zc: zerocopy.then(ZcStats::default),
                     ..Default::default()
                 };
             }
             let baseline = probe.snapshot();
+            let end = window.length.map(|l| baseline.at + l);
             let mut prev = baseline;
             let mut seq = 0u64;
-            let mut next_tick = baseline.at + interval;
+            let mut next_tick = baseline.at + window.interval;
             loop {
-                let wait = next_tick.saturating_duration_since(Instant::now());
-                let stopped = stop.recv_timeout(wait).is_ok();
+                let wake = end.map_or(next_tick, |e| e.min(next_tick));
+                let stopped = stop
+                    .recv_timeout(wake.saturating_duration_since(Instant::now()))
+                    .is_ok();
                 let now = probe.snapshot();
-                if stopped {
+                let tick = now.at >= next_tick;
+                let timed_out = end.is_some_and(|e| now.at >= e);
+                // A caller's stop mid-interval publishes no partial sample: Finished covers it.
+                if (tick || timed_out) && !stopped {
+                    let sample = Sample {
+                        config,
+                        seq,
+                        elapsed_s: (now.at - baseline.at).as_secs_f64(),
+                        interval: now.since(&prev, zerocopy),
+                    };
+                    // A slow consumer never slows the measurement: drop and count.
+                    if events.try_send(EngineEvent::Sample(sample)).is_err() {
+                        dropped.fetch_add(1, Relaxed);
+                    }
+                    seq += 1;
+                    prev = now;
+                }
+                if stopped || timed_out {
                     return now.since(&baseline, zerocopy);
                 }
-                let sample = Sample {
-                    config,
-                    seq,
-                    elapsed_s: (now.at - baseline.at).as_secs_f64(),
-                    interval: now.since(&prev, zerocopy),
-                };
-                // A slow consumer never slows the measurement: drop and count.
-                if events.try_send(EngineEvent::Sample(sample)).is_err() {
-                    dropped.fetch_add(1, Relaxed);
-                }
-                seq += 1;
-                prev = now;
-                next_tick += interval;
-                if next_tick < Instant::now() {
-                    next_tick = Instant::now() + interval;
+                if tick {
+                    next_tick += window.interval;
+                    if next_tick < Instant::now() {
+                        next_tick = Instant::now() + window.interval;
+                    }
                 }
             }
         })
@@ -138,6 +158,8 @@ pub struct Measurement {
     pub(crate) workers: Vec<JoinHandle<()>>,
     pub(crate) sampler: Option<JoinHandle<Measured>>,
     pub(crate) sampler_stop: Sender<()>,
+    /// Disconnects when the measured window has ended.
+    pub(crate) window_done: Receiver<()>,
     pub(crate) tx_stats: Vec<Arc<ThreadStats>>,
     pub(crate) rx_stats: Vec<Arc<ThreadStats>>,
     /// Receiver index paired with each sender index.
@@ -156,6 +178,12 @@ impl Measurement {
     /// Seconds since the workers started (warm-up included).
     pub fn running_for(&self) -> Duration {
         self.started.elapsed()
+    }
+
+    /// Becomes ready (disconnected) when the window has ended: a timed window ran its
+    /// length, or the measurement was stopped. Select on it with the event stream.
+    pub fn window_done(&self) -> &Receiver<()> {
+        &self.window_done
     }
 
     /// True once a worker failed; the configuration should be finished.

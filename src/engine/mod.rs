@@ -124,11 +124,32 @@ impl Engine {
         &self.opts
     }
 
-    /// Starts worker threads for `config`; events go to `events`. Warm-up runs first.
+    /// Starts worker threads for `config`; events go to `events`. Warm-up runs first;
+    /// the window lasts until [`Measurement::finish`].
     pub fn start(
         &self,
         config: Config,
         events: &Sender<EngineEvent>,
+    ) -> anyhow::Result<Measurement> {
+        self.start_window(config, events, None)
+    }
+
+    /// Like [`Engine::start`], but the window ends by itself after `length` (after the
+    /// warm-up); wait for [`Measurement::window_done`], then finish.
+    pub fn start_timed(
+        &self,
+        config: Config,
+        events: &Sender<EngineEvent>,
+        length: Duration,
+    ) -> anyhow::Result<Measurement> {
+        self.start_window(config, events, Some(length))
+    }
+
+    fn start_window(
+        &self,
+        config: Config,
+        events: &Sender<EngineEvent>,
+        length: Option<Duration>,
     ) -> anyhow::Result<Measurement> {
         check_memory(config)?;
         let n = config.threads;
@@ -255,14 +276,20 @@ impl Engine {
         };
         let (stop_tx, stop_rx) = crossbeam_channel::bounded(1);
         let dropped = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let (done_tx, window_done) = crossbeam_channel::bounded(0);
+        let window = measurement::Window {
+            warmup: self.opts.warmup,
+            interval: self.opts.interval,
+            length,
+        };
         let sampler = measurement::spawn_sampler(
             config,
             probe,
-            self.opts.warmup,
-            self.opts.interval,
+            window,
             stop_rx,
             events.clone(),
             dropped.clone(),
+            done_tx,
         )?;
         Ok(Measurement {
             config,
@@ -270,6 +297,7 @@ impl Engine {
             workers,
             sampler: Some(sampler),
             sampler_stop: stop_tx,
+            window_done,
             tx_stats,
             rx_stats,
             pairing,

@@ -14,6 +14,10 @@ pub struct Counts {
     pub llc_misses: Option<u64>,
     pub cache_misses: Option<u64>,
     pub context_switches: Option<u64>,
+    /// CPU time of the threads (software task-clock), ns: the cost figure that exists
+    /// even where the CPU offers no hardware counters.
+    #[serde(default)]
+    pub cpu_ns: Option<u64>,
     /// True when the kernel multiplexed the counters and the values were scaled
     /// from the fraction of time they actually ran.
     #[serde(default)]
@@ -38,6 +42,7 @@ impl Counts {
             llc_misses: add_opt(self.llc_misses, o.llc_misses),
             cache_misses: add_opt(self.cache_misses, o.cache_misses),
             context_switches: add_opt(self.context_switches, o.context_switches),
+            cpu_ns: add_opt(self.cpu_ns, o.cpu_ns),
             scaled: self.scaled || o.scaled,
         }
     }
@@ -51,6 +56,7 @@ impl Counts {
             llc_misses: sub_opt(self.llc_misses, earlier.llc_misses),
             cache_misses: sub_opt(self.cache_misses, earlier.cache_misses),
             context_switches: sub_opt(self.context_switches, earlier.context_switches),
+            cpu_ns: sub_opt(self.cpu_ns, earlier.cpu_ns),
             scaled: self.scaled || earlier.scaled,
         }
     }
@@ -133,6 +139,12 @@ impl Measured {
     pub fn cycles_per_byte(&self) -> Option<f64> {
         let c = self.counts().cycles?;
         (self.bytes > 0).then(|| c as f64 / self.bytes as f64)
+    }
+
+    /// (sender + receiver) CPU nanoseconds / payload byte.
+    pub fn cpu_ns_per_byte(&self) -> Option<f64> {
+        let ns = self.counts().cpu_ns?;
+        (self.bytes > 0).then(|| ns as f64 / self.bytes as f64)
     }
 }
 

@@ -29,6 +29,11 @@ pub struct CsvRow {
     pub zc_completions: Option<u64>,
     pub zc_copied_pct: Option<f64>,
     pub enobufs: Option<u64>,
+    // Appended after the contract's columns: CPU time (task-clock) of the worker threads.
+    #[serde(default)]
+    pub cpu_ns: Option<u64>,
+    #[serde(default)]
+    pub cpu_ns_per_byte: Option<f64>,
 }
 
 /// The contract's columns, in order.
@@ -54,6 +59,9 @@ pub const COLUMNS: [&str; 20] = [
     "zc_copied_pct",
     "enobufs",
 ];
+
+/// Columns appended after the contract's, in order.
+pub const EXTRA_COLUMNS: [&str; 2] = ["cpu_ns", "cpu_ns_per_byte"];
 
 fn round(v: f64, digits: i32) -> f64 {
     let p = 10f64.powi(digits);
@@ -86,6 +94,8 @@ impl CsvRow {
             zc_completions: zc.map(|z| z.completions),
             zc_copied_pct: zc.and_then(|z| z.copied_pct()).map(|v| round(v, 2)),
             enobufs: zc.map(|z| z.enobufs),
+            cpu_ns: c.cpu_ns,
+            cpu_ns_per_byte: t.cpu_ns_per_byte().map(|v| round(v, 4)),
         }
     }
 
@@ -99,7 +109,7 @@ pub fn to_csv_bytes(rows: &[CsvRow]) -> anyhow::Result<Vec<u8>> {
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::new());
-    w.write_record(COLUMNS)?;
+    w.write_record(COLUMNS.iter().chain(EXTRA_COLUMNS.iter()))?;
     for r in rows {
         w.serialize(r)?;
     }
@@ -137,6 +147,11 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .tempfile_in(&dir)
         .map_err(|e| anyhow::anyhow!("cannot write in {}: {e}", dir.display()))?;
     tmp.write_all(bytes)?;
+    // Temporary files are created 0600; a result file is for everyone to read, also
+    // when it was written under sudo.
+    use std::os::unix::fs::PermissionsExt;
+    tmp.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(0o644))?;
     tmp.as_file().sync_all()?;
     tmp.persist(path)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), e.error))?;
@@ -189,6 +204,7 @@ mod tests {
             llc_misses: llc,
             cache_misses: Some(5),
             context_switches: Some(1),
+            cpu_ns: None,
             scaled: false,
         };
         ConfigResult {
@@ -225,13 +241,17 @@ mod tests {
         ];
         let text = String::from_utf8(to_csv_bytes(&rows).unwrap()).unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], COLUMNS.join(","));
+        assert!(
+            lines[0].starts_with(&(COLUMNS.join(",") + ",")),
+            "contract columns first"
+        );
+        assert!(lines[0].ends_with(",cpu_ns,cpu_ns_per_byte"));
         assert_eq!(
             lines[1],
-            "one-copy,4096,2,1.0,409600,100,0.0033,20000.0,2000,1000,1000,4000,0.0049,20,,10,2,,,"
+            "one-copy,4096,2,1.0,409600,100,0.0033,20000.0,2000,1000,1000,4000,0.0049,20,,10,2,,,,,"
         );
         assert!(lines[2].starts_with("zero-copy,4096,2,"));
-        assert!(lines[2].ends_with(",14,10,2,100,100.0,2"), "{}", lines[2]);
+        assert!(lines[2].ends_with(",14,10,2,100,100.0,2,,"), "{}", lines[2]);
     }
 
     #[test]
@@ -245,8 +265,13 @@ mod tests {
         ))];
         write_rows(&path, &rows).unwrap();
         assert_eq!(read_csv(&path).unwrap(), rows);
-        // No temporary file is left beside it.
+        // No temporary file is left beside it, and others may read it.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o644
+        );
     }
 
     #[test]

@@ -1,6 +1,692 @@
-//! `netio-tui plot`: SVG charts from a CSV.
-use crate::cli::PlotArgs;
+//! `netio-tui plot FILE.csv [--out DIR]`: SVG charts drawn from a CSV written by
+//! `sweep` or by `e` in the explorer, so nobody types numbers into a plot script.
+//!
+//! Every chart has one panel per thread count or message size and one line per
+//! strategy, with one shared legend on top. Message sizes and thread counts are on a
+//! log2 axis. A figure missing from the CSV (an empty cell: counter not available)
+//! is simply not drawn; a chart with no data at all is skipped and said so.
+//!
+//! Text is written as SVG `<text>` elements and laid out with plotters' built-in
+//! estimate, so no font file is needed on the machine that draws the charts.
 
-pub fn run(_args: &PlotArgs) -> anyhow::Result<()> {
-    anyhow::bail!("plot is not built yet")
+use crate::cli::PlotArgs;
+use crate::engine::config::{format_size, Config, Strategy};
+use crate::export::csv::{read_csv, CsvRow};
+use crate::usage;
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const FONT: &str = "sans-serif";
+const PANEL_W: u32 = 560;
+const PANEL_H: u32 = 400;
+const HEADER_H: u32 = 90;
+/// Room for the title and the legend of a one-panel chart.
+const MIN_W: u32 = 800;
+
+/// What `plot` produced.
+#[derive(Debug, Default, PartialEq)]
+pub struct PlotReport {
+    pub written: Vec<PathBuf>,
+    /// (file name that was not written, why).
+    pub skipped: Vec<(String, String)>,
+    /// Things worth knowing about the input (duplicates, fallbacks).
+    pub notes: Vec<String>,
+}
+
+pub fn run(args: &PlotArgs) -> anyhow::Result<()> {
+    let report = plot_file(&args.file, &args.out, args.title.as_deref())?;
+    for n in &report.notes {
+        println!("note: {n}");
+    }
+    for p in &report.written {
+        println!("wrote {}", p.display());
+    }
+    for (file, why) in &report.skipped {
+        println!("skipped {file}: {why}");
+    }
+    Ok(())
+}
+
+/// Reads `csv`, writes the charts into `out_dir` (created if missing).
+pub fn plot_file(csv: &Path, out_dir: &Path, title: Option<&str>) -> anyhow::Result<PlotReport> {
+    let rows = read_csv(csv).map_err(|e| {
+        usage(format!(
+            "{e:#}; give a CSV written by `netio-tui sweep` or by `e` in the explorer"
+        ))
+    })?;
+    if rows.is_empty() {
+        return Err(usage(format!(
+            "{} has the netio-tui columns but no rows; nothing to plot",
+            csv.display()
+        )));
+    }
+    std::fs::create_dir_all(out_dir).map_err(|e| {
+        usage(format!(
+            "cannot create output directory {} ({e}); choose a writable --out DIR",
+            out_dir.display()
+        ))
+    })?;
+    let name = csv
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| csv.display().to_string());
+    let prefix = title.map(str::to_string).unwrap_or(name);
+    let data = Data::new(rows);
+    let mut report = PlotReport::default();
+    if data.duplicates > 0 {
+        report.notes.push(format!(
+            "{} configurations appear more than once in {}; the last row of each is plotted",
+            data.duplicates,
+            csv.display()
+        ));
+    }
+    for chart in charts(&data, &prefix, &mut report.notes) {
+        if let Some(why) = chart.why_empty() {
+            report.skipped.push((chart.file.to_string(), why));
+            continue;
+        }
+        let path = out_dir.join(chart.file);
+        let svg = chart.render()?;
+        write_replacing(&path, svg.as_bytes()).map_err(|e| {
+            usage(format!(
+                "cannot write {} ({e}); choose a writable --out DIR",
+                path.display()
+            ))
+        })?;
+        report.written.push(path);
+    }
+    Ok(report)
+}
+
+/// Writes via a temporary file and a rename, so a browser showing the chart never
+/// reads half a file; the file gets the usual permissions (umask), readable by others.
+fn write_replacing(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
+}
+
+/// The CSV rows, one per configuration, with the axes they span.
+struct Data {
+    rows: BTreeMap<Config, CsvRow>,
+    strategies: Vec<Strategy>,
+    sizes: Vec<usize>,
+    threads: Vec<usize>,
+    duplicates: usize,
+}
+
+impl Data {
+    fn new(rows: Vec<CsvRow>) -> Data {
+        let mut map = BTreeMap::new();
+        let mut duplicates = 0;
+        for r in rows {
+            if map.insert(r.config(), r).is_some() {
+                duplicates += 1;
+            }
+        }
+        let mut strategies: Vec<Strategy> = map.keys().map(|c| c.strategy).collect();
+        let mut sizes: Vec<usize> = map.keys().map(|c| c.msg_size).collect();
+        let mut threads: Vec<usize> = map.keys().map(|c| c.threads).collect();
+        for v in [&mut sizes, &mut threads] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        strategies.sort_unstable();
+        strategies.dedup();
+        Data {
+            rows: map,
+            strategies,
+            sizes,
+            threads,
+            duplicates,
+        }
+    }
+
+    fn any(&self, metric: Metric) -> bool {
+        self.rows.values().any(|r| metric(r).is_some())
+    }
+}
+
+type Metric = fn(&CsvRow) -> Option<f64>;
+
+fn per_message(misses: Option<u64>, r: &CsvRow) -> Option<f64> {
+    let m = misses?;
+    (r.messages > 0).then(|| m as f64 / r.messages as f64)
+}
+
+fn gbps(r: &CsvRow) -> Option<f64> {
+    Some(r.throughput_gbps)
+}
+fn latency(r: &CsvRow) -> Option<f64> {
+    r.latency_us
+}
+fn cycles_per_byte(r: &CsvRow) -> Option<f64> {
+    r.cycles_per_byte
+}
+fn cpu_ns_per_byte(r: &CsvRow) -> Option<f64> {
+    r.cpu_ns_per_byte
+}
+fn l1d_per_message(r: &CsvRow) -> Option<f64> {
+    per_message(r.l1d_misses, r)
+}
+fn llc_per_message(r: &CsvRow) -> Option<f64> {
+    per_message(r.llc_misses, r)
+}
+fn generic_misses_per_message(r: &CsvRow) -> Option<f64> {
+    per_message(r.cache_misses, r)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum XAxis {
+    MessageSize,
+    Threads,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum YScale {
+    /// From 0: differences read as ratios of heights.
+    Linear,
+    Log,
+    /// Log when the values span more than 30×.
+    Auto,
+}
+
+struct Series {
+    strategy: Strategy,
+    points: Vec<(f64, f64)>,
+}
+
+struct Panel {
+    caption: String,
+    y_label: String,
+    series: Vec<Series>,
+}
+
+struct Chart {
+    file: &'static str,
+    title: String,
+    subtitle: String,
+    x_axis: XAxis,
+    y_scale: YScale,
+    /// Panels in rows of `cols`.
+    cols: usize,
+    panels: Vec<Panel>,
+    strategies: Vec<Strategy>,
+    /// Said when the chart has no data.
+    missing: String,
+}
+
+fn plural_threads(n: usize) -> String {
+    if n == 1 {
+        "1 thread pair".into()
+    } else {
+        format!("{n} thread pairs")
+    }
+}
+
+fn size_caption(s: usize) -> String {
+    format!("{} B messages", format_size(s))
+}
+
+/// Panels over `fixed` values (a thread count or a size), x over the other axis.
+fn panels_over(
+    data: &Data,
+    x_axis: XAxis,
+    metric: Metric,
+    y_label: &str,
+    caption_prefix: &str,
+) -> Vec<Panel> {
+    let (fixed, caption): (&[usize], fn(usize) -> String) = match x_axis {
+        XAxis::MessageSize => (&data.threads, plural_threads),
+        XAxis::Threads => (&data.sizes, size_caption),
+    };
+    fixed
+        .iter()
+        .map(|&f| Panel {
+            caption: format!("{caption_prefix}{}", caption(f)),
+            y_label: y_label.to_string(),
+            series: data
+                .strategies
+                .iter()
+                .map(|&s| Series {
+                    strategy: s,
+                    points: data
+                        .rows
+                        .values()
+                        .filter(|r| {
+                            r.strategy == s
+                                && match x_axis {
+                                    XAxis::MessageSize => r.threads == f,
+                                    XAxis::Threads => r.msg_size == f,
+                                }
+                        })
+                        .filter_map(|r| {
+                            let x = match x_axis {
+                                XAxis::MessageSize => r.msg_size,
+                                XAxis::Threads => r.threads,
+                            } as f64;
+                            metric(r).filter(|y| y.is_finite()).map(|y| (x, y))
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn grid_cols(panels: usize) -> usize {
+    ((panels as f64).sqrt().ceil() as usize).max(1)
+}
+
+fn charts(data: &Data, prefix: &str, notes: &mut Vec<String>) -> Vec<Chart> {
+    let strategies = data.strategies.clone();
+    let durations: Vec<f64> = data.rows.values().map(|r| r.duration_s).collect();
+    let (dmin, dmax) = durations
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), d| (a.min(*d), b.max(*d)));
+    let window = if (dmax - dmin).abs() < 0.05 {
+        format!("{dmin:.1} s")
+    } else {
+        format!("{dmin:.1}–{dmax:.1} s")
+    };
+    let n = data.rows.len();
+    let subtitle = format!(
+        "{n} configuration{}, {window} measured{} (warm-up excluded)",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "" } else { " each" },
+    );
+    let chart = |file, title: &str, x_axis, y_scale, panels: Vec<Panel>, missing: &str| {
+        let cols = grid_cols(panels.len());
+        Chart {
+            file,
+            title: format!("{title} — {prefix}"),
+            subtitle: subtitle.clone(),
+            x_axis,
+            y_scale,
+            cols,
+            panels,
+            strategies: strategies.clone(),
+            missing: missing.to_string(),
+        }
+    };
+    let mut out = vec![
+        chart(
+            "throughput-vs-size.svg",
+            "Throughput vs message size",
+            XAxis::MessageSize,
+            YScale::Linear,
+            panels_over(data, XAxis::MessageSize, gbps, "throughput (Gbit/s)", ""),
+            "no throughput values",
+        ),
+        chart(
+            "latency-vs-threads.svg",
+            "Time per message vs thread pairs",
+            XAxis::Threads,
+            YScale::Auto,
+            panels_over(
+                data,
+                XAxis::Threads,
+                latency,
+                "time per message per connection (µs)",
+                "",
+            ),
+            "no latency_us values (no whole message was received)",
+        ),
+    ];
+
+    // Cache misses: one row of panels per event, one column per thread count.
+    let l1d = data.any(l1d_per_message);
+    let has_llc = data.any(llc_per_message);
+    let (llc_metric, llc_label): (Metric, &str) = if has_llc {
+        (llc_per_message, "LLC load misses / message")
+    } else {
+        if data.any(generic_misses_per_message) {
+            notes.push(
+                "llc_misses is empty in every row; the cache chart shows the generic cache-misses \
+                 event instead (on AMD Zen it counts L2 misses)"
+                    .into(),
+            );
+        }
+        (
+            generic_misses_per_message,
+            "cache-misses (generic event, no LLC) / message",
+        )
+    };
+    let mut cache_panels = Vec::new();
+    if l1d {
+        cache_panels.extend(panels_over(
+            data,
+            XAxis::MessageSize,
+            l1d_per_message,
+            "L1D load misses / message",
+            "L1D, ",
+        ));
+    }
+    if data.any(llc_metric) {
+        let prefix = if has_llc { "LLC, " } else { "cache-misses, " };
+        cache_panels.extend(panels_over(
+            data,
+            XAxis::MessageSize,
+            llc_metric,
+            llc_label,
+            prefix,
+        ));
+    }
+    let mut cache = chart(
+        "cache-misses-vs-size.svg",
+        "Cache misses per message vs message size",
+        XAxis::MessageSize,
+        YScale::Log,
+        cache_panels,
+        "l1d_misses, llc_misses and cache_misses are empty in every row (counters not available)",
+    );
+    cache.cols = data.threads.len().max(1);
+    out.push(cache);
+
+    out.push(chart(
+        "cycles-per-byte-vs-size.svg",
+        "CPU cycles per byte vs message size",
+        XAxis::MessageSize,
+        YScale::Log,
+        panels_over(
+            data,
+            XAxis::MessageSize,
+            cycles_per_byte,
+            "cycles / byte (sender + receiver)",
+            "",
+        ),
+        "cycles_per_byte is empty in every row (cycle counter not available)",
+    ));
+    out.push(chart(
+        "cpu-time-per-byte-vs-size.svg",
+        "CPU time per byte vs message size",
+        XAxis::MessageSize,
+        YScale::Log,
+        panels_over(
+            data,
+            XAxis::MessageSize,
+            cpu_ns_per_byte,
+            "CPU ns / byte (task-clock, sender + receiver)",
+            "",
+        ),
+        "cpu_ns_per_byte is empty in every row (CSV from before the column existed)",
+    ));
+    out.push(chart(
+        "throughput-vs-threads.svg",
+        "Throughput vs thread pairs",
+        XAxis::Threads,
+        YScale::Linear,
+        panels_over(data, XAxis::Threads, gbps, "throughput (Gbit/s)", ""),
+        "no throughput values",
+    ));
+    out
+}
+
+fn strategy_color(s: Strategy) -> RGBColor {
+    match s {
+        Strategy::TwoCopy => RGBColor(214, 39, 40),
+        Strategy::Serialize => RGBColor(255, 127, 14),
+        Strategy::OneCopy => RGBColor(31, 119, 180),
+        Strategy::ZeroCopy => RGBColor(44, 160, 44),
+    }
+}
+
+fn strategy_label(s: Strategy) -> String {
+    match s.course_name() {
+        Some(c) => format!("{} ({c})", s.name()),
+        None => s.name().to_string(),
+    }
+}
+
+/// Compact tick label: 3 significant digits, k/M/G above a thousand.
+fn short_number(v: f64) -> String {
+    let (scaled, unit) = match v.abs() {
+        a if a >= 1e9 => (v / 1e9, "G"),
+        a if a >= 1e6 => (v / 1e6, "M"),
+        a if a >= 1e3 => (v / 1e3, "k"),
+        _ => (v, ""),
+    };
+    let a = scaled.abs();
+    let digits = if a == 0.0 || a >= 100.0 {
+        0
+    } else if a >= 10.0 {
+        1
+    } else if a >= 1.0 {
+        2
+    } else {
+        (-(a.log10().floor()) as usize + 2).min(9)
+    };
+    let s = format!("{scaled:.digits$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    format!("{s}{unit}")
+}
+
+fn draw_err(file: &str) -> impl Fn(DrawingAreaErrorKind<std::io::Error>) -> anyhow::Error + '_ {
+    move |e| anyhow::anyhow!("cannot draw {file}: {e}")
+}
+
+impl Chart {
+    fn points(&self) -> impl Iterator<Item = &(f64, f64)> {
+        self.panels
+            .iter()
+            .flat_map(|p| p.series.iter().flat_map(|s| s.points.iter()))
+    }
+
+    fn why_empty(&self) -> Option<String> {
+        let log = self.y_scale == YScale::Log;
+        let any = self.points().any(|(_, y)| !log || *y > 0.0);
+        (!any).then(|| self.missing.clone())
+    }
+
+    fn render(&self) -> anyhow::Result<String> {
+        let rows = self.panels.len().div_ceil(self.cols);
+        let size = (
+            (PANEL_W * self.cols as u32).max(MIN_W),
+            HEADER_H + PANEL_H * rows as u32,
+        );
+        let mut svg = String::new();
+        {
+            let err = draw_err(self.file);
+            let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+            root.fill(&WHITE).map_err(&err)?;
+            let (header, body) = root.split_vertically(HEADER_H);
+            self.draw_header(&header).map_err(&err)?;
+            let areas = body.split_evenly((rows, self.cols));
+            let x_range = self.x_range();
+            for (area, panel) in areas.iter().zip(&self.panels) {
+                let y_range = self.y_range(panel);
+                let log_y = match self.y_scale {
+                    YScale::Log => true,
+                    YScale::Linear => false,
+                    YScale::Auto => y_range.1 / y_range.0.max(f64::MIN_POSITIVE) > 30.0,
+                };
+                let x = (x_range.0..x_range.1).log_scale().base(2.0);
+                if log_y {
+                    let y = (y_range.0..y_range.1).log_scale();
+                    self.draw_panel(area, panel, x, y).map_err(&err)?;
+                } else {
+                    self.draw_panel(area, panel, x, 0.0..y_range.1)
+                        .map_err(&err)?;
+                }
+            }
+            root.present().map_err(&err)?;
+        }
+        Ok(svg)
+    }
+
+    /// One x range for all panels: the same sizes / thread counts line up.
+    fn x_range(&self) -> (f64, f64) {
+        let (xmin, xmax) = self
+            .points()
+            .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
+        if xmin < xmax {
+            (xmin / 2f64.powf(0.3), xmax * 2f64.powf(0.3))
+        } else {
+            (xmin / 1.5, xmax * 1.5)
+        }
+    }
+
+    /// Each panel its own y range: strategies are compared within a panel, and a
+    /// panel with small values (1 thread, LLC) would be flat on a shared axis.
+    fn y_range(&self, panel: &Panel) -> (f64, f64) {
+        let log_y = self.y_scale != YScale::Linear;
+        let (ymin, ymax) = panel
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.1))
+            .filter(|y| !log_y || *y > 0.0)
+            .fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
+        if ymax <= 0.0 || ymin > ymax {
+            (0.1, 1.0)
+        } else if log_y {
+            if ymin < ymax {
+                (ymin / 1.6, ymax * 1.6)
+            } else {
+                (ymin / 2.0, ymax * 2.0)
+            }
+        } else {
+            (ymin.min(0.0), ymax * 1.1)
+        }
+    }
+
+    fn draw_header(
+        &self,
+        area: &DrawingArea<SVGBackend, Shift>,
+    ) -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
+        area.draw(&Text::new(
+            self.title.clone(),
+            (20, 12),
+            (FONT, 24).into_font().style(FontStyle::Bold),
+        ))?;
+        area.draw(&Text::new(
+            self.subtitle.clone(),
+            (20, 40),
+            (FONT, 15).into_font().color(&RGBColor(90, 90, 90)),
+        ))?;
+        let y = 74;
+        for (i, s) in self.strategies.iter().enumerate() {
+            let x = 20 + i as i32 * 190;
+            let color = strategy_color(*s);
+            area.draw(&PathElement::new(
+                vec![(x, y), (x + 32, y)],
+                color.stroke_width(3),
+            ))?;
+            area.draw(&Circle::new((x + 16, y), 4, color.filled()))?;
+            area.draw(&Text::new(
+                strategy_label(*s),
+                (x + 40, y - 9),
+                (FONT, 16).into_font(),
+            ))?;
+        }
+        Ok(())
+    }
+
+    fn draw_panel<Y>(
+        &self,
+        area: &DrawingArea<SVGBackend, Shift>,
+        panel: &Panel,
+        x: impl AsRangedCoord<Value = f64, CoordDescType: ValueFormatter<f64>>,
+        y: Y,
+    ) -> Result<(), DrawingAreaErrorKind<std::io::Error>>
+    where
+        Y: AsRangedCoord<Value = f64>,
+        Y::CoordDescType: ValueFormatter<f64>,
+    {
+        let mut chart = ChartBuilder::on(area)
+            .caption(panel.caption.clone(), (FONT, 18))
+            .margin(12)
+            .x_label_area_size(48)
+            .y_label_area_size(72)
+            .build_cartesian_2d(x, y)?;
+        let x_desc = match self.x_axis {
+            XAxis::MessageSize => "message size (bytes, log2 scale)",
+            XAxis::Threads => "thread pairs (connections, log2 scale)",
+        };
+        // Ticks fall on powers of two; below 1 they mean nothing here.
+        let x_fmt = |v: &f64| {
+            if *v < 0.999 || (v - v.round()).abs() > 1e-6 {
+                String::new()
+            } else {
+                match self.x_axis {
+                    XAxis::MessageSize => format_size(v.round() as usize),
+                    XAxis::Threads => format!("{}", v.round()),
+                }
+            }
+        };
+        let y_fmt = |v: &f64| short_number(*v);
+        chart
+            .configure_mesh()
+            .x_desc(x_desc)
+            .y_desc(panel.y_label.clone())
+            .x_label_formatter(&x_fmt)
+            .y_label_formatter(&y_fmt)
+            .axis_desc_style((FONT, 15))
+            .label_style((FONT, 13))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(225, 225, 225))
+            .draw()?;
+        let log_y = self.y_scale != YScale::Linear;
+        let mut drew = false;
+        for s in &panel.series {
+            let pts: Vec<(f64, f64)> = s
+                .points
+                .iter()
+                .copied()
+                .filter(|(_, y)| !log_y || *y > 0.0)
+                .collect();
+            if pts.is_empty() {
+                continue;
+            }
+            drew = true;
+            let color = strategy_color(s.strategy);
+            chart.draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))?;
+            chart.draw_series(pts.iter().map(|p| Circle::new(*p, 4, color.filled())))?;
+        }
+        if !drew {
+            let (w, h) = area.dim_in_pixel();
+            area.draw(&Text::new(
+                "no data",
+                (w as i32 / 2 - 30, h as i32 / 2),
+                (FONT, 18).into_font().color(&RGBColor(150, 150, 150)),
+            ))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tick_labels_are_short() {
+        assert_eq!(short_number(0.0), "0");
+        assert_eq!(short_number(0.05), "0.05");
+        assert_eq!(short_number(0.123456), "0.123");
+        assert_eq!(short_number(1.5), "1.5");
+        assert_eq!(short_number(12.34), "12.3");
+        assert_eq!(short_number(250.0), "250");
+        assert_eq!(short_number(1500.0), "1.5k");
+        assert_eq!(short_number(2_000_000.0), "2M");
+        assert_eq!(short_number(3e9), "3G");
+    }
+
+    #[test]
+    fn panels_make_a_near_square_grid() {
+        assert_eq!(grid_cols(1), 1);
+        assert_eq!(grid_cols(2), 2);
+        assert_eq!(grid_cols(4), 2);
+        assert_eq!(grid_cols(5), 3);
+    }
 }

@@ -1,17 +1,541 @@
-//! Recordings: JSON lines, a machine header then every engine event.
-use crate::engine::sample::{EngineEvent, MachineInfo};
-use std::path::Path;
+//! Recordings: JSON lines, a header describing the machine and the run, then one
+//! line per engine event with its time offset.
+//!
+//! ```text
+//! {"format":"netio-tui-recording","version":1,"tool_version":"0.1.0","started":"2025-01-31T12:00:00Z","command":["netio-tui","sweep"],"machine":{...}}
+//! {"t":0.0012,"event":{"kind":"started","config":{...}}}
+//! {"t":0.3011,"event":{"kind":"sample",...}}
+//! ```
+//!
+//! Every line is written whole with one `write_all` and flushed, so a crash loses at most
+//! the line being written. The reader therefore forgives exactly one thing: a final line
+//! with no trailing newline that does not parse (the recorder died mid-write). It is
+//! ignored and reported in [`Recording::cut_off_line`]. Anything else that does not parse
+//! — a bad line in the middle, a bad final line that *does* end in a newline, a header
+//! that is cut off — is an error naming the line and what was expected. Blank lines are
+//! skipped.
 
-/// Writes a recording as it goes (flushed per line).
+use crate::engine::sample::{EngineEvent, MachineInfo};
+use crate::usage;
+use serde::{Deserialize, Serialize};
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime};
+
+/// The `format` value of the header line: what tells a recording from any other JSON.
+pub const FORMAT: &str = "netio-tui-recording";
+/// The format version this build writes and the newest it reads.
+pub const VERSION: u32 = 1;
+
+/// The first line of a recording.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordingHeader {
+    pub format: String,
+    pub version: u32,
+    /// netio-tui version that wrote the file.
+    pub tool_version: String,
+    /// UTC start time of the recording, ISO-8601.
+    pub started: String,
+    /// The command line that made the recording.
+    #[serde(default)]
+    pub command: Vec<String>,
+    /// Kernel, CPU, cores, network, counters available (and why not).
+    pub machine: MachineInfo,
+}
+
+impl RecordingHeader {
+    /// A header for a recording starting now.
+    pub fn new(machine: &MachineInfo) -> RecordingHeader {
+        RecordingHeader {
+            format: FORMAT.to_string(),
+            version: VERSION,
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            started: crate::timefmt::iso8601(SystemTime::now()),
+            command: std::env::args().collect(),
+            machine: machine.clone(),
+        }
+    }
+}
+
+/// One event line: `t` seconds after the recording started.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct EventLine {
+    t: f64,
+    event: EngineEvent,
+}
+
+/// Writes a recording as it goes (one whole line per write, flushed per line).
 pub struct Recorder {
-    _private: (),
+    file: File,
+    path: PathBuf,
+    start: Instant,
+    last_t: f64,
+    lines: usize,
 }
 
 impl Recorder {
-    pub fn create(_path: &Path, _machine: &MachineInfo) -> anyhow::Result<Recorder> {
-        anyhow::bail!("recording is not built yet")
+    /// Creates (or truncates) `path` and writes the header. Fails with a usage error
+    /// (exit 2) naming the path when it cannot be written.
+    pub fn create(path: &Path, machine: &MachineInfo) -> anyhow::Result<Recorder> {
+        Self::create_with_header(path, &RecordingHeader::new(machine))
     }
-    pub fn record(&mut self, _event: &EngineEvent) -> anyhow::Result<()> {
+
+    /// Like [`Recorder::create`] with a header made by the caller.
+    pub fn create_with_header(path: &Path, header: &RecordingHeader) -> anyhow::Result<Recorder> {
+        if path.is_dir() {
+            return Err(usage(format!(
+                "recording path {} is a directory; give a file name such as session.jsonl",
+                path.display()
+            )));
+        }
+        let file = File::create(path).map_err(|e| {
+            usage(format!(
+                "cannot write recording {} ({e}); choose a writable path for --record",
+                path.display()
+            ))
+        })?;
+        let mut r = Recorder {
+            file,
+            path: path.to_path_buf(),
+            start: Instant::now(),
+            last_t: 0.0,
+            lines: 0,
+        };
+        r.write_line(&serde_json::to_string(header)?)?;
+        Ok(r)
+    }
+
+    /// Appends `event` with the seconds elapsed since the recording started.
+    pub fn record(&mut self, event: &EngineEvent) -> anyhow::Result<()> {
+        let t = self.start.elapsed().as_secs_f64();
+        self.record_at(t, event)
+    }
+
+    /// Appends `event` at an explicit offset (tests, converters). Offsets never go
+    /// backwards in the file: an earlier `t` is written as the previous one.
+    pub fn record_at(&mut self, t: f64, event: &EngineEvent) -> anyhow::Result<()> {
+        // Microseconds are plenty for sample intervals and keep the lines short.
+        let t = ((t * 1e6).round() / 1e6).max(self.last_t);
+        self.last_t = t;
+        let line = serde_json::to_string(&EventLine {
+            t,
+            event: event.clone(),
+        })?;
+        self.write_line(&line)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Lines written so far, header included.
+    pub fn lines(&self) -> usize {
+        self.lines
+    }
+
+    fn write_line(&mut self, json: &str) -> anyhow::Result<()> {
+        let mut buf = Vec::with_capacity(json.len() + 1);
+        buf.extend_from_slice(json.as_bytes());
+        buf.push(b'\n');
+        self.file
+            .write_all(&buf)
+            .and_then(|()| self.file.flush())
+            .map_err(|e| anyhow::anyhow!("cannot write recording {}: {e}", self.path.display()))?;
+        self.lines += 1;
         Ok(())
+    }
+}
+
+/// A recording read back whole.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recording {
+    pub header: RecordingHeader,
+    /// Events with their offsets in seconds, in file order (offsets never decrease).
+    pub events: Vec<(f64, EngineEvent)>,
+    /// Line number of an incomplete final line that was ignored (the recorder was interrupted).
+    pub cut_off_line: Option<usize>,
+}
+
+impl Recording {
+    /// Seconds from the start of the recording to its last event.
+    pub fn duration(&self) -> f64 {
+        self.events.last().map(|(t, _)| *t).unwrap_or(0.0)
+    }
+}
+
+const HEADER_SHAPE: &str =
+    r#"{"format":"netio-tui-recording","version":1,"tool_version":…,"started":…,"machine":{…}}"#;
+const EVENT_SHAPE: &str =
+    r#"{"t":SECONDS,"event":{"kind":"started|sample|finished|notice|failed",…}}"#;
+
+/// Reads and validates a whole recording. Every error is a usage error (exit 2) that
+/// names the file, the line and what was expected.
+pub fn read_recording(path: &Path) -> anyhow::Result<Recording> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        usage(format!(
+            "cannot read recording {} ({e}); give a file written with --record",
+            path.display()
+        ))
+    })?;
+    parse_recording(&bytes, &path.display().to_string())
+}
+
+/// [`read_recording`] on bytes already in memory; `name` is used in messages.
+pub fn parse_recording(bytes: &[u8], name: &str) -> anyhow::Result<Recording> {
+    let not_ours = |why: &str| {
+        usage(format!(
+            "{name} is not a netio-tui recording ({why}); expected a first line like {HEADER_SHAPE}. \
+             Make one with --record FILE"
+        ))
+    };
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(not_ours("the file is empty"));
+    }
+    let ends_with_newline = bytes.last() == Some(&b'\n');
+    let mut raw_lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
+    if ends_with_newline {
+        raw_lines.pop(); // the empty piece after the final newline
+    }
+    let last_index = raw_lines.len() - 1;
+
+    // Line 1: the header.
+    let first = std::str::from_utf8(raw_lines[0]).map_err(|_| not_ours("line 1 is not text"))?;
+    let value: serde_json::Value = match serde_json::from_str(first) {
+        Ok(v) => v,
+        Err(e) if e.is_eof() && last_index == 0 && !ends_with_newline => {
+            return Err(usage(format!(
+                "{name} line 1: the header is cut off (the recording was interrupted before it \
+                 began); nothing to replay"
+            )))
+        }
+        Err(_) => return Err(not_ours("line 1 is not a JSON header")),
+    };
+    if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
+        return Err(not_ours(r#"line 1 has no "format":"netio-tui-recording""#));
+    }
+    match value.get("version").and_then(|v| v.as_u64()) {
+        Some(v) if v > u64::from(VERSION) => {
+            return Err(usage(format!(
+                "{name} was made by a newer netio-tui (format version {v}), this one reads \
+                 version {VERSION}; update netio-tui to replay it"
+            )))
+        }
+        Some(v) if v >= 1 => {}
+        _ => {
+            return Err(usage(format!(
+                "{name} line 1: expected \"version\" to be a whole number from 1 to {VERSION} \
+                 in the header {HEADER_SHAPE}"
+            )))
+        }
+    }
+    let header: RecordingHeader = serde_json::from_value(value).map_err(|e| {
+        usage(format!(
+            "{name} line 1: the header is malformed ({e}); expected {HEADER_SHAPE}"
+        ))
+    })?;
+
+    // Lines 2..: events.
+    let mut events = Vec::new();
+    let mut cut_off_line = None;
+    let mut previous_t = 0.0f64;
+    for (i, raw) in raw_lines.iter().enumerate().skip(1) {
+        let line_no = i + 1;
+        let is_unfinished_tail = i == last_index && !ends_with_newline;
+        let parsed = std::str::from_utf8(raw)
+            .map_err(|_| "the line is not UTF-8 text".to_string())
+            .and_then(|s| {
+                if s.trim().is_empty() {
+                    Ok(None)
+                } else {
+                    serde_json::from_str::<EventLine>(s)
+                        .map(Some)
+                        .map_err(|e| e.to_string())
+                }
+            });
+        let line = match parsed {
+            Ok(Some(l)) => l,
+            Ok(None) => continue,
+            Err(_) if is_unfinished_tail => {
+                cut_off_line = Some(line_no);
+                break;
+            }
+            Err(e) => {
+                return Err(usage(format!(
+                    "{name} line {line_no}: expected an event {EVENT_SHAPE} ({e})"
+                )))
+            }
+        };
+        if !line.t.is_finite() || line.t < 0.0 {
+            return Err(usage(format!(
+                "{name} line {line_no}: expected \"t\" to be seconds since the start (0 or more), found {}",
+                line.t
+            )));
+        }
+        if line.t < previous_t {
+            return Err(usage(format!(
+                "{name} line {line_no}: time t={} is earlier than the line before (t={previous_t}); \
+                 expected times that never decrease",
+                line.t
+            )));
+        }
+        previous_t = line.t;
+        events.push((line.t, line.event));
+    }
+    Ok(Recording {
+        header,
+        events,
+        cut_off_line,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::config::{Config, Strategy};
+    use crate::engine::sample::{ConfigResult, CounterStatus, Counts, Measured, Sample, ZcStats};
+    use crate::UsageError;
+
+    pub(crate) fn machine() -> MachineInfo {
+        MachineInfo {
+            tool_version: "0.1.0".into(),
+            kernel: "6.1.0-test".into(),
+            cpu_model: "Test CPU @ 3.0GHz".into(),
+            cores: 8,
+            network: "loopback (--no-netns)".into(),
+            counters: vec![
+                CounterStatus {
+                    metric: "cycles".into(),
+                    event: "cycles".into(),
+                    available: true,
+                    note: None,
+                },
+                CounterStatus {
+                    metric: "llc_misses".into(),
+                    event: "LLC-load-misses".into(),
+                    available: false,
+                    note: Some("not supported on this CPU".into()),
+                },
+            ],
+            perf_error: None,
+            started: "2025-01-31T12:00:00Z".into(),
+        }
+    }
+
+    fn events() -> Vec<EngineEvent> {
+        let config = Config::new(Strategy::ZeroCopy, 4096, 2);
+        let interval = Measured {
+            seconds: 0.25,
+            bytes: 1 << 30,
+            messages: 1 << 18,
+            tx: Counts {
+                cycles: Some(123_456_789),
+                llc_misses: None,
+                scaled: true,
+                ..Default::default()
+            },
+            rx: Counts::default(),
+            zc: Some(ZcStats {
+                sends: 10,
+                completions: 9,
+                copied: 9,
+                enobufs: 1,
+            }),
+        };
+        vec![
+            EngineEvent::Started { config },
+            EngineEvent::Sample(Sample {
+                config,
+                seq: 0,
+                elapsed_s: 0.25,
+                interval,
+            }),
+            EngineEvent::Notice {
+                message: "zero-copy: the kernel copied 100% \"anyway\"\nsecond line".into(),
+            },
+            EngineEvent::Finished(ConfigResult {
+                config,
+                total: interval,
+                bytes_sent: 5,
+                bytes_received: 5,
+                verify_error: None,
+                verified: true,
+            }),
+            EngineEvent::Failed {
+                config,
+                message: "no".into(),
+            },
+        ]
+    }
+
+    fn usage_message(r: anyhow::Result<Recording>) -> String {
+        let e = r.unwrap_err();
+        assert!(
+            e.downcast_ref::<UsageError>().is_some(),
+            "not a usage error: {e}"
+        );
+        e.to_string()
+    }
+
+    #[test]
+    fn records_and_reads_back_identically() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.jsonl");
+        let mut rec = Recorder::create(&path, &machine()).unwrap();
+        for (i, e) in events().iter().enumerate() {
+            rec.record_at(i as f64 * 0.25 + 0.0000004, e).unwrap();
+        }
+        rec.record(&EngineEvent::Notice {
+            message: "live".into(),
+        })
+        .unwrap();
+        assert_eq!(rec.lines(), 7);
+        drop(rec);
+        let back = read_recording(&path).unwrap();
+        assert_eq!(back.header.format, FORMAT);
+        assert_eq!(back.header.version, VERSION);
+        assert_eq!(back.header.machine, machine());
+        assert_eq!(back.cut_off_line, None);
+        let mut want = events();
+        want.push(EngineEvent::Notice {
+            message: "live".into(),
+        });
+        let got: Vec<EngineEvent> = back.events.iter().map(|(_, e)| e.clone()).collect();
+        assert_eq!(got, want);
+        assert_eq!(back.events[1].0, 0.25);
+        assert_eq!(back.events[5].0, 1.0);
+        // One JSON object per line, header first.
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with(r#"{"format":"netio-tui-recording","version":1,"#));
+        assert!(text
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with(r#"{"t":0.0,"event":{"kind":"started""#));
+    }
+
+    #[test]
+    fn each_line_is_on_disk_as_soon_as_it_is_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.jsonl");
+        let mut rec = Recorder::create(&path, &machine()).unwrap();
+        rec.record(&events()[0]).unwrap();
+        // Read while the recorder is still open: nothing buffered in memory.
+        let back = read_recording(&path).unwrap();
+        assert_eq!(back.events.len(), 1);
+        drop(rec);
+    }
+
+    #[test]
+    fn unwritable_path_is_a_usage_error() {
+        let dir = tempfile::tempdir().unwrap();
+        for p in [
+            dir.path().join("missing/dir/r.jsonl"),
+            dir.path().to_path_buf(),
+        ] {
+            let e = Recorder::create(&p, &machine()).err().unwrap();
+            assert!(e.downcast_ref::<UsageError>().is_some());
+            assert!(e.to_string().contains(&p.display().to_string()), "{e}");
+        }
+    }
+
+    fn text_of(events: &[EngineEvent]) -> String {
+        let mut s = serde_json::to_string(&RecordingHeader::new(&machine())).unwrap();
+        s.push('\n');
+        for (i, e) in events.iter().enumerate() {
+            s.push_str(
+                &serde_json::to_string(&EventLine {
+                    t: i as f64,
+                    event: e.clone(),
+                })
+                .unwrap(),
+            );
+            s.push('\n');
+        }
+        s
+    }
+
+    #[test]
+    fn bad_line_in_the_middle_names_its_number() {
+        let good = text_of(&events());
+        let mut lines: Vec<&str> = good.lines().collect();
+        lines[3] = r#"{"t":2.0,"event":{"kind":"sample","#;
+        let msg = usage_message(parse_recording(lines.join("\n").as_bytes(), "x.jsonl"));
+        assert!(
+            msg.starts_with("x.jsonl line 4: expected an event"),
+            "{msg}"
+        );
+
+        lines[3] = r#"{"t":2.0,"event":{"kind":"teleport"}}"#;
+        let msg = usage_message(parse_recording(lines.join("\n").as_bytes(), "x.jsonl"));
+        assert!(msg.contains("line 4") && msg.contains("teleport"), "{msg}");
+
+        lines[3] = r#"{"t":0.5,"event":{"kind":"notice","message":"m"}}"#;
+        let msg = usage_message(parse_recording(lines.join("\n").as_bytes(), "x.jsonl"));
+        assert!(msg.contains("line 4") && msg.contains("earlier"), "{msg}");
+    }
+
+    #[test]
+    fn only_an_unfinished_final_line_is_forgiven() {
+        let good = text_of(&events());
+        // Cut in the middle of the last line: no trailing newline → ignored.
+        let cut = &good[..good.len() - 20];
+        let r = parse_recording(cut.as_bytes(), "x").unwrap();
+        assert_eq!(r.events.len(), events().len() - 1);
+        assert_eq!(r.cut_off_line, Some(events().len() + 1));
+        // The same broken line with a newline after it was written whole: an error.
+        let msg = usage_message(parse_recording(format!("{cut}\n").as_bytes(), "x"));
+        assert!(
+            msg.contains(&format!("line {}", events().len() + 1)),
+            "{msg}"
+        );
+        // A complete last line that only lacks its newline is kept.
+        let r = parse_recording(good.trim_end().as_bytes(), "x").unwrap();
+        assert_eq!(r.events.len(), events().len());
+        assert_eq!(r.cut_off_line, None);
+        // Blank lines are skipped.
+        let r = parse_recording(good.replace('\n', "\n\n").as_bytes(), "x").unwrap();
+        assert_eq!(r.events.len(), events().len());
+    }
+
+    #[test]
+    fn cut_off_header_empty_foreign_and_newer_files_are_refused() {
+        let good = text_of(&[]);
+        let msg = usage_message(parse_recording(&good.as_bytes()[..30], "x"));
+        assert!(msg.contains("line 1") && msg.contains("cut off"), "{msg}");
+
+        let msg = usage_message(parse_recording(b"", "x"));
+        assert!(
+            msg.contains("not a netio-tui recording") && msg.contains("empty"),
+            "{msg}"
+        );
+
+        let csv = "strategy,msg_size,threads\none-copy,64,1\n";
+        let msg = usage_message(parse_recording(csv.as_bytes(), "x.csv"));
+        assert!(
+            msg.starts_with("x.csv is not a netio-tui recording"),
+            "{msg}"
+        );
+
+        let msg = usage_message(parse_recording(b"{\"format\":\"other\"}\n", "x"));
+        assert!(msg.contains("not a netio-tui recording"), "{msg}");
+
+        let msg = usage_message(parse_recording(&[0xff, 0xfe, 0, 1, b'\n'], "x"));
+        assert!(msg.contains("not a netio-tui recording"), "{msg}");
+
+        let newer = good.replacen("\"version\":1", "\"version\":7", 1);
+        let msg = usage_message(parse_recording(newer.as_bytes(), "x"));
+        assert!(
+            msg.contains("newer netio-tui (format version 7), this one reads version 1"),
+            "{msg}"
+        );
+
+        let zero = good.replacen("\"version\":1", "\"version\":0", 1);
+        let msg = usage_message(parse_recording(zero.as_bytes(), "x"));
+        assert!(msg.contains("line 1") && msg.contains("version"), "{msg}");
+
+        let no_machine = r#"{"format":"netio-tui-recording","version":1}"#;
+        let msg = usage_message(parse_recording(no_machine.as_bytes(), "x"));
+        assert!(msg.contains("line 1: the header is malformed"), "{msg}");
     }
 }

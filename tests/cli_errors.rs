@@ -1,0 +1,152 @@
+//! Bad input exits with status 2 and a short message saying what is wrong and what is allowed.
+//! None of these need root: they fail before anything is built.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn netio() -> Command {
+    Command::cargo_bin("netio-tui").unwrap()
+}
+
+fn assert_usage_error(args: &[&str], mentions: &[&str]) {
+    let out = netio().args(args).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    for m in mentions {
+        assert!(
+            stderr.contains(m),
+            "{args:?}: stderr lacks {m:?}:\n{stderr}"
+        );
+    }
+    assert!(stderr.lines().count() <= 6, "{args:?}: too long:\n{stderr}");
+    assert!(
+        out.get_output().stdout.is_empty(),
+        "{args:?}: printed to stdout"
+    );
+}
+
+#[test]
+fn sizes_out_of_range_or_not_numbers() {
+    assert_usage_error(&["run", "--size", "0"], &["1 byte to 64M"]);
+    assert_usage_error(&["run", "--size", "65M"], &["1 byte to 64M"]);
+    assert_usage_error(&["run", "--size", "lots"], &["not a number"]);
+    assert_usage_error(&["sweep", "--sizes", "64,0"], &["1 byte to 64M"]);
+}
+
+#[test]
+fn thread_counts_out_of_range() {
+    assert_usage_error(&["run", "--threads", "0"], &["1 to 1024"]);
+    assert_usage_error(&["run", "--threads", "1025"], &["1 to 1024"]);
+    assert_usage_error(&["sweep", "--threads", "1,2,x"], &["1 to 1024"]);
+}
+
+#[test]
+fn unknown_strategy_lists_the_allowed_ones() {
+    assert_usage_error(
+        &["run", "--strategy", "four-copy"],
+        &["four-copy", "two-copy, serialize, one-copy, zero-copy"],
+    );
+    assert_usage_error(&["sweep", "--strategies", "one-copy,nope"], &["nope"]);
+}
+
+#[test]
+fn durations_must_be_positive() {
+    assert_usage_error(&["run", "--duration", "0"], &["more than 0"]);
+    assert_usage_error(&["run", "--duration", "-1"], &["duration"]);
+    assert_usage_error(&["sweep", "--duration", "abc"], &["not a number"]);
+}
+
+#[test]
+fn empty_list_items_are_refused() {
+    assert_usage_error(&["sweep", "--sizes", "64,,4K"], &["empty item"]);
+    assert_usage_error(&["sweep", "--strategies", ",one-copy"], &["empty item"]);
+    assert_usage_error(&["sweep", "--threads", "1,"], &["empty item"]);
+}
+
+#[test]
+fn unwritable_output_is_refused_before_measuring() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no/such/dir/out.csv");
+    // --no-netns so that this check is reached with or without root.
+    assert_usage_error(
+        &["sweep", "--no-netns", "--out", missing.to_str().unwrap()],
+        &["cannot be written"],
+    );
+    assert_usage_error(
+        &["sweep", "--no-netns", "--out", dir.path().to_str().unwrap()],
+        &["is a directory"],
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing half-written"
+    );
+}
+
+#[test]
+fn unwritable_recording_is_refused() {
+    assert_usage_error(
+        &[
+            "run",
+            "--no-netns",
+            "--duration",
+            "0.1",
+            "--record",
+            "/nonexistent-dir/rec.jsonl",
+        ],
+        &["cannot write recording", "--record"],
+    );
+}
+
+#[test]
+fn help_works_without_root() {
+    netio()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("replay").and(predicate::str::contains("sweep")));
+}
+
+#[test]
+fn without_root_the_message_says_what_needs_root() {
+    if !nix::unistd::geteuid().is_root() {
+        assert_usage_error(
+            &["run", "--duration", "0.1"],
+            &["needs root", "--no-netns", "replay", "plot"],
+        );
+        return;
+    }
+    // As root: drop to nobody for this one check, if the system has a tool for it.
+    let Ok(setpriv) = which("setpriv") else {
+        eprintln!("skipped: setpriv not found, cannot test as a non-root user");
+        return;
+    };
+    let bin = assert_cmd::cargo::cargo_bin("netio-tui");
+    let out = std::process::Command::new(setpriv)
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&bin)
+        .args(["run", "--duration", "0.1"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("Permission denied") && out.status.code() != Some(2) {
+        eprintln!(
+            "skipped: nobody cannot execute {} ({stderr})",
+            bin.display()
+        );
+        return;
+    }
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    for m in ["needs root", "--no-netns", "replay", "plot"] {
+        assert!(stderr.contains(m), "{stderr}");
+    }
+}
+
+fn which(name: &str) -> Result<std::path::PathBuf, ()> {
+    std::env::var_os("PATH")
+        .and_then(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join(name))
+                .find(|c| c.is_file())
+        })
+        .ok_or(())
+}
