@@ -65,6 +65,7 @@ fn measured(c: Config, seconds: f64, wobble: f64) -> Measured {
         cache_misses: Some(bytes / 900),
         context_switches: Some((seconds * 120.0) as u64),
         scaled: false,
+        ..Default::default()
     };
     let messages = bytes / c.msg_size as u64;
     Measured {

@@ -56,6 +56,7 @@ fn measured(seconds: f64, gbps: f64, size: usize) -> Measured {
         cache_misses: Some(bytes / 1000),
         context_switches: Some(10),
         scaled: false,
+        ..Default::default()
     };
     Measured {
         seconds,
