@@ -51,7 +51,7 @@ pub struct Common {
 #[derive(Debug, Clone, Args)]
 pub struct ExplorerArgs {
     /// Directory where `e` writes netio-<timestamp>.csv (default: current directory)
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR")]
     pub export_dir: Option<PathBuf>,
     /// Strategy measured at start
     #[arg(long = "start-strategy", default_value = "one-copy", value_parser = parse_strategy, value_name = "S")]

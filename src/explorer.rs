@@ -1,13 +1,382 @@
-//! The interactive explorer: terminal setup/teardown and the main loop.
+//! The interactive explorer: privilege check, terminal setup/teardown, the main loop.
+//!
+//! The loop blocks on a crossbeam `select!` over the source's events, the keyboard
+//! (a thread reading crossterm events), signals (SIGTERM/SIGINT/SIGHUP) and a redraw
+//! tick; it never polls in a busy loop, and it only ever reads from the source's
+//! channel, so a slow screen cannot slow the workers.
+//!
+//! Whatever ends it (q, Ctrl-C, a signal, a panic, an error) the terminal is restored
+//! first (raw mode off, main screen, cursor shown), then the source is shut down
+//! (workers stopped and joined, namespaces dropped).
+
+use crate::app::keys::action_for_key;
+use crate::app::{Action, App, Effect};
 use crate::cli::{Common, ExplorerArgs};
+use crate::engine::config::Config;
+use crate::engine::sample::EngineEvent;
+use crate::engine::{Engine, EngineOptions, LiveRunner};
+use crate::export::recording::Recorder;
 use crate::source::SampleSource;
+use crossbeam_channel::{never, select, tick, unbounded, Receiver};
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::cursor::{Hide, Show};
+use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use ratatui::Terminal;
+use std::io::{stdout, Stdout};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Once};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// Redraw period while figures arrive (5 Hz); input redraws at once.
+const TICK: Duration = Duration::from_millis(200);
+/// How often the input thread looks up from the keyboard to see if it should stop.
+const INPUT_POLL: Duration = Duration::from_millis(250);
+
+const NEEDS_ROOT: &str =
+    "the explorer needs root (or CAP_SYS_ADMIN + CAP_NET_ADMIN): it builds a private \
+network of two namespaces joined by a veth pair. Run `sudo netio-tui`. Without root: \
+`netio-tui --no-netns` (loopback in this namespace), `netio-tui replay FILE` (a recorded session), \
+`netio-tui plot FILE.csv`, `netio-tui --help`.";
 
 /// `sudo netio-tui`: checks privileges, builds the engine, runs the explorer on it.
-pub fn run(_common: &Common, _args: &ExplorerArgs) -> anyhow::Result<()> {
-    anyhow::bail!("the explorer is not built yet")
+pub fn run(common: &Common, args: &ExplorerArgs) -> anyhow::Result<()> {
+    if !common.no_netns && !may_create_namespaces() {
+        return Err(crate::usage(NEEDS_ROOT));
+    }
+    let initial = Config::new(args.start_strategy, args.start_size, args.start_threads);
+    let (source, recorder) = live_source(common, initial)?;
+    run_loop(source, args, recorder)
+}
+
+/// Builds the engine and its runner (before the terminal is taken, so errors print plainly).
+fn live_source(
+    common: &Common,
+    initial: Config,
+) -> anyhow::Result<(Box<dyn SampleSource>, Option<Recorder>)> {
+    let engine = Engine::new(EngineOptions {
+        use_netns: !common.no_netns,
+        interval: Duration::from_secs_f64(common.interval),
+        warmup: Duration::from_secs_f64(common.warmup),
+        verify: false,
+        // Verbose output goes to stderr, which the full-screen explorer covers.
+        verbose: false,
+    })?;
+    let recorder = match &common.record {
+        Some(path) => Some(Recorder::create(path, engine.machine())?),
+        None => None,
+    };
+    Ok((Box::new(LiveRunner::spawn(engine, initial)), recorder))
 }
 
 /// Runs the explorer on any source (live engine or a replay).
-pub fn run_with_source(_source: Box<dyn SampleSource>, _args: &ExplorerArgs) -> anyhow::Result<()> {
-    anyhow::bail!("the explorer is not built yet")
+pub fn run_with_source(source: Box<dyn SampleSource>, args: &ExplorerArgs) -> anyhow::Result<()> {
+    run_loop(source, args, None)
+}
+
+/// Effective root, or both capabilities that creating namespaces and veth links needs.
+fn may_create_namespaces() -> bool {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return false;
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+    };
+    if field("Uid:").and_then(|v| v.get(1).cloned()).as_deref() == Some("0") {
+        return true;
+    }
+    const CAP_NET_ADMIN: u32 = 12;
+    const CAP_SYS_ADMIN: u32 = 21;
+    field("CapEff:")
+        .and_then(|v| v.first().and_then(|h| u64::from_str_radix(h, 16).ok()))
+        .is_some_and(|caps| caps & (1 << CAP_NET_ADMIN) != 0 && caps & (1 << CAP_SYS_ADMIN) != 0)
+}
+
+/// Set while the terminal is in raw mode on the alternate screen.
+static TERMINAL_ACTIVE: AtomicBool = AtomicBool::new(false);
+/// Set by the panic hook, so the main loop ends if another thread panicked.
+static PANICKED: AtomicBool = AtomicBool::new(false);
+
+/// Puts the terminal back; safe to call from anywhere, any number of times.
+fn restore_terminal() {
+    if TERMINAL_ACTIVE.swap(false, Ordering::SeqCst) {
+        let _ = disable_raw_mode();
+        let _ = execute!(stdout(), LeaveAlternateScreen, Show);
+    }
+}
+
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            // Restore first, so the message lands on a usable terminal.
+            restore_terminal();
+            PANICKED.store(true, Ordering::SeqCst);
+            previous(info);
+        }));
+    });
+}
+
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn enter() -> anyhow::Result<TerminalGuard> {
+        install_panic_hook();
+        enable_raw_mode()
+            .map_err(|e| anyhow::anyhow!("cannot switch the terminal to raw mode: {e}"))?;
+        TERMINAL_ACTIVE.store(true, Ordering::SeqCst);
+        let guard = TerminalGuard;
+        execute!(stdout(), EnterAlternateScreen, Hide)?;
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Shuts the source down however the explorer ends (dropped after the terminal is back).
+struct SourceGuard(Box<dyn SampleSource>);
+
+impl Drop for SourceGuard {
+    fn drop(&mut self) {
+        self.0.shutdown();
+    }
+}
+
+/// Reads the keyboard on its own thread until told to stop.
+struct InputThread {
+    stop: Arc<AtomicBool>,
+    handle: Option<JoinHandle<()>>,
+    rx: Receiver<Event>,
+}
+
+impl InputThread {
+    fn spawn() -> anyhow::Result<InputThread> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = unbounded();
+        let s = stop.clone();
+        let handle = std::thread::Builder::new()
+            .name("netio-input".into())
+            .spawn(move || {
+                while !s.load(Ordering::Relaxed) {
+                    match event::poll(INPUT_POLL) {
+                        Ok(true) => match event::read() {
+                            Ok(ev) => {
+                                if tx.send(ev).is_err() {
+                                    return;
+                                }
+                            }
+                            Err(_) => return,
+                        },
+                        Ok(false) => {}
+                        Err(_) => return,
+                    }
+                }
+            })?;
+        Ok(InputThread {
+            stop,
+            handle: Some(handle),
+            rx,
+        })
+    }
+}
+
+impl Drop for InputThread {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// SIGTERM, SIGINT and SIGHUP as a channel, so the loop wakes up at once.
+struct SignalThread {
+    handle: signal_hook::iterator::Handle,
+    thread: Option<JoinHandle<()>>,
+    rx: Receiver<i32>,
+}
+
+impl SignalThread {
+    fn spawn() -> anyhow::Result<SignalThread> {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP])?;
+        let handle = signals.handle();
+        let (tx, rx) = unbounded();
+        let thread = std::thread::Builder::new()
+            .name("netio-signals".into())
+            .spawn(move || {
+                for sig in signals.forever() {
+                    if tx.send(sig).is_err() {
+                        return;
+                    }
+                }
+            })?;
+        Ok(SignalThread {
+            handle,
+            thread: Some(thread),
+            rx,
+        })
+    }
+}
+
+impl Drop for SignalThread {
+    fn drop(&mut self) {
+        self.handle.close();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn run_loop(
+    source: Box<dyn SampleSource>,
+    args: &ExplorerArgs,
+    mut recorder: Option<Recorder>,
+) -> anyhow::Result<()> {
+    // Declaration order is drop order reversed: terminal back first, then the source
+    // is shut down, so a slow shutdown never leaves the terminal in raw mode.
+    let mut source = SourceGuard(source);
+    let signals = SignalThread::spawn()?;
+    let start = Config::new(args.start_strategy, args.start_size, args.start_threads);
+    let mut app = App::new(
+        source.0.machine().clone(),
+        source.0.kind(),
+        start,
+        args.sweep_duration,
+    );
+    let export_dir = args
+        .export_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let _terminal_guard = TerminalGuard::enter()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+    terminal.clear()?;
+    let input = InputThread::spawn()?;
+
+    let mut events = source.0.events().clone();
+    let mut keys = input.rx.clone();
+    let ticker = tick(TICK);
+    let mut dirty = true;
+    let mut draw_now = true;
+    loop {
+        // After a panic elsewhere the terminal is already restored: draw nothing more.
+        if draw_now && !PANICKED.load(Ordering::SeqCst) {
+            draw(&mut terminal, &app)?;
+            dirty = false;
+            draw_now = false;
+        }
+        select! {
+            recv(events) -> ev => match ev {
+                Ok(ev) => {
+                    let mut ev = Some(ev);
+                    // Take what is queued in one go; one redraw per tick at most.
+                    for _ in 0..10_000 {
+                        let Some(e) = ev.take() else { break };
+                        ingest(&mut app, &mut source.0, &mut recorder, &export_dir, e);
+                        ev = events.try_recv().ok();
+                    }
+                    dirty = true;
+                }
+                Err(_) => {
+                    events = never();
+                    app.source_ended();
+                    draw_now = true;
+                }
+            },
+            recv(keys) -> ev => match ev {
+                Ok(Event::Key(k)) => {
+                    if let Some(a) = action_for_key(k) {
+                        let effects = app.update(a);
+                        apply(&mut app, &mut source.0, &export_dir, effects);
+                    }
+                    draw_now = true;
+                }
+                Ok(Event::Resize(..)) => {
+                    terminal.autoresize()?;
+                    draw_now = true;
+                }
+                Ok(_) => {}
+                Err(_) => keys = never(),
+            },
+            recv(signals.rx) -> _ => {
+                app.quit = true;
+            },
+            recv(ticker) -> _ => {
+                if PANICKED.load(Ordering::SeqCst) {
+                    anyhow::bail!("a thread of the explorer panicked (message above); terminal restored, workers stopped");
+                }
+                draw_now = dirty;
+            },
+        }
+        if app.quit {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &App) -> anyhow::Result<()> {
+    terminal.draw(|f| crate::ui::draw(f, app))?;
+    Ok(())
+}
+
+fn ingest(
+    app: &mut App,
+    source: &mut Box<dyn SampleSource>,
+    recorder: &mut Option<Recorder>,
+    export_dir: &std::path::Path,
+    ev: EngineEvent,
+) {
+    if let Some(r) = recorder {
+        if let Err(e) = r.record(&ev) {
+            *recorder = None;
+            app.update(Action::Engine(EngineEvent::Notice {
+                message: format!("recording stopped: {e:#}"),
+            }));
+        }
+    }
+    let effects = app.update(Action::Engine(ev));
+    apply(app, source, export_dir, effects);
+}
+
+fn apply(
+    app: &mut App,
+    source: &mut Box<dyn SampleSource>,
+    export_dir: &std::path::Path,
+    effects: Vec<Effect>,
+) {
+    for e in effects {
+        match e {
+            Effect::Control(c) => {
+                source.control(c);
+                let kind = source.kind();
+                if kind != app.kind {
+                    app.update(Action::SourceChanged(kind));
+                }
+            }
+            Effect::Export => {
+                let r = app.export_to(export_dir, &timestamp());
+                app.update(Action::Exported(r));
+            }
+            Effect::Quit => app.quit = true,
+        }
+    }
+}
+
+/// UTC "YYYYMMDD-HHMMSS" for export file names.
+fn timestamp() -> String {
+    crate::timefmt::compact(std::time::SystemTime::now())
 }

@@ -1,1 +1,560 @@
-//! Explorer state: Action enum, App::update, histories, the matrix.
+//! Explorer state: what the user chose, what the engine reported, the matrix.
+//!
+//! Everything that changes the state goes through [`App::update`] with an [`Action`]
+//! (a key or an engine event); it returns the [`Effect`]s the main loop must carry out
+//! (tell the source, write the export, quit). No terminal, no clock, no I/O here, so
+//! every key is tested without a screen.
+
+pub mod history;
+pub mod keys;
+pub mod matrix;
+pub mod sweep;
+
+use crate::engine::config::{format_size, Config, MAX_THREADS};
+use crate::engine::sample::{ConfigResult, EngineEvent, MachineInfo, Measured, Sample};
+use crate::export::csv::{write_rows, CsvRow};
+use crate::source::{Control, SourceKind};
+use history::History;
+use matrix::Matrix;
+use std::path::{Path, PathBuf};
+use sweep::Sweep;
+
+/// Message sizes ↑/↓ step through.
+pub const SIZE_PRESETS: [usize; 15] = [
+    64,
+    128,
+    256,
+    512,
+    1 << 10,
+    2 << 10,
+    4 << 10,
+    8 << 10,
+    16 << 10,
+    32 << 10,
+    64 << 10,
+    128 << 10,
+    256 << 10,
+    512 << 10,
+    1 << 20,
+];
+
+/// Something the user or the source asks of the explorer.
+// Actions live for one update; boxing the engine event would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    NextStrategy,
+    PrevStrategy,
+    LargerSize,
+    SmallerSize,
+    MoreThreads,
+    FewerThreads,
+    TogglePause,
+    ToggleSweep,
+    Export,
+    ResetMatrix,
+    ToggleHelp,
+    /// Closes the help overlay if it is open.
+    Dismiss,
+    Quit,
+    /// Replay only: playback speed.
+    Faster,
+    Slower,
+    /// An event from the source.
+    Engine(EngineEvent),
+    /// The main loop wrote (or failed to write) the export.
+    Exported(Result<PathBuf, String>),
+    /// The source's description changed (e.g. replay speed).
+    SourceChanged(SourceKind),
+}
+
+/// What the main loop must do after an update.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    Control(Control),
+    Export,
+    Quit,
+}
+
+/// Where the current configuration is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Asked for a configuration, the source has not started it yet.
+    Switching,
+    /// Workers are up, warm-up (excluded from all figures) is running.
+    WarmingUp,
+    Measuring,
+    Paused,
+    /// The source has nothing more to say (a replay reached its end).
+    Ended,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// Live figures of the configuration being measured, accumulated from its samples
+/// until its `Finished` arrives.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LiveCell {
+    pub config: Config,
+    pub total: Measured,
+    pub samples: u64,
+}
+
+pub struct App {
+    pub machine: MachineInfo,
+    pub kind: SourceKind,
+    /// The configuration the user asked for (live) or the recording is playing (replay).
+    pub selected: Config,
+    /// The configuration the source last started.
+    pub running: Option<Config>,
+    pub phase: Phase,
+    pub paused: bool,
+    pub history: History,
+    /// The latest sample, whatever its configuration.
+    pub last: Option<Sample>,
+    pub live: Option<LiveCell>,
+    pub matrix: Matrix,
+    pub sweep: Option<Sweep>,
+    pub sweep_plan: Vec<Config>,
+    pub sweep_duration: f64,
+    pub max_threads: usize,
+    pub show_help: bool,
+    pub status: Option<Status>,
+    pub quit: bool,
+    /// Notices and failures the source reported, newest last.
+    pub notices: Vec<String>,
+}
+
+impl App {
+    pub fn new(machine: MachineInfo, kind: SourceKind, start: Config, sweep_duration: f64) -> App {
+        let max_threads = (4 * machine.cores).clamp(8, MAX_THREADS);
+        App {
+            machine,
+            kind,
+            selected: start,
+            running: None,
+            phase: Phase::Switching,
+            paused: false,
+            history: History::default(),
+            last: None,
+            live: None,
+            matrix: Matrix::default(),
+            sweep: None,
+            sweep_plan: sweep::course_plan(),
+            sweep_duration,
+            max_threads,
+            show_help: false,
+            status: None,
+            quit: false,
+            notices: Vec::new(),
+        }
+    }
+
+    pub fn is_replay(&self) -> bool {
+        matches!(self.kind, SourceKind::Replay { .. })
+    }
+
+    fn note(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::NextStrategy => self.change(|c, _| c.strategy = c.strategy.next()),
+            Action::PrevStrategy => self.change(|c, _| c.strategy = c.strategy.prev()),
+            Action::LargerSize => self.change(|c, _| c.msg_size = larger_size(c.msg_size)),
+            Action::SmallerSize => self.change(|c, _| c.msg_size = smaller_size(c.msg_size)),
+            Action::MoreThreads => self.change(|c, max| c.threads = (c.threads + 1).min(max)),
+            Action::FewerThreads => {
+                self.change(|c, _| c.threads = c.threads.saturating_sub(1).max(1))
+            }
+            Action::TogglePause => self.toggle_pause(),
+            Action::ToggleSweep => self.toggle_sweep(),
+            Action::Export => {
+                if self.matrix.is_empty() && self.live.is_none() {
+                    self.error("nothing to export yet: the matrix is empty");
+                    vec![]
+                } else {
+                    vec![Effect::Export]
+                }
+            }
+            Action::ResetMatrix => {
+                let n = self.matrix.len();
+                self.matrix.clear();
+                self.note(format!(
+                    "matrix reset ({n} configuration{} dropped)",
+                    if n == 1 { "" } else { "s" }
+                ));
+                vec![]
+            }
+            Action::ToggleHelp => {
+                self.show_help = !self.show_help;
+                vec![]
+            }
+            Action::Dismiss => {
+                self.show_help = false;
+                vec![]
+            }
+            Action::Quit => {
+                self.quit = true;
+                vec![Effect::Quit]
+            }
+            Action::Faster | Action::Slower => {
+                if self.is_replay() {
+                    vec![Effect::Control(if action == Action::Faster {
+                        Control::Faster
+                    } else {
+                        Control::Slower
+                    })]
+                } else {
+                    self.note(
+                        "< and > change the playback speed of a replay; live runs at real time",
+                    );
+                    vec![]
+                }
+            }
+            Action::Engine(ev) => self.ingest(ev),
+            Action::Exported(Ok(path)) => {
+                let n = self.export_rows().len();
+                self.note(format!(
+                    "exported {n} configuration{} to {}",
+                    if n == 1 { "" } else { "s" },
+                    path.display()
+                ));
+                vec![]
+            }
+            Action::Exported(Err(e)) => {
+                self.error(format!(
+                    "export failed: {e} (matrix kept; fix it and press e again)"
+                ));
+                vec![]
+            }
+            Action::SourceChanged(kind) => {
+                self.kind = kind;
+                vec![]
+            }
+        }
+    }
+
+    /// A strategy/size/thread key: in replay only a note; live, the new configuration
+    /// is asked for at once (a manual change ends a running sweep).
+    fn change(&mut self, f: impl FnOnce(&mut Config, usize)) -> Vec<Effect> {
+        if self.is_replay() {
+            self.note("replay: the recording decides strategy, size and threads; < > change speed, space pauses");
+            return vec![];
+        }
+        let mut next = self.selected;
+        f(&mut next, self.max_threads);
+        if next == self.selected {
+            self.note(format!(
+                "limit reached: sizes {} to {}, threads 1 to {}",
+                format_size(SIZE_PRESETS[0]),
+                format_size(SIZE_PRESETS[SIZE_PRESETS.len() - 1]),
+                self.max_threads
+            ));
+            return vec![];
+        }
+        if let Some(s) = self.sweep.take() {
+            self.note(format!(
+                "sweep stopped at {}/{} by a manual change",
+                s.position + 1,
+                s.plan.len()
+            ));
+        } else {
+            self.status = None;
+        }
+        self.set_config(next)
+    }
+
+    fn set_config(&mut self, c: Config) -> Vec<Effect> {
+        self.selected = c;
+        if !self.paused {
+            self.phase = Phase::Switching;
+        }
+        vec![Effect::Control(Control::SetConfig(c))]
+    }
+
+    fn toggle_pause(&mut self) -> Vec<Effect> {
+        if self.phase == Phase::Ended {
+            self.note("the replay has ended; nothing to pause");
+            return vec![];
+        }
+        self.paused = !self.paused;
+        if self.paused {
+            self.phase = Phase::Paused;
+            self.note(if self.is_replay() {
+                "paused playback; space resumes"
+            } else {
+                "paused: workers stopped, no CPU used; space resumes"
+            });
+            vec![Effect::Control(Control::Pause)]
+        } else {
+            self.phase = Phase::Switching;
+            self.note("resumed");
+            vec![Effect::Control(Control::Resume)]
+        }
+    }
+
+    fn toggle_sweep(&mut self) -> Vec<Effect> {
+        if self.is_replay() {
+            self.note("replay: the automatic sweep needs a live engine");
+            return vec![];
+        }
+        if let Some(s) = self.sweep.take() {
+            self.note(format!(
+                "sweep cancelled at {}/{}",
+                s.position + 1,
+                s.plan.len()
+            ));
+            return vec![];
+        }
+        if self.sweep_plan.is_empty() {
+            self.error("the sweep plan is empty");
+            return vec![];
+        }
+        let s = Sweep::new(self.sweep_plan.clone(), self.sweep_duration);
+        let first = s.current();
+        self.sweep = Some(s);
+        self.note(format!(
+            "sweep started: {} configurations × {}s; s cancels",
+            self.sweep_plan.len(),
+            trim_float(self.sweep_duration)
+        ));
+        let mut effects = Vec::new();
+        if self.paused {
+            self.paused = false;
+            effects.push(Effect::Control(Control::Resume));
+        }
+        effects.extend(self.set_config(first));
+        effects
+    }
+
+    fn ingest(&mut self, ev: EngineEvent) -> Vec<Effect> {
+        match ev {
+            EngineEvent::Started { config } => {
+                self.running = Some(config);
+                if self.is_replay() {
+                    self.selected = config;
+                }
+                if !self.paused {
+                    self.phase = Phase::WarmingUp;
+                }
+                self.live = Some(LiveCell {
+                    config,
+                    total: Measured::default(),
+                    samples: 0,
+                });
+                vec![]
+            }
+            EngineEvent::Sample(s) => {
+                self.history.push(&s);
+                if self.running.is_none() || self.is_replay() {
+                    self.running = Some(s.config);
+                    if self.is_replay() {
+                        self.selected = s.config;
+                    }
+                }
+                if !self.paused && self.running == Some(s.config) {
+                    self.phase = Phase::Measuring;
+                }
+                match &mut self.live {
+                    Some(l) if l.config == s.config => {
+                        // Counts start as n/a: the first sample is the window, not an addition.
+                        l.total = if l.samples == 0 {
+                            s.interval
+                        } else {
+                            add_measured(&l.total, &s.interval)
+                        };
+                        l.samples += 1;
+                    }
+                    _ => {
+                        self.live = Some(LiveCell {
+                            config: s.config,
+                            total: s.interval,
+                            samples: 1,
+                        })
+                    }
+                }
+                self.last = Some(s);
+                self.advance_sweep(&s)
+            }
+            EngineEvent::Finished(r) => {
+                if self.live.is_some_and(|l| l.config == r.config) {
+                    self.live = None;
+                }
+                self.matrix.insert(r);
+                vec![]
+            }
+            EngineEvent::Notice { message } => {
+                self.note(message.clone());
+                self.push_notice(message);
+                vec![]
+            }
+            EngineEvent::Failed { config, message } => {
+                let text = format!("{config} failed: {message}");
+                self.error(text.clone());
+                self.push_notice(text);
+                if self.live.is_some_and(|l| l.config == config) {
+                    self.live = None;
+                }
+                if self.is_replay() {
+                    return vec![];
+                }
+                // The live engine stops on a failure and waits: space retries.
+                self.paused = true;
+                self.phase = Phase::Paused;
+                match &self.sweep {
+                    Some(s) if s.current() == config => {
+                        let mut fx = self.next_sweep_step();
+                        if !fx.is_empty() {
+                            self.paused = false;
+                            self.phase = Phase::Switching;
+                            fx.push(Effect::Control(Control::Resume));
+                        }
+                        fx
+                    }
+                    _ => vec![],
+                }
+            }
+        }
+    }
+
+    fn push_notice(&mut self, m: String) {
+        self.notices.push(m);
+        if self.notices.len() > 20 {
+            self.notices.remove(0);
+        }
+    }
+
+    fn advance_sweep(&mut self, s: &Sample) -> Vec<Effect> {
+        match &self.sweep {
+            Some(sw) if sw.current() == s.config && s.elapsed_s + 1e-9 >= sw.duration => {
+                self.next_sweep_step()
+            }
+            _ => vec![],
+        }
+    }
+
+    fn next_sweep_step(&mut self) -> Vec<Effect> {
+        let Some(sw) = &mut self.sweep else {
+            return vec![];
+        };
+        match sw.advance() {
+            Some(next) => self.set_config(next),
+            None => {
+                let n = sw.plan.len();
+                self.sweep = None;
+                self.note(format!(
+                    "sweep finished: {n} configurations measured; e exports the matrix"
+                ));
+                vec![]
+            }
+        }
+    }
+
+    /// The source closed its stream (a replay reached its end, or the engine stopped).
+    pub fn source_ended(&mut self) {
+        self.phase = Phase::Ended;
+        self.live = None;
+        self.note(if self.is_replay() {
+            "end of recording; e exports the matrix, q quits"
+        } else {
+            "the engine stopped; e exports the matrix, q quits"
+        });
+    }
+
+    /// Rows to export: every finished configuration, plus the one being measured
+    /// (its figures so far) if it is not in the matrix yet.
+    pub fn export_rows(&self) -> Vec<CsvRow> {
+        self.matrix
+            .rows_with_live(self.live.as_ref())
+            .iter()
+            .map(|r| CsvRow::from_result(&r.result))
+            .collect()
+    }
+
+    /// Writes the matrix to `dir/netio-<stamp>.csv` (never overwriting an earlier export).
+    pub fn export_to(&self, dir: &Path, stamp: &str) -> Result<PathBuf, String> {
+        if !dir.is_dir() {
+            return Err(format!("{} is not a directory", dir.display()));
+        }
+        let mut path = dir.join(format!("netio-{stamp}.csv"));
+        let mut n = 2;
+        while path.exists() {
+            path = dir.join(format!("netio-{stamp}-{n}.csv"));
+            n += 1;
+        }
+        write_rows(&path, &self.export_rows()).map_err(|e| format!("{e:#}"))?;
+        Ok(path)
+    }
+
+    /// The sample whose figures the live panel shows.
+    pub fn current_sample(&self) -> Option<&Sample> {
+        self.last.as_ref()
+    }
+}
+
+/// Sums two measured windows (the later one continues the earlier one).
+pub fn add_measured(a: &Measured, b: &Measured) -> Measured {
+    Measured {
+        seconds: a.seconds + b.seconds,
+        bytes: a.bytes + b.bytes,
+        messages: a.messages + b.messages,
+        tx: a.tx.plus(&b.tx),
+        rx: a.rx.plus(&b.rx),
+        zc: match (a.zc, b.zc) {
+            (Some(x), Some(y)) => Some(x.plus(&y)),
+            (x, y) => x.or(y),
+        },
+    }
+}
+
+/// Merges a new window of a configuration into an earlier result of the same one.
+pub fn merge_results(old: &ConfigResult, new: &ConfigResult) -> ConfigResult {
+    ConfigResult {
+        config: new.config,
+        total: add_measured(&old.total, &new.total),
+        bytes_sent: old.bytes_sent + new.bytes_sent,
+        bytes_received: old.bytes_received + new.bytes_received,
+        verify_error: old.verify_error.clone().or(new.verify_error.clone()),
+        verified: old.verified && new.verified,
+    }
+}
+
+pub fn larger_size(s: usize) -> usize {
+    SIZE_PRESETS
+        .into_iter()
+        .find(|&p| p > s)
+        .unwrap_or(s.max(SIZE_PRESETS[SIZE_PRESETS.len() - 1]))
+}
+
+pub fn smaller_size(s: usize) -> usize {
+    SIZE_PRESETS
+        .into_iter()
+        .rev()
+        .find(|&p| p < s)
+        .unwrap_or(s.min(SIZE_PRESETS[0]))
+}
+
+/// "2" for 2.0, "0.5" for 0.5.
+pub fn trim_float(v: f64) -> String {
+    let s = format!("{v:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+#[cfg(test)]
+mod tests;

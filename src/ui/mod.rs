@@ -1,1 +1,161 @@
-//! Rendering: one file per screen area, render(frame, area, &App).
+//! Rendering: one file per screen area, each `render(frame, area, &App)`.
+//! Rendering reads the state and changes nothing; it reads no clock, so a frame is a
+//! pure function of the [`App`] (which is what the snapshot tests rely on).
+
+pub mod chart;
+pub mod footer;
+pub mod header;
+pub mod help;
+pub mod live;
+pub mod matrix;
+
+use crate::app::App;
+use crate::engine::config::Strategy;
+use ratatui::layout::{Constraint, Layout};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+/// Smallest screen the explorer draws on; below it, a message says how big to make it.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = format!(
+            "netio-tui needs at least {MIN_WIDTH}×{MIN_HEIGHT} (now {}×{}); q quits",
+            area.width, area.height
+        );
+        frame.render_widget(Paragraph::new(msg).wrap(Default::default()), area);
+        return;
+    }
+    let [head, body, foot] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(0),
+        Constraint::Length(2),
+    ])
+    .areas(area);
+    header::render(frame, head, app);
+    footer::render(frame, foot, app);
+
+    let spark_rows: u16 = if body.height >= 34 { 2 } else { 1 };
+    let wide = body.width >= 110 && body.height >= 26;
+    let live_w = if wide {
+        body.width - (body.width / 3).clamp(36, 60)
+    } else {
+        body.width
+    };
+    let live_h = live::height(app, spark_rows, body.height, live_w);
+    if wide {
+        let [top, bottom] =
+            Layout::vertical([Constraint::Length(live_h), Constraint::Min(0)]).areas(body);
+        let chart_w = (top.width / 3).clamp(36, 60);
+        let [l, c] =
+            Layout::horizontal([Constraint::Min(0), Constraint::Length(chart_w)]).areas(top);
+        live::render(frame, l, app, spark_rows);
+        chart::render(frame, c, app);
+        matrix::render(frame, bottom, app);
+    } else {
+        // The chart gets room only if the matrix keeps enough lines for its rows.
+        let rest = body.height.saturating_sub(live_h);
+        let matrix_rows = app.matrix.rows_with_live(app.live.as_ref()).len() as u16;
+        let chart_h = if rest >= 12 + (matrix_rows + 2).clamp(4, 12) {
+            12
+        } else {
+            0
+        };
+        let [top, mid, bottom] = Layout::vertical([
+            Constraint::Length(live_h),
+            Constraint::Min(0),
+            Constraint::Length(chart_h),
+        ])
+        .areas(body);
+        live::render(frame, top, app, spark_rows);
+        // Room beside a narrow matrix (e.g. no counter columns) goes to the chart.
+        let side = mid.width.saturating_sub(matrix::full_width(app) + 1);
+        if chart_h == 0 && side >= 36 && mid.height >= 8 {
+            let [m, c] =
+                Layout::horizontal([Constraint::Min(0), Constraint::Length(side)]).areas(mid);
+            matrix::render(frame, m, app);
+            chart::render(frame, c, app);
+        } else {
+            matrix::render(frame, mid, app);
+        }
+        if chart_h > 0 {
+            chart::render(frame, bottom, app);
+        }
+    }
+    if app.show_help {
+        help::render(frame, area, app);
+    }
+}
+
+/// Each strategy keeps one colour everywhere (sparkline bars, chart lines, matrix).
+pub fn strategy_color(s: Strategy) -> Color {
+    match s {
+        Strategy::TwoCopy => Color::Red,
+        Strategy::Serialize => Color::Magenta,
+        Strategy::OneCopy => Color::Cyan,
+        Strategy::ZeroCopy => Color::Green,
+    }
+}
+
+/// "two-copy (A1)".
+pub fn strategy_label(s: Strategy) -> String {
+    match s.course_name() {
+        Some(c) => format!("{} ({c})", s.name()),
+        None => s.name().to_string(),
+    }
+}
+
+/// A section rule: "─ title ─────".
+pub fn rule(title: &str, width: u16) -> Line<'static> {
+    let t = format!("─ {title} ");
+    let fill = (width as usize).saturating_sub(t.chars().count());
+    Line::from(vec![
+        Span::styled(t, Style::default().add_modifier(Modifier::BOLD)),
+        Span::styled("─".repeat(fill), Style::default().fg(Color::DarkGray)),
+    ])
+}
+
+/// 1234567 → "1.23M"; keeps 3 significant digits.
+pub fn si(v: f64) -> String {
+    let (d, suffix) = match v.abs() {
+        a if a >= 1e12 => (v / 1e12, "T"),
+        a if a >= 1e9 => (v / 1e9, "G"),
+        a if a >= 1e6 => (v / 1e6, "M"),
+        a if a >= 1e3 => (v / 1e3, "k"),
+        _ => (v, ""),
+    };
+    format!("{}{suffix}", sig3(d))
+}
+
+/// Three significant digits: 123, 12.3, 1.23, 0.123.
+pub fn sig3(v: f64) -> String {
+    let a = v.abs();
+    if a >= 100.0 || a == 0.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else if a >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// Clips a string to `w` characters, with an ellipsis when clipped.
+pub fn clip(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        s.to_string()
+    } else if w == 0 {
+        String::new()
+    } else {
+        let mut t: String = s.chars().take(w - 1).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,508 @@
+use super::keys::action_for_key;
+use super::matrix::{best, CYCLES_PER_BYTE, GBPS};
+use super::*;
+use crate::engine::config::Strategy;
+use crate::engine::sample::{CounterStatus, Counts, ZcStats};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+fn machine() -> MachineInfo {
+    MachineInfo {
+        tool_version: "0.1.0".into(),
+        kernel: "6.8.0".into(),
+        cpu_model: "Test CPU".into(),
+        cores: 2,
+        network: "veth between two private namespaces".into(),
+        counters: vec![CounterStatus {
+            metric: "llc_misses".into(),
+            event: "LLC-load-misses".into(),
+            available: false,
+            note: Some("not supported by this CPU".into()),
+        }],
+        perf_error: None,
+        started: "2025-01-01T00:00:00Z".into(),
+    }
+}
+
+fn live() -> SourceKind {
+    SourceKind::Live {
+        network: "veth between two private namespaces".into(),
+    }
+}
+
+fn replay() -> SourceKind {
+    SourceKind::Replay {
+        file: "demo.jsonl".into(),
+        speed: 1.0,
+    }
+}
+
+const START: Config = Config {
+    strategy: Strategy::OneCopy,
+    msg_size: 4096,
+    threads: 1,
+};
+
+fn app() -> App {
+    App::new(machine(), live(), START, 2.0)
+}
+
+fn measured(seconds: f64, gbps: f64, size: usize) -> Measured {
+    let bytes = (gbps * 1e9 / 8.0 * seconds) as u64;
+    let side = Counts {
+        cycles: Some(bytes),
+        instructions: Some(bytes * 2),
+        l1d_misses: Some(bytes / 100),
+        llc_misses: None,
+        cache_misses: Some(bytes / 1000),
+        context_switches: Some(10),
+        scaled: false,
+        ..Default::default()
+    };
+    Measured {
+        seconds,
+        bytes,
+        messages: bytes / size as u64,
+        tx: side,
+        rx: side,
+        zc: None,
+    }
+}
+
+fn sample(config: Config, seq: u64, gbps: f64) -> EngineEvent {
+    EngineEvent::Sample(Sample {
+        config,
+        seq,
+        elapsed_s: (seq + 1) as f64 * 0.25,
+        interval: measured(0.25, gbps, config.msg_size),
+    })
+}
+
+fn finished(config: Config, seconds: f64, gbps: f64) -> EngineEvent {
+    EngineEvent::Finished(ConfigResult {
+        config,
+        total: measured(seconds, gbps, config.msg_size),
+        bytes_sent: 1,
+        bytes_received: 1,
+        verify_error: None,
+        verified: false,
+    })
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+#[test]
+fn every_key_maps_to_its_action() {
+    let cases = [
+        (KeyCode::Right, Action::NextStrategy),
+        (KeyCode::Left, Action::PrevStrategy),
+        (KeyCode::Up, Action::LargerSize),
+        (KeyCode::Down, Action::SmallerSize),
+        (KeyCode::Char('+'), Action::MoreThreads),
+        (KeyCode::Char('='), Action::MoreThreads),
+        (KeyCode::Char('-'), Action::FewerThreads),
+        (KeyCode::Char(' '), Action::TogglePause),
+        (KeyCode::Char('s'), Action::ToggleSweep),
+        (KeyCode::Char('e'), Action::Export),
+        (KeyCode::Char('r'), Action::ResetMatrix),
+        (KeyCode::Char('?'), Action::ToggleHelp),
+        (KeyCode::Esc, Action::Dismiss),
+        (KeyCode::Char('q'), Action::Quit),
+        (KeyCode::Char('>'), Action::Faster),
+        (KeyCode::Char('<'), Action::Slower),
+    ];
+    for (code, want) in cases {
+        assert_eq!(action_for_key(key(code)), Some(want), "{code:?}");
+    }
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert_eq!(action_for_key(ctrl_c), Some(Action::Quit));
+    assert_eq!(action_for_key(key(KeyCode::Char('c'))), None);
+    assert_eq!(action_for_key(key(KeyCode::Char('x'))), None);
+    let mut release = key(KeyCode::Char('q'));
+    release.kind = KeyEventKind::Release;
+    assert_eq!(action_for_key(release), None);
+}
+
+#[test]
+fn strategy_keys_cycle_and_ask_for_the_new_config() {
+    let mut a = app();
+    let fx = a.update(Action::NextStrategy);
+    let want = Config::new(Strategy::ZeroCopy, 4096, 1);
+    assert_eq!(fx, vec![Effect::Control(Control::SetConfig(want))]);
+    assert_eq!(a.selected, want);
+    assert_eq!(a.phase, Phase::Switching);
+    a.update(Action::NextStrategy);
+    assert_eq!(a.selected.strategy, Strategy::TwoCopy);
+    let fx = a.update(Action::PrevStrategy);
+    assert_eq!(
+        fx,
+        vec![Effect::Control(Control::SetConfig(Config::new(
+            Strategy::ZeroCopy,
+            4096,
+            1
+        )))]
+    );
+}
+
+#[test]
+fn size_keys_step_through_presets_and_stop_at_the_ends() {
+    let mut a = app();
+    a.update(Action::LargerSize);
+    assert_eq!(a.selected.msg_size, 8192);
+    a.update(Action::SmallerSize);
+    a.update(Action::SmallerSize);
+    assert_eq!(a.selected.msg_size, 2048);
+    a.selected.msg_size = 1500;
+    a.update(Action::LargerSize);
+    assert_eq!(a.selected.msg_size, 2048);
+    a.selected.msg_size = 1500;
+    a.update(Action::SmallerSize);
+    assert_eq!(a.selected.msg_size, 1024);
+    a.selected.msg_size = 64;
+    assert_eq!(a.update(Action::SmallerSize), vec![]);
+    assert_eq!(a.selected.msg_size, 64);
+    assert!(a.status.as_ref().unwrap().text.contains("limit"));
+    a.selected.msg_size = 1 << 20;
+    assert_eq!(a.update(Action::LargerSize), vec![]);
+    assert_eq!(a.selected.msg_size, 1 << 20);
+}
+
+#[test]
+fn thread_keys_stay_within_one_and_the_core_based_max() {
+    let mut a = app();
+    assert_eq!(a.max_threads, 8, "max(8, 4 × 2 cores)");
+    assert_eq!(a.update(Action::FewerThreads), vec![]);
+    assert_eq!(a.selected.threads, 1);
+    for _ in 0..20 {
+        a.update(Action::MoreThreads);
+    }
+    assert_eq!(a.selected.threads, 8);
+    let fx = a.update(Action::FewerThreads);
+    assert_eq!(
+        fx,
+        vec![Effect::Control(Control::SetConfig(Config::new(
+            Strategy::OneCopy,
+            4096,
+            7
+        )))]
+    );
+    let big = App::new(
+        MachineInfo {
+            cores: 16,
+            ..machine()
+        },
+        live(),
+        START,
+        2.0,
+    );
+    assert_eq!(big.max_threads, 64);
+}
+
+#[test]
+fn space_pauses_and_resumes() {
+    let mut a = app();
+    assert_eq!(
+        a.update(Action::TogglePause),
+        vec![Effect::Control(Control::Pause)]
+    );
+    assert!(a.paused);
+    assert_eq!(a.phase, Phase::Paused);
+    // Samples that were in flight do not unpause the display.
+    a.update(Action::Engine(sample(START, 0, 10.0)));
+    assert_eq!(a.phase, Phase::Paused);
+    assert_eq!(
+        a.update(Action::TogglePause),
+        vec![Effect::Control(Control::Resume)]
+    );
+    assert!(!a.paused);
+    assert_ne!(a.phase, Phase::Paused);
+}
+
+#[test]
+fn sweep_runs_the_plan_on_the_samples_clock_and_can_be_cancelled() {
+    let mut a = app();
+    a.sweep_plan = sweep::plan(&[Strategy::TwoCopy, Strategy::ZeroCopy], &[64], &[1]);
+    a.sweep_duration = 0.5;
+    let first = Config::new(Strategy::TwoCopy, 64, 1);
+    let second = Config::new(Strategy::ZeroCopy, 64, 1);
+    let fx = a.update(Action::ToggleSweep);
+    assert_eq!(fx, vec![Effect::Control(Control::SetConfig(first))]);
+    assert!(a.sweep.is_some());
+    a.update(Action::Engine(EngineEvent::Started { config: first }));
+    assert_eq!(a.update(Action::Engine(sample(first, 0, 1.0))), vec![]);
+    // elapsed 0.5 s reached: on to the next configuration.
+    assert_eq!(
+        a.update(Action::Engine(sample(first, 1, 1.0))),
+        vec![Effect::Control(Control::SetConfig(second))]
+    );
+    a.update(Action::Engine(finished(first, 0.5, 1.0)));
+    a.update(Action::Engine(EngineEvent::Started { config: second }));
+    a.update(Action::Engine(sample(second, 0, 2.0)));
+    assert_eq!(a.update(Action::Engine(sample(second, 1, 2.0))), vec![]);
+    assert!(a.sweep.is_none(), "plan done");
+    assert!(a.status.as_ref().unwrap().text.contains("sweep finished"));
+
+    // s again cancels.
+    a.update(Action::ToggleSweep);
+    assert!(a.sweep.is_some());
+    assert_eq!(a.update(Action::ToggleSweep), vec![]);
+    assert!(a.sweep.is_none());
+    assert!(a.status.as_ref().unwrap().text.contains("cancelled"));
+}
+
+#[test]
+fn sweep_moves_on_when_a_config_fails_and_stops_on_a_manual_change() {
+    let mut a = app();
+    a.sweep_plan = sweep::plan(&[Strategy::TwoCopy], &[64, 128], &[1]);
+    a.update(Action::ToggleSweep);
+    let fx = a.update(Action::Engine(EngineEvent::Failed {
+        config: Config::new(Strategy::TwoCopy, 64, 1),
+        message: "boom".into(),
+    }));
+    assert_eq!(
+        fx,
+        vec![
+            Effect::Control(Control::SetConfig(Config::new(Strategy::TwoCopy, 128, 1))),
+            // The engine pauses itself after a failure; the sweep goes on.
+            Effect::Control(Control::Resume),
+        ]
+    );
+    assert!(!a.paused);
+    assert!(a.status.as_ref().unwrap().error);
+    a.update(Action::NextStrategy);
+    assert!(a.sweep.is_none());
+}
+
+#[test]
+fn a_failure_pauses_so_space_retries() {
+    let mut a = app();
+    a.update(Action::Engine(EngineEvent::Failed {
+        config: START,
+        message: "workers stopped".into(),
+    }));
+    assert!(a.paused);
+    assert_eq!(a.phase, Phase::Paused);
+    assert_eq!(
+        a.update(Action::TogglePause),
+        vec![Effect::Control(Control::Resume)]
+    );
+}
+
+#[test]
+fn sweep_resumes_a_paused_source() {
+    let mut a = app();
+    a.update(Action::TogglePause);
+    let fx = a.update(Action::ToggleSweep);
+    assert_eq!(fx[0], Effect::Control(Control::Resume));
+    assert!(matches!(fx[1], Effect::Control(Control::SetConfig(_))));
+    assert!(!a.paused);
+}
+
+#[test]
+fn export_needs_a_matrix_and_reports_where_and_failures() {
+    let mut a = app();
+    assert_eq!(a.update(Action::Export), vec![]);
+    assert!(a.status.as_ref().unwrap().error);
+    a.update(Action::Engine(finished(START, 1.0, 5.0)));
+    assert_eq!(a.update(Action::Export), vec![Effect::Export]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let p1 = a.export_to(dir.path(), "20250101-000000").unwrap();
+    let p2 = a.export_to(dir.path(), "20250101-000000").unwrap();
+    assert_ne!(
+        p1, p2,
+        "a second export in the same second does not overwrite"
+    );
+    let rows = crate::export::csv::read_csv(&p1).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].config(), START);
+    a.update(Action::Exported(Ok(p1.clone())));
+    assert!(a
+        .status
+        .as_ref()
+        .unwrap()
+        .text
+        .contains(&p1.display().to_string()));
+
+    let err = a.export_to(&dir.path().join("missing"), "x").unwrap_err();
+    a.update(Action::Exported(Err(err)));
+    let s = a.status.clone().unwrap();
+    assert!(s.error && s.text.contains("missing"), "{s:?}");
+    assert_eq!(a.matrix.len(), 1, "matrix kept after a failed export");
+}
+
+#[test]
+fn export_includes_the_configuration_being_measured() {
+    let mut a = app();
+    a.update(Action::Engine(EngineEvent::Started { config: START }));
+    a.update(Action::Engine(sample(START, 0, 4.0)));
+    assert_eq!(a.update(Action::Export), vec![Effect::Export]);
+    let rows = a.export_rows();
+    assert_eq!(rows.len(), 1);
+    assert!((rows[0].throughput_gbps - 4.0).abs() < 0.01);
+}
+
+#[test]
+fn reset_clears_the_matrix() {
+    let mut a = app();
+    a.update(Action::Engine(finished(START, 1.0, 5.0)));
+    assert_eq!(a.matrix.len(), 1);
+    assert_eq!(a.update(Action::ResetMatrix), vec![]);
+    assert!(a.matrix.is_empty());
+}
+
+#[test]
+fn help_toggles_and_escape_closes_it() {
+    let mut a = app();
+    a.update(Action::ToggleHelp);
+    assert!(a.show_help);
+    a.update(Action::ToggleHelp);
+    assert!(!a.show_help);
+    a.update(Action::ToggleHelp);
+    a.update(Action::Dismiss);
+    assert!(!a.show_help);
+}
+
+#[test]
+fn quit_asks_the_loop_to_end() {
+    let mut a = app();
+    assert_eq!(a.update(Action::Quit), vec![Effect::Quit]);
+    assert!(a.quit);
+}
+
+#[test]
+fn speed_keys_only_act_on_a_replay() {
+    let mut a = app();
+    assert_eq!(a.update(Action::Faster), vec![]);
+    let mut r = App::new(machine(), replay(), START, 2.0);
+    assert_eq!(
+        r.update(Action::Faster),
+        vec![Effect::Control(Control::Faster)]
+    );
+    assert_eq!(
+        r.update(Action::Slower),
+        vec![Effect::Control(Control::Slower)]
+    );
+    r.update(Action::SourceChanged(SourceKind::Replay {
+        file: "demo.jsonl".into(),
+        speed: 2.0,
+    }));
+    assert!(matches!(r.kind, SourceKind::Replay { speed, .. } if speed == 2.0));
+}
+
+#[test]
+fn replay_ignores_configuration_keys_with_a_note() {
+    let mut r = App::new(machine(), replay(), START, 2.0);
+    for act in [
+        Action::NextStrategy,
+        Action::PrevStrategy,
+        Action::LargerSize,
+        Action::SmallerSize,
+        Action::MoreThreads,
+        Action::FewerThreads,
+        Action::ToggleSweep,
+    ] {
+        r.status = None;
+        assert_eq!(r.update(act.clone()), vec![], "{act:?}");
+        assert!(r.status.is_some(), "{act:?} leaves a note");
+        assert_eq!(r.selected, START);
+    }
+    // The recording decides what is current.
+    let c = Config::new(Strategy::ZeroCopy, 64, 2);
+    r.update(Action::Engine(EngineEvent::Started { config: c }));
+    assert_eq!(r.selected, c);
+    assert_eq!(
+        r.update(Action::TogglePause),
+        vec![Effect::Control(Control::Pause)]
+    );
+}
+
+#[test]
+fn events_fill_history_live_cell_and_matrix() {
+    let mut a = app();
+    a.update(Action::Engine(EngineEvent::Started { config: START }));
+    assert_eq!(a.phase, Phase::WarmingUp);
+    a.update(Action::Engine(sample(START, 0, 8.0)));
+    a.update(Action::Engine(sample(START, 1, 4.0)));
+    assert_eq!(a.phase, Phase::Measuring);
+    assert_eq!(a.history.len(), 2);
+    let l = a.live.unwrap();
+    assert_eq!(l.samples, 2);
+    assert!((l.total.gbps() - 6.0).abs() < 0.01);
+    // The live row shows in the matrix view before Finished arrives.
+    let rows = a.matrix.rows_with_live(a.live.as_ref());
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].live);
+
+    a.update(Action::Engine(finished(START, 0.5, 6.0)));
+    assert!(a.live.is_none());
+    assert_eq!(a.matrix.len(), 1);
+    // Measured again: the new window adds to the cell.
+    a.update(Action::Engine(finished(START, 1.5, 2.0)));
+    let cell = a.matrix.get(&START).unwrap();
+    assert!((cell.total.seconds - 2.0).abs() < 1e-9);
+    assert!((cell.total.gbps() - 3.0).abs() < 0.01);
+    // An empty window (switched away during warm-up) is not a result.
+    let other = Config::new(Strategy::TwoCopy, 64, 1);
+    a.update(Action::Engine(finished(other, 0.0, 0.0)));
+    assert_eq!(a.matrix.len(), 1);
+
+    a.update(Action::Engine(EngineEvent::Notice {
+        message: "hello".into(),
+    }));
+    assert_eq!(a.status.as_ref().unwrap().text, "hello");
+}
+
+#[test]
+fn history_is_pruned_to_its_window() {
+    let mut a = app();
+    for i in 0..(history::WINDOW as u64 + 50) {
+        a.update(Action::Engine(sample(START, i, 1.0)));
+    }
+    assert_eq!(a.history.len(), history::WINDOW);
+}
+
+#[test]
+fn best_values_per_column() {
+    let mut a = app();
+    a.update(Action::Engine(finished(START, 1.0, 5.0)));
+    let slow = Config::new(Strategy::TwoCopy, 4096, 1);
+    a.update(Action::Engine(finished(slow, 1.0, 2.0)));
+    let rows = a.matrix.rows_with_live(None);
+    assert_eq!(
+        best(&GBPS, &rows),
+        Some(
+            rows.iter()
+                .map(|r| r.result.total.gbps())
+                .fold(0.0, f64::max)
+        )
+    );
+    // cycles/byte are equal here (cycles = bytes per side): both are 2.0.
+    assert!((best(&CYCLES_PER_BYTE, &rows).unwrap() - 2.0).abs() < 1e-9);
+}
+
+#[test]
+fn zero_copy_figures_merge() {
+    let a = Measured {
+        zc: Some(ZcStats {
+            sends: 1,
+            completions: 1,
+            copied: 1,
+            enobufs: 0,
+        }),
+        ..Default::default()
+    };
+    let b = Measured {
+        zc: Some(ZcStats {
+            sends: 3,
+            completions: 3,
+            copied: 1,
+            enobufs: 2,
+        }),
+        ..Default::default()
+    };
+    let s = add_measured(&a, &b).zc.unwrap();
+    assert_eq!((s.completions, s.copied, s.enobufs), (4, 2, 2));
+    assert_eq!(add_measured(&a, &Measured::default()).zc, a.zc);
+}

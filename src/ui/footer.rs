@@ -1,0 +1,57 @@
+//! Bottom two lines: the status line (notes, export path, errors) and the keys.
+
+use super::clip;
+use crate::app::keys::KEYS;
+use crate::app::App;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let w = area.width as usize;
+    let status = match &app.status {
+        Some(s) if s.error => Line::from(Span::styled(
+            clip(&format!("✗ {}", s.text), w),
+            Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+        )),
+        Some(s) => Line::from(Span::styled(
+            clip(&s.text, w),
+            Style::default().fg(Color::Yellow),
+        )),
+        None => Line::from(Span::styled(
+            clip(
+                "changes restart the workers; each configuration's steady-state result goes in the matrix",
+                w,
+            ),
+            Style::default().fg(Color::DarkGray),
+        )),
+    };
+    let key = Style::default()
+        .fg(Color::Black)
+        .bg(Color::Gray)
+        .add_modifier(Modifier::BOLD);
+    let mut keys: Vec<(&str, &str)> = if app.is_replay() {
+        vec![("<>", "speed")]
+    } else {
+        vec![]
+    };
+    keys.extend(
+        KEYS.iter()
+            .copied()
+            .filter(|(k, _)| !app.is_replay() || !matches!(*k, "←→" | "↑↓" | "+-" | "s")),
+    );
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for (k, what) in keys {
+        let n = k.chars().count() + what.chars().count() + 2;
+        if used + n > w {
+            break;
+        }
+        spans.push(Span::styled(k, key));
+        spans.push(Span::raw(format!(" {what} ")));
+        used += n;
+    }
+    frame.render_widget(Paragraph::new(vec![status, Line::from(spans)]), area);
+}

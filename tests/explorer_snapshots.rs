@@ -1,0 +1,264 @@
+//! Frames of the explorer, rendered with TestBackend from synthetic events.
+//! Deterministic: every figure comes from the events below, nothing from a clock.
+
+use netio_tui::app::{Action, App};
+use netio_tui::engine::config::{Config, Strategy};
+use netio_tui::engine::sample::{
+    ConfigResult, CounterStatus, Counts, EngineEvent, MachineInfo, Measured, Sample, ZcStats,
+};
+use netio_tui::source::SourceKind;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn machine() -> MachineInfo {
+    let c = |metric: &str, event: &str, available: bool, note: Option<&str>| CounterStatus {
+        metric: metric.into(),
+        event: event.into(),
+        available,
+        note: note.map(Into::into),
+    };
+    MachineInfo {
+        tool_version: "0.1.0".into(),
+        kernel: "6.8.0-test".into(),
+        cpu_model: "AMD EPYC Test".into(),
+        cores: 2,
+        network: "veth between two private namespaces".into(),
+        counters: vec![
+            c("cycles", "cycles", true, None),
+            c("instructions", "instructions", true, None),
+            c("l1d_misses", "L1-dcache-load-misses", true, None),
+            c(
+                "llc_misses",
+                "LLC-load-misses",
+                false,
+                Some("LLC-load-misses not supported by this CPU"),
+            ),
+            c(
+                "cache_misses",
+                "cache-misses",
+                true,
+                Some("on AMD Zen: L2 misses"),
+            ),
+            c("context_switches", "context-switches", true, None),
+        ],
+        perf_error: None,
+        started: "2025-01-01T12:00:00Z".into(),
+    }
+}
+
+/// A measured window whose figures follow the strategy and size in a plausible way.
+fn measured(c: Config, seconds: f64, wobble: f64) -> Measured {
+    let base = match c.strategy {
+        Strategy::TwoCopy => 0.4,
+        Strategy::Serialize => 0.7,
+        Strategy::OneCopy => 1.0,
+        Strategy::ZeroCopy => 0.8,
+    };
+    let gbps = base * (c.msg_size as f64).log2() * (1.0 + 0.3 * (c.threads as f64 - 1.0)) * wobble;
+    let bytes = (gbps * 1e9 / 8.0 * seconds) as u64;
+    let cyc_per_byte = 3.0 / base / (c.msg_size as f64).log2() * 4.0;
+    let side = |share: f64| Counts {
+        cycles: Some((bytes as f64 * cyc_per_byte * share) as u64),
+        instructions: Some((bytes as f64 * cyc_per_byte * share * 1.3) as u64),
+        l1d_misses: Some(bytes / 40),
+        llc_misses: None,
+        cache_misses: Some(bytes / 900),
+        context_switches: Some((seconds * 120.0) as u64),
+        scaled: false,
+        ..Default::default()
+    };
+    let messages = bytes / c.msg_size as u64;
+    Measured {
+        seconds,
+        bytes,
+        messages,
+        tx: side(0.6),
+        rx: side(0.4),
+        zc: c.strategy.uses_zerocopy().then_some(ZcStats {
+            sends: messages,
+            completions: messages,
+            copied: messages,
+            enobufs: 3,
+        }),
+    }
+}
+
+fn result(c: Config) -> EngineEvent {
+    EngineEvent::Finished(ConfigResult {
+        config: c,
+        total: measured(c, 2.0, 1.0),
+        bytes_sent: 0,
+        bytes_received: 0,
+        verify_error: None,
+        verified: false,
+    })
+}
+
+/// A session: a few finished configurations, then the current one live.
+fn session(kind: SourceKind, current: Config) -> App {
+    let mut app = App::new(machine(), kind, current, 2.0);
+    for s in Strategy::COURSE {
+        for size in [64, 256, 1024, 4096] {
+            for t in [1, 2] {
+                let c = Config::new(s, size, t);
+                if c == current {
+                    continue;
+                }
+                app.update(Action::Engine(EngineEvent::Started { config: c }));
+                for seq in 0..6 {
+                    app.update(Action::Engine(EngineEvent::Sample(Sample {
+                        config: c,
+                        seq,
+                        elapsed_s: (seq + 1) as f64 * 0.25,
+                        interval: measured(c, 0.25, 1.0 + 0.05 * (seq % 3) as f64),
+                    })));
+                }
+                app.update(Action::Engine(result(c)));
+            }
+        }
+    }
+    app.update(Action::Engine(EngineEvent::Started { config: current }));
+    for seq in 0..40 {
+        app.update(Action::Engine(EngineEvent::Sample(Sample {
+            config: current,
+            seq,
+            elapsed_s: (seq + 1) as f64 * 0.25,
+            interval: measured(current, 0.25, 1.0 + 0.1 * ((seq * 7) % 5) as f64),
+        })));
+    }
+    app
+}
+
+fn live() -> SourceKind {
+    SourceKind::Live {
+        network: "veth between two private namespaces".into(),
+    }
+}
+
+fn render(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| netio_tui::ui::draw(f, app)).unwrap();
+    t.backend().to_string()
+}
+
+const CURRENT: Config = Config {
+    strategy: Strategy::ZeroCopy,
+    msg_size: 4096,
+    threads: 1,
+};
+
+#[test]
+fn main_screen_80x24() {
+    let app = session(live(), CURRENT);
+    insta::assert_snapshot!(render(&app, 80, 24));
+}
+
+#[test]
+fn main_screen_120x40() {
+    let app = session(live(), CURRENT);
+    insta::assert_snapshot!(render(&app, 120, 40));
+}
+
+#[test]
+fn help_overlay_80x24() {
+    let mut app = session(live(), CURRENT);
+    app.update(Action::ToggleHelp);
+    insta::assert_snapshot!(render(&app, 80, 24));
+}
+
+#[test]
+fn replay_80x24() {
+    let app = session(
+        SourceKind::Replay {
+            file: "recordings/demo.jsonl".into(),
+            speed: 2.0,
+        },
+        Config::new(Strategy::OneCopy, 1024, 2),
+    );
+    insta::assert_snapshot!(render(&app, 80, 24));
+}
+
+#[test]
+fn loopback_start_before_any_sample_80x24() {
+    let app = App::new(
+        machine(),
+        SourceKind::Live {
+            network: "loopback (--no-netns)".into(),
+        },
+        Config::new(Strategy::OneCopy, 4096, 1),
+        2.0,
+    );
+    insta::assert_snapshot!(render(&app, 80, 24));
+}
+
+#[test]
+fn every_size_from_tiny_to_huge_renders() {
+    let app = session(live(), CURRENT);
+    for (w, h) in [
+        (10, 5),
+        (60, 16),
+        (80, 24),
+        (100, 30),
+        (200, 60),
+        (80, 60),
+        (300, 20),
+    ] {
+        let s = render(&app, w, h);
+        assert_eq!(s.lines().count(), h as usize);
+    }
+}
+
+#[test]
+fn the_80x24_screen_shows_keys_figures_and_the_llc_fallback() {
+    let app = session(live(), CURRENT);
+    let s = render(&app, 80, 24);
+    for needle in [
+        "←→",
+        "strategy",
+        "↑↓",
+        "+-",
+        "pause",
+        "sweep",
+        "export",
+        "reset",
+        "help",
+        "quit",
+        "Throughput",
+        "Cycles/byte",
+        "L1D misses",
+        "cache-miss†",
+        "zero-copy",
+        "copied anyway",
+        "ENOBUFS",
+        "matrix",
+    ] {
+        assert!(s.contains(needle), "{needle:?} missing from\n{s}");
+    }
+}
+
+/// A VM without a PMU: counters n/a with the reason, counter columns left out.
+fn no_pmu_session() -> App {
+    let mut app = session(live(), CURRENT);
+    app.machine.perf_error = Some(
+        "no hardware performance counters on this machine (no PMU driver, as in many VMs)".into(),
+    );
+    for c in &mut app.machine.counters {
+        if c.metric != "context_switches" {
+            c.available = false;
+        }
+    }
+    app
+}
+
+#[test]
+fn no_counters_100x30() {
+    insta::assert_snapshot!(render(&no_pmu_session(), 100, 30));
+}
+
+#[test]
+fn no_counters_shows_the_reason_and_drops_counter_columns() {
+    let s = render(&no_pmu_session(), 100, 30);
+    assert!(s.contains("no PMU driver"), "{s}");
+    assert!(!s.contains("cyc/B"), "{s}");
+    assert!(s.contains("Gbps") && s.contains("µs/msg"), "{s}");
+}

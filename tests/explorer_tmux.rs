@@ -1,0 +1,293 @@
+//! End to end: the real binary in a tmux pane, as root. Checks that figures appear and
+//! change, that keys act, that `e` writes the contract's CSV, and that q and SIGTERM
+//! both end it with the terminal restored and nothing left behind.
+//!
+//! Skips (with a printed reason) without root or without tmux; on CI a missing tmux fails.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_netio-tui");
+
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Uid:"))
+                .and_then(|v| v.split_whitespace().nth(1).map(|e| e == "0"))
+        })
+        .unwrap_or(false)
+}
+
+fn have_tmux() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// None when the test can run; Some(reason) to skip.
+fn skip_reason() -> Option<String> {
+    if !have_tmux() {
+        if std::env::var_os("CI").is_some() {
+            panic!("tmux is missing on CI: install it (apt-get install tmux)");
+        }
+        return Some("tmux is not installed".into());
+    }
+    if !is_root() {
+        return Some("needs root (the explorer builds network namespaces)".into());
+    }
+    None
+}
+
+/// A detached tmux session running the explorer; killed on drop, pass or fail.
+struct Session {
+    name: String,
+}
+
+impl Session {
+    fn start(tag: &str, args: &str) -> Session {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
+        let name = format!("netio-test-{tag}-{}-{nanos}", std::process::id());
+        // After the explorer ends, the shell prints its exit status and waits, so the
+        // pane can still be inspected.
+        let cmd = format!("{BIN} {args}; echo EXITED:$?; sleep 120");
+        let st = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &name,
+                "-x",
+                "120",
+                "-y",
+                "40",
+                &cmd,
+            ])
+            .status()
+            .expect("tmux new-session");
+        assert!(st.success(), "tmux new-session failed");
+        Session { name }
+    }
+
+    fn capture(&self) -> String {
+        let o = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.name])
+            .output()
+            .expect("tmux capture-pane");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    fn display(&self, fmt: &str) -> String {
+        let o = Command::new("tmux")
+            .args(["display-message", "-p", "-t", &self.name, fmt])
+            .output()
+            .expect("tmux display-message");
+        String::from_utf8_lossy(&o.stdout).trim().to_string()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let st = Command::new("tmux")
+            .args(["send-keys", "-t", &self.name])
+            .args(keys)
+            .status()
+            .expect("tmux send-keys");
+        assert!(st.success());
+    }
+
+    /// Waits until `pred` holds for the pane's text; panics with the screen if it never does.
+    fn wait_for(&self, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
+        let end = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let s = self.capture();
+            if pred(&s) {
+                return s;
+            }
+            if Instant::now() > end {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Pid of the explorer (the child of the pane's shell).
+    fn explorer_pid(&self) -> u32 {
+        let shell = self.display("#{pane_pid}");
+        let o = Command::new("pgrep")
+            .args(["-P", &shell])
+            .output()
+            .expect("pgrep");
+        String::from_utf8_lossy(&o.stdout)
+            .split_whitespace()
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no child of the pane shell {shell}"))
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.name])
+            .status();
+    }
+}
+
+fn measuring_seconds(screen: &str) -> Option<f64> {
+    let i = screen.find("measuring ")?;
+    let rest = &screen[i + "measuring ".len()..];
+    let end = rest.find('s')?;
+    rest[..end].parse().ok()
+}
+
+fn throughput_line(screen: &str) -> Option<String> {
+    screen
+        .lines()
+        .find(|l| l.starts_with("Throughput") && l.contains("Gb/s"))
+        .map(|l| l.split("Gb/s").next().unwrap_or("").to_string())
+}
+
+/// Nothing of the explorer left: no named namespace, no veth link, process gone.
+fn assert_nothing_left(pid: u32) {
+    assert!(
+        !Path::new(&format!("/proc/{pid}")).exists(),
+        "explorer process {pid} still exists"
+    );
+    let netns = Command::new("ip").args(["netns", "list"]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&netns.stdout).trim().is_empty(),
+        "ip netns list: {}",
+        String::from_utf8_lossy(&netns.stdout)
+    );
+    let veth = Command::new("ip")
+        .args(["-o", "link", "show", "type", "veth"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&veth.stdout).trim().is_empty(),
+        "veth links left: {}",
+        String::from_utf8_lossy(&veth.stdout)
+    );
+}
+
+fn assert_terminal_restored(s: &Session) {
+    assert_eq!(
+        s.display("#{alternate_on}"),
+        "0",
+        "still on the alternate screen"
+    );
+    assert_eq!(s.display("#{cursor_flag}"), "1", "cursor still hidden");
+}
+
+#[test]
+fn explorer_end_to_end_keys_export_quit() {
+    if let Some(why) = skip_reason() {
+        eprintln!("skipping explorer_end_to_end_keys_export_quit: {why}");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let s = Session::start(
+        "keys",
+        &format!("--export-dir {} --sweep-duration 0.5", dir.path().display()),
+    );
+
+    // Figures appear…
+    let first = s.wait_for("the first throughput figure", 15, |t| {
+        throughput_line(t).is_some() && measuring_seconds(t).is_some()
+    });
+    assert!(
+        first.contains("one-copy (A2)") && first.contains("4K"),
+        "{first}"
+    );
+    let pid = s.explorer_pid();
+    // …and change.
+    let t0 = measuring_seconds(&first).unwrap();
+    let later = s.wait_for("the figures to move on", 10, |t| {
+        measuring_seconds(t).is_some_and(|v| v > t0 + 0.4)
+    });
+    assert!(later.contains("←→") && later.contains("quit"), "keys shown");
+
+    s.keys(&["Right"]);
+    s.wait_for("zero-copy after →", 5, |t| t.contains("zero-copy (A3)"));
+    s.keys(&["Up"]);
+    s.wait_for("8K after ↑", 5, |t| t.contains("zero-copy (A3) · 8K"));
+    s.keys(&["+"]);
+    s.wait_for("2 threads after +", 5, |t| t.contains("8K · 2 threads"));
+    s.wait_for("measuring the new configuration", 10, |t| {
+        t.contains("2 threads  measuring") && throughput_line(t).is_some()
+    });
+    s.keys(&["Space"]);
+    s.wait_for("PAUSED", 5, |t| t.contains("PAUSED"));
+    s.keys(&["Space"]);
+    s.wait_for("measuring again", 10, |t| {
+        t.contains("2 threads  measuring")
+    });
+    // The old configurations are in the matrix.
+    s.wait_for("matrix rows", 10, |t| {
+        t.contains("matrix: ") && !t.contains("matrix: 0 ")
+    });
+
+    s.keys(&["e"]);
+    let shown = s.wait_for("the export note", 5, |t| t.contains("exported "));
+    let csvs: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("netio-")
+                && p.extension().is_some_and(|x| x == "csv")
+        })
+        .collect();
+    assert_eq!(csvs.len(), 1, "one CSV in the export dir; screen:\n{shown}");
+    let text = std::fs::read_to_string(&csvs[0]).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    // The contract's columns in order; more may be appended.
+    assert!(
+        header == netio_tui::export::csv::COLUMNS.join(",")
+            || header.starts_with(&format!("{},", netio_tui::export::csv::COLUMNS.join(","))),
+        "CSV header is the contract: {header}"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert!(!rows.is_empty(), "at least one row");
+    assert!(
+        rows.iter().any(|r| r.starts_with("one-copy,4096,1,")),
+        "the start configuration is a row: {text}"
+    );
+
+    s.keys(&["q"]);
+    s.wait_for("the exit", 15, |t| t.contains("EXITED:0"));
+    assert_terminal_restored(&s);
+    assert_nothing_left(pid);
+}
+
+#[test]
+fn explorer_sigterm_restores_and_cleans_up() {
+    if let Some(why) = skip_reason() {
+        eprintln!("skipping explorer_sigterm_restores_and_cleans_up: {why}");
+        return;
+    }
+    let s = Session::start("term", "--start-strategy zero-copy --start-threads 2");
+    s.wait_for("figures", 15, |t| throughput_line(t).is_some());
+    let pid = s.explorer_pid();
+    let st = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let t = s.wait_for("the exit", 15, |t| t.contains("EXITED:"));
+    assert!(
+        t.contains("EXITED:0") || t.contains("EXITED:143"),
+        "exit status after SIGTERM: {t}"
+    );
+    assert_terminal_restored(&s);
+    assert_nothing_left(pid);
+}
