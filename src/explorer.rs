@@ -170,7 +170,14 @@ impl InputThread {
         let handle = std::thread::Builder::new()
             .name("netio-input".into())
             .spawn(move || {
+                use std::io::IsTerminal;
+                let watch = std::io::stdin().is_terminal();
                 while !s.load(Ordering::Relaxed) {
+                    // A hung-up terminal (its window closed, tmux killed) is no terminal
+                    // any more: end, and the explorer quits instead of running unseen.
+                    if watch && !std::io::stdin().is_terminal() {
+                        return;
+                    }
                     match event::poll(INPUT_POLL) {
                         Ok(true) => match event::read() {
                             Ok(ev) => {
@@ -196,9 +203,9 @@ impl InputThread {
 impl Drop for InputThread {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
-        if let Some(h) = self.handle.take() {
-            let _ = h.join();
-        }
+        // Not joined: a read on a dead terminal may never return, and nothing may keep
+        // the explorer from stopping its workers. The thread ends with the process.
+        drop(self.handle.take());
     }
 }
 
@@ -309,7 +316,11 @@ fn run_loop(
                     draw_now = true;
                 }
                 Ok(_) => {}
-                Err(_) => keys = never(),
+                Err(_) => {
+                    // The input thread ended: the terminal is gone or unreadable.
+                    keys = never();
+                    app.quit = true;
+                }
             },
             recv(signals.rx) -> _ => {
                 app.quit = true;

@@ -291,3 +291,21 @@ fn explorer_sigterm_restores_and_cleans_up() {
     assert_terminal_restored(&s);
     assert_nothing_left(pid);
 }
+
+#[test]
+fn explorer_exits_when_its_terminal_closes() {
+    if let Some(why) = skip_reason() {
+        eprintln!("skipping explorer_exits_when_its_terminal_closes: {why}");
+        return;
+    }
+    let s = Session::start("hangup", "--start-strategy one-copy --start-threads 2");
+    s.wait_for("figures", 15, |t| throughput_line(t).is_some());
+    let pid = s.explorer_pid();
+    // Closing the window: the terminal hangs up under the running explorer.
+    drop(s);
+    let end = Instant::now() + Duration::from_secs(10);
+    while Path::new(&format!("/proc/{pid}")).exists() && Instant::now() < end {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_nothing_left(pid);
+}
