@@ -151,7 +151,7 @@ struct SourceGuard(Box<dyn SampleSource>);
 
 impl Drop for SourceGuard {
     fn drop(&mut self) {
-        self.0.shutdown();
+        let _ = self.0.shutdown();
     }
 }
 
@@ -334,6 +334,12 @@ fn run_loop(
         }
         if app.quit {
             break;
+        }
+    }
+    // The last configuration's result arrives while stopping: keep it in the recording.
+    for ev in source.0.shutdown() {
+        if let Some(r) = recorder.as_mut() {
+            r.record(&ev)?;
         }
     }
     Ok(())

@@ -219,17 +219,19 @@ impl SampleSource for ReplayPlayer {
         }
     }
 
-    fn shutdown(&mut self) {
+    fn shutdown(&mut self) -> Vec<EngineEvent> {
         if let Some(t) = self.thread.take() {
             let _ = self.to_thread.send(PlayerMsg::Stop);
             let _ = t.join();
         }
+        // Replay has nothing to finish: what was recorded was already played.
+        Vec::new()
     }
 }
 
 impl Drop for ReplayPlayer {
     fn drop(&mut self) {
-        self.shutdown();
+        let _ = self.shutdown();
     }
 }
 

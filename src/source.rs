@@ -33,8 +33,9 @@ pub trait SampleSource {
     fn control(&mut self, c: Control);
     fn machine(&self) -> &MachineInfo;
     fn kind(&self) -> SourceKind;
-    /// Stops and joins everything the source started. Idempotent.
-    fn shutdown(&mut self);
+    /// Stops and joins everything the source started. Idempotent. Returns the events
+    /// that arrived while stopping (the last configuration's result), for the recorder.
+    fn shutdown(&mut self) -> Vec<EngineEvent>;
 }
 
 impl SampleSource for crate::engine::LiveRunner {
@@ -63,7 +64,7 @@ impl SampleSource for crate::engine::LiveRunner {
         }
     }
 
-    fn shutdown(&mut self) {
+    fn shutdown(&mut self) -> Vec<EngineEvent> {
         crate::engine::LiveRunner::shutdown(self)
     }
 }

@@ -309,3 +309,38 @@ fn explorer_exits_when_its_terminal_closes() {
     }
     assert_nothing_left(pid);
 }
+
+#[test]
+fn explorer_recording_keeps_the_last_result() {
+    if let Some(why) = skip_reason() {
+        eprintln!("skipping explorer_recording_keeps_the_last_result: {why}");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let rec = dir.path().join("session.jsonl");
+    let s = Session::start(
+        "record",
+        &format!(
+            "--start-strategy serialize --start-size 8K --record {}",
+            rec.display()
+        ),
+    );
+    s.wait_for("figures", 15, |t| throughput_line(t).is_some());
+    std::thread::sleep(Duration::from_millis(600));
+    s.keys(&["q"]);
+    s.wait_for("the exit", 15, |t| t.contains("EXITED:0"));
+    let text = std::fs::read_to_string(&rec).unwrap();
+    let finished: Vec<serde_json::Value> = text
+        .lines()
+        .skip(1)
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["event"]["kind"] == "finished")
+        .collect();
+    assert_eq!(
+        finished.len(),
+        1,
+        "the configuration ended by q is recorded:\n{text}"
+    );
+    assert_eq!(finished[0]["event"]["config"]["strategy"], "serialize");
+    assert!(finished[0]["event"]["total"]["bytes"].as_u64().unwrap() > 0);
+}

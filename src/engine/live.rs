@@ -56,22 +56,26 @@ impl LiveRunner {
     }
 
     /// Finishes the running configuration and joins every thread. Idempotent.
-    pub fn shutdown(&mut self) {
+    /// Returns the events published while stopping (the last result among them).
+    pub fn shutdown(&mut self) -> Vec<EngineEvent> {
         self.orders = None;
+        let mut last = Vec::new();
         if let Some(t) = self.thread.take() {
             // The live thread may block sending a last event; keep the channel drained.
             while !t.is_finished() {
-                while self.events.try_recv().is_ok() {}
+                last.extend(self.events.try_iter());
                 std::thread::sleep(Duration::from_millis(5));
             }
             let _ = t.join();
+            last.extend(self.events.try_iter());
         }
+        last
     }
 }
 
 impl Drop for LiveRunner {
     fn drop(&mut self) {
-        self.shutdown();
+        let _ = self.shutdown();
     }
 }
 
