@@ -14,6 +14,8 @@ pub struct Point {
     pub config: Config,
     pub gbps: f64,
     pub cycles_per_byte: Option<f64>,
+    /// CPU time (task-clock) per byte: the cost figure where there are no cycle counters.
+    pub cpu_ns_per_byte: Option<f64>,
     /// Misses per second.
     pub l1d_rate: Option<f64>,
     pub llc_rate: Option<f64>,
@@ -25,6 +27,7 @@ pub struct Point {
 pub enum Metric {
     Gbps,
     CyclesPerByte,
+    CpuNsPerByte,
     L1dRate,
     LlcRate,
     CacheRate,
@@ -35,6 +38,7 @@ impl Point {
         match m {
             Metric::Gbps => Some(self.gbps),
             Metric::CyclesPerByte => self.cycles_per_byte,
+            Metric::CpuNsPerByte => self.cpu_ns_per_byte,
             Metric::L1dRate => self.l1d_rate,
             Metric::LlcRate => self.llc_rate,
             Metric::CacheRate => self.cache_rate,
@@ -56,6 +60,7 @@ impl History {
             config: s.config,
             gbps: m.gbps(),
             cycles_per_byte: m.cycles_per_byte(),
+            cpu_ns_per_byte: m.cpu_ns_per_byte(),
             l1d_rate: rate(c.l1d_misses),
             llc_rate: rate(c.llc_misses),
             cache_rate: rate(c.cache_misses),

@@ -152,6 +152,16 @@ pub const CYCLES_PER_BYTE: Column = Column {
     zerocopy_only: false,
     counter: true,
 };
+/// CPU time (task-clock) per byte: measured even without hardware counters.
+pub const CPU_NS_PER_BYTE: Column = Column {
+    title: "ns/B",
+    width: 6,
+    better: Better::Lower,
+    value: |r| r.total.cpu_ns_per_byte(),
+    precision: 3,
+    zerocopy_only: false,
+    counter: false,
+};
 pub const L1D_PER_KIB: Column = Column {
     title: "L1D/KB",
     width: 6,
@@ -246,11 +256,12 @@ pub const SECONDS: Column = Column {
 
 /// Columns in priority order: the first ones are kept on narrow terminals.
 /// Without any hardware counter, the counter columns are left out.
-pub fn columns(llc_available: bool, have_counters: bool) -> Vec<Column> {
+pub fn columns(llc_available: bool, have_counters: bool, have_cpu_time: bool) -> Vec<Column> {
     let all = vec![
         GBPS,
         LATENCY,
         CYCLES_PER_BYTE,
+        CPU_NS_PER_BYTE,
         L1D_PER_KIB,
         if llc_available {
             LLC_PER_KIB
@@ -265,6 +276,7 @@ pub fn columns(llc_available: bool, have_counters: bool) -> Vec<Column> {
     ];
     all.into_iter()
         .filter(|c| have_counters || !c.counter)
+        .filter(|c| have_cpu_time || c.title != CPU_NS_PER_BYTE.title)
         .collect()
 }
 

@@ -32,6 +32,14 @@ pub fn height(app: &App, spark_rows: u16, body_h: u16, width: u16) -> u16 {
 
 /// Whether `metric` is measured on this machine, and the note that goes with it.
 fn counter(app: &App, metric: &str) -> (bool, Option<String>) {
+    // Software events (task-clock) work where hardware counters do not; recordings
+    // from before the event existed do not list it.
+    if metric == "cpu_ns" {
+        return match app.machine.counter(metric) {
+            Some(c) => (c.available, c.note.clone()),
+            None => (false, None),
+        };
+    }
     if app.machine.perf_error.is_some() {
         return (false, Some("no counters: see the note below".into()));
     }
@@ -53,6 +61,7 @@ struct Row {
 
 fn rows(app: &App) -> [Row; 4] {
     let (cyc_ok, cyc_note) = counter(app, "cycles");
+    let (cpu_ok, _) = counter(app, "cpu_ns");
     let (l1_ok, l1_note) = counter(app, "l1d_misses");
     let (llc_ok, llc_note) = counter(app, "llc_misses");
     let (cm_ok, _) = counter(app, "cache_misses");
@@ -92,12 +101,23 @@ fn rows(app: &App) -> [Row; 4] {
             unit: "Gb/s",
             reason: None,
         },
-        Row {
-            label: "Cycles/byte".into(),
-            metric: cyc_ok.then_some(Metric::CyclesPerByte),
-            fmt: sig3,
-            unit: "cyc/B",
-            reason: na(cyc_ok, cyc_note),
+        if cyc_ok || !cpu_ok {
+            Row {
+                label: "Cycles/byte".into(),
+                metric: cyc_ok.then_some(Metric::CyclesPerByte),
+                fmt: sig3,
+                unit: "cyc/B",
+                reason: na(cyc_ok, cyc_note),
+            }
+        } else {
+            // No cycle counter: CPU time per byte carries the same lesson.
+            Row {
+                label: "CPU time‡".into(),
+                metric: Some(Metric::CpuNsPerByte),
+                fmt: sig3,
+                unit: "ns/B",
+                reason: None,
+            }
         },
         Row {
             label: "L1D misses".into(),
@@ -315,6 +335,7 @@ fn details(app: &App) -> Vec<Line<'static>> {
     }
 
     let mut na: Vec<String> = Vec::new();
+    let cpu_fallback = !counter(app, "cycles").0 && counter(app, "cpu_ns").0;
     if let Some(e) = &app.machine.perf_error {
         na.push(format!("counters n/a: {e}"));
     } else {
@@ -350,6 +371,9 @@ fn details(app: &App) -> Vec<Line<'static>> {
                     .unwrap_or_else(|| format!("{} not supported", cs.event))
             ));
         }
+    }
+    if cpu_fallback {
+        na.push("‡ CPU time (task-clock) per byte instead of cycles".into());
     }
     if m.tx.scaled || m.rx.scaled {
         na.push("counters multiplexed: values scaled".into());

@@ -23,20 +23,34 @@ fn llc_available(app: &App) -> bool {
 
 /// Width the matrix needs to show every column.
 pub fn full_width(app: &App) -> u16 {
-    let cols = columns(llc_available(app), app.machine.perf_error.is_none());
+    let cols = columns(
+        llc_available(app),
+        app.machine.perf_error.is_none(),
+        cpu_time_available(app),
+    );
     (KEY_W + cols.iter().map(|c| c.width + 1).sum::<usize>()) as u16
 }
 
 /// The columns that fit in `width`, in priority order.
+/// Task-clock is a software event: present even without a PMU, absent only from
+/// recordings made before it was measured.
+fn cpu_time_available(app: &App) -> bool {
+    app.machine.counter("cpu_ns").is_some_and(|c| c.available)
+}
+
 pub fn visible_columns(app: &App, width: u16) -> Vec<Column> {
     let mut used = KEY_W;
-    columns(llc_available(app), app.machine.perf_error.is_none())
-        .into_iter()
-        .take_while(|c| {
-            used += c.width + 1;
-            used <= width as usize
-        })
-        .collect()
+    columns(
+        llc_available(app),
+        app.machine.perf_error.is_none(),
+        cpu_time_available(app),
+    )
+    .into_iter()
+    .take_while(|c| {
+        used += c.width + 1;
+        used <= width as usize
+    })
+    .collect()
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
