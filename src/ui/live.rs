@@ -270,22 +270,39 @@ fn details(app: &App) -> Vec<Line<'static>> {
                 .unwrap_or_else(|| "n/a".into()),
             Style::default().add_modifier(Modifier::BOLD),
         ),
-        Span::raw("  cycles tx "),
     ];
+    // Sender vs receiver cost: cycles where counted, else CPU time (task-clock).
+    let cpu_time = m.tx.cycles.is_none() && m.tx.cpu_ns.is_some() && m.rx.cpu_ns.is_some();
+    let (tx, rx) = if cpu_time {
+        (m.tx.cpu_ns, m.rx.cpu_ns)
+    } else {
+        (m.tx.cycles, m.rx.cycles)
+    };
+    a.push(Span::raw(if cpu_time {
+        "  CPU tx "
+    } else {
+        "  cycles tx "
+    }));
     let cyc = |v: Option<u64>| {
         v.map(|v| format!("{}/s", per_s(v)))
             .unwrap_or_else(|| "n/a".into())
     };
+    // CPU time as the share of one core the side's threads used.
+    let core_pct = |v: Option<u64>| {
+        v.map(|v| format!("{:.0}% core", v as f64 / 1e7 / m.seconds.max(1e-9)))
+            .unwrap_or_else(|| "n/a".into())
+    };
+    let shown = |v| if cpu_time { core_pct(v) } else { cyc(v) };
     a.push(Span::styled(
-        cyc(m.tx.cycles),
+        shown(tx),
         Style::default().add_modifier(Modifier::BOLD),
     ));
     a.push(Span::raw(" rx "));
     a.push(Span::styled(
-        cyc(m.rx.cycles),
+        shown(rx),
         Style::default().add_modifier(Modifier::BOLD),
     ));
-    if let (Some(t), Some(r)) = (m.tx.cycles, m.rx.cycles) {
+    if let (Some(t), Some(r)) = (tx, rx) {
         if t + r > 0 {
             a.push(Span::styled(
                 format!(" (sender {:.0}%)", t as f64 * 100.0 / (t + r) as f64),
