@@ -2,7 +2,8 @@
 # Throughput of `netio-tui run --strategy one-copy` against iperf3 on the same kind of
 # network: a veth pair between two namespaces, same addresses, same optmem_max.
 # Interleaved pairs; prints every pair and the median ratio netio/iperf3.
-# Usage: sudo scripts/bench-vs-iperf3.sh [PAIRS] [SECONDS]   (needs iperf3, python3)
+# Usage: sudo [SIZES="64K 128K"] [THREADS="1 2"] scripts/bench-vs-iperf3.sh [PAIRS] [SECONDS]
+# (needs iperf3, python3)
 set -euo pipefail
 PAIRS=${1:-5}
 SECS=${2:-2}
@@ -25,8 +26,8 @@ ip netns exec $S iperf3 -s -D -1 >/dev/null 2>&1 || true
 
 median() { python3 -c 'import sys,statistics; print("%.3f" % statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
 
-for size in 64K 128K; do
-  for threads in 1 2; do
+for size in ${SIZES:-64K 128K}; do
+  for threads in ${THREADS:-1 2}; do
     ratios=()
     for ((i = 1; i <= PAIRS; i++)); do
       netio=$("$BIN" run --strategy one-copy --size $size --threads $threads --duration "$SECS" --json 2>/dev/null |
