@@ -222,7 +222,16 @@ fn integrity(r: &ConfigResult) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Checks before anything is built that every configuration fits in memory.
+fn check_fits(configs: &[Config]) -> anyhow::Result<()> {
+    for &c in configs {
+        crate::engine::check_memory(c).map_err(|e| crate::usage(format!("{e}")))?;
+    }
+    Ok(())
+}
+
 pub fn run(common: &Common, args: &RunArgs) -> anyhow::Result<()> {
+    check_fits(&[Config::new(args.strategy, args.size, args.threads)])?;
     let engine = build_engine(common, args.verify)?;
     let mut recorder = open_recorder(common, engine.machine())?;
     let (tx, rx) = crossbeam_channel::bounded(EVENT_CAPACITY);
@@ -275,6 +284,7 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
                 .flat_map(move |&b| args.threads.0.iter().map(move |&t| Config::new(s, b, t)))
         })
         .collect();
+    check_fits(&configs)?;
     let engine = build_engine(common, args.verify)?;
     let mut recorder = open_recorder(common, engine.machine())?;
     let (tx, rx) = crossbeam_channel::bounded(EVENT_CAPACITY);

@@ -150,3 +150,25 @@ fn which(name: &str) -> Result<std::path::PathBuf, ()> {
         })
         .ok_or(())
 }
+
+#[test]
+fn configurations_too_big_for_memory_are_refused_up_front() {
+    assert_usage_error(
+        &["run", "--no-netns", "--size", "64M", "--threads", "1024"],
+        &["MiB of buffers", "fewer threads or smaller messages"],
+    );
+    assert_usage_error(
+        &[
+            "sweep",
+            "--no-netns",
+            "--sizes",
+            "4K,64M",
+            "--threads",
+            "1,1024",
+            "--out",
+            "/tmp/never.csv",
+        ],
+        &["64M ×1024"],
+    );
+    assert!(!std::path::Path::new("/tmp/never.csv").exists());
+}

@@ -392,3 +392,37 @@ fn loopback_mode_needs_no_namespaces() {
     assert!(line.starts_with("serialize 1K x1: "), "{line}");
     assert!(line.contains("Gbps"));
 }
+
+#[test]
+fn hundreds_of_threads_keep_the_window_they_were_given() {
+    let _serial = serial();
+    if !root_or_skip("hundreds_of_threads_keep_the_window_they_were_given") {
+        return;
+    }
+    // 512 connections = 1024 busy threads on this machine's cores: the sampler (real-time
+    // priority) still ends the window on time, and every byte is accounted for.
+    let out = Command::cargo_bin("netio-tui")
+        .unwrap()
+        .args([
+            "run",
+            "--json",
+            "--verify",
+            "--strategy",
+            "two-copy",
+            "--size",
+            "64",
+            "--threads",
+            "512",
+        ])
+        .args(["--duration", "0.3"])
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let secs = v["duration_s"].as_f64().unwrap();
+    assert!(
+        (0.29..1.0).contains(&secs),
+        "window {secs} s for --duration 0.3"
+    );
+    assert!(v["bytes"].as_u64().unwrap() > 0);
+}

@@ -102,6 +102,9 @@ pub(crate) fn spawn_sampler(
         .name("netio-sampler".into())
         .spawn(move || {
             let _done = done; // dropped when the window ends: wakes whoever waits for it
+                              // The sampler sleeps almost always; when it wakes it must run at once, or a
+                              // machine saturated by workers would stretch the window it times. Best effort.
+            let _ = super::sys::make_thread_realtime();
             let zerocopy = config.strategy.uses_zerocopy();
             // Warm-up: excluded from every figure. A stop during warm-up yields an empty window.
             if stop.recv_timeout(window.warmup).is_ok() {

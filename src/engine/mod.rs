@@ -324,7 +324,7 @@ fn raise_fd_limit() {
 }
 
 /// Refuses configurations whose buffers would not fit comfortably in memory.
-fn check_memory(config: Config) -> anyhow::Result<()> {
+pub fn check_memory(config: Config) -> anyhow::Result<()> {
     // Sender fields + serialize buffer + receiver buffer, per connection.
     let need = (config.msg_size as u64) * 3 * config.threads as u64;
     let avail_kb: u64 = std::fs::read_to_string("/proc/meminfo")

@@ -130,6 +130,20 @@ pub fn wait_error_queue(fd: BorrowedFd<'_>, timeout: Duration) -> io::Result<boo
     }
 }
 
+/// Moves the calling thread to real-time priority (SCHED_FIFO 1), so that it wakes on
+/// time even when hundreds of busy worker threads share two cores. Needs root or
+/// CAP_SYS_NICE; the caller treats failure as "keep the normal priority".
+pub fn make_thread_realtime() -> io::Result<()> {
+    let param = libc::sched_param { sched_priority: 1 };
+    // SAFETY: pid 0 is the calling thread; param is a valid sched_param.
+    let rc = unsafe { libc::sched_setscheduler(0, libc::SCHED_FIFO, &param) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,9 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+/// Read size for what is still in flight after the window (see `receive`).
+const DRAIN_CHUNK: usize = 256 << 10;
+
 /// A stuck peer turns into an error after this long instead of a hang.
 pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -212,8 +215,20 @@ fn receive(
     // recv into a message-size buffer, never past the end of the current message.
     let mut buf = vec![0u8; size];
     let mut check = PayloadCheck::new(size);
+    let mut draining = false;
     loop {
-        let start = size - check.remaining_in_message();
+        // Once the window is over, what is still in flight is read in large chunks:
+        // it is counted and verified, but it is not measured, and at small message
+        // sizes message-sized reads would make stopping take seconds.
+        if !draining && shared.stop.load(Relaxed) && buf.len() < DRAIN_CHUNK {
+            draining = true;
+            buf = vec![0u8; DRAIN_CHUNK];
+        }
+        let start = if draining {
+            0
+        } else {
+            size - check.remaining_in_message()
+        };
         let n = match stream.read(&mut buf[start..]) {
             Ok(0) => return Ok(()),
             Ok(n) => n,
