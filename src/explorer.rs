@@ -278,6 +278,9 @@ fn run_loop(
     let ticker = tick(TICK);
     let mut dirty = true;
     let mut draw_now = true;
+    // Lets the end-to-end tests check what a panic leaves behind (terminal, threads,
+    // namespaces) with the real binary.
+    let test_panic = std::env::var_os("NETIO_TUI_TEST_PANIC").is_some();
     loop {
         // After a panic elsewhere the terminal is already restored: draw nothing more.
         if draw_now && !PANICKED.load(Ordering::SeqCst) {
@@ -330,6 +333,9 @@ fn run_loop(
                     anyhow::bail!("a thread of the explorer panicked (message above); terminal restored, workers stopped");
                 }
                 draw_now = dirty;
+                if test_panic && app.current_sample().is_some() {
+                    panic!("test panic (NETIO_TUI_TEST_PANIC is set)");
+                }
             },
         }
         if app.quit {

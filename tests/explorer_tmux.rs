@@ -49,6 +49,11 @@ struct Session {
 
 impl Session {
     fn start(tag: &str, args: &str) -> Session {
+        Session::start_with_env(tag, "", args)
+    }
+
+    /// Like `start`, with `env` (e.g. "VAR=1") set for the explorer.
+    fn start_with_env(tag: &str, env: &str, args: &str) -> Session {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
@@ -56,7 +61,7 @@ impl Session {
         let name = format!("netio-test-{tag}-{}-{nanos}", std::process::id());
         // After the explorer ends, the shell prints its exit status and waits, so the
         // pane can still be inspected.
-        let cmd = format!("{BIN} {args}; echo EXITED:$?; sleep 120");
+        let cmd = format!("{env} {BIN} {args}; echo EXITED:$?; sleep 120");
         let st = Command::new("tmux")
             .args([
                 "new-session",
@@ -343,4 +348,44 @@ fn explorer_recording_keeps_the_last_result() {
     );
     assert_eq!(finished[0]["event"]["config"]["strategy"], "serialize");
     assert!(finished[0]["event"]["total"]["bytes"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn explorer_panic_restores_the_terminal_and_cleans_up() {
+    if let Some(why) = skip_reason() {
+        eprintln!("skipping explorer_panic_restores_the_terminal_and_cleans_up: {why}");
+        return;
+    }
+    let s = Session::start_with_env(
+        "panic",
+        "NETIO_TUI_TEST_PANIC=1",
+        "--start-threads 2 --sweep-duration 7.5",
+    );
+    let t = s.wait_for("the exit", 20, |t| t.contains("EXITED:"));
+    assert!(
+        t.contains("EXITED:101"),
+        "a panic exits with Rust's panic status: {t}"
+    );
+    assert!(
+        t.contains("test panic (NETIO_TUI_TEST_PANIC is set)"),
+        "message printed after restore: {t}"
+    );
+    assert_terminal_restored(&s);
+    let end = Instant::now() + Duration::from_secs(10);
+    // The explorer itself (not the pane's shell, whose command line also names it).
+    let explorer_alive = || {
+        Command::new("pgrep")
+            .args(["-f", r"^/\S*netio-tui .*--sweep-duration 7\.5"])
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    while explorer_alive() && Instant::now() < end {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        !explorer_alive(),
+        "the explorer is still running after its panic"
+    );
+    let netns = Command::new("ip").args(["netns", "list"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&netns.stdout).trim().is_empty());
 }
