@@ -56,6 +56,10 @@ fn describe_engine(engine: &Engine) {
         "netio-tui: {} | {} cores | kernel {} | {}",
         m.cpu_model, m.cores, m.kernel, m.network
     );
+    match &m.zerocopy_error {
+        None => eprintln!("netio-tui: MSG_ZEROCOPY supported"),
+        Some(e) => eprintln!("netio-tui: zero-copy n/a: {e}"),
+    }
     for c in &m.counters {
         let state = if c.available { "ok " } else { "n/a" };
         let note = c

@@ -43,6 +43,7 @@ fn machine() -> MachineInfo {
             c("cpu_ns", "task-clock", true, None),
         ],
         perf_error: None,
+        zerocopy_error: None,
         started: "2025-01-01T12:00:00Z".into(),
     }
 }

@@ -19,6 +19,7 @@ fn machine() -> MachineInfo {
             note: Some("not supported by this CPU".into()),
         }],
         perf_error: None,
+        zerocopy_error: None,
         started: "2025-01-01T00:00:00Z".into(),
     }
 }

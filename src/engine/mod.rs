@@ -105,7 +105,10 @@ impl Engine {
             ),
             Net::Loopback => "loopback 127.0.0.1 (--no-netns)".to_string(),
         };
-        let machine = machine::describe(&network, &plan);
+        let mut machine = machine::describe(&network, &plan);
+        machine.zerocopy_error = probe_zerocopy()
+            .err()
+            .map(|e| format!("SO_ZEROCOPY refused by this kernel ({e})"));
         Ok(Engine {
             net,
             listener,
@@ -311,6 +314,12 @@ fn in_server_ns<T: Send + 'static>(
         })?
         .join()
         .map_err(|_| io::Error::other("setup thread panicked"))?
+}
+
+/// Whether this kernel offers MSG_ZEROCOPY on TCP sockets at all.
+fn probe_zerocopy() -> io::Result<()> {
+    let s = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+    sys::set_zerocopy(std::os::fd::AsFd::as_fd(&s))
 }
 
 /// Each connection costs two sockets and up to 14 counter descriptors.

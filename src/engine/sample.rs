@@ -204,6 +204,9 @@ pub struct MachineInfo {
     pub counters: Vec<CounterStatus>,
     /// Set when perf_event_open was refused altogether.
     pub perf_error: Option<String>,
+    /// Set when this kernel refuses SO_ZEROCOPY (the zero-copy strategy cannot run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zerocopy_error: Option<String>,
     /// ISO-8601 start time.
     pub started: String,
 }

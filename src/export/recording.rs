@@ -318,6 +318,7 @@ mod tests {
                 },
             ],
             perf_error: None,
+            zerocopy_error: None,
             started: "2025-01-31T12:00:00Z".into(),
         }
     }

@@ -389,6 +389,9 @@ fn details(app: &App) -> Vec<Line<'static>> {
             ));
         }
     }
+    if let Some(e) = &app.machine.zerocopy_error {
+        na.push(format!("zero-copy n/a: {e}"));
+    }
     if cpu_fallback {
         na.push("‡ CPU time (task-clock) per byte instead of cycles".into());
     }
