@@ -1,7 +1,7 @@
 //! Gbps vs message size (log2 axis), one line per strategy, from the matrix, at the
 //! thread count currently selected.
 
-use super::{rule, strategy_color};
+use super::{section, strategy_color};
 use crate::app::App;
 use crate::engine::config::{format_size, Strategy};
 use ratatui::layout::Rect;
@@ -20,15 +20,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         "Gbps vs size, {threads} thread{}",
         if threads == 1 { "" } else { "s" }
     );
-    frame.render_widget(
-        Paragraph::new(rule(&title, area.width)),
-        Rect { height: 1, ..area },
-    );
-    let body = Rect {
-        y: area.y + 1,
-        height: area.height - 1,
-        ..area
-    };
+    let body = section(frame, area, &title);
     let rows = app.matrix.rows_with_live(app.live.as_ref());
     let series: Vec<(Strategy, Vec<(f64, f64)>)> = Strategy::ALL
         .into_iter()

@@ -2,7 +2,7 @@
 //! unit and scale, then the detail lines (latency, context switches, sender vs receiver
 //! cycles, zero-copy bookkeeping, and why a counter is `n/a`).
 
-use super::{clip, rule, si, sig3, strategy_color};
+use super::{clip, section, si, sig3, strategy_color};
 use crate::app::history::Metric;
 use crate::app::App;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -134,11 +134,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, spark_rows: u16) {
     if area.height == 0 {
         return;
     }
-    frame.render_widget(
-        Paragraph::new(rule("live, per sample interval", area.width)),
-        Rect { height: 1, ..area },
-    );
-    let mut y = area.y + 1;
+    let mut y = section(frame, area, "live, per sample interval").y;
     let bottom = area.y + area.height;
     for row in rows(app) {
         if y + spark_rows > bottom {

@@ -1,7 +1,7 @@
 //! The result matrix: one row per configuration, best value per column highlighted,
 //! the current configuration marked; scrolls to keep the current row in view.
 
-use super::{rule, strategy_color};
+use super::{section, strategy_color};
 use crate::app::matrix::{best, columns, Column};
 use crate::app::App;
 use crate::engine::config::format_size;
@@ -96,15 +96,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             None => format!("matrix: {}", rows.len()),
         }
     };
-    frame.render_widget(
-        Paragraph::new(rule(&title, area.width)),
-        Rect { height: 1, ..area },
-    );
-    let body = Rect {
-        y: area.y + 1,
-        height: area.height - 1,
-        ..area
-    };
+    let body = section(frame, area, &title);
     if rows.is_empty() {
         frame.render_widget(
             Paragraph::new(Span::styled(

@@ -121,6 +121,23 @@ pub fn rule(title: &str, width: u16) -> Line<'static> {
     ])
 }
 
+/// Draws a section rule on the first row of `area`; returns the rows below it.
+pub fn section(
+    frame: &mut Frame,
+    area: ratatui::layout::Rect,
+    title: &str,
+) -> ratatui::layout::Rect {
+    frame.render_widget(
+        Paragraph::new(rule(title, area.width)),
+        ratatui::layout::Rect { height: 1, ..area },
+    );
+    ratatui::layout::Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(1),
+        ..area
+    }
+}
+
 /// 1234567 → "1.23M"; keeps 3 significant digits.
 pub fn si(v: f64) -> String {
     let (d, suffix) = match v.abs() {
