@@ -116,34 +116,61 @@ fn drain(events: &Receiver<EngineEvent>, recorder: &mut Option<Recorder>) {
     }
 }
 
-/// Measures one configuration for warm-up + `duration`.
-fn measure(
-    engine: &Engine,
-    config: Config,
-    duration: f64,
+/// The engine with what every headless measurement needs around it: the event stream,
+/// the recorder, and the Ctrl-C flag.
+struct Bench {
+    engine: Engine,
     events: (
-        &crossbeam_channel::Sender<EngineEvent>,
-        &Receiver<EngineEvent>,
+        crossbeam_channel::Sender<EngineEvent>,
+        Receiver<EngineEvent>,
     ),
-    recorder: &mut Option<Recorder>,
-    interrupted: &AtomicBool,
-) -> anyhow::Result<ConfigResult> {
-    let t0 = Instant::now();
-    let m = engine.start_timed(config, events.0, Duration::from_secs_f64(duration))?;
-    let started = t0.elapsed();
-    pump(events.1, m.window_done(), recorder, interrupted);
-    let t1 = Instant::now();
-    let result = m.finish();
-    if engine.options().verbose {
-        eprintln!(
-            "netio-tui: {config}: start {:.1} ms, warm-up {:.0} ms, stop+join {:.1} ms",
-            started.as_secs_f64() * 1e3,
-            engine.options().warmup.as_secs_f64() * 1e3,
-            t1.elapsed().as_secs_f64() * 1e3
-        );
+    recorder: Option<Recorder>,
+    interrupted: Arc<AtomicBool>,
+}
+
+impl Bench {
+    fn new(common: &Common, verify: bool) -> anyhow::Result<Bench> {
+        let engine = build_engine(common, verify)?;
+        let recorder = open_recorder(common, engine.machine())?;
+        Ok(Bench {
+            engine,
+            events: crossbeam_channel::bounded(EVENT_CAPACITY),
+            recorder,
+            interrupted: sigint_flag(),
+        })
     }
-    drain(events.1, recorder);
-    Ok(result)
+
+    fn interrupted(&self) -> bool {
+        self.interrupted.load(Ordering::Relaxed)
+    }
+
+    /// Measures one configuration for warm-up + `duration`.
+    fn measure(&mut self, config: Config, duration: f64) -> anyhow::Result<ConfigResult> {
+        let t0 = Instant::now();
+        let m =
+            self.engine
+                .start_timed(config, &self.events.0, Duration::from_secs_f64(duration))?;
+        let started = t0.elapsed();
+        pump(
+            &self.events.1,
+            m.window_done(),
+            &mut self.recorder,
+            &self.interrupted,
+        );
+        let t1 = Instant::now();
+        let result = m.finish();
+        let opts = self.engine.options();
+        if opts.verbose {
+            eprintln!(
+                "netio-tui: {config}: start {:.1} ms, warm-up {:.0} ms, stop+join {:.1} ms",
+                started.as_secs_f64() * 1e3,
+                opts.warmup.as_secs_f64() * 1e3,
+                t1.elapsed().as_secs_f64() * 1e3
+            );
+        }
+        drain(&self.events.1, &mut self.recorder);
+        Ok(result)
+    }
 }
 
 fn sigint_flag() -> Arc<AtomicBool> {
@@ -236,19 +263,9 @@ fn check_fits(configs: &[Config]) -> anyhow::Result<()> {
 
 pub fn run(common: &Common, args: &RunArgs) -> anyhow::Result<()> {
     check_fits(&[Config::new(args.strategy, args.size, args.threads)])?;
-    let engine = build_engine(common, args.verify)?;
-    let mut recorder = open_recorder(common, engine.machine())?;
-    let (tx, rx) = crossbeam_channel::bounded(EVENT_CAPACITY);
+    let mut bench = Bench::new(common, args.verify)?;
     let config = Config::new(args.strategy, args.size, args.threads);
-    let interrupted = sigint_flag();
-    let result = measure(
-        &engine,
-        config,
-        args.duration,
-        (&tx, &rx),
-        &mut recorder,
-        &interrupted,
-    )?;
+    let result = bench.measure(config, args.duration)?;
     if args.json {
         println!("{}", serde_json::to_string(&CsvRow::from_result(&result))?);
     } else {
@@ -289,10 +306,7 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
         })
         .collect();
     check_fits(&configs)?;
-    let engine = build_engine(common, args.verify)?;
-    let mut recorder = open_recorder(common, engine.machine())?;
-    let (tx, rx) = crossbeam_channel::bounded(EVENT_CAPACITY);
-    let interrupted = sigint_flag();
+    let mut bench = Bench::new(common, args.verify)?;
     let bar = progress_bar(configs.len(), args.duration + common.warmup);
     let mut rows = Vec::new();
     let mut problems = Vec::new();
@@ -301,21 +315,14 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
         if let Some(b) = &bar {
             b.set_message(config.to_string());
         }
-        let result = match measure(
-            &engine,
-            config,
-            args.duration,
-            (&tx, &rx),
-            &mut recorder,
-            &interrupted,
-        ) {
+        let result = match bench.measure(config, args.duration) {
             Ok(r) => r,
             Err(e) => {
                 problems.push(format!("{config}: {e:#}"));
                 continue;
             }
         };
-        if interrupted.load(Ordering::Relaxed) {
+        if bench.interrupted() {
             break;
         }
         if let Err(e) = integrity(&result) {
@@ -354,7 +361,7 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
     for p in &problems {
         eprintln!("netio-tui: problem: {p}");
     }
-    if interrupted.load(Ordering::Relaxed) {
+    if bench.interrupted() {
         println!(
             "interrupted: {} of {} configurations saved to {}",
             rows.len(),
