@@ -3,6 +3,7 @@
 
 use assert_cmd::Command;
 use predicates::prelude::*;
+use std::io::Write as _;
 
 fn netio() -> Command {
     Command::cargo_bin("netio-tui").unwrap()
@@ -117,7 +118,10 @@ fn without_root_the_message_says_what_needs_root() {
     }
     // As root: drop to nobody for this one check, if the system has a tool for it.
     let Ok(setpriv) = which("setpriv") else {
-        eprintln!("skipped: setpriv not found, cannot test as a non-root user");
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: setpriv not found, cannot test as a non-root user"
+        );
         return;
     };
     let bin = assert_cmd::cargo::cargo_bin("netio-tui");
@@ -129,7 +133,8 @@ fn without_root_the_message_says_what_needs_root() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     if stderr.contains("Permission denied") && out.status.code() != Some(2) {
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "skipped: nobody cannot execute {} ({stderr})",
             bin.display()
         );

@@ -6,6 +6,7 @@ use assert_cmd::Command;
 use netio_tui::engine::config::{Config, Strategy};
 use netio_tui::engine::{Engine, EngineOptions};
 use std::collections::HashSet;
+use std::io::Write as _;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -22,7 +23,10 @@ fn root_or_skip(test: &str) -> bool {
     if nix::unistd::geteuid().is_root() {
         return true;
     }
-    eprintln!("skipped {test}: needs root to create network namespaces (CI runs it as root)");
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped {test}: needs root to create network namespaces (CI runs it as root)"
+    );
     false
 }
 

@@ -1,6 +1,7 @@
 //! The explorer without root: one clear message saying what needs root and what works
 //! without it, exit status 2, and the terminal never taken.
 
+use std::io::Write as _;
 use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_netio-tui");
@@ -21,7 +22,10 @@ fn without_root_the_explorer_says_what_to_do_and_exits_2() {
     let mut cmd = if is_root() {
         // As root, drop to nobody (no capabilities) to see what a user sees.
         if Command::new("setpriv").arg("--version").output().is_err() {
-            eprintln!("skipping: running as root and setpriv is missing");
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipping: running as root and setpriv is missing"
+            );
             return;
         }
         let mut c = Command::new("setpriv");
@@ -33,7 +37,10 @@ fn without_root_the_explorer_says_what_to_do_and_exits_2() {
     let out = cmd.output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     if err.contains("Permission denied") {
-        eprintln!("skipping: nobody cannot execute {BIN}: {err}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipping: nobody cannot execute {BIN}: {err}"
+        );
         return;
     }
     assert_eq!(out.status.code(), Some(2), "stderr: {err}");

@@ -4,6 +4,7 @@
 //!
 //! Skips (with a printed reason) without root or without tmux; on CI a missing tmux fails.
 
+use std::io::Write as _;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -192,7 +193,10 @@ fn assert_terminal_restored(s: &Session) {
 #[test]
 fn explorer_end_to_end_keys_export_quit() {
     if let Some(why) = skip_reason() {
-        eprintln!("skipping explorer_end_to_end_keys_export_quit: {why}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipping explorer_end_to_end_keys_export_quit: {why}"
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -277,7 +281,10 @@ fn explorer_end_to_end_keys_export_quit() {
 #[test]
 fn explorer_sigterm_restores_and_cleans_up() {
     if let Some(why) = skip_reason() {
-        eprintln!("skipping explorer_sigterm_restores_and_cleans_up: {why}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipping explorer_sigterm_restores_and_cleans_up: {why}"
+        );
         return;
     }
     let s = Session::start("term", "--start-strategy zero-copy --start-threads 2");
@@ -300,7 +307,10 @@ fn explorer_sigterm_restores_and_cleans_up() {
 #[test]
 fn explorer_exits_when_its_terminal_closes() {
     if let Some(why) = skip_reason() {
-        eprintln!("skipping explorer_exits_when_its_terminal_closes: {why}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipping explorer_exits_when_its_terminal_closes: {why}"
+        );
         return;
     }
     let s = Session::start("hangup", "--start-strategy one-copy --start-threads 2");
@@ -318,7 +328,10 @@ fn explorer_exits_when_its_terminal_closes() {
 #[test]
 fn explorer_recording_keeps_the_last_result() {
     if let Some(why) = skip_reason() {
-        eprintln!("skipping explorer_recording_keeps_the_last_result: {why}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipping explorer_recording_keeps_the_last_result: {why}"
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -353,7 +366,10 @@ fn explorer_recording_keeps_the_last_result() {
 #[test]
 fn explorer_panic_restores_the_terminal_and_cleans_up() {
     if let Some(why) = skip_reason() {
-        eprintln!("skipping explorer_panic_restores_the_terminal_and_cleans_up: {why}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipping explorer_panic_restores_the_terminal_and_cleans_up: {why}"
+        );
         return;
     }
     let s = Session::start_with_env(

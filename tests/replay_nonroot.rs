@@ -5,6 +5,7 @@
 //! `runuser`; when they run as a normal user, the binary is run directly. Skipped, with
 //! the reason printed, when neither tool exists or nobody cannot reach the binary.
 
+use std::io::Write as _;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -84,7 +85,10 @@ fn replay_works_without_root() {
     let cmd = match cmd {
         Ok(c) => c,
         Err(why) => {
-            eprintln!("SKIPPED replay_works_without_root: {why}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED replay_works_without_root: {why}"
+            );
             return;
         }
     };
@@ -101,7 +105,10 @@ fn replay_works_without_root() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     if let Err(why) = reachable_by_others(&dir.path().join("x")) {
-        eprintln!("SKIPPED the validation part of replay_works_without_root: {why}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED the validation part of replay_works_without_root: {why}"
+        );
         return;
     }
     let bad = dir.path().join("bad.jsonl");

@@ -314,6 +314,7 @@ const _: () = {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write as _;
 
     #[test]
     fn probe_reports_every_metric_once_with_a_reason_when_missing() {
@@ -332,15 +333,23 @@ mod tests {
             assert!(c.cycles.unwrap() > 0);
             assert!(c.instructions.unwrap_or(1) > 0);
         } else {
-            eprintln!("no cycle counter here: {:?}", plan.perf_error);
+            let _ = writeln!(
+                std::io::stderr(),
+                "no cycle counter here: {:?}",
+                plan.perf_error
+            );
         }
     }
 
     #[test]
     fn missing_events_read_as_none_not_zero() {
         let plan = CounterPlan::probe("GenuineIntel");
-        let mut g =
-            CounterGroup::open(&plan.metrics).unwrap_or_else(|_| CounterGroup::open(&[]).unwrap());
+        let Ok(mut g) = CounterGroup::open(&plan.metrics) else {
+            // perf_event_open refused altogether (not root, paranoid level): nothing to read.
+            assert!(plan.perf_error.is_some() && plan.metrics.is_empty());
+            let _ = writeln!(std::io::stderr(), "skipped: {:?}", plan.perf_error);
+            return;
+        };
         let c = g.read();
         for m in Metric::ALL {
             let field = match m {

@@ -259,11 +259,12 @@ impl Rtnl {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write as _;
 
     #[test]
     fn builds_a_private_network_that_carries_tcp() {
         if !nix::unistd::geteuid().is_root() {
-            eprintln!("skipped: building namespaces needs root");
+            let _ = writeln!(std::io::stderr(), "skipped: building namespaces needs root");
             return;
         }
         let pair = NetnsPair::create().expect("namespaces");
