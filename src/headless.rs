@@ -307,7 +307,7 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
         .collect();
     check_fits(&configs)?;
     let mut bench = Bench::new(common, args.verify)?;
-    let bar = progress_bar(configs.len(), args.duration + common.warmup);
+    let bar = progress_bar(configs.len());
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     let sweep_start = Instant::now();
@@ -386,7 +386,7 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn progress_bar(len: usize, secs_each: f64) -> Option<indicatif::ProgressBar> {
+fn progress_bar(len: usize) -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() {
         return None;
     }
@@ -395,7 +395,6 @@ fn progress_bar(len: usize, secs_each: f64) -> Option<indicatif::ProgressBar> {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
     bar.set_style(style);
     bar.enable_steady_tick(Duration::from_millis(200));
-    let _ = secs_each;
     Some(bar)
 }
 

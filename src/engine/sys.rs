@@ -22,12 +22,8 @@ pub struct ZcRange {
 
 impl ZcRange {
     /// Number of sends covered; the range may wrap past u32::MAX.
-    pub fn len(&self) -> u64 {
+    pub fn sends(&self) -> u64 {
         u64::from(self.hi.wrapping_sub(self.lo)) + 1
-    }
-
-    pub fn is_empty(&self) -> bool {
-        false
     }
 }
 
@@ -156,7 +152,7 @@ mod tests {
                 hi: 0,
                 copied: false
             }
-            .len(),
+            .sends(),
             1
         );
         assert_eq!(
@@ -165,7 +161,7 @@ mod tests {
                 hi: 9,
                 copied: true
             }
-            .len(),
+            .sends(),
             5
         );
         assert_eq!(
@@ -174,7 +170,7 @@ mod tests {
                 hi: 2,
                 copied: false
             }
-            .len(),
+            .sends(),
             5
         );
         assert_eq!(
@@ -183,7 +179,7 @@ mod tests {
                 hi: u32::MAX,
                 copied: false
             }
-            .len(),
+            .sends(),
             1 << 32
         );
     }

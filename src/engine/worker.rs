@@ -51,6 +51,7 @@ impl Net {
 #[derive(Default)]
 pub struct ThreadStats {
     pub bytes: AtomicU64,
+    /// Whole messages received (receivers only).
     pub messages: AtomicU64,
     pub zc_sends: AtomicU64,
     pub zc_completions: AtomicU64,
@@ -306,7 +307,6 @@ fn send_until_stopped(
             strategy.send_message(&mut sock, &msg)?;
             sent += 1;
             stats.bytes.store(sent * size, Relaxed);
-            stats.messages.store(sent, Relaxed);
             if zc {
                 stats.publish_zc(&strategy.zc_stats().unwrap_or_default());
             }

@@ -30,9 +30,9 @@ impl ZeroCopySender {
     fn drain(&mut self, t: &mut dyn Transport) -> io::Result<()> {
         t.read_completions(&mut self.ranges)?;
         for r in self.ranges.drain(..) {
-            self.stats.completions += r.len();
+            self.stats.completions += r.sends();
             if r.copied {
-                self.stats.copied += r.len();
+                self.stats.copied += r.sends();
             }
         }
         Ok(())
