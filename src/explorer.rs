@@ -14,7 +14,7 @@ use crate::app::{Action, App, Effect};
 use crate::cli::{Common, ExplorerArgs};
 use crate::engine::config::Config;
 use crate::engine::sample::EngineEvent;
-use crate::engine::{Engine, EngineOptions, LiveRunner};
+use crate::engine::LiveRunner;
 use crate::export::recording::Recorder;
 use crate::source::SampleSource;
 use crossbeam_channel::{never, select, tick, unbounded, Receiver};
@@ -38,17 +38,9 @@ const TICK: Duration = Duration::from_millis(200);
 /// How often the input thread looks up from the keyboard to see if it should stop.
 const INPUT_POLL: Duration = Duration::from_millis(250);
 
-const NEEDS_ROOT: &str =
-    "the explorer needs root (or CAP_SYS_ADMIN + CAP_NET_ADMIN): it builds a private \
-network of two namespaces joined by a veth pair. Run `sudo netio-tui`. Without root: \
-`netio-tui --no-netns` (loopback in this namespace), `netio-tui replay FILE` (a recorded session), \
-`netio-tui plot FILE.csv`, `netio-tui --help`.";
-
 /// `sudo netio-tui`: checks privileges, builds the engine, runs the explorer on it.
 pub fn run(common: &Common, args: &ExplorerArgs) -> anyhow::Result<()> {
-    if !common.no_netns && !may_create_namespaces() {
-        return Err(crate::usage(NEEDS_ROOT));
-    }
+    crate::session::require_privilege(common)?;
     let initial = Config::new(args.start_strategy, args.start_size, args.start_threads);
     let (source, recorder) = live_source(common, initial)?;
     run_loop(source, args, recorder)
@@ -59,45 +51,25 @@ fn live_source(
     common: &Common,
     initial: Config,
 ) -> anyhow::Result<(Box<dyn SampleSource>, Option<Recorder>)> {
-    let engine = Engine::new(EngineOptions {
-        use_netns: !common.no_netns,
-        interval: Duration::from_secs_f64(common.interval),
-        warmup: Duration::from_secs_f64(common.warmup),
-        verify: false,
-        // Verbose output goes to stderr, which the full-screen explorer covers.
-        verbose: false,
-    })?;
+    // Verbose output goes to stderr, which the full-screen explorer covers.
+    let quiet = Common {
+        verbose: 0,
+        ..common.clone()
+    };
+    let engine = crate::session::build_engine(&quiet, false)?;
     let recorder = match &common.record {
         Some(path) => Some(Recorder::create(path, engine.machine())?),
         None => None,
     };
-    Ok((Box::new(LiveRunner::spawn(engine, initial)), recorder))
+    Ok((
+        Box::new(LiveRunner::spawn(engine, Some(initial))?),
+        recorder,
+    ))
 }
 
 /// Runs the explorer on any source (live engine or a replay).
 pub fn run_with_source(source: Box<dyn SampleSource>, args: &ExplorerArgs) -> anyhow::Result<()> {
     run_loop(source, args, None)
-}
-
-/// Effective root, or both capabilities that creating namespaces and veth links needs.
-fn may_create_namespaces() -> bool {
-    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
-        return false;
-    };
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .map(|v| v.split_whitespace().map(str::to_string).collect::<Vec<_>>())
-    };
-    if field("Uid:").and_then(|v| v.get(1).cloned()).as_deref() == Some("0") {
-        return true;
-    }
-    const CAP_NET_ADMIN: u32 = 12;
-    const CAP_SYS_ADMIN: u32 = 21;
-    field("CapEff:")
-        .and_then(|v| v.first().and_then(|h| u64::from_str_radix(h, 16).ok()))
-        .is_some_and(|caps| caps & (1 << CAP_NET_ADMIN) != 0 && caps & (1 << CAP_SYS_ADMIN) != 0)
 }
 
 /// Set while the terminal is in raw mode on the alternate screen.
@@ -209,45 +181,6 @@ impl Drop for InputThread {
     }
 }
 
-/// SIGTERM, SIGINT and SIGHUP as a channel, so the loop wakes up at once.
-struct SignalThread {
-    handle: signal_hook::iterator::Handle,
-    thread: Option<JoinHandle<()>>,
-    rx: Receiver<i32>,
-}
-
-impl SignalThread {
-    fn spawn() -> anyhow::Result<SignalThread> {
-        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-        let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP])?;
-        let handle = signals.handle();
-        let (tx, rx) = unbounded();
-        let thread = std::thread::Builder::new()
-            .name("netio-signals".into())
-            .spawn(move || {
-                for sig in signals.forever() {
-                    if tx.send(sig).is_err() {
-                        return;
-                    }
-                }
-            })?;
-        Ok(SignalThread {
-            handle,
-            thread: Some(thread),
-            rx,
-        })
-    }
-}
-
-impl Drop for SignalThread {
-    fn drop(&mut self) {
-        self.handle.close();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
 fn run_loop(
     source: Box<dyn SampleSource>,
     args: &ExplorerArgs,
@@ -256,7 +189,7 @@ fn run_loop(
     // Declaration order is drop order reversed: terminal back first, then the source
     // is shut down, so a slow shutdown never leaves the terminal in raw mode.
     let mut source = SourceGuard(source);
-    let signals = SignalThread::spawn()?;
+    let signals = crate::session::Signals::spawn()?;
     let start = Config::new(args.start_strategy, args.start_size, args.start_threads);
     let mut app = App::new(
         source.0.machine().clone(),
@@ -325,7 +258,7 @@ fn run_loop(
                     app.quit = true;
                 }
             },
-            recv(signals.rx) -> _ => {
+            recv(signals.receiver()) -> _ => {
                 app.quit = true;
             },
             recv(ticker) -> _ => {
@@ -390,13 +323,33 @@ fn apply(
                     app.update(Action::SourceChanged(kind));
                 }
             }
-            Effect::Export => {
-                let r = app.export_to(export_dir, &timestamp());
+            Effect::Export(rows) => {
+                let r = export(app.metrics, &rows, export_dir, &timestamp());
                 app.update(Action::Exported(r));
             }
             Effect::Quit => app.quit = true,
         }
     }
+}
+
+/// Writes `rows` to `dir/netio-<stamp>.csv` (never overwriting an earlier export).
+pub fn export(
+    reg: &crate::engine::metric::Registry,
+    rows: &[crate::engine::metric::Figures],
+    dir: &std::path::Path,
+    stamp: &str,
+) -> Result<PathBuf, String> {
+    if !dir.is_dir() {
+        return Err(format!("{} is not a directory", dir.display()));
+    }
+    let mut path = dir.join(format!("netio-{stamp}.csv"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("netio-{stamp}-{n}.csv"));
+        n += 1;
+    }
+    crate::export::csv::write_rows(reg, &path, rows).map_err(|e| format!("{e:#}"))?;
+    Ok(path)
 }
 
 /// UTC "YYYYMMDD-HHMMSS" for export file names.

@@ -14,8 +14,10 @@ pub mod cli;
 pub mod engine;
 pub mod explorer;
 pub mod export;
+pub mod format;
 pub mod headless;
 pub mod replay;
+pub mod session;
 pub mod source;
 pub mod timefmt;
 pub mod ui;
@@ -29,3 +31,8 @@ pub struct UsageError(pub String);
 pub fn usage(msg: impl Into<String>) -> anyhow::Error {
     UsageError(msg.into()).into()
 }
+
+/// The user stopped a measurement before it was complete (exit status 130).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Interrupted(pub String);

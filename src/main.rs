@@ -1,6 +1,6 @@
 use clap::Parser;
 use netio_tui::cli::{Cli, Command};
-use netio_tui::UsageError;
+use netio_tui::{Interrupted, UsageError};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -17,6 +17,10 @@ fn main() -> ExitCode {
         Err(e) if e.downcast_ref::<UsageError>().is_some() => {
             eprintln!("netio-tui: {e}");
             ExitCode::from(2)
+        }
+        Err(e) if e.downcast_ref::<Interrupted>().is_some() => {
+            eprintln!("netio-tui: {e}");
+            ExitCode::from(130)
         }
         Err(e) => {
             eprintln!("netio-tui: {e:#}");

@@ -128,6 +128,7 @@ fn event_kind(e: &EngineEvent) -> &'static str {
         EngineEvent::Sample(_) => "sample",
         EngineEvent::Finished(_) => "finished",
         EngineEvent::Notice { .. } => "notice",
+        EngineEvent::SamplesDropped { .. } => "dropped",
         EngineEvent::Failed { .. } => "failed",
     }
 }
@@ -412,7 +413,7 @@ impl Playback {
                     .out
                     .try_send(notice(format!("replay speed {}", format_speed(new))));
             }
-            PlayerMsg::Control(Control::SetConfig(config)) => {
+            PlayerMsg::Control(Control::SetConfig(config) | Control::Measure { config, .. }) => {
                 // A replay shows what happened; say so, but not on every key press.
                 let quiet = self
                     .last_refusal

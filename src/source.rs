@@ -11,6 +11,12 @@ use std::path::PathBuf;
 pub enum Control {
     /// Measure this configuration now (the current one is finished and kept).
     SetConfig(Config),
+    /// Measure this configuration for `seconds` (warm-up excluded), then wait: the
+    /// automatic sweep. The engine times the window; a replay ignores it.
+    Measure {
+        config: Config,
+        seconds: f64,
+    },
     /// Stop measuring (live: workers are stopped, no CPU used) / stop playback.
     Pause,
     Resume,
@@ -46,7 +52,14 @@ impl SampleSource for crate::engine::LiveRunner {
     fn control(&mut self, c: Control) {
         use crate::engine::live::LiveOrder;
         match c {
-            Control::SetConfig(cfg) => self.order(LiveOrder::Set(cfg)),
+            Control::SetConfig(config) => self.order(LiveOrder::Set {
+                config,
+                length: None,
+            }),
+            Control::Measure { config, seconds } => self.order(LiveOrder::Set {
+                config,
+                length: Some(std::time::Duration::from_secs_f64(seconds)),
+            }),
             Control::Pause => self.order(LiveOrder::Pause),
             Control::Resume => self.order(LiveOrder::Resume),
             // Live measurements run at the speed of the machine.

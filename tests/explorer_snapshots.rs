@@ -91,7 +91,6 @@ fn result(c: Config) -> EngineEvent {
         total: measured(c, 2.0, 1.0),
         bytes_sent: 0,
         bytes_received: 0,
-        verify_error: None,
         verified: false,
     })
 }

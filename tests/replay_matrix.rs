@@ -62,7 +62,11 @@ fn the_shipped_sweep_replays_into_the_matrix_it_recorded() {
     assert_eq!(a, b);
     assert_eq!(live.export_rows(), replayed.export_rows());
     // And the matrix is the sweep's own CSV, row for row.
-    let csv = netio_tui::export::csv::read_csv(&path.with_extension("csv")).unwrap();
+    let csv = netio_tui::export::csv::read_csv(
+        netio_tui::engine::metric::METRICS,
+        &path.with_extension("csv"),
+    )
+    .unwrap();
     assert_eq!(live.export_rows().len(), csv.len());
 }
 

@@ -86,7 +86,6 @@ fn session() -> Vec<EngineEvent> {
             total,
             bytes_sent: total.bytes,
             bytes_received: total.bytes,
-            verify_error: None,
             verified: false,
         }));
     }

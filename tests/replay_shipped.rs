@@ -2,8 +2,9 @@
 //! every event in order, and the course sweep's recording holds exactly the rows of the
 //! CSV the same sweep wrote (so a replay fills the same matrix the sweep measured).
 
+use netio_tui::engine::metric::{Figures, METRICS};
 use netio_tui::engine::sample::EngineEvent;
-use netio_tui::export::csv::{read_csv, CsvRow};
+use netio_tui::export::csv::read_csv;
 use netio_tui::export::recording::read_recording;
 use netio_tui::replay::ReplayPlayer;
 use netio_tui::source::SampleSource;
@@ -61,17 +62,34 @@ fn every_shipped_recording_is_valid_and_documented() {
 #[test]
 fn course_sweep_recording_holds_the_rows_of_its_csv() {
     let rec = read_recording(&recordings().join("course-sweep.jsonl")).unwrap();
-    let recorded: Vec<CsvRow> = rec
+    let recorded: Vec<Figures> = rec
         .events
         .iter()
         .filter_map(|(_, e)| match e {
-            EngineEvent::Finished(r) => Some(CsvRow::from_result(r)),
+            EngineEvent::Finished(r) => Some(Figures::of(METRICS, r)),
             _ => None,
         })
         .collect();
-    let written = read_csv(&recordings().join("course-sweep.csv")).unwrap();
+    let written = read_csv(METRICS, &recordings().join("course-sweep.csv")).unwrap();
     assert_eq!(written.len(), 48, "the course matrix is 3 × 4 × 4");
-    assert_eq!(recorded, written);
+    assert_eq!(recorded.len(), written.len());
+    let header = std::fs::read_to_string(recordings().join("course-sweep.csv")).unwrap();
+    let columns: Vec<&str> = header.lines().next().unwrap().split(',').collect();
+    for (r, w) in recorded.iter().zip(&written) {
+        assert_eq!(r.config, w.config);
+        for (i, m) in METRICS.iter().enumerate() {
+            if !columns.contains(&m.name) {
+                continue;
+            }
+            assert_eq!(
+                r.values[i].map(|v| m.csv_text(v)),
+                w.values[i].map(|v| m.csv_text(v)),
+                "{} {}",
+                r.config,
+                m.name
+            );
+        }
+    }
 }
 
 #[test]

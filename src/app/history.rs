@@ -1,6 +1,7 @@
 //! Per-interval figures kept for the sparklines, pruned to a window.
 
 use crate::engine::config::Config;
+use crate::engine::metric::{Basis, Live, Registry, Scale};
 use crate::engine::sample::Sample;
 use std::collections::VecDeque;
 
@@ -8,41 +9,26 @@ use std::collections::VecDeque;
 /// wider than any sparkline a terminal can show.
 pub const WINDOW: usize = 600;
 
-/// One interval's figures, as rates so that intervals of any length compare.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// One interval's figures: one per registry metric, scaled as the live panel shows
+/// it (rates per second where its view says so), so intervals of any length compare.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Point {
     pub config: Config,
-    pub gbps: f64,
-    pub cycles_per_byte: Option<f64>,
-    /// CPU time (task-clock) per byte: the cost figure where there are no cycle counters.
-    pub cpu_ns_per_byte: Option<f64>,
-    /// Misses per second.
-    pub l1d_rate: Option<f64>,
-    pub llc_rate: Option<f64>,
-    pub cache_rate: Option<f64>,
-}
-
-/// Which figure of a [`Point`] a sparkline shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Metric {
-    Gbps,
-    CyclesPerByte,
-    CpuNsPerByte,
-    L1dRate,
-    LlcRate,
-    CacheRate,
+    pub values: Vec<Option<f64>>,
 }
 
 impl Point {
-    pub fn get(&self, m: Metric) -> Option<f64> {
-        match m {
-            Metric::Gbps => Some(self.gbps),
-            Metric::CyclesPerByte => self.cycles_per_byte,
-            Metric::CpuNsPerByte => self.cpu_ns_per_byte,
-            Metric::L1dRate => self.l1d_rate,
-            Metric::LlcRate => self.llc_rate,
-            Metric::CacheRate => self.cache_rate,
-        }
+    /// The figure of the metric at `index` of the registry.
+    pub fn get(&self, index: usize) -> Option<f64> {
+        self.values.get(index).copied().flatten()
+    }
+}
+
+/// The scale the live panel shows a metric at.
+pub fn live_scale(live: Option<Live>) -> Scale {
+    match live {
+        Some(Live::Spark(v) | Live::StandIn(v, _) | Live::Detail(v)) => v.scale,
+        None => Scale::Raw,
     }
 }
 
@@ -52,18 +38,17 @@ pub struct History {
 }
 
 impl History {
-    pub fn push(&mut self, s: &Sample) {
-        let m = &s.interval;
-        let c = m.counts();
-        let rate = |v: Option<u64>| v.filter(|_| m.seconds > 0.0).map(|v| v as f64 / m.seconds);
+    pub fn push(&mut self, reg: &Registry, s: &Sample) {
+        let basis = Basis::of(&s.interval);
         self.points.push_back(Point {
             config: s.config,
-            gbps: m.gbps(),
-            cycles_per_byte: m.cycles_per_byte(),
-            cpu_ns_per_byte: m.cpu_ns_per_byte(),
-            l1d_rate: rate(c.l1d_misses),
-            llc_rate: rate(c.llc_misses),
-            cache_rate: rate(c.cache_misses),
+            values: reg
+                .iter()
+                .map(|m| {
+                    let v = m.of(&s.config, &s.interval)?;
+                    live_scale(m.live).apply(v, &basis)
+                })
+                .collect(),
         });
         while self.points.len() > WINDOW {
             self.points.pop_front();
@@ -83,10 +68,10 @@ impl History {
         self.points.iter().skip(self.points.len().saturating_sub(n))
     }
 
-    /// Largest value of `m` among the newest `n` points.
-    pub fn max(&self, m: Metric, n: usize) -> Option<f64> {
+    /// Largest value of the metric at `index` among the newest `n` points.
+    pub fn max(&self, index: usize, n: usize) -> Option<f64> {
         self.last(n)
-            .filter_map(|p| p.get(m))
+            .filter_map(|p| p.get(index))
             .fold(None, |acc: Option<f64>, v| {
                 Some(acc.map_or(v, |a| a.max(v)))
             })

@@ -11,12 +11,12 @@ pub mod matrix;
 pub mod sweep;
 
 use crate::engine::config::{format_size, Config, MAX_THREADS};
-use crate::engine::sample::{ConfigResult, EngineEvent, MachineInfo, Measured, Sample};
-use crate::export::csv::{write_rows, CsvRow};
+use crate::engine::metric::{Figures, Registry, METRICS};
+use crate::engine::sample::{EngineEvent, MachineInfo, Measured, Sample};
 use crate::source::{Control, SourceKind};
 use history::History;
 use matrix::Matrix;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use sweep::Sweep;
 
 /// Message sizes ↑/↓ step through.
@@ -72,7 +72,8 @@ pub enum Action {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     Control(Control),
-    Export,
+    /// Write these rows to a new CSV file, then report with [`Action::Exported`].
+    Export(Vec<Figures>),
     Quit,
 }
 
@@ -105,6 +106,8 @@ pub struct LiveCell {
 }
 
 pub struct App {
+    /// The figures every panel shows, in registry order.
+    pub metrics: &'static Registry,
     pub machine: MachineInfo,
     pub kind: SourceKind,
     /// The configuration the user asked for (live) or the recording is playing (replay).
@@ -133,6 +136,7 @@ impl App {
     pub fn new(machine: MachineInfo, kind: SourceKind, start: Config, sweep_duration: f64) -> App {
         let max_threads = (4 * machine.cores).clamp(8, MAX_THREADS);
         App {
+            metrics: METRICS,
             machine,
             kind,
             selected: start,
@@ -144,7 +148,7 @@ impl App {
             live: None,
             matrix: Matrix::default(),
             sweep: None,
-            sweep_plan: sweep::course_plan(),
+            sweep_plan: crate::session::course_plan(),
             sweep_duration,
             max_threads,
             show_help: false,
@@ -189,7 +193,7 @@ impl App {
                     self.error("nothing to export yet: the matrix is empty");
                     vec![]
                 } else {
-                    vec![Effect::Export]
+                    vec![Effect::Export(self.export_rows())]
                 }
             }
             Action::ResetMatrix => {
@@ -285,7 +289,14 @@ impl App {
         if !self.paused {
             self.phase = Phase::Switching;
         }
-        vec![Effect::Control(Control::SetConfig(c))]
+        vec![Effect::Control(match &self.sweep {
+            // A sweep step: the engine times the window and reports its end.
+            Some(s) if s.current() == c => Control::Measure {
+                config: c,
+                seconds: s.duration,
+            },
+            _ => Control::SetConfig(c),
+        })]
     }
 
     fn toggle_pause(&mut self) -> Vec<Effect> {
@@ -361,7 +372,7 @@ impl App {
                 vec![]
             }
             EngineEvent::Sample(s) => {
-                self.history.push(&s);
+                self.history.push(self.metrics, &s);
                 if self.running.is_none() || self.is_replay() {
                     self.running = Some(s.config);
                     if self.is_replay() {
@@ -377,7 +388,7 @@ impl App {
                         l.total = if l.samples == 0 {
                             s.interval
                         } else {
-                            add_measured(&l.total, &s.interval)
+                            l.total.then(&s.interval)
                         };
                         l.samples += 1;
                     }
@@ -390,22 +401,35 @@ impl App {
                     }
                 }
                 self.last = Some(s);
-                self.advance_sweep(&s)
+                vec![]
             }
             EngineEvent::Finished(r) => {
                 if self.live.is_some_and(|l| l.config == r.config) {
                     self.live = None;
                 }
+                let config = r.config;
                 self.matrix.insert(r);
-                vec![]
+                // A sweep step ended by its own clock (a pause ends it early: not a step).
+                match &self.sweep {
+                    Some(s) if s.current() == config && !self.paused && !self.is_replay() => {
+                        self.next_sweep_step()
+                    }
+                    _ => vec![],
+                }
             }
             EngineEvent::Notice { message } => {
                 self.note(message.clone());
                 self.push_notice(message);
                 vec![]
             }
-            EngineEvent::Failed { config, message } => {
-                let text = format!("{config} failed: {message}");
+            EngineEvent::SamplesDropped { config, count } => {
+                let text = format!("{config}: {count} samples not shown (the display fell behind)");
+                self.note(text.clone());
+                self.push_notice(text);
+                vec![]
+            }
+            EngineEvent::Failed { config, failure } => {
+                let text = format!("{config} failed: {failure}");
                 self.error(text.clone());
                 self.push_notice(text);
                 if self.live.is_some_and(|l| l.config == config) {
@@ -414,20 +438,18 @@ impl App {
                 if self.is_replay() {
                     return vec![];
                 }
-                // The live engine stops on a failure and waits: space retries.
-                self.paused = true;
-                self.phase = Phase::Paused;
                 match &self.sweep {
-                    Some(s) if s.current() == config => {
-                        let mut fx = self.next_sweep_step();
-                        if !fx.is_empty() {
-                            self.paused = false;
-                            self.phase = Phase::Switching;
-                            fx.push(Effect::Control(Control::Resume));
-                        }
-                        fx
+                    // The sweep goes on past a failed configuration.
+                    Some(s) if s.current() == config => self.next_sweep_step(),
+                    // The engine waits after a failure: space retries, a key chooses another.
+                    _ => {
+                        self.paused = true;
+                        self.phase = Phase::Paused;
+                        self.error(format!(
+                            "{config} failed: {failure} — space retries, or change a setting"
+                        ));
+                        vec![Effect::Control(Control::Pause)]
                     }
-                    _ => vec![],
                 }
             }
         }
@@ -437,15 +459,6 @@ impl App {
         self.notices.push(m);
         if self.notices.len() > 20 {
             self.notices.remove(0);
-        }
-    }
-
-    fn advance_sweep(&mut self, s: &Sample) -> Vec<Effect> {
-        match &self.sweep {
-            Some(sw) if sw.current() == s.config && s.elapsed_s + 1e-9 >= sw.duration => {
-                self.next_sweep_step()
-            }
-            _ => vec![],
         }
     }
 
@@ -479,59 +492,17 @@ impl App {
 
     /// Rows to export: every finished configuration, plus the one being measured
     /// (its figures so far) if it is not in the matrix yet.
-    pub fn export_rows(&self) -> Vec<CsvRow> {
+    pub fn export_rows(&self) -> Vec<Figures> {
         self.matrix
             .rows_with_live(self.live.as_ref())
             .iter()
-            .map(|r| CsvRow::from_result(&r.result))
+            .map(|r| Figures::of(self.metrics, &r.result))
             .collect()
-    }
-
-    /// Writes the matrix to `dir/netio-<stamp>.csv` (never overwriting an earlier export).
-    pub fn export_to(&self, dir: &Path, stamp: &str) -> Result<PathBuf, String> {
-        if !dir.is_dir() {
-            return Err(format!("{} is not a directory", dir.display()));
-        }
-        let mut path = dir.join(format!("netio-{stamp}.csv"));
-        let mut n = 2;
-        while path.exists() {
-            path = dir.join(format!("netio-{stamp}-{n}.csv"));
-            n += 1;
-        }
-        write_rows(&path, &self.export_rows()).map_err(|e| format!("{e:#}"))?;
-        Ok(path)
     }
 
     /// The sample whose figures the live panel shows.
     pub fn current_sample(&self) -> Option<&Sample> {
         self.last.as_ref()
-    }
-}
-
-/// Sums two measured windows (the later one continues the earlier one).
-pub fn add_measured(a: &Measured, b: &Measured) -> Measured {
-    Measured {
-        seconds: a.seconds + b.seconds,
-        bytes: a.bytes + b.bytes,
-        messages: a.messages + b.messages,
-        tx: a.tx.plus(&b.tx),
-        rx: a.rx.plus(&b.rx),
-        zc: match (a.zc, b.zc) {
-            (Some(x), Some(y)) => Some(x.plus(&y)),
-            (x, y) => x.or(y),
-        },
-    }
-}
-
-/// Merges a new window of a configuration into an earlier result of the same one.
-pub fn merge_results(old: &ConfigResult, new: &ConfigResult) -> ConfigResult {
-    ConfigResult {
-        config: new.config,
-        total: add_measured(&old.total, &new.total),
-        bytes_sent: old.bytes_sent + new.bytes_sent,
-        bytes_received: old.bytes_received + new.bytes_received,
-        verify_error: old.verify_error.clone().or(new.verify_error.clone()),
-        verified: old.verified && new.verified,
     }
 }
 

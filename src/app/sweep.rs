@@ -1,25 +1,8 @@
-//! The automatic sweep: a plan of configurations measured one after another.
-//! It advances on the samples' own clock (`elapsed_s` of the measured window), so a
-//! pause pauses it and it needs no timer.
+//! The automatic sweep: a plan of configurations measured one after another. Each
+//! window is timed by the engine's sampler (the one window timer); the sweep moves on
+//! when that configuration's result (or failure) arrives.
 
-use crate::engine::config::{Config, Strategy};
-
-/// The course matrix: two-copy, one-copy, zero-copy × 64, 256, 1K, 4K × 1, 2, 4, 8 threads.
-pub fn course_plan() -> Vec<Config> {
-    plan(&Strategy::COURSE, &[64, 256, 1024, 4096], &[1, 2, 4, 8])
-}
-
-pub fn plan(strategies: &[Strategy], sizes: &[usize], threads: &[usize]) -> Vec<Config> {
-    let mut v = Vec::new();
-    for &s in strategies {
-        for &m in sizes {
-            for &t in threads {
-                v.push(Config::new(s, m, t));
-            }
-        }
-    }
-    v
-}
+use crate::engine::config::Config;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sweep {

@@ -1,8 +1,9 @@
 use super::keys::action_for_key;
-use super::matrix::{best, CYCLES_PER_BYTE, GBPS};
+use super::matrix::{best, Column};
 use super::*;
 use crate::engine::config::Strategy;
-use crate::engine::sample::{CounterStatus, Counts, ZcStats};
+use crate::engine::metric::find;
+use crate::engine::sample::{ConfigResult, CounterStatus, Counts, ZcStats};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 fn machine() -> MachineInfo {
@@ -84,9 +85,23 @@ fn finished(config: Config, seconds: f64, gbps: f64) -> EngineEvent {
         total: measured(seconds, gbps, config.msg_size),
         bytes_sent: 1,
         bytes_received: 1,
-        verify_error: None,
         verified: false,
     })
+}
+
+fn gbps(m: &Measured) -> f64 {
+    find(METRICS, "throughput_gbps")
+        .unwrap()
+        .of(&START, m)
+        .unwrap()
+}
+
+fn column(name: &str) -> Column {
+    let metric = find(METRICS, name).unwrap();
+    Column {
+        metric,
+        view: metric.matrix.unwrap().1,
+    }
 }
 
 fn key(code: KeyCode) -> KeyEvent {
@@ -221,28 +236,35 @@ fn space_pauses_and_resumes() {
 }
 
 #[test]
-fn sweep_runs_the_plan_on_the_samples_clock_and_can_be_cancelled() {
+fn sweep_runs_the_plan_on_the_engines_clock_and_can_be_cancelled() {
     let mut a = app();
-    a.sweep_plan = sweep::plan(&[Strategy::TwoCopy, Strategy::ZeroCopy], &[64], &[1]);
+    a.sweep_plan = crate::session::plan(&[Strategy::TwoCopy, Strategy::ZeroCopy], &[64], &[1]);
     a.sweep_duration = 0.5;
     let first = Config::new(Strategy::TwoCopy, 64, 1);
     let second = Config::new(Strategy::ZeroCopy, 64, 1);
+    let measure = |config| {
+        Effect::Control(Control::Measure {
+            config,
+            seconds: 0.5,
+        })
+    };
     let fx = a.update(Action::ToggleSweep);
-    assert_eq!(fx, vec![Effect::Control(Control::SetConfig(first))]);
+    assert_eq!(fx, vec![measure(first)]);
     assert!(a.sweep.is_some());
     a.update(Action::Engine(EngineEvent::Started { config: first }));
+    // Samples do not move the sweep: the engine times each window.
     assert_eq!(a.update(Action::Engine(sample(first, 0, 1.0))), vec![]);
-    // elapsed 0.5 s reached: on to the next configuration.
+    assert_eq!(a.update(Action::Engine(sample(first, 1, 1.0))), vec![]);
     assert_eq!(
-        a.update(Action::Engine(sample(first, 1, 1.0))),
-        vec![Effect::Control(Control::SetConfig(second))]
+        a.update(Action::Engine(finished(first, 0.5, 1.0))),
+        vec![measure(second)]
     );
-    a.update(Action::Engine(finished(first, 0.5, 1.0)));
     a.update(Action::Engine(EngineEvent::Started { config: second }));
     a.update(Action::Engine(sample(second, 0, 2.0)));
-    assert_eq!(a.update(Action::Engine(sample(second, 1, 2.0))), vec![]);
+    assert_eq!(a.update(Action::Engine(finished(second, 0.5, 2.0))), vec![]);
     assert!(a.sweep.is_none(), "plan done");
     assert!(a.status.as_ref().unwrap().text.contains("sweep finished"));
+    assert_eq!(a.matrix.len(), 2);
 
     // s again cancels.
     a.update(Action::ToggleSweep);
@@ -255,22 +277,22 @@ fn sweep_runs_the_plan_on_the_samples_clock_and_can_be_cancelled() {
 #[test]
 fn sweep_moves_on_when_a_config_fails_and_stops_on_a_manual_change() {
     let mut a = app();
-    a.sweep_plan = sweep::plan(&[Strategy::TwoCopy], &[64, 128], &[1]);
+    a.sweep_plan = crate::session::plan(&[Strategy::TwoCopy], &[64, 128], &[1]);
     a.update(Action::ToggleSweep);
     let fx = a.update(Action::Engine(EngineEvent::Failed {
         config: Config::new(Strategy::TwoCopy, 64, 1),
-        message: "boom".into(),
+        failure: crate::engine::sample::Failure::NoData,
     }));
     assert_eq!(
         fx,
-        vec![
-            Effect::Control(Control::SetConfig(Config::new(Strategy::TwoCopy, 128, 1))),
-            // The engine pauses itself after a failure; the sweep goes on.
-            Effect::Control(Control::Resume),
-        ]
+        vec![Effect::Control(Control::Measure {
+            config: Config::new(Strategy::TwoCopy, 128, 1),
+            seconds: 2.0
+        })]
     );
     assert!(!a.paused);
     assert!(a.status.as_ref().unwrap().error);
+    assert!(a.matrix.is_empty(), "a failed window is never a matrix row");
     a.update(Action::NextStrategy);
     assert!(a.sweep.is_none());
 }
@@ -278,10 +300,11 @@ fn sweep_moves_on_when_a_config_fails_and_stops_on_a_manual_change() {
 #[test]
 fn a_failure_pauses_so_space_retries() {
     let mut a = app();
-    a.update(Action::Engine(EngineEvent::Failed {
+    let fx = a.update(Action::Engine(EngineEvent::Failed {
         config: START,
-        message: "workers stopped".into(),
+        failure: crate::engine::sample::Failure::NoData,
     }));
+    assert_eq!(fx, vec![Effect::Control(Control::Pause)]);
     assert!(a.paused);
     assert_eq!(a.phase, Phase::Paused);
     assert_eq!(
@@ -296,7 +319,7 @@ fn sweep_resumes_a_paused_source() {
     a.update(Action::TogglePause);
     let fx = a.update(Action::ToggleSweep);
     assert_eq!(fx[0], Effect::Control(Control::Resume));
-    assert!(matches!(fx[1], Effect::Control(Control::SetConfig(_))));
+    assert!(matches!(fx[1], Effect::Control(Control::Measure { .. })));
     assert!(!a.paused);
 }
 
@@ -306,18 +329,22 @@ fn export_needs_a_matrix_and_reports_where_and_failures() {
     assert_eq!(a.update(Action::Export), vec![]);
     assert!(a.status.as_ref().unwrap().error);
     a.update(Action::Engine(finished(START, 1.0, 5.0)));
-    assert_eq!(a.update(Action::Export), vec![Effect::Export]);
+    let fx = a.update(Action::Export);
+    let [Effect::Export(rows)] = fx.as_slice() else {
+        panic!("{fx:?}");
+    };
 
     let dir = tempfile::tempdir().unwrap();
-    let p1 = a.export_to(dir.path(), "20250101-000000").unwrap();
-    let p2 = a.export_to(dir.path(), "20250101-000000").unwrap();
+    let export = |dir: &std::path::Path, stamp| crate::explorer::export(METRICS, rows, dir, stamp);
+    let p1 = export(dir.path(), "20250101-000000").unwrap();
+    let p2 = export(dir.path(), "20250101-000000").unwrap();
     assert_ne!(
         p1, p2,
         "a second export in the same second does not overwrite"
     );
-    let rows = crate::export::csv::read_csv(&p1).unwrap();
-    assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0].config(), START);
+    let back = crate::export::csv::read_csv(METRICS, &p1).unwrap();
+    assert_eq!(back.len(), 1);
+    assert_eq!(back[0].config, START);
     a.update(Action::Exported(Ok(p1.clone())));
     assert!(a
         .status
@@ -326,7 +353,7 @@ fn export_needs_a_matrix_and_reports_where_and_failures() {
         .text
         .contains(&p1.display().to_string()));
 
-    let err = a.export_to(&dir.path().join("missing"), "x").unwrap_err();
+    let err = export(&dir.path().join("missing"), "x").unwrap_err();
     a.update(Action::Exported(Err(err)));
     let s = a.status.clone().unwrap();
     assert!(s.error && s.text.contains("missing"), "{s:?}");
@@ -338,10 +365,10 @@ fn export_includes_the_configuration_being_measured() {
     let mut a = app();
     a.update(Action::Engine(EngineEvent::Started { config: START }));
     a.update(Action::Engine(sample(START, 0, 4.0)));
-    assert_eq!(a.update(Action::Export), vec![Effect::Export]);
+    assert!(matches!(a.update(Action::Export).as_slice(), [Effect::Export(r)] if r.len() == 1));
     let rows = a.export_rows();
     assert_eq!(rows.len(), 1);
-    assert!((rows[0].throughput_gbps - 4.0).abs() < 0.01);
+    assert!((rows[0].get(METRICS, "throughput_gbps").unwrap() - 4.0).abs() < 0.01);
 }
 
 #[test]
@@ -430,7 +457,7 @@ fn events_fill_history_live_cell_and_matrix() {
     assert_eq!(a.history.len(), 2);
     let l = a.live.unwrap();
     assert_eq!(l.samples, 2);
-    assert!((l.total.gbps() - 6.0).abs() < 0.01);
+    assert!((gbps(&l.total) - 6.0).abs() < 0.01);
     // The live row shows in the matrix view before Finished arrives.
     let rows = a.matrix.rows_with_live(a.live.as_ref());
     assert_eq!(rows.len(), 1);
@@ -443,7 +470,7 @@ fn events_fill_history_live_cell_and_matrix() {
     a.update(Action::Engine(finished(START, 1.5, 2.0)));
     let cell = a.matrix.get(&START).unwrap();
     assert!((cell.total.seconds - 2.0).abs() < 1e-9);
-    assert!((cell.total.gbps() - 3.0).abs() < 0.01);
+    assert!((gbps(&cell.total) - 3.0).abs() < 0.01);
     // An empty window (switched away during warm-up) is not a result.
     let other = Config::new(Strategy::TwoCopy, 64, 1);
     a.update(Action::Engine(finished(other, 0.0, 0.0)));
@@ -472,15 +499,15 @@ fn best_values_per_column() {
     a.update(Action::Engine(finished(slow, 1.0, 2.0)));
     let rows = a.matrix.rows_with_live(None);
     assert_eq!(
-        best(&GBPS, &rows),
+        best(&column("throughput_gbps"), &rows),
         Some(
             rows.iter()
-                .map(|r| r.result.total.gbps())
+                .map(|r| gbps(&r.result.total))
                 .fold(0.0, f64::max)
         )
     );
     // cycles/byte are equal here (cycles = bytes per side): both are 2.0.
-    assert!((best(&CYCLES_PER_BYTE, &rows).unwrap() - 2.0).abs() < 1e-9);
+    assert!((best(&column("cycles_per_byte"), &rows).unwrap() - 2.0).abs() < 1e-9);
 }
 
 #[test]
@@ -503,7 +530,7 @@ fn zero_copy_figures_merge() {
         }),
         ..Default::default()
     };
-    let s = add_measured(&a, &b).zc.unwrap();
+    let s = a.then(&b).zc.unwrap();
     assert_eq!((s.completions, s.copied, s.enobufs), (4, 2, 2));
-    assert_eq!(add_measured(&a, &Measured::default()).zc, a.zc);
+    assert_eq!(a.then(&Measured::default()).zc, a.zc);
 }

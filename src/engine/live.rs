@@ -1,18 +1,26 @@
-//! The engine on its own thread for the explorer: one configuration at a time,
-//! switched, paused and resumed on request.
+//! The engine on its own thread: one configuration at a time, switched, paused and
+//! resumed on request, each window open-ended or timed by the sampler. The explorer
+//! and the headless `run`/`sweep` both drive it and read the same event stream.
 
 use super::config::Config;
-use super::sample::{EngineEvent, MachineInfo};
+use super::sample::{EngineEvent, Failure, MachineInfo};
 use super::{Engine, Measurement, EVENT_CAPACITY};
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::{never, select, Receiver, Sender};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 /// Orders for the live runner.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum LiveOrder {
-    Set(Config),
+    /// Measure `config` now (the running window is finished first). With a `length`
+    /// the window ends by itself after it (warm-up excluded) and the runner waits.
+    Set {
+        config: Config,
+        length: Option<Duration>,
+    },
+    /// Finish the running window and stop the workers.
     Pause,
+    /// Start the current configuration again (a `Set` while paused only chooses).
     Resume,
 }
 
@@ -24,21 +32,20 @@ pub struct LiveRunner {
 }
 
 impl LiveRunner {
-    /// Starts measuring `initial` at once.
-    pub fn spawn(engine: Engine, initial: Config) -> LiveRunner {
+    /// Starts the runner; it measures `initial` at once, if given (open-ended).
+    pub fn spawn(engine: Engine, initial: Option<Config>) -> std::io::Result<LiveRunner> {
         let (ev_tx, ev_rx) = crossbeam_channel::bounded(EVENT_CAPACITY);
         let (ord_tx, ord_rx) = crossbeam_channel::unbounded();
         let machine = engine.machine().clone();
         let thread = std::thread::Builder::new()
             .name("netio-live".into())
-            .spawn(move || run(engine, initial, ord_rx, ev_tx))
-            .expect("spawning the live engine thread");
-        LiveRunner {
+            .spawn(move || run(engine, initial, ord_rx, ev_tx))?;
+        Ok(LiveRunner {
             orders: Some(ord_tx),
             events: ev_rx,
             machine,
             thread: Some(thread),
-        }
+        })
     }
 
     pub fn events(&self) -> &Receiver<EngineEvent> {
@@ -79,59 +86,89 @@ impl Drop for LiveRunner {
     }
 }
 
-fn start(engine: &Engine, config: Config, events: &Sender<EngineEvent>) -> Option<Measurement> {
-    match engine.start(config, events) {
-        Ok(m) => Some(m),
-        Err(e) => {
-            let _ = events.send(EngineEvent::Failed {
-                config,
-                message: format!("{e:#}"),
-            });
-            None
+/// The runner's state: what to measure, and whether it measures.
+struct Runner {
+    engine: Engine,
+    events: Sender<EngineEvent>,
+    current: Option<(Config, Option<Duration>)>,
+    running: Option<Measurement>,
+    paused: bool,
+}
+
+impl Runner {
+    fn start(&mut self) {
+        let Some((config, length)) = self.current else {
+            return;
+        };
+        let started = match length {
+            Some(l) => self.engine.start_timed(config, &self.events, l),
+            None => self.engine.start(config, &self.events),
+        };
+        match started {
+            Ok(m) => self.running = Some(m),
+            Err(e) => {
+                let _ = self.events.send(EngineEvent::Failed {
+                    config,
+                    failure: Failure::Start {
+                        message: format!("{e:#}"),
+                    },
+                });
+            }
+        }
+    }
+
+    /// Ends the running window, publishing its result or failure. Nothing runs
+    /// after it until the next order (a failed configuration is not retried by itself).
+    fn finish(&mut self) {
+        if let Some(m) = self.running.take() {
+            let _ = m.finish();
         }
     }
 }
 
-fn run(engine: Engine, initial: Config, orders: Receiver<LiveOrder>, events: Sender<EngineEvent>) {
-    let mut current = initial;
-    let mut paused = false;
-    let mut running = start(&engine, current, &events);
+fn run(
+    engine: Engine,
+    initial: Option<Config>,
+    orders: Receiver<LiveOrder>,
+    events: Sender<EngineEvent>,
+) {
+    let mut r = Runner {
+        engine,
+        events,
+        current: initial.map(|c| (c, None)),
+        running: None,
+        paused: false,
+    };
+    r.start();
     loop {
-        // Wake now and then to end a configuration whose workers failed.
-        let order = match orders.recv_timeout(Duration::from_millis(200)) {
-            Ok(o) => Some(o),
-            Err(crossbeam_channel::RecvTimeoutError::Timeout) => None,
-            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
-        };
-        match order {
-            None => {
-                if running.as_ref().is_some_and(|m| m.failed()) {
-                    running.take().map(Measurement::finish);
-                    let _ = events.send(EngineEvent::Failed {
-                        config: current,
-                        message: "the workers stopped with an error; change a setting or press space to retry".into(),
-                    });
-                    paused = true;
+        // The window ends by itself when timed, or when a worker fails.
+        let done = r
+            .running
+            .as_ref()
+            .map_or(never(), |m| m.window_done().clone());
+        select! {
+            recv(orders) -> o => match o {
+                Ok(LiveOrder::Set { config, length }) => {
+                    r.finish();
+                    r.current = Some((config, length));
+                    if !r.paused {
+                        r.start();
+                    }
                 }
-            }
-            Some(LiveOrder::Set(c)) => {
-                running.take().map(Measurement::finish);
-                current = c;
-                if !paused {
-                    running = start(&engine, current, &events);
+                Ok(LiveOrder::Pause) => {
+                    r.finish();
+                    r.paused = true;
                 }
-            }
-            Some(LiveOrder::Pause) => {
-                running.take().map(Measurement::finish);
-                paused = true;
-            }
-            Some(LiveOrder::Resume) => {
-                paused = false;
-                if running.is_none() {
-                    running = start(&engine, current, &events);
+                Ok(LiveOrder::Resume) => {
+                    r.paused = false;
+                    if r.running.is_none() {
+                        r.start();
+                    }
                 }
-            }
+                Err(_) => break,
+            },
+            recv(done) -> _ => r.finish(),
         }
     }
-    running.take().map(Measurement::finish);
+    r.finish();
 }

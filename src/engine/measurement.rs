@@ -3,7 +3,7 @@
 
 use super::config::Config;
 use super::counters::CounterGroup;
-use super::sample::{ConfigResult, Counts, EngineEvent, Measured, Sample, ZcStats};
+use super::sample::{ConfigResult, Counts, EngineEvent, Failure, Measured, Sample, ZcStats};
 use super::worker::{RunShared, ThreadStats};
 use crossbeam_channel::{Receiver, Sender};
 use std::sync::atomic::Ordering::Relaxed;
@@ -78,6 +78,9 @@ impl Probe {
     }
 }
 
+/// How soon the sampler notices a failed worker.
+const FAILURE_POLL: Duration = Duration::from_millis(50);
+
 /// When and how long the sampler measures.
 pub(crate) struct Window {
     pub warmup: Duration,
@@ -87,13 +90,16 @@ pub(crate) struct Window {
 }
 
 /// The sampler: waits out the warm-up, takes a baseline, publishes one sample per
-/// interval and returns the whole window when told to stop or when its length is up.
+/// interval and returns the whole window when told to stop, when its length is up, or
+/// when a worker failed (then the window is void: no sample covers the failure).
 /// The window is timed here, not by the caller, so a starved caller cannot shorten it.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn spawn_sampler(
     config: Config,
     mut probe: Probe,
     window: Window,
     stop: Receiver<()>,
+    shared: Arc<RunShared>,
     events: Sender<EngineEvent>,
     dropped: Arc<std::sync::atomic::AtomicU64>,
     done: Sender<()>,
@@ -101,13 +107,14 @@ pub(crate) fn spawn_sampler(
     std::thread::Builder::new()
         .name("netio-sampler".into())
         .spawn(move || {
-            let _done = done; // dropped when the window ends: wakes whoever waits for it
-                              // The sampler sleeps almost always; when it wakes it must run at once, or a
-                              // machine saturated by workers would stretch the window it times. Best effort.
+            // Dropped when the window ends: wakes whoever waits for it.
+            let _done = done;
+            // The sampler sleeps almost always; when it wakes it must run at once, or a
+            // machine saturated by workers would stretch the window it times. Best effort.
             let _ = super::sys::make_thread_realtime();
             let zerocopy = config.strategy.uses_zerocopy();
             // Warm-up: excluded from every figure. A stop during warm-up yields an empty window.
-            if stop.recv_timeout(window.warmup).is_ok() {
+            if stop.recv_timeout(window.warmup).is_ok() || shared.failed() {
                 return Measured {
                     zc: zerocopy.then(ZcStats::default),
                     ..Default::default()
@@ -119,13 +126,24 @@ pub(crate) fn spawn_sampler(
             let mut seq = 0u64;
             let mut next_tick = baseline.at + window.interval;
             loop {
-                let wake = end.map_or(next_tick, |e| e.min(next_tick));
+                // Wakes at least every FAILURE_POLL to end a window whose worker failed.
+                let wake = end
+                    .map_or(next_tick, |e| e.min(next_tick))
+                    .min(Instant::now() + FAILURE_POLL);
                 let stopped = stop
                     .recv_timeout(wake.saturating_duration_since(Instant::now()))
                     .is_ok();
+                // A failed window is void (the result is the failure): no sample, no snapshot.
+                if shared.failed() {
+                    return prev.since(&baseline, zerocopy);
+                }
+                let at = Instant::now();
+                let tick = at >= next_tick;
+                let timed_out = end.is_some_and(|e| at >= e);
+                if !(tick || timed_out || stopped) {
+                    continue;
+                }
                 let now = probe.snapshot();
-                let tick = now.at >= next_tick;
-                let timed_out = end.is_some_and(|e| now.at >= e);
                 // A caller's stop mid-interval publishes no partial sample: Finished covers it.
                 if (tick || timed_out) && !stopped {
                     let sample = Sample {
@@ -191,16 +209,12 @@ impl Measurement {
 
     /// True once a worker failed; the configuration should be finished.
     pub fn failed(&self) -> bool {
-        self.shared
-            .error
-            .lock()
-            .map(|e| e.is_some())
-            .unwrap_or(true)
+        self.shared.failed()
     }
 
     /// Ends the measured window, stops and joins the workers, checks that every byte
-    /// sent arrived, and publishes and returns the result.
-    pub fn finish(mut self) -> ConfigResult {
+    /// sent arrived, and publishes and returns the result — or why there is none.
+    pub fn finish(mut self) -> Result<ConfigResult, Failure> {
         let _ = self.sampler_stop.send(());
         let total = self
             .sampler
@@ -213,58 +227,66 @@ impl Measurement {
         }
         let bytes_sent: u64 = self.tx_stats.iter().map(|s| s.bytes.load(Relaxed)).sum();
         let bytes_received: u64 = self.rx_stats.iter().map(|s| s.bytes.load(Relaxed)).sum();
+        let dropped = self.dropped.load(Relaxed);
+        if dropped > 0 {
+            self.publish(EngineEvent::SamplesDropped {
+                config: self.config,
+                count: dropped,
+            });
+        }
+        let outcome = self.judge(total, bytes_sent, bytes_received);
+        self.publish(match &outcome {
+            Ok(r) => EngineEvent::Finished(r.clone()),
+            Err(f) => EngineEvent::Failed {
+                config: self.config,
+                failure: f.clone(),
+            },
+        });
+        outcome
+    }
+
+    /// A window is a measurement only if no worker failed, every byte arrived intact,
+    /// and data moved.
+    fn judge(
+        &self,
+        total: Measured,
+        bytes_sent: u64,
+        bytes_received: u64,
+    ) -> Result<ConfigResult, Failure> {
+        // A worker's failure is the cause; the byte counts after it mean nothing.
+        if let Some(f) = self.shared.failure.get() {
+            return Err(f.clone());
+        }
+        if let Some(e) = self.shared.corrupt.get() {
+            return Err(Failure::Corrupt { message: e.clone() });
+        }
         for (tx, &rx) in self.pairing.iter().enumerate() {
-            let (s, r) = (
+            let (sent, received) = (
                 self.tx_stats[tx].bytes.load(Relaxed),
                 self.rx_stats[rx].bytes.load(Relaxed),
             );
-            if s != r {
-                self.notice(format!(
-                    "{}: connection {tx} sent {s} bytes but {r} arrived",
-                    self.config
-                ));
+            if sent != received {
+                return Err(Failure::Lost {
+                    connection: tx,
+                    sent,
+                    received,
+                });
             }
         }
-        if let Some(e) = self
-            .shared
-            .error
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-        {
-            self.notice(format!("{}: {e}", self.config));
+        if total.seconds > 0.0 && total.bytes == 0 {
+            return Err(Failure::NoData);
         }
-        let dropped = self.dropped.load(Relaxed);
-        if dropped > 0 {
-            self.notice(format!(
-                "{}: {dropped} samples dropped because the display fell behind",
-                self.config
-            ));
-        }
-        let result = ConfigResult {
+        Ok(ConfigResult {
             config: self.config,
             total,
             bytes_sent,
             bytes_received,
-            verify_error: self
-                .shared
-                .verify_error
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .take(),
             verified: self.verify,
-        };
-        let _ = self.events.send_timeout(
-            EngineEvent::Finished(result.clone()),
-            Duration::from_secs(1),
-        );
-        result
+        })
     }
 
-    fn notice(&self, message: String) {
-        let _ = self
-            .events
-            .send_timeout(EngineEvent::Notice { message }, Duration::from_secs(1));
+    fn publish(&self, ev: EngineEvent) {
+        let _ = self.events.send_timeout(ev, Duration::from_secs(1));
     }
 }
 

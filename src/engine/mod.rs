@@ -6,6 +6,7 @@ pub mod counters;
 pub mod live;
 pub mod machine;
 mod measurement;
+pub mod metric;
 pub mod netns;
 pub mod sample;
 pub mod strategy;
@@ -103,7 +104,7 @@ impl Engine {
                 netns::SERVER_ADDR,
                 netns::CLIENT_ADDR
             ),
-            Net::Loopback => "loopback 127.0.0.1 (--no-netns)".to_string(),
+            Net::Loopback => "loopback 127.0.0.1 in the current namespace".to_string(),
         };
         let mut machine = machine::describe(&network, &plan);
         machine.zerocopy_error = probe_zerocopy()
@@ -225,6 +226,7 @@ impl Engine {
             probe,
             window,
             stop_rx,
+            shared.clone(),
             events.clone(),
             dropped.clone(),
             done_tx,

@@ -122,29 +122,19 @@ impl Measured {
         self.tx.plus(&self.rx)
     }
 
-    pub fn gbps(&self) -> f64 {
-        if self.seconds > 0.0 {
-            self.bytes as f64 * 8.0 / self.seconds / 1e9
-        } else {
-            0.0
+    /// This window followed by `later`, as one window.
+    pub fn then(&self, later: &Measured) -> Measured {
+        Measured {
+            seconds: self.seconds + later.seconds,
+            bytes: self.bytes + later.bytes,
+            messages: self.messages + later.messages,
+            tx: self.tx.plus(&later.tx),
+            rx: self.rx.plus(&later.rx),
+            zc: match (self.zc, later.zc) {
+                (Some(x), Some(y)) => Some(x.plus(&y)),
+                (x, y) => x.or(y),
+            },
         }
-    }
-
-    /// Time per message per connection, µs.
-    pub fn latency_us(&self, threads: usize) -> Option<f64> {
-        (self.messages > 0).then(|| self.seconds * threads as f64 / self.messages as f64 * 1e6)
-    }
-
-    /// (sender + receiver cycles) / payload byte.
-    pub fn cycles_per_byte(&self) -> Option<f64> {
-        let c = self.counts().cycles?;
-        (self.bytes > 0).then(|| c as f64 / self.bytes as f64)
-    }
-
-    /// (sender + receiver) CPU nanoseconds / payload byte.
-    pub fn cpu_ns_per_byte(&self) -> Option<f64> {
-        let ns = self.counts().cpu_ns?;
-        (self.bytes > 0).then(|| ns as f64 / self.bytes as f64)
     }
 }
 
@@ -159,25 +149,82 @@ pub struct Sample {
     pub interval: Measured,
 }
 
-/// A finished configuration: its measured window, warm-up excluded. One matrix cell, one CSV row.
+/// A finished configuration: its measured window, warm-up excluded. One matrix cell,
+/// one CSV row. Only a window that ended well is one: a failed window is a [`Failure`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ConfigResult {
     pub config: Config,
     pub total: Measured,
     /// Bytes written by the senders over the whole run (incl. warm-up) and bytes the
-    /// receivers read; equal unless something was lost.
+    /// receivers read; equal, or the configuration failed.
     pub bytes_sent: u64,
     pub bytes_received: u64,
-    /// First payload mismatch seen with `--verify`.
-    pub verify_error: Option<String>,
-    /// Whether payload verification ran.
+    /// Whether every payload byte was verified (`--verify`).
     pub verified: bool,
 }
 
 impl ConfigResult {
-    pub fn intact(&self) -> bool {
-        self.bytes_sent == self.bytes_received && self.verify_error.is_none()
+    /// A new window of the same configuration added to this one.
+    pub fn merge(&self, new: &ConfigResult) -> ConfigResult {
+        ConfigResult {
+            config: new.config,
+            total: self.total.then(&new.total),
+            bytes_sent: self.bytes_sent + new.bytes_sent,
+            bytes_received: self.bytes_received + new.bytes_received,
+            verified: self.verified && new.verified,
+        }
     }
+}
+
+/// Which side of a connection a worker thread is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Sender,
+    Receiver,
+}
+
+impl std::fmt::Display for Side {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Side::Sender => "sender",
+            Side::Receiver => "receiver",
+        })
+    }
+}
+
+/// Why a configuration produced no measurement.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Failure {
+    /// Its threads or connections could not be set up.
+    #[error("could not start: {message}")]
+    Start { message: String },
+    /// A worker's socket call failed mid-window (e.g. the connection was reset).
+    #[error("{side} {index} failed: {message}")]
+    Worker {
+        side: Side,
+        index: usize,
+        message: String,
+        /// The OS error number, where there was one.
+        errno: Option<i32>,
+    },
+    /// A receiver found a payload byte that was not what the sender wrote.
+    #[error("payload check failed: {message}")]
+    Corrupt { message: String },
+    /// Connection `connection` lost bytes on the way.
+    #[error("connection {connection}: {sent} bytes sent but {received} arrived")]
+    Lost {
+        connection: usize,
+        sent: u64,
+        received: u64,
+    },
+    /// The window ran but no payload moved.
+    #[error("no data moved in the measured window")]
+    NoData,
+    /// The user stopped it (Ctrl-C, a signal) before the window was complete.
+    #[error("interrupted before the measured window was complete")]
+    Interrupted,
 }
 
 /// Availability of one counter on this machine.
@@ -226,15 +273,21 @@ pub enum EngineEvent {
         config: Config,
     },
     Sample(Sample),
+    /// The measured window ended well: one measurement.
     Finished(ConfigResult),
     /// Something the user should know that does not stop the measurement.
     Notice {
         message: String,
     },
-    /// The configuration could not run.
+    /// A consumer fell behind and this many samples of `config` were not delivered.
+    SamplesDropped {
+        config: Config,
+        count: u64,
+    },
+    /// The configuration could not run, or its window failed: no measurement.
     Failed {
         config: Config,
-        message: String,
+        failure: Failure,
     },
 }
 
@@ -261,40 +314,66 @@ mod tests {
     }
 
     #[test]
-    fn derived_figures() {
-        let m = Measured {
-            seconds: 2.0,
-            bytes: 1_000_000_000,
-            messages: 1000,
+    fn windows_add_up_and_results_merge() {
+        let a = Measured {
+            seconds: 1.0,
+            bytes: 10,
+            messages: 1,
             tx: Counts {
-                cycles: Some(3_000_000_000),
+                cycles: Some(5),
                 ..Default::default()
             },
-            rx: Counts {
-                cycles: Some(1_000_000_000),
-                ..Default::default()
-            },
-            zc: None,
-        };
-        assert!((m.gbps() - 4.0).abs() < 1e-9);
-        assert!((m.latency_us(2).unwrap() - 4000.0).abs() < 1e-9);
-        assert!((m.cycles_per_byte().unwrap() - 4.0).abs() < 1e-9);
-        assert_eq!(Measured::default().latency_us(1), None);
-        let z = ZcStats {
-            completions: 4,
-            copied: 3,
             ..Default::default()
         };
-        assert_eq!(z.copied_pct(), Some(75.0));
+        let b = Measured {
+            zc: Some(ZcStats {
+                completions: 4,
+                copied: 3,
+                ..Default::default()
+            }),
+            ..a
+        };
+        let s = a.then(&b);
+        assert_eq!((s.seconds, s.bytes, s.messages), (2.0, 20, 2));
+        assert_eq!(s.tx.cycles, Some(10));
+        assert_eq!(s.zc.unwrap().copied_pct(), Some(75.0));
         assert_eq!(ZcStats::default().copied_pct(), None);
+        let r = ConfigResult {
+            config: Config::new(crate::engine::config::Strategy::OneCopy, 64, 1),
+            total: a,
+            bytes_sent: 10,
+            bytes_received: 10,
+            verified: true,
+        };
+        let m = r.merge(&ConfigResult {
+            verified: false,
+            ..r.clone()
+        });
+        assert_eq!(
+            (m.bytes_sent, m.total.seconds, m.verified),
+            (20, 2.0, false)
+        );
     }
 
     #[test]
     fn events_round_trip_as_json() {
-        let e = EngineEvent::Notice {
-            message: "x".into(),
-        };
-        let s = serde_json::to_string(&e).unwrap();
-        assert_eq!(serde_json::from_str::<EngineEvent>(&s).unwrap(), e);
+        let config = Config::new(crate::engine::config::Strategy::TwoCopy, 64, 1);
+        for e in [
+            EngineEvent::Notice {
+                message: "x".into(),
+            },
+            EngineEvent::Failed {
+                config,
+                failure: Failure::Worker {
+                    side: Side::Receiver,
+                    index: 0,
+                    message: "Connection reset by peer".into(),
+                    errno: Some(104),
+                },
+            },
+        ] {
+            let s = serde_json::to_string(&e).unwrap();
+            assert_eq!(serde_json::from_str::<EngineEvent>(&s).unwrap(), e);
+        }
     }
 }

@@ -4,7 +4,7 @@
 use super::config::Config;
 use super::counters::{CounterGroup, Metric};
 use super::netns::{self, NetnsPair};
-use super::sample::ZcStats;
+use super::sample::{Failure, Side, ZcStats};
 use super::strategy::{sender_for, Message, PayloadCheck};
 use super::sys;
 use crossbeam_channel::Sender;
@@ -13,7 +13,7 @@ use std::io::{self, Read};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::os::fd::AsFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -81,20 +81,26 @@ impl ThreadStats {
 #[derive(Default)]
 pub struct RunShared {
     pub stop: AtomicBool,
-    /// First error any worker hit.
-    pub error: Mutex<Option<String>>,
+    /// The first failure any worker hit; it ends the configuration.
+    pub failure: OnceLock<Failure>,
     /// First payload mismatch (`--verify`).
-    pub verify_error: Mutex<Option<String>>,
+    pub corrupt: OnceLock<String>,
 }
 
 impl RunShared {
-    fn fail(&self, who: &str, e: impl std::fmt::Display) {
-        let mut slot = self.error.lock().unwrap_or_else(|p| p.into_inner());
-        if slot.is_none() {
-            *slot = Some(format!("{who}: {e}"));
-        }
+    fn fail(&self, side: Side, index: usize, e: &io::Error) {
+        let _ = self.failure.set(Failure::Worker {
+            side,
+            index,
+            message: e.to_string(),
+            errno: e.raw_os_error(),
+        });
         // One broken connection ends the configuration.
         self.stop.store(true, Relaxed);
+    }
+
+    pub fn failed(&self) -> bool {
+        self.failure.get().is_some()
     }
 }
 
@@ -105,12 +111,6 @@ pub struct Ready {
     pub counters: Option<CounterGroup>,
     /// Receivers: their local address, to pair them with accepted connections.
     pub local: Option<SocketAddr>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Side {
-    Tx,
-    Rx,
 }
 
 pub struct WorkerSpec {
@@ -150,9 +150,9 @@ fn spawn_worker<T: 'static>(
         spec.start.clone(),
         spec.ready.clone(),
     );
-    let (name, who) = match side {
-        Side::Tx => (format!("netio-tx-{index}"), format!("sender {index}")),
-        Side::Rx => (format!("netio-rx-{index}"), format!("receiver {index}")),
+    let name = match side {
+        Side::Sender => format!("netio-tx-{index}"),
+        Side::Receiver => format!("netio-rx-{index}"),
     };
     std::thread::Builder::new().name(name).spawn(move || {
         let (endpoint, local) = match setup(&net) {
@@ -173,7 +173,7 @@ fn spawn_worker<T: 'static>(
             return;
         }
         if let Err(e) = body(endpoint, &stats, &shared) {
-            shared.fail(&who, e);
+            shared.fail(side, index, &e);
         }
     })
 }
@@ -198,7 +198,7 @@ pub fn spawn_receiver(
     };
     spawn_worker(
         spec,
-        Side::Rx,
+        Side::Receiver,
         index,
         stats,
         setup,
@@ -249,11 +249,7 @@ fn receive(
         };
         if verify {
             if let Some(err) = check.feed(&buf[start..start + n]) {
-                shared
-                    .verify_error
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .get_or_insert(err);
+                let _ = shared.corrupt.set(err);
             }
         } else {
             check.advance(n);
@@ -283,7 +279,7 @@ pub fn spawn_sender(
     };
     spawn_worker(
         spec,
-        Side::Tx,
+        Side::Sender,
         index,
         stats,
         setup,

@@ -1,42 +1,12 @@
 //! The CSV contract of SPEC.md: one row per configuration, written atomically.
 
 use crate::engine::config::{Config, Strategy};
-use crate::engine::sample::ConfigResult;
-use serde::{Deserialize, Serialize};
+use crate::engine::metric::{Figures, Registry};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// One CSV row. Field order is the column order of the contract; `None` is an empty cell.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CsvRow {
-    pub strategy: Strategy,
-    pub msg_size: usize,
-    pub threads: usize,
-    pub duration_s: f64,
-    pub bytes: u64,
-    pub messages: u64,
-    pub throughput_gbps: f64,
-    pub latency_us: Option<f64>,
-    pub cycles: Option<u64>,
-    pub tx_cycles: Option<u64>,
-    pub rx_cycles: Option<u64>,
-    pub instructions: Option<u64>,
-    pub cycles_per_byte: Option<f64>,
-    pub l1d_misses: Option<u64>,
-    pub llc_misses: Option<u64>,
-    pub cache_misses: Option<u64>,
-    pub context_switches: Option<u64>,
-    pub zc_completions: Option<u64>,
-    pub zc_copied_pct: Option<f64>,
-    pub enobufs: Option<u64>,
-    // Appended after the contract's columns: CPU time (task-clock) of the worker threads.
-    #[serde(default)]
-    pub cpu_ns: Option<u64>,
-    #[serde(default)]
-    pub cpu_ns_per_byte: Option<f64>,
-}
-
-/// The contract's columns, in order.
+/// The contract's 20 leading columns, in order (SPEC.md). The registry must list
+/// the figure columns among them first and in this order (a unit test checks).
 pub const COLUMNS: [&str; 20] = [
     "strategy",
     "msg_size",
@@ -60,69 +30,82 @@ pub const COLUMNS: [&str; 20] = [
     "enobufs",
 ];
 
-/// Columns appended after the contract's, in order.
-pub const EXTRA_COLUMNS: [&str; 2] = ["cpu_ns", "cpu_ns_per_byte"];
+/// The configuration's own columns, before the figures.
+const CONFIG_COLUMNS: [&str; 3] = ["strategy", "msg_size", "threads"];
+/// Last column: non-empty when the configuration failed (its figures are empty).
+pub const ERROR_COLUMN: &str = "error";
 
-fn round(v: f64, digits: i32) -> f64 {
-    let p = 10f64.powi(digits);
-    (v * p).round() / p
+/// Every column of a CSV written with `reg`, in order.
+pub fn header(reg: &Registry) -> Vec<&'static str> {
+    CONFIG_COLUMNS
+        .iter()
+        .copied()
+        .chain(reg.iter().map(|m| m.name))
+        .chain([ERROR_COLUMN])
+        .collect()
 }
 
-impl CsvRow {
-    pub fn from_result(r: &ConfigResult) -> CsvRow {
-        let t = &r.total;
-        let c = t.counts();
-        let zc = t.zc.filter(|_| r.config.strategy.uses_zerocopy());
-        CsvRow {
-            strategy: r.config.strategy,
-            msg_size: r.config.msg_size,
-            threads: r.config.threads,
-            duration_s: round(t.seconds, 4),
-            bytes: t.bytes,
-            messages: t.messages,
-            throughput_gbps: round(t.gbps(), 4),
-            latency_us: t.latency_us(r.config.threads).map(|v| round(v, 4)),
-            cycles: c.cycles,
-            tx_cycles: t.tx.cycles,
-            rx_cycles: t.rx.cycles,
-            instructions: c.instructions,
-            cycles_per_byte: t.cycles_per_byte().map(|v| round(v, 4)),
-            l1d_misses: c.l1d_misses,
-            llc_misses: c.llc_misses,
-            cache_misses: c.cache_misses,
-            context_switches: c.context_switches,
-            zc_completions: zc.map(|z| z.completions),
-            zc_copied_pct: zc.and_then(|z| z.copied_pct()).map(|v| round(v, 2)),
-            enobufs: zc.map(|z| z.enobufs),
-            cpu_ns: c.cpu_ns,
-            cpu_ns_per_byte: t.cpu_ns_per_byte().map(|v| round(v, 4)),
-        }
-    }
-
-    pub fn config(&self) -> Config {
-        Config::new(self.strategy, self.msg_size, self.threads)
-    }
+fn record(reg: &Registry, f: &Figures) -> Vec<String> {
+    let c = f.config;
+    [
+        c.strategy.name().to_string(),
+        c.msg_size.to_string(),
+        c.threads.to_string(),
+    ]
+    .into_iter()
+    .chain(
+        reg.iter()
+            .zip(&f.values)
+            .map(|(m, v)| v.map(|v| m.csv_text(v)).unwrap_or_default()),
+    )
+    .chain([f.error.clone().unwrap_or_default()])
+    .collect()
 }
 
 /// Serialises rows (header always present, even with no rows).
-pub fn to_csv_bytes(rows: &[CsvRow]) -> anyhow::Result<Vec<u8>> {
+pub fn to_csv_bytes(reg: &Registry, rows: &[Figures]) -> anyhow::Result<Vec<u8>> {
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::new());
-    w.write_record(COLUMNS.iter().chain(EXTRA_COLUMNS.iter()))?;
-    for r in rows {
-        w.serialize(r)?;
+    w.write_record(header(reg))?;
+    for f in rows {
+        w.write_record(record(reg, f))?;
     }
     w.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error()))
 }
 
-/// Reads a CSV written by `sweep` or the explorer; extra appended columns are ignored.
-pub fn read_csv(path: &Path) -> anyhow::Result<Vec<CsvRow>> {
+/// One configuration as a JSON object whose keys are the CSV column names: the
+/// figures (null where not measured), or, for a failed one, only `error`.
+pub fn to_json(reg: &Registry, f: &Figures) -> serde_json::Value {
+    let mut o = serde_json::Map::new();
+    o.insert("strategy".into(), f.config.strategy.name().into());
+    o.insert("msg_size".into(), f.config.msg_size.into());
+    o.insert("threads".into(), f.config.threads.into());
+    match &f.error {
+        Some(e) => {
+            o.insert(ERROR_COLUMN.into(), e.clone().into());
+        }
+        None => {
+            for (m, v) in reg.iter().zip(&f.values) {
+                o.insert(
+                    m.name.into(),
+                    v.map_or(serde_json::Value::Null, |v| m.json_value(v)),
+                );
+            }
+        }
+    }
+    serde_json::Value::Object(o)
+}
+
+/// Reads a CSV written by `sweep` or the explorer. Columns are found by name: a
+/// figure column the file lacks reads as not measured; unknown columns are ignored.
+pub fn read_csv(reg: &Registry, path: &Path) -> anyhow::Result<Vec<Figures>> {
     let mut r = csv::Reader::from_path(path)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
     let headers = r.headers()?.clone();
+    let pos = |col: &str| headers.iter().position(|h| h == col);
     for col in ["strategy", "msg_size", "threads", "throughput_gbps"] {
-        if !headers.iter().any(|h| h == col) {
+        if pos(col).is_none() {
             anyhow::bail!(
                 "{} is not a netio-tui CSV: column '{col}' is missing (expected: {})",
                 path.display(),
@@ -130,9 +113,46 @@ pub fn read_csv(path: &Path) -> anyhow::Result<Vec<CsvRow>> {
             );
         }
     }
+    let metric_pos: Vec<Option<usize>> = reg.iter().map(|m| pos(m.name)).collect();
+    let error_pos = pos(ERROR_COLUMN);
     let mut rows = Vec::new();
-    for (i, rec) in r.deserialize::<CsvRow>().enumerate() {
-        rows.push(rec.map_err(|e| anyhow::anyhow!("{} line {}: {e}", path.display(), i + 2))?);
+    for (i, rec) in r.records().enumerate() {
+        let line = i + 2;
+        let rec = rec.map_err(|e| anyhow::anyhow!("{} line {line}: {e}", path.display()))?;
+        let cell = |p: Option<usize>| p.and_then(|p| rec.get(p)).unwrap_or("").trim();
+        let bad = |col: &str, why: String| {
+            anyhow::anyhow!("{} line {line}, column {col}: {why}", path.display())
+        };
+        let strategy: Strategy = cell(pos("strategy"))
+            .parse()
+            .map_err(|e| bad("strategy", e))?;
+        let whole = |col: &str| -> anyhow::Result<usize> {
+            cell(pos(col))
+                .parse()
+                .map_err(|_| bad(col, format!("'{}' is not a whole number", cell(pos(col)))))
+        };
+        let config = Config::new(strategy, whole("msg_size")?, whole("threads")?);
+        let mut values = Vec::with_capacity(reg.len());
+        for (m, p) in reg.iter().zip(&metric_pos) {
+            let text = cell(*p);
+            values.push(if text.is_empty() {
+                None
+            } else {
+                let v: f64 = text
+                    .parse()
+                    .map_err(|_| bad(m.name, format!("'{text}' is not a number")))?;
+                if !v.is_finite() {
+                    return Err(bad(m.name, format!("'{text}' is not a finite number")));
+                }
+                Some(v)
+            });
+        }
+        let error = Some(cell(error_pos).to_string()).filter(|e| !e.is_empty());
+        rows.push(Figures {
+            config,
+            values,
+            error,
+        });
     }
     Ok(rows)
 }
@@ -159,8 +179,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn write_rows(path: &Path, rows: &[CsvRow]) -> anyhow::Result<()> {
-    write_atomically(path, &to_csv_bytes(rows)?)
+pub fn write_rows(reg: &Registry, path: &Path, rows: &[Figures]) -> anyhow::Result<()> {
+    write_atomically(path, &to_csv_bytes(reg, rows)?)
 }
 
 /// Checks, before any measuring, that `path` can be written (its directory exists and
@@ -195,7 +215,8 @@ fn parent_dir(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::sample::{Counts, Measured, ZcStats};
+    use crate::engine::metric::METRICS;
+    use crate::engine::sample::{ConfigResult, Counts, Measured, ZcStats};
 
     fn result(strategy: Strategy, zc: Option<ZcStats>, llc: Option<u64>) -> ConfigResult {
         let side = Counts {
@@ -220,7 +241,6 @@ mod tests {
             },
             bytes_sent: 0,
             bytes_received: 0,
-            verify_error: None,
             verified: false,
         }
     }
@@ -228,44 +248,73 @@ mod tests {
     #[test]
     fn header_and_empty_cells_follow_the_contract() {
         let rows = vec![
-            CsvRow::from_result(&result(Strategy::OneCopy, None, None)),
-            CsvRow::from_result(&result(
-                Strategy::ZeroCopy,
-                Some(ZcStats {
-                    sends: 100,
-                    completions: 100,
-                    copied: 100,
-                    enobufs: 2,
-                }),
-                Some(7),
-            )),
+            Figures::of(METRICS, &result(Strategy::OneCopy, None, None)),
+            Figures::of(
+                METRICS,
+                &result(
+                    Strategy::ZeroCopy,
+                    Some(ZcStats {
+                        sends: 100,
+                        completions: 100,
+                        copied: 100,
+                        enobufs: 2,
+                    }),
+                    Some(7),
+                ),
+            ),
+            Figures::failed(
+                METRICS,
+                Config::new(Strategy::TwoCopy, 64, 1),
+                "receiver 0 failed: Connection reset by peer (os error 104)".into(),
+            ),
         ];
-        let text = String::from_utf8(to_csv_bytes(&rows).unwrap()).unwrap();
+        let text = String::from_utf8(to_csv_bytes(METRICS, &rows).unwrap()).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert!(
-            lines[0].starts_with(&(COLUMNS.join(",") + ",")),
-            "contract columns first"
+            lines[0].starts_with(&(COLUMNS.join(",") + ",cpu_ns,cpu_ns_per_byte,")),
+            "contract columns first: {}",
+            lines[0]
         );
-        assert!(lines[0].ends_with(",cpu_ns,cpu_ns_per_byte"));
-        assert_eq!(
-            lines[1],
-            "one-copy,4096,2,1.0,409600,100,0.0033,20000.0,2000,1000,1000,4000,0.0049,20,,10,2,,,,,"
+        assert!(lines[0].ends_with(",error"));
+        assert!(
+            lines[1].starts_with(
+                "one-copy,4096,2,1.0,409600,100,0.0033,20000.0,2000,1000,1000,4000,0.0049,20,,10,2,,,,"
+            ),
+            "{}",
+            lines[1]
         );
         assert!(lines[2].starts_with("zero-copy,4096,2,"));
-        assert!(lines[2].ends_with(",14,10,2,100,100.0,2,,"), "{}", lines[2]);
+        assert!(lines[2].contains(",14,10,2,100,100.0,2,"), "{}", lines[2]);
+        // A failed configuration: figures empty, the cause in `error`.
+        let failed: Vec<&str> = lines[3].split(',').collect();
+        assert_eq!(&failed[..3], ["two-copy", "64", "1"]);
+        assert!(failed[3..failed.len() - 1].iter().all(|c| c.is_empty()));
+        assert!(lines[3].ends_with("(os error 104)"));
     }
 
     #[test]
     fn written_file_reads_back() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.csv");
-        let rows = vec![CsvRow::from_result(&result(
-            Strategy::TwoCopy,
-            None,
-            Some(3),
-        ))];
-        write_rows(&path, &rows).unwrap();
-        assert_eq!(read_csv(&path).unwrap(), rows);
+        let rows = vec![
+            Figures::of(METRICS, &result(Strategy::TwoCopy, None, Some(3))),
+            Figures::failed(METRICS, Config::new(Strategy::OneCopy, 64, 1), "x".into()),
+        ];
+        write_rows(METRICS, &path, &rows).unwrap();
+        let back = read_csv(METRICS, &path).unwrap();
+        assert_eq!(back.len(), 2);
+        assert_eq!(back[1], rows[1]);
+        for (m, (a, b)) in METRICS
+            .iter()
+            .zip(back[0].values.iter().zip(&rows[0].values))
+        {
+            match (a, b) {
+                (Some(a), Some(b)) => {
+                    assert!((a - b).abs() <= 1e-4 * b.abs().max(1.0), "{}", m.name)
+                }
+                _ => assert_eq!(a, b, "{}", m.name),
+            }
+        }
         // No temporary file is left beside it, and others may read it.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         use std::os::unix::fs::PermissionsExt;
@@ -273,6 +322,28 @@ mod tests {
             std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
             0o644
         );
+    }
+
+    #[test]
+    fn json_has_the_csv_names_and_no_figures_for_a_failure() {
+        let ok = to_json(
+            METRICS,
+            &Figures::of(METRICS, &result(Strategy::OneCopy, None, None)),
+        );
+        assert_eq!(ok["throughput_gbps"], serde_json::json!(0.0033));
+        assert_eq!(ok["cycles"], serde_json::json!(2000));
+        assert!(ok["llc_misses"].is_null());
+        assert!(ok.get("error").is_none());
+        let failed = to_json(
+            METRICS,
+            &Figures::failed(
+                METRICS,
+                Config::new(Strategy::OneCopy, 64, 1),
+                "boom".into(),
+            ),
+        );
+        assert_eq!(failed["error"], "boom");
+        assert!(failed.get("throughput_gbps").is_none());
     }
 
     #[test]

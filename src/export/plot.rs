@@ -11,7 +11,8 @@
 
 use crate::cli::PlotArgs;
 use crate::engine::config::{format_size, Config, Strategy};
-use crate::export::csv::{read_csv, CsvRow};
+use crate::engine::metric::{find, Figures, MetricDef, Plot, PlotX, Registry, YScale, METRICS};
+use crate::export::csv::read_csv;
 use crate::usage;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::coord::Shift;
@@ -52,7 +53,17 @@ pub fn run(args: &PlotArgs) -> anyhow::Result<()> {
 
 /// Reads `csv`, writes the charts into `out_dir` (created if missing).
 pub fn plot_file(csv: &Path, out_dir: &Path, title: Option<&str>) -> anyhow::Result<PlotReport> {
-    let rows = read_csv(csv).map_err(|e| {
+    plot_with(METRICS, csv, out_dir, title)
+}
+
+/// [`plot_file`] with the charts of any registry.
+pub fn plot_with(
+    reg: &Registry,
+    csv: &Path,
+    out_dir: &Path,
+    title: Option<&str>,
+) -> anyhow::Result<PlotReport> {
+    let rows = read_csv(reg, csv).map_err(|e| {
         usage(format!(
             "{e:#}; give a CSV written by `netio-tui sweep` or by `e` in the explorer"
         ))
@@ -74,8 +85,18 @@ pub fn plot_file(csv: &Path, out_dir: &Path, title: Option<&str>) -> anyhow::Res
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| csv.display().to_string());
     let prefix = title.map(str::to_string).unwrap_or(name);
-    let data = Data::new(rows);
+    let failed = rows.iter().filter(|r| r.error.is_some()).count();
+    let data = Data::new(
+        reg,
+        rows.into_iter().filter(|r| r.error.is_none()).collect(),
+    );
     let mut report = PlotReport::default();
+    if failed > 0 {
+        report.notes.push(format!(
+            "{failed} failed configuration(s) in {} (non-empty error column) are not plotted",
+            csv.display()
+        ));
+    }
     if data.duplicates > 0 {
         report.notes.push(format!(
             "{} configurations appear more than once in {}; the last row of each is plotted",
@@ -83,7 +104,7 @@ pub fn plot_file(csv: &Path, out_dir: &Path, title: Option<&str>) -> anyhow::Res
             csv.display()
         ));
     }
-    for chart in charts(&data, &prefix, &mut report.notes) {
+    for chart in charts(reg, &data, &prefix, &mut report.notes) {
         if let Some(why) = chart.why_empty() {
             report.skipped.push((chart.file.to_string(), why));
             continue;
@@ -114,20 +135,21 @@ fn write_replacing(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// The CSV rows, one per configuration, with the axes they span.
-struct Data {
-    rows: BTreeMap<Config, CsvRow>,
+struct Data<'r> {
+    reg: &'r Registry,
+    rows: BTreeMap<Config, Figures>,
     strategies: Vec<Strategy>,
     sizes: Vec<usize>,
     threads: Vec<usize>,
     duplicates: usize,
 }
 
-impl Data {
-    fn new(rows: Vec<CsvRow>) -> Data {
+impl<'r> Data<'r> {
+    fn new(reg: &'r Registry, rows: Vec<Figures>) -> Data<'r> {
         let mut map = BTreeMap::new();
         let mut duplicates = 0;
         for r in rows {
-            if map.insert(r.config(), r).is_some() {
+            if map.insert(r.config, r).is_some() {
                 duplicates += 1;
             }
         }
@@ -141,6 +163,7 @@ impl Data {
         strategies.sort_unstable();
         strategies.dedup();
         Data {
+            reg,
             rows: map,
             strategies,
             sizes,
@@ -149,53 +172,17 @@ impl Data {
         }
     }
 
-    fn any(&self, metric: Metric) -> bool {
-        self.rows.values().any(|r| metric(r).is_some())
+    /// The figure a chart draws for `row`: the metric's value in the plot's scale.
+    fn value(&self, m: &MetricDef, plot: &Plot, row: &Figures) -> Option<f64> {
+        let v = row.get(self.reg, m.name)?;
+        plot.scale
+            .apply(v, &row.basis(self.reg))
+            .filter(|y| y.is_finite())
     }
-}
 
-type Metric = fn(&CsvRow) -> Option<f64>;
-
-fn per_message(misses: Option<u64>, r: &CsvRow) -> Option<f64> {
-    let m = misses?;
-    (r.messages > 0).then(|| m as f64 / r.messages as f64)
-}
-
-fn gbps(r: &CsvRow) -> Option<f64> {
-    Some(r.throughput_gbps)
-}
-fn latency(r: &CsvRow) -> Option<f64> {
-    r.latency_us
-}
-fn cycles_per_byte(r: &CsvRow) -> Option<f64> {
-    r.cycles_per_byte
-}
-fn cpu_ns_per_byte(r: &CsvRow) -> Option<f64> {
-    r.cpu_ns_per_byte
-}
-fn l1d_per_message(r: &CsvRow) -> Option<f64> {
-    per_message(r.l1d_misses, r)
-}
-fn llc_per_message(r: &CsvRow) -> Option<f64> {
-    per_message(r.llc_misses, r)
-}
-fn generic_misses_per_message(r: &CsvRow) -> Option<f64> {
-    per_message(r.cache_misses, r)
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum XAxis {
-    MessageSize,
-    Threads,
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum YScale {
-    /// From 0: differences read as ratios of heights.
-    Linear,
-    Log,
-    /// Log when the values span more than 30×.
-    Auto,
+    fn any(&self, m: &MetricDef, plot: &Plot) -> bool {
+        self.rows.values().any(|r| self.value(m, plot, r).is_some())
+    }
 }
 
 struct Series {
@@ -213,7 +200,7 @@ struct Chart {
     file: &'static str,
     title: String,
     subtitle: String,
-    x_axis: XAxis,
+    x_axis: PlotX,
     y_scale: YScale,
     /// Panels in rows of `cols`.
     cols: usize,
@@ -236,22 +223,20 @@ fn size_caption(s: usize) -> String {
 }
 
 /// Panels over `fixed` values (a thread count or a size), x over the other axis.
-fn panels_over(
-    data: &Data,
-    x_axis: XAxis,
-    metric: Metric,
-    y_label: &str,
-    caption_prefix: &str,
-) -> Vec<Panel> {
-    let (fixed, caption): (&[usize], fn(usize) -> String) = match x_axis {
-        XAxis::MessageSize => (&data.threads, plural_threads),
-        XAxis::Threads => (&data.sizes, size_caption),
+fn panels_over(data: &Data, m: &MetricDef, plot: &Plot, caption_prefix: &str) -> Vec<Panel> {
+    let (fixed, caption): (&[usize], fn(usize) -> String) = match plot.x {
+        PlotX::MessageSize => (&data.threads, plural_threads),
+        PlotX::Threads => (&data.sizes, size_caption),
+    };
+    let y_label = match plot.y {
+        YScale::Log => format!("{} (log scale)", plot.y_label),
+        YScale::Linear => plot.y_label.to_string(),
     };
     fixed
         .iter()
         .map(|&f| Panel {
             caption: format!("{caption_prefix}{}", caption(f)),
-            y_label: y_label.to_string(),
+            y_label: y_label.clone(),
             series: data
                 .strategies
                 .iter()
@@ -261,18 +246,19 @@ fn panels_over(
                         .rows
                         .values()
                         .filter(|r| {
-                            r.strategy == s
-                                && match x_axis {
-                                    XAxis::MessageSize => r.threads == f,
-                                    XAxis::Threads => r.msg_size == f,
+                            let c = r.config;
+                            c.strategy == s
+                                && match plot.x {
+                                    PlotX::MessageSize => c.threads == f,
+                                    PlotX::Threads => c.msg_size == f,
                                 }
                         })
                         .filter_map(|r| {
-                            let x = match x_axis {
-                                XAxis::MessageSize => r.msg_size,
-                                XAxis::Threads => r.threads,
+                            let x = match plot.x {
+                                PlotX::MessageSize => r.config.msg_size,
+                                PlotX::Threads => r.config.threads,
                             } as f64;
-                            metric(r).filter(|y| y.is_finite()).map(|y| (x, y))
+                            data.value(m, plot, r).map(|y| (x, y))
                         })
                         .collect(),
                 })
@@ -285,13 +271,22 @@ fn grid_cols(panels: usize) -> usize {
     ((panels as f64).sqrt().ceil() as usize).max(1)
 }
 
-fn charts(data: &Data, prefix: &str, notes: &mut Vec<String>) -> Vec<Chart> {
+/// One chart per plot file of the registry; metrics sharing a file get a row of
+/// panels each. A metric that stands in for another is drawn only where that one has
+/// no data at all, and that is said.
+fn charts(reg: &Registry, data: &Data, prefix: &str, notes: &mut Vec<String>) -> Vec<Chart> {
     let strategies = data.strategies.clone();
-    let durations: Vec<f64> = data.rows.values().map(|r| r.duration_s).collect();
+    let durations: Vec<f64> = data
+        .rows
+        .values()
+        .filter_map(|r| r.get(reg, "duration_s"))
+        .collect();
     let (dmin, dmax) = durations
         .iter()
         .fold((f64::MAX, f64::MIN), |(a, b), d| (a.min(*d), b.max(*d)));
-    let window = if (dmax - dmin).abs() < 0.05 {
+    let window = if durations.is_empty() {
+        "?".to_string()
+    } else if (dmax - dmin).abs() < 0.05 {
         format!("{dmin:.1} s")
     } else {
         format!("{dmin:.1}–{dmax:.1} s")
@@ -302,130 +297,74 @@ fn charts(data: &Data, prefix: &str, notes: &mut Vec<String>) -> Vec<Chart> {
         if n == 1 { "" } else { "s" },
         if n == 1 { "" } else { " each" },
     );
-    let chart = |file, title: &str, x_axis, y_scale, panels: Vec<Panel>, missing: &str| {
-        let cols = grid_cols(panels.len());
-        Chart {
-            file,
-            title: format!("{title} — {prefix}"),
+    // Plot files in registry order, each with its metrics.
+    let mut files: Vec<(&Plot, Vec<(&MetricDef, &Plot)>)> = Vec::new();
+    for m in reg {
+        for p in m.plots {
+            match files.iter_mut().find(|(f, _)| f.file == p.file) {
+                Some((_, ms)) => ms.push((m, p)),
+                None => files.push((p, vec![(m, p)])),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (first, members) in files {
+        let drawn: Vec<(&MetricDef, &Plot)> = members
+            .iter()
+            .copied()
+            .filter(|(m, p)| match m.instead_of.and_then(|o| find(reg, o)) {
+                None => true,
+                Some(orig) => {
+                    let has_orig = orig.plots.iter().any(|op| data.any(orig, op));
+                    let stands_in = !has_orig && data.any(m, p);
+                    if stands_in {
+                        notes.push(format!(
+                            "{} is empty in every row; {} shows {} instead",
+                            orig.name, p.file, m.label
+                        ));
+                    }
+                    stands_in
+                }
+            })
+            .collect();
+        let several = drawn.len() > 1;
+        let mut panels = Vec::new();
+        for (m, p) in &drawn {
+            if several && !data.any(m, p) {
+                continue;
+            }
+            let caption = if several {
+                format!("{}, ", m.short)
+            } else {
+                String::new()
+            };
+            panels.extend(panels_over(data, m, p, &caption));
+        }
+        let names: Vec<&str> = members.iter().map(|(m, _)| m.name).collect();
+        let cols = if several {
+            match first.x {
+                PlotX::MessageSize => data.threads.len().max(1),
+                PlotX::Threads => data.sizes.len().max(1),
+            }
+        } else {
+            grid_cols(panels.len())
+        };
+        out.push(Chart {
+            file: first.file,
+            title: format!("{} — {prefix}", first.title),
             subtitle: subtitle.clone(),
-            x_axis,
-            y_scale,
+            x_axis: first.x,
+            y_scale: first.y,
             cols,
             panels,
             strategies: strategies.clone(),
-            missing: missing.to_string(),
-        }
-    };
-    let mut out = vec![
-        chart(
-            "throughput-vs-size.svg",
-            "Throughput vs message size",
-            XAxis::MessageSize,
-            YScale::Linear,
-            panels_over(data, XAxis::MessageSize, gbps, "throughput (Gbit/s)", ""),
-            "no throughput values",
-        ),
-        chart(
-            "latency-vs-threads.svg",
-            "Time per message vs thread pairs",
-            XAxis::Threads,
-            YScale::Auto,
-            panels_over(
-                data,
-                XAxis::Threads,
-                latency,
-                "time per message per connection (µs)",
-                "",
+            missing: format!(
+                "{} {} empty in every row (not measured on that machine)",
+                names.join(", "),
+                if names.len() == 1 { "is" } else { "are" }
             ),
-            "no latency_us values (no whole message was received)",
-        ),
-    ];
-
-    // Cache misses: one row of panels per event, one column per thread count.
-    let l1d = data.any(l1d_per_message);
-    let has_llc = data.any(llc_per_message);
-    let (llc_metric, llc_label): (Metric, &str) = if has_llc {
-        (llc_per_message, "LLC load misses / message")
-    } else {
-        if data.any(generic_misses_per_message) {
-            notes.push(
-                "llc_misses is empty in every row; the cache chart shows the generic cache-misses \
-                 event instead (on AMD Zen it counts L2 misses)"
-                    .into(),
-            );
-        }
-        (
-            generic_misses_per_message,
-            "cache-misses (generic event, no LLC) / message",
-        )
-    };
-    let mut cache_panels = Vec::new();
-    if l1d {
-        cache_panels.extend(panels_over(
-            data,
-            XAxis::MessageSize,
-            l1d_per_message,
-            "L1D load misses / message",
-            "L1D, ",
-        ));
+        });
     }
-    if data.any(llc_metric) {
-        let prefix = if has_llc { "LLC, " } else { "cache-misses, " };
-        cache_panels.extend(panels_over(
-            data,
-            XAxis::MessageSize,
-            llc_metric,
-            llc_label,
-            prefix,
-        ));
-    }
-    let mut cache = chart(
-        "cache-misses-vs-size.svg",
-        "Cache misses per message vs message size",
-        XAxis::MessageSize,
-        YScale::Log,
-        cache_panels,
-        "l1d_misses, llc_misses and cache_misses are empty in every row (counters not available)",
-    );
-    cache.cols = data.threads.len().max(1);
-    out.push(cache);
-
-    out.push(chart(
-        "cycles-per-byte-vs-size.svg",
-        "CPU cycles per byte vs message size",
-        XAxis::MessageSize,
-        YScale::Log,
-        panels_over(
-            data,
-            XAxis::MessageSize,
-            cycles_per_byte,
-            "cycles / byte (sender + receiver)",
-            "",
-        ),
-        "cycles_per_byte is empty in every row (cycle counter not available)",
-    ));
-    out.push(chart(
-        "cpu-time-per-byte-vs-size.svg",
-        "CPU time per byte vs message size",
-        XAxis::MessageSize,
-        YScale::Log,
-        panels_over(
-            data,
-            XAxis::MessageSize,
-            cpu_ns_per_byte,
-            "CPU ns / byte (task-clock, sender + receiver)",
-            "",
-        ),
-        "cpu_ns_per_byte is empty in every row (CSV from before the column existed)",
-    ));
-    out.push(chart(
-        "throughput-vs-threads.svg",
-        "Throughput vs thread pairs",
-        XAxis::Threads,
-        YScale::Linear,
-        panels_over(data, XAxis::Threads, gbps, "throughput (Gbit/s)", ""),
-        "no throughput values",
-    ));
     out
 }
 
@@ -506,11 +445,7 @@ impl Chart {
             let x_range = self.x_range();
             for (area, panel) in areas.iter().zip(&self.panels) {
                 let y_range = self.y_range(panel);
-                let log_y = match self.y_scale {
-                    YScale::Log => true,
-                    YScale::Linear => false,
-                    YScale::Auto => y_range.1 / y_range.0.max(f64::MIN_POSITIVE) > 30.0,
-                };
+                let log_y = self.y_scale == YScale::Log;
                 let x = (x_range.0..x_range.1).log_scale().base(2.0);
                 if log_y {
                     let y = (y_range.0..y_range.1).log_scale();
@@ -610,8 +545,8 @@ impl Chart {
             .y_label_area_size(72)
             .build_cartesian_2d(x, y)?;
         let x_desc = match self.x_axis {
-            XAxis::MessageSize => "message size (bytes, log2 scale)",
-            XAxis::Threads => "thread pairs (connections, log2 scale)",
+            PlotX::MessageSize => "message size (bytes, log2 scale)",
+            PlotX::Threads => "thread pairs (connections, log2 scale)",
         };
         // Ticks fall on powers of two; below 1 they mean nothing here.
         let x_fmt = |v: &f64| {
@@ -619,8 +554,8 @@ impl Chart {
                 String::new()
             } else {
                 match self.x_axis {
-                    XAxis::MessageSize => format_size(v.round() as usize),
-                    XAxis::Threads => format!("{}", v.round()),
+                    PlotX::MessageSize => format_size(v.round() as usize),
+                    PlotX::Threads => format!("{}", v.round()),
                 }
             }
         };

@@ -359,12 +359,11 @@ mod tests {
                 total: interval,
                 bytes_sent: 5,
                 bytes_received: 5,
-                verify_error: None,
                 verified: true,
             }),
             EngineEvent::Failed {
                 config,
-                message: "no".into(),
+                failure: crate::engine::sample::Failure::NoData,
             },
         ]
     }

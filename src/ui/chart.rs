@@ -22,17 +22,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     );
     let body = section(frame, area, &title);
     let rows = app.matrix.rows_with_live(app.live.as_ref());
+    let Some(gbps) = crate::engine::metric::find(app.metrics, "throughput_gbps") else {
+        return;
+    };
     let series: Vec<(Strategy, Vec<(f64, f64)>)> = Strategy::ALL
         .into_iter()
         .map(|s| {
             let pts: Vec<(f64, f64)> = rows
                 .iter()
                 .filter(|r| r.result.config.strategy == s && r.result.config.threads == threads)
-                .map(|r| {
-                    (
-                        (r.result.config.msg_size as f64).log2(),
-                        r.result.total.gbps(),
-                    )
+                .filter_map(|r| {
+                    let y = gbps.of(&r.result.config, &r.result.total)?;
+                    Some(((r.result.config.msg_size as f64).log2(), y))
                 })
                 .collect();
             (s, pts)

@@ -31,10 +31,19 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Line::from("  Sparklines are per interval, scaled to the largest value shown (⌃)."),
         Line::from("  Bar colours: the strategy measured in that interval."),
         Line::from("  Matrix: steady state, warm-up excluded; a configuration measured"),
-        Line::from("  again adds its new window to its row. Cache misses are per KiB"),
-        Line::from("  of payload; tx% = sender share of cycles; cpy% = zero-copy sends"),
-        Line::from("  the kernel copied anyway. n/a = not measured on this machine."),
+        Line::from("  again adds its new window to its row. n/a = not measured here;"),
+        Line::from("  – = does not apply to that strategy. Its columns:"),
     ];
+    for c in crate::app::matrix::columns(app.metrics, &app.machine) {
+        let per = match c.view.scale.suffix() {
+            "" => String::new(),
+            s => format!(" ({s})"),
+        };
+        lines.push(Line::from(format!(
+            "  {:<7} {}{per}",
+            c.view.title, c.metric.label
+        )));
+    }
     if app.is_replay() {
         lines.push(Line::from(""));
         lines.push(Line::from(

@@ -2,9 +2,10 @@
 //! the current configuration marked; scrolls to keep the current row in view.
 
 use super::{section, strategy_color};
-use crate::app::matrix::{best, columns, Column};
+use crate::app::matrix::{best, columns, Column, MatrixRow};
 use crate::app::App;
 use crate::engine::config::format_size;
+use crate::format::sig;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -14,43 +15,47 @@ use ratatui::Frame;
 /// marker + strategy + size + threads, with the spaces between them.
 const KEY_W: usize = 1 + 1 + 9 + 1 + 5 + 1 + 3;
 
-fn llc_available(app: &App) -> bool {
-    app.machine
-        .counter("llc_misses")
-        .is_none_or(|c| c.available)
-        && app.machine.perf_error.is_none()
+/// A cell's text: 3 significant digits, never fewer whole digits than the value has.
+fn cell_text(col: &Column, r: &MatrixRow) -> String {
+    match col.value(&r.result) {
+        Some(v) => sig(v, 3),
+        None if !col.applies(&r.result) => "–".into(),
+        None => "n/a".into(),
+    }
+}
+
+/// Each column as wide as its title or its widest cell: a value is never cut.
+fn widths(cols: &[Column], rows: &[MatrixRow]) -> Vec<usize> {
+    cols.iter()
+        .map(|c| {
+            rows.iter()
+                .map(|r| cell_text(c, r).chars().count())
+                .chain([c.view.title.chars().count(), 4])
+                .max()
+                .unwrap_or(4)
+        })
+        .collect()
 }
 
 /// Width the matrix needs to show every column.
 pub fn full_width(app: &App) -> u16 {
-    let cols = columns(
-        llc_available(app),
-        app.machine.perf_error.is_none(),
-        cpu_time_available(app),
-    );
-    (KEY_W + cols.iter().map(|c| c.width + 1).sum::<usize>()) as u16
+    let rows = app.matrix.rows_with_live(app.live.as_ref());
+    let cols = columns(app.metrics, &app.machine);
+    (KEY_W + widths(&cols, &rows).iter().map(|w| w + 1).sum::<usize>()) as u16
 }
 
-/// The columns that fit in `width`, in priority order.
-/// Task-clock is a software event: present even without a PMU, absent only from
-/// recordings made before it was measured.
-fn cpu_time_available(app: &App) -> bool {
-    app.machine.counter("cpu_ns").is_some_and(|c| c.available)
-}
-
-pub fn visible_columns(app: &App, width: u16) -> Vec<Column> {
+/// The columns that fit in `width`, in priority order, with their widths.
+fn visible_columns(app: &App, rows: &[MatrixRow], width: u16) -> Vec<(Column, usize)> {
+    let cols = columns(app.metrics, &app.machine);
+    let ws = widths(&cols, rows);
     let mut used = KEY_W;
-    columns(
-        llc_available(app),
-        app.machine.perf_error.is_none(),
-        cpu_time_available(app),
-    )
-    .into_iter()
-    .take_while(|c| {
-        used += c.width + 1;
-        used <= width as usize
-    })
-    .collect()
+    cols.into_iter()
+        .zip(ws)
+        .take_while(|(_, w)| {
+            used += w + 1;
+            used <= width as usize
+        })
+        .collect()
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
@@ -108,7 +113,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         );
         return;
     }
-    let cols = visible_columns(app, area.width);
+    let visible_cols = visible_columns(app, &rows, area.width);
+    let cols: Vec<Column> = visible_cols.iter().map(|(c, _)| *c).collect();
     let bests: Vec<Option<f64>> = cols.iter().map(|c| best(c, &rows)).collect();
     let head_style = Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
     let mut header = vec![
@@ -119,7 +125,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     ];
     header.extend(
         cols.iter()
-            .map(|c| Cell::from(Line::from(c.title).right_aligned())),
+            .map(|c| Cell::from(Line::from(c.view.title).right_aligned())),
     );
     let table_rows: Vec<Row> = rows
         .iter()
@@ -138,12 +144,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 Cell::from(Line::from(cfg.threads.to_string()).right_aligned()),
             ];
             for (c, b) in cols.iter().zip(&bests) {
-                let v = (c.value)(&r.result);
-                let text = match v {
-                    Some(v) => format!("{v:.*}", c.precision),
-                    None if c.zerocopy_only && !cfg.strategy.uses_zerocopy() => "–".into(),
-                    None => "n/a".into(),
-                };
+                let v = c.value(&r.result);
+                let text = cell_text(c, r);
                 let is_best = matches!((v, b), (Some(v), Some(b)) if v == *b) && rows.len() > 1;
                 let style = if is_best {
                     Style::default()
@@ -175,7 +177,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Constraint::Length(5),
         Constraint::Length(3),
     ];
-    widths.extend(cols.iter().map(|c| Constraint::Length(c.width as u16)));
+    widths.extend(
+        visible_cols
+            .iter()
+            .map(|(_, w)| Constraint::Length(*w as u16)),
+    );
     let table = Table::new(table_rows, widths)
         .header(Row::new(header).style(head_style))
         .column_spacing(1);

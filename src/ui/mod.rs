@@ -138,31 +138,7 @@ pub fn section(
     }
 }
 
-/// 1234567 → "1.23M"; keeps 3 significant digits.
-pub fn si(v: f64) -> String {
-    let (d, suffix) = match v.abs() {
-        a if a >= 1e12 => (v / 1e12, "T"),
-        a if a >= 1e9 => (v / 1e9, "G"),
-        a if a >= 1e6 => (v / 1e6, "M"),
-        a if a >= 1e3 => (v / 1e3, "k"),
-        _ => (v, ""),
-    };
-    format!("{}{suffix}", sig3(d))
-}
-
-/// Three significant digits: 123, 12.3, 1.23, 0.123.
-pub fn sig3(v: f64) -> String {
-    let a = v.abs();
-    if a >= 100.0 || a == 0.0 {
-        format!("{v:.0}")
-    } else if a >= 10.0 {
-        format!("{v:.1}")
-    } else if a >= 1.0 {
-        format!("{v:.2}")
-    } else {
-        format!("{v:.3}")
-    }
-}
+pub use crate::format::{si, sig3};
 
 /// Clips a string to `w` characters, with an ellipsis when clipped.
 pub fn clip(s: &str, w: usize) -> String {

@@ -1,0 +1,754 @@
+//! The metric registry: every figure netio-tui reports is defined here, once — its
+//! CSV/JSON name, label, unit, which way is better, how it comes from a measured
+//! window, what it needs to be measured, and where it is shown. The CSV and JSON
+//! writers, `run`'s line, the live panel, the matrix, the help overlay and the plots
+//! all iterate [`METRICS`]; the UI decides only width and colour.
+//!
+//! Adding a metric is one entry here plus its measurement in [`Measured`].
+
+use super::config::Config;
+use super::sample::{ConfigResult, MachineInfo, Measured};
+
+/// Which way a figure improves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Better {
+    Higher,
+    Lower,
+    /// Not a quality (a size, a share): never highlighted.
+    Neither,
+}
+
+/// How a value is written to CSV and JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// A count: written as an integer.
+    Int,
+    /// Rounded to this many decimals.
+    Fixed(u8),
+}
+
+/// What a metric needs to be measured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Needs {
+    /// Always measured.
+    Nothing,
+    /// These counters (by their [`MachineInfo::counters`] name) must be available.
+    Counters(&'static [&'static str]),
+    /// Only meaningful for strategies that use zero-copy sends (empty cell elsewhere).
+    ZeroCopy,
+}
+
+/// How a view turns the window's value into the figure it shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scale {
+    Raw,
+    PerSecond,
+    /// Per KiB of payload.
+    PerKiB,
+    PerMessage,
+    /// Nanoseconds of CPU time per second of wall time, as % of one core.
+    CoreShare,
+}
+
+/// The window a view scales by.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Basis {
+    pub seconds: f64,
+    pub bytes: f64,
+    pub messages: f64,
+}
+
+impl Basis {
+    pub fn of(m: &Measured) -> Basis {
+        Basis {
+            seconds: m.seconds,
+            bytes: m.bytes as f64,
+            messages: m.messages as f64,
+        }
+    }
+}
+
+impl Scale {
+    pub fn apply(self, v: f64, b: &Basis) -> Option<f64> {
+        let per = |d: f64| (d > 0.0).then(|| v / d);
+        match self {
+            Scale::Raw => Some(v),
+            Scale::PerSecond => per(b.seconds),
+            Scale::PerKiB => per(b.bytes / 1024.0),
+            Scale::PerMessage => per(b.messages),
+            Scale::CoreShare => per(b.seconds * 1e7),
+        }
+    }
+
+    /// What the scale adds to the unit.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Scale::Raw => "",
+            Scale::PerSecond => "/s",
+            Scale::PerKiB => "/KiB",
+            Scale::PerMessage => "/msg",
+            Scale::CoreShare => "% core",
+        }
+    }
+}
+
+/// A metric as one output shows it: a short title and a scale.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct View {
+    /// Column title (matrix) or row label (live panel).
+    pub title: &'static str,
+    pub scale: Scale,
+}
+
+/// Where the live panel shows a metric.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Live {
+    /// A sparkline row.
+    Spark(View),
+    /// A sparkline row in place of the named metric's, where that one is not measured.
+    StandIn(View, &'static str),
+    /// A figure on the detail lines below the sparklines.
+    Detail(View),
+}
+
+/// The x axis of a chart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlotX {
+    MessageSize,
+    Threads,
+}
+
+/// How a chart's y axis is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum YScale {
+    /// From 0: differences read as ratios of heights.
+    Linear,
+    /// Logarithmic (said on the axis).
+    Log,
+}
+
+/// One chart a metric appears in. Metrics naming the same file share the chart, one
+/// row of panels each.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Plot {
+    pub file: &'static str,
+    pub title: &'static str,
+    pub y_label: &'static str,
+    pub x: PlotX,
+    pub scale: Scale,
+    pub y: YScale,
+}
+
+/// One figure, defined once.
+#[derive(Clone, Copy, Debug)]
+pub struct MetricDef {
+    /// CSV column and JSON key (contract names never change).
+    pub name: &'static str,
+    /// A few words: `run`'s line, notes.
+    pub short: &'static str,
+    /// What it is, in a sentence (help, `-v`, plots).
+    pub label: &'static str,
+    /// Unit of the raw value ("" for a plain count).
+    pub unit: &'static str,
+    pub better: Better,
+    pub format: Format,
+    pub needs: Needs,
+    /// The value over one window of one configuration; `None` = not measured.
+    pub value: fn(&Config, &Measured) -> Option<f64>,
+    /// Shown in place of the named metric where that one is not available (matrix,
+    /// live panel, plots).
+    pub instead_of: Option<&'static str>,
+    /// Part of `run`'s one human line.
+    pub summary: bool,
+    /// A matrix column, with its priority (lower: kept on narrower screens).
+    pub matrix: Option<(u8, View)>,
+    pub live: Option<Live>,
+    pub plots: &'static [Plot],
+}
+
+/// A registry: the built-in [`METRICS`], or another list (tests).
+pub type Registry = [MetricDef];
+
+const BASE: MetricDef = MetricDef {
+    name: "",
+    short: "",
+    label: "",
+    unit: "",
+    better: Better::Neither,
+    format: Format::Int,
+    needs: Nothing,
+    value: |_, _| None,
+    instead_of: None,
+    summary: false,
+    matrix: None,
+    live: None,
+    plots: &[],
+};
+
+use Needs::Nothing;
+
+fn count(v: Option<u64>) -> Option<f64> {
+    v.map(|v| v as f64)
+}
+
+fn per_byte(v: Option<u64>, m: &Measured) -> Option<f64> {
+    let v = v?;
+    (m.bytes > 0).then(|| v as f64 / m.bytes as f64)
+}
+
+const fn view(title: &'static str, scale: Scale) -> View {
+    View { title, scale }
+}
+
+const PER_MSG_CACHE: &str = "cache-misses-vs-size.svg";
+const CACHE_TITLE: &str = "Cache misses per message vs message size";
+
+/// The built-in registry, in CSV column order: the contract's 17 figure columns
+/// (after strategy, msg_size, threads), then the appended ones.
+pub static METRICS: &Registry = &[
+    MetricDef {
+        name: "duration_s",
+        short: "measured",
+        label: "measured seconds (warm-up excluded)",
+        unit: "s",
+        format: Format::Fixed(4),
+        value: |_, m| Some(m.seconds),
+        summary: true,
+        matrix: Some((99, view("secs", Scale::Raw))),
+        ..BASE
+    },
+    MetricDef {
+        name: "bytes",
+        short: "bytes",
+        label: "payload bytes received",
+        unit: "B",
+        value: |_, m| Some(m.bytes as f64),
+        ..BASE
+    },
+    MetricDef {
+        name: "messages",
+        short: "messages",
+        label: "whole messages received",
+        value: |_, m| Some(m.messages as f64),
+        ..BASE
+    },
+    MetricDef {
+        name: "throughput_gbps",
+        short: "throughput",
+        label: "throughput",
+        unit: "Gb/s",
+        better: Better::Higher,
+        format: Format::Fixed(4),
+        value: |_, m| (m.seconds > 0.0).then(|| m.bytes as f64 * 8.0 / m.seconds / 1e9),
+        summary: true,
+        matrix: Some((0, view("Gbps", Scale::Raw))),
+        live: Some(Live::Spark(view("Throughput", Scale::Raw))),
+        plots: &[
+            Plot {
+                file: "throughput-vs-size.svg",
+                title: "Throughput vs message size",
+                y_label: "throughput (Gbit/s)",
+                x: PlotX::MessageSize,
+                scale: Scale::Raw,
+                y: YScale::Linear,
+            },
+            Plot {
+                file: "throughput-vs-threads.svg",
+                title: "Throughput vs thread pairs",
+                y_label: "throughput (Gbit/s)",
+                x: PlotX::Threads,
+                scale: Scale::Raw,
+                y: YScale::Linear,
+            },
+        ],
+        ..BASE
+    },
+    MetricDef {
+        name: "latency_us",
+        short: "per message per connection",
+        label: "µs per message per connection (1 / message rate, not a latency)",
+        unit: "µs",
+        better: Better::Lower,
+        format: Format::Fixed(4),
+        value: |c, m| {
+            (m.messages > 0).then(|| m.seconds * c.threads as f64 / m.messages as f64 * 1e6)
+        },
+        summary: true,
+        matrix: Some((1, view("µs/msg", Scale::Raw))),
+        live: Some(Live::Detail(view("µs/msg", Scale::Raw))),
+        plots: &[Plot {
+            file: "latency-vs-threads.svg",
+            title: "µs per message per connection vs thread pairs",
+            y_label: "µs per message per connection",
+            x: PlotX::Threads,
+            scale: Scale::Raw,
+            y: YScale::Linear,
+        }],
+        ..BASE
+    },
+    MetricDef {
+        name: "cycles",
+        short: "cycles",
+        label: "CPU cycles, sender + receiver threads",
+        better: Better::Lower,
+        needs: Needs::Counters(&["cycles"]),
+        value: |_, m| count(m.counts().cycles),
+        ..BASE
+    },
+    MetricDef {
+        name: "tx_cycles",
+        short: "sender cycles",
+        label: "CPU cycles of the sender threads",
+        better: Better::Lower,
+        needs: Needs::Counters(&["cycles"]),
+        value: |_, m| count(m.tx.cycles),
+        ..BASE
+    },
+    MetricDef {
+        name: "rx_cycles",
+        short: "receiver cycles",
+        label: "CPU cycles of the receiver threads",
+        better: Better::Lower,
+        needs: Needs::Counters(&["cycles"]),
+        value: |_, m| count(m.rx.cycles),
+        ..BASE
+    },
+    MetricDef {
+        name: "instructions",
+        short: "instructions",
+        label: "instructions retired, sender + receiver",
+        needs: Needs::Counters(&["instructions"]),
+        value: |_, m| count(m.counts().instructions),
+        ..BASE
+    },
+    MetricDef {
+        name: "cycles_per_byte",
+        short: "cycles/byte",
+        label: "CPU cycles per payload byte, sender + receiver",
+        unit: "cyc/B",
+        better: Better::Lower,
+        format: Format::Fixed(4),
+        needs: Needs::Counters(&["cycles"]),
+        value: |_, m| per_byte(m.counts().cycles, m),
+        summary: true,
+        matrix: Some((2, view("cyc/B", Scale::Raw))),
+        live: Some(Live::Spark(view("Cycles/byte", Scale::Raw))),
+        plots: &[Plot {
+            file: "cycles-per-byte-vs-size.svg",
+            title: "CPU cycles per byte vs message size",
+            y_label: "cycles / byte (sender + receiver)",
+            x: PlotX::MessageSize,
+            scale: Scale::Raw,
+            y: YScale::Log,
+        }],
+        ..BASE
+    },
+    MetricDef {
+        name: "l1d_misses",
+        short: "L1D misses",
+        label: "L1 data-cache load misses (L1-dcache-load-misses)",
+        better: Better::Lower,
+        needs: Needs::Counters(&["l1d_misses"]),
+        value: |_, m| count(m.counts().l1d_misses),
+        summary: true,
+        matrix: Some((4, view("L1D/KB", Scale::PerKiB))),
+        live: Some(Live::Spark(view("L1D misses", Scale::PerSecond))),
+        plots: &[Plot {
+            file: PER_MSG_CACHE,
+            title: CACHE_TITLE,
+            y_label: "L1D load misses / message",
+            x: PlotX::MessageSize,
+            scale: Scale::PerMessage,
+            y: YScale::Log,
+        }],
+        ..BASE
+    },
+    MetricDef {
+        name: "llc_misses",
+        short: "LLC misses",
+        label: "last-level-cache load misses (LLC-load-misses)",
+        better: Better::Lower,
+        needs: Needs::Counters(&["llc_misses"]),
+        value: |_, m| count(m.counts().llc_misses),
+        summary: true,
+        matrix: Some((5, view("LLC/KB", Scale::PerKiB))),
+        live: Some(Live::Spark(view("LLC misses", Scale::PerSecond))),
+        plots: &[Plot {
+            file: PER_MSG_CACHE,
+            title: CACHE_TITLE,
+            y_label: "LLC load misses / message",
+            x: PlotX::MessageSize,
+            scale: Scale::PerMessage,
+            y: YScale::Log,
+        }],
+        ..BASE
+    },
+    MetricDef {
+        name: "cache_misses",
+        short: "cache-misses",
+        label: "generic cache-misses event (LLC on Intel, L2 on AMD Zen)",
+        better: Better::Lower,
+        needs: Needs::Counters(&["cache_misses"]),
+        value: |_, m| count(m.counts().cache_misses),
+        instead_of: Some("llc_misses"),
+        summary: true,
+        matrix: Some((5, view("cm/KB", Scale::PerKiB))),
+        live: Some(Live::Spark(view("cache-miss†", Scale::PerSecond))),
+        plots: &[Plot {
+            file: PER_MSG_CACHE,
+            title: CACHE_TITLE,
+            y_label: "cache-misses (generic event) / message",
+            x: PlotX::MessageSize,
+            scale: Scale::PerMessage,
+            y: YScale::Log,
+        }],
+        ..BASE
+    },
+    MetricDef {
+        name: "context_switches",
+        short: "context switches",
+        label: "context switches of the worker threads",
+        better: Better::Lower,
+        needs: Needs::Counters(&["context_switches"]),
+        value: |_, m| count(m.counts().context_switches),
+        summary: true,
+        matrix: Some((7, view("ctx/s", Scale::PerSecond))),
+        live: Some(Live::Detail(view("ctx sw", Scale::PerSecond))),
+        ..BASE
+    },
+    MetricDef {
+        name: "zc_completions",
+        short: "zero-copy completions",
+        label: "zero-copy completions",
+        needs: Needs::ZeroCopy,
+        value: |_, m| m.zc.map(|z| z.completions as f64),
+        summary: true,
+        live: Some(Live::Detail(view("zc compl", Scale::PerSecond))),
+        ..BASE
+    },
+    MetricDef {
+        name: "zc_copied_pct",
+        short: "copied by the kernel",
+        label: "share of zero-copy sends the kernel copied anyway",
+        unit: "%",
+        format: Format::Fixed(2),
+        needs: Needs::ZeroCopy,
+        value: |_, m| m.zc.and_then(|z| z.copied_pct()),
+        summary: true,
+        matrix: Some((6, view("cpy%", Scale::Raw))),
+        live: Some(Live::Detail(view("copied anyway", Scale::Raw))),
+        ..BASE
+    },
+    MetricDef {
+        name: "enobufs",
+        short: "ENOBUFS retries",
+        label: "zero-copy sends refused with ENOBUFS and retried",
+        needs: Needs::ZeroCopy,
+        value: |_, m| m.zc.map(|z| z.enobufs as f64),
+        summary: true,
+        live: Some(Live::Detail(view("ENOBUFS", Scale::Raw))),
+        ..BASE
+    },
+    // Appended after the contract's columns.
+    MetricDef {
+        name: "cpu_ns",
+        short: "CPU time",
+        label: "CPU time of the worker threads (task-clock), sender + receiver",
+        unit: "ns",
+        better: Better::Lower,
+        needs: Needs::Counters(&["cpu_ns"]),
+        value: |_, m| count(m.counts().cpu_ns),
+        ..BASE
+    },
+    MetricDef {
+        name: "cpu_ns_per_byte",
+        short: "CPU time/byte",
+        label: "CPU time per payload byte (task-clock), sender + receiver",
+        unit: "ns/B",
+        better: Better::Lower,
+        format: Format::Fixed(4),
+        needs: Needs::Counters(&["cpu_ns"]),
+        value: |_, m| per_byte(m.counts().cpu_ns, m),
+        summary: true,
+        matrix: Some((3, view("ns/B", Scale::Raw))),
+        // Beside cycles in the matrix; in the live panel only where cycles are not counted.
+        live: Some(Live::StandIn(view("CPU time‡", Scale::Raw), "cycles_per_byte")),
+        plots: &[Plot {
+            file: "cpu-time-per-byte-vs-size.svg",
+            title: "CPU time per byte vs message size",
+            y_label: "CPU ns / byte (task-clock, sender + receiver)",
+            x: PlotX::MessageSize,
+            scale: Scale::Raw,
+            y: YScale::Log,
+        }],
+        ..BASE
+    },
+    MetricDef {
+        name: "tx_cpu_ns",
+        short: "sender CPU time",
+        label: "CPU time of the sender threads (task-clock)",
+        unit: "ns",
+        better: Better::Lower,
+        needs: Needs::Counters(&["cpu_ns"]),
+        value: |_, m| count(m.tx.cpu_ns),
+        live: Some(Live::Detail(view("CPU tx", Scale::CoreShare))),
+        ..BASE
+    },
+    MetricDef {
+        name: "rx_cpu_ns",
+        short: "receiver CPU time",
+        label: "CPU time of the receiver threads (task-clock)",
+        unit: "ns",
+        better: Better::Lower,
+        needs: Needs::Counters(&["cpu_ns"]),
+        value: |_, m| count(m.rx.cpu_ns),
+        live: Some(Live::Detail(view("rx", Scale::CoreShare))),
+        ..BASE
+    },
+    MetricDef {
+        name: "tx_cpu_pct",
+        short: "sender share of CPU",
+        label: "sender share of the CPU time (over veth the sender's softirq also does receive-side TCP work)",
+        unit: "%",
+        format: Format::Fixed(1),
+        needs: Needs::Counters(&["cpu_ns"]),
+        value: |_, m| {
+            let (t, r) = (m.tx.cpu_ns? as f64, m.rx.cpu_ns? as f64);
+            (t + r > 0.0).then(|| t * 100.0 / (t + r))
+        },
+        matrix: Some((8, view("tx%", Scale::Raw))),
+        ..BASE
+    },
+    MetricDef {
+        name: "ipc",
+        short: "IPC",
+        label: "instructions per cycle, sender + receiver",
+        format: Format::Fixed(3),
+        needs: Needs::Counters(&["cycles", "instructions"]),
+        value: |_, m| {
+            let c = m.counts();
+            let (cyc, ins) = (c.cycles? as f64, c.instructions? as f64);
+            (cyc > 0.0).then(|| ins / cyc)
+        },
+        matrix: Some((9, view("IPC", Scale::Raw))),
+        live: Some(Live::Detail(view("IPC", Scale::Raw))),
+        ..BASE
+    },
+];
+
+impl MetricDef {
+    /// Whether the figure means anything for this configuration (zero-copy figures
+    /// are empty for the other strategies, like their CSV cells).
+    pub fn applies(&self, c: &Config) -> bool {
+        self.needs != Needs::ZeroCopy || c.strategy.uses_zerocopy()
+    }
+
+    /// Why this machine (or the recording) cannot measure it; `None` when it can.
+    pub fn unavailable(&self, machine: &MachineInfo) -> Option<String> {
+        match self.needs {
+            Needs::Nothing => None,
+            Needs::ZeroCopy => machine.zerocopy_error.clone(),
+            Needs::Counters(names) => names.iter().find_map(|n| match machine.counter(n) {
+                Some(c) if c.available => None,
+                Some(c) => Some(
+                    c.note
+                        .clone()
+                        .unwrap_or_else(|| format!("{} not supported", c.event)),
+                ),
+                None => Some(format!("{n} was not measured")),
+            }),
+        }
+    }
+
+    pub fn available(&self, machine: &MachineInfo) -> bool {
+        self.unavailable(machine).is_none()
+    }
+
+    /// The window's value, where it applies.
+    pub fn of(&self, c: &Config, m: &Measured) -> Option<f64> {
+        if !self.applies(c) {
+            return None;
+        }
+        (self.value)(c, m).filter(|v| v.is_finite())
+    }
+
+    /// The value as CSV writes it (rounded, integers without a point).
+    pub fn csv_text(&self, v: f64) -> String {
+        match self.format {
+            Format::Int => format!("{}", v.round() as u64),
+            Format::Fixed(d) => format!("{:?}", round(v, d)),
+        }
+    }
+
+    /// The value as JSON writes it.
+    pub fn json_value(&self, v: f64) -> serde_json::Value {
+        match self.format {
+            Format::Int => serde_json::Value::from(v.round() as u64),
+            Format::Fixed(d) => serde_json::Value::from(round(v, d)),
+        }
+    }
+
+    /// The value for a person: counts as 1.23M, figures with 4 significant digits.
+    pub fn human(&self, v: f64) -> String {
+        match self.format {
+            Format::Int => crate::format::si(v),
+            Format::Fixed(_) => crate::format::sig(v, 4),
+        }
+    }
+
+    /// The sparkline view, if the live panel draws one for this metric.
+    pub fn spark(&self) -> Option<View> {
+        match self.live {
+            Some(Live::Spark(v) | Live::StandIn(v, _)) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The metric whose sparkline row this one takes where that one is not measured.
+    pub fn spark_stands_in_for(&self) -> Option<&'static str> {
+        match self.live {
+            Some(Live::StandIn(_, other)) => Some(other),
+            Some(Live::Spark(_)) => self.instead_of,
+            _ => None,
+        }
+    }
+
+    pub fn unit_sep(unit: &str) -> &'static str {
+        if unit.is_empty() || unit.starts_with('/') || unit.starts_with('%') {
+            ""
+        } else {
+            " "
+        }
+    }
+}
+
+fn round(v: f64, digits: u8) -> f64 {
+    let p = 10f64.powi(digits as i32);
+    (v * p).round() / p
+}
+
+/// Finds a metric by its name.
+pub fn find<'r>(reg: &'r Registry, name: &str) -> Option<&'r MetricDef> {
+    reg.iter().find(|m| m.name == name)
+}
+
+/// Whether `m` is shown on this machine: available, and not a stand-in for a metric
+/// that is available itself.
+pub fn shown(reg: &Registry, m: &MetricDef, machine: &MachineInfo) -> bool {
+    m.available(machine)
+        && m.instead_of
+            .and_then(|o| find(reg, o))
+            .is_none_or(|o| !o.available(machine))
+}
+
+/// One configuration's figures, one per metric of a registry, in its order: a CSV row,
+/// a JSON object, the input of the plots. `error` set: the configuration failed and
+/// carries no figures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Figures {
+    pub config: Config,
+    pub values: Vec<Option<f64>>,
+    pub error: Option<String>,
+}
+
+impl Figures {
+    pub fn of(reg: &Registry, r: &ConfigResult) -> Figures {
+        Figures {
+            config: r.config,
+            values: reg.iter().map(|d| d.of(&r.config, &r.total)).collect(),
+            error: None,
+        }
+    }
+
+    pub fn failed(reg: &Registry, config: Config, error: String) -> Figures {
+        Figures {
+            config,
+            values: vec![None; reg.len()],
+            error: Some(error),
+        }
+    }
+
+    pub fn get(&self, reg: &Registry, name: &str) -> Option<f64> {
+        let i = reg.iter().position(|m| m.name == name)?;
+        self.values.get(i).copied().flatten()
+    }
+
+    /// What a view scales by, from the figures' own duration, bytes and messages.
+    pub fn basis(&self, reg: &Registry) -> Basis {
+        Basis {
+            seconds: self.get(reg, "duration_s").unwrap_or(0.0),
+            bytes: self.get(reg, "bytes").unwrap_or(0.0),
+            messages: self.get(reg, "messages").unwrap_or(0.0),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::config::Strategy;
+    use crate::engine::sample::{Counts, ZcStats};
+
+    #[test]
+    fn names_are_unique_and_the_contract_comes_first() {
+        let names: Vec<&str> = METRICS.iter().map(|m| m.name).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), names.len(), "duplicate metric names");
+        assert_eq!(
+            &names[..17],
+            &crate::export::csv::COLUMNS[3..],
+            "the contract's columns, in order"
+        );
+        for m in METRICS {
+            if let Some(o) = m.instead_of {
+                assert!(find(METRICS, o).is_some(), "{} stands in for {o}", m.name);
+            }
+        }
+    }
+
+    #[test]
+    fn values_from_a_window() {
+        let m = Measured {
+            seconds: 2.0,
+            bytes: 1_000_000_000,
+            messages: 1000,
+            tx: Counts {
+                cycles: Some(3_000_000_000),
+                cpu_ns: Some(1_500_000_000),
+                ..Default::default()
+            },
+            rx: Counts {
+                cycles: Some(1_000_000_000),
+                cpu_ns: Some(500_000_000),
+                ..Default::default()
+            },
+            zc: Some(ZcStats {
+                completions: 4,
+                copied: 3,
+                ..Default::default()
+            }),
+        };
+        let c = Config::new(Strategy::OneCopy, 1_000_000, 2);
+        let v = |n: &str| find(METRICS, n).unwrap().of(&c, &m);
+        assert_eq!(v("throughput_gbps"), Some(4.0));
+        assert_eq!(v("latency_us"), Some(4000.0));
+        assert_eq!(v("cycles_per_byte"), Some(4.0));
+        assert_eq!(v("cpu_ns_per_byte"), Some(2.0));
+        assert_eq!(v("tx_cpu_pct"), Some(75.0));
+        assert_eq!(v("llc_misses"), None);
+        // Zero-copy figures apply to zero-copy only.
+        assert_eq!(v("zc_copied_pct"), None);
+        let z = Config::new(Strategy::ZeroCopy, 1_000_000, 2);
+        assert_eq!(
+            find(METRICS, "zc_copied_pct").unwrap().of(&z, &m),
+            Some(75.0)
+        );
+        assert_eq!(Scale::CoreShare.apply(1e9, &Basis::of(&m)), Some(50.0));
+        assert_eq!(
+            Scale::PerKiB.apply(1.0, &Basis::of(&Measured::default())),
+            None
+        );
+    }
+}

@@ -1,0 +1,140 @@
+//! What the explorer and the headless `run`/`sweep` share before and around the
+//! engine: one privilege check, one way to build the engine, one signal channel, one
+//! sweep planner.
+
+use crate::cli::Common;
+use crate::engine::config::{Config, Strategy};
+use crate::engine::{Engine, EngineOptions};
+use crossbeam_channel::{unbounded, Receiver};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// What a user without the privileges gets: what needs root, and what works without.
+pub const NEEDS_ROOT: &str = "this needs root (or CAP_SYS_ADMIN + CAP_NET_ADMIN): the explorer, \
+run and sweep build a private network of two namespaces joined by a veth pair. Run it with sudo (sudo netio-tui …), \
+or add --no-netns to measure over loopback in the current namespace. Without root you can also \
+use: netio-tui replay FILE, netio-tui plot FILE.csv, netio-tui --help";
+
+/// Refuses, before anything is built, a user who cannot create namespaces.
+pub fn require_privilege(common: &Common) -> anyhow::Result<()> {
+    if common.no_netns || may_create_namespaces() {
+        Ok(())
+    } else {
+        Err(crate::usage(NEEDS_ROOT))
+    }
+}
+
+/// Effective root, or both capabilities that creating namespaces and veth links needs.
+fn may_create_namespaces() -> bool {
+    if nix::unistd::geteuid().is_root() {
+        return true;
+    }
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return false;
+    };
+    const CAP_NET_ADMIN: u32 = 12;
+    const CAP_SYS_ADMIN: u32 = 21;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("CapEff:"))
+        .and_then(|h| u64::from_str_radix(h.trim(), 16).ok())
+        .is_some_and(|caps| caps & (1 << CAP_NET_ADMIN) != 0 && caps & (1 << CAP_SYS_ADMIN) != 0)
+}
+
+pub fn engine_options(common: &Common, verify: bool) -> EngineOptions {
+    EngineOptions {
+        use_netns: !common.no_netns,
+        interval: Duration::from_secs_f64(common.interval),
+        warmup: Duration::from_secs_f64(common.warmup),
+        verify,
+        verbose: common.verbose > 0,
+    }
+}
+
+/// Checks privileges, then builds the network and probes the counters.
+pub fn build_engine(common: &Common, verify: bool) -> anyhow::Result<Engine> {
+    require_privilege(common)?;
+    Engine::new(engine_options(common, verify))
+}
+
+/// SIGTERM, SIGINT and SIGHUP as a channel, so a loop selecting on it wakes at once.
+pub struct Signals {
+    handle: signal_hook::iterator::Handle,
+    thread: Option<JoinHandle<()>>,
+    rx: Receiver<i32>,
+}
+
+impl Signals {
+    pub fn spawn() -> anyhow::Result<Signals> {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP])?;
+        let handle = signals.handle();
+        let (tx, rx) = unbounded();
+        let thread = std::thread::Builder::new()
+            .name("netio-signals".into())
+            .spawn(move || {
+                for sig in signals.forever() {
+                    if tx.send(sig).is_err() {
+                        return;
+                    }
+                }
+            })?;
+        Ok(Signals {
+            handle,
+            thread: Some(thread),
+            rx,
+        })
+    }
+
+    pub fn receiver(&self) -> &Receiver<i32> {
+        &self.rx
+    }
+
+    /// Whether a signal has arrived (and not been taken yet).
+    pub fn pending(&self) -> bool {
+        !self.rx.is_empty()
+    }
+}
+
+impl Drop for Signals {
+    fn drop(&mut self) {
+        self.handle.close();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Every combination, strategies outermost, thread counts innermost.
+pub fn plan(strategies: &[Strategy], sizes: &[usize], threads: &[usize]) -> Vec<Config> {
+    strategies
+        .iter()
+        .flat_map(|&s| {
+            sizes
+                .iter()
+                .flat_map(move |&b| threads.iter().map(move |&t| Config::new(s, b, t)))
+        })
+        .collect()
+}
+
+/// The course matrix: two-copy, one-copy, zero-copy × 64, 256, 1K, 4K × 1, 2, 4, 8 threads.
+pub fn course_plan() -> Vec<Config> {
+    plan(&Strategy::COURSE, &COURSE_SIZES, &COURSE_THREADS)
+}
+
+pub const COURSE_SIZES: [usize; 4] = [64, 256, 1024, 4096];
+pub const COURSE_THREADS: [usize; 4] = [1, 2, 4, 8];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_course_plan_is_48_configurations_in_matrix_order() {
+        let p = course_plan();
+        assert_eq!(p.len(), 48);
+        assert_eq!(p[0], Config::new(Strategy::TwoCopy, 64, 1));
+        assert_eq!(p[1], Config::new(Strategy::TwoCopy, 64, 2));
+        assert_eq!(p[47], Config::new(Strategy::ZeroCopy, 4096, 8));
+    }
+}

@@ -1,0 +1,142 @@
+//! A metric added as one registry entry reaches every output: `run`'s line, JSON,
+//! CSV, the live panel, the matrix, the help overlay and the plots.
+
+use netio_tui::app::{Action, App};
+use netio_tui::engine::config::{Config, Strategy};
+use netio_tui::engine::metric::{
+    Better, Figures, Format, Live, MetricDef, Needs, Plot, PlotX, Registry, Scale, View, YScale,
+    METRICS,
+};
+use netio_tui::engine::sample::{ConfigResult, EngineEvent, MachineInfo, Measured, Sample};
+use netio_tui::source::SourceKind;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+const FAKE: MetricDef = MetricDef {
+    name: "fake_per_msg",
+    short: "fakeness",
+    label: "a metric that exists only in this test",
+    unit: "fk",
+    better: Better::Lower,
+    format: Format::Fixed(2),
+    needs: Needs::Nothing,
+    value: |_, m| (m.messages > 0).then(|| m.bytes as f64 / m.messages as f64 / 1000.0),
+    instead_of: None,
+    summary: true,
+    matrix: Some((
+        1,
+        View {
+            title: "FAKE",
+            scale: Scale::Raw,
+        },
+    )),
+    live: Some(Live::Spark(View {
+        title: "Fakeness",
+        scale: Scale::Raw,
+    })),
+    plots: &[Plot {
+        file: "fake-vs-size.svg",
+        title: "Fakeness vs message size",
+        y_label: "fakeness",
+        x: PlotX::MessageSize,
+        scale: Scale::Raw,
+        y: YScale::Linear,
+    }],
+};
+
+fn registry() -> &'static Registry {
+    let v: Vec<MetricDef> = METRICS.iter().copied().chain([FAKE]).collect();
+    Box::leak(v.into_boxed_slice())
+}
+
+fn window(seconds: f64) -> Measured {
+    Measured {
+        seconds,
+        bytes: (4096.0 * 1000.0 * seconds) as u64,
+        messages: (1000.0 * seconds) as u64,
+        ..Default::default()
+    }
+}
+
+fn result(c: Config) -> ConfigResult {
+    ConfigResult {
+        config: c,
+        total: window(2.0),
+        bytes_sent: 0,
+        bytes_received: 0,
+        verified: false,
+    }
+}
+
+#[test]
+fn a_new_metric_reaches_every_output() {
+    let reg = registry();
+    let c = Config::new(Strategy::OneCopy, 4096, 1);
+    let f = Figures::of(reg, &result(c));
+
+    let line = netio_tui::headless::summary_line(reg, &f, false);
+    assert!(line.contains("fakeness 4.096 fk"), "{line}");
+
+    let json = netio_tui::export::csv::to_json(reg, &f);
+    assert_eq!(json["fake_per_msg"], serde_json::json!(4.1));
+
+    let csv = String::from_utf8(
+        netio_tui::export::csv::to_csv_bytes(reg, std::slice::from_ref(&f)).unwrap(),
+    )
+    .unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let i = header.iter().position(|h| *h == "fake_per_msg").unwrap();
+    assert_eq!(row[i], "4.1");
+    assert_eq!(&header[..20], netio_tui::export::csv::COLUMNS);
+
+    // The explorer: a live row and a matrix column, from the same entry.
+    let mut app = App::new(
+        MachineInfo::default(),
+        SourceKind::Live {
+            network: "test".into(),
+        },
+        c,
+        2.0,
+    );
+    app.metrics = reg;
+    app.update(Action::Engine(EngineEvent::Started { config: c }));
+    app.update(Action::Engine(EngineEvent::Sample(Sample {
+        config: c,
+        seq: 0,
+        elapsed_s: 0.25,
+        interval: window(0.25),
+    })));
+    app.update(Action::Engine(EngineEvent::Finished(result(c))));
+    let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    t.draw(|fr| netio_tui::ui::draw(fr, &app)).unwrap();
+    let screen = t.backend().to_string();
+    assert!(screen.contains("Fakeness"), "live row:\n{screen}");
+    assert!(screen.contains("FAKE"), "matrix column:\n{screen}");
+    app.update(Action::ToggleHelp);
+    t.draw(|fr| netio_tui::ui::draw(fr, &app)).unwrap();
+    assert!(
+        t.backend()
+            .to_string()
+            .contains("a metric that exists only"),
+        "help"
+    );
+
+    // The plots.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.csv");
+    let rows: Vec<Figures> = [64, 4096]
+        .into_iter()
+        .map(|s| Figures::of(reg, &result(Config::new(Strategy::OneCopy, s, 1))))
+        .collect();
+    netio_tui::export::csv::write_rows(reg, &path, &rows).unwrap();
+    let report = netio_tui::export::plot::plot_with(reg, &path, dir.path(), None).unwrap();
+    assert!(
+        report
+            .written
+            .iter()
+            .any(|p| p.ends_with("fake-vs-size.svg")),
+        "{report:?}"
+    );
+}
