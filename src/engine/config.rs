@@ -131,81 +131,6 @@ impl fmt::Display for Config {
     }
 }
 
-/// Parses "4096", "4K", "1M", "64m" (K = 1024). Rejects 0 and sizes above 64M.
-pub fn parse_size(s: &str) -> Result<usize, String> {
-    let t = s.trim();
-    let (digits, mult) = match t.chars().last() {
-        Some('k' | 'K') => (&t[..t.len() - 1], 1usize << 10),
-        Some('m' | 'M') => (&t[..t.len() - 1], 1usize << 20),
-        _ => (t, 1),
-    };
-    let n: usize = digits.parse().map_err(|_| {
-        format!("message size '{t}' is not a number; use bytes or a K/M suffix, e.g. 64, 4K, 1M")
-    })?;
-    let bytes = n.saturating_mul(mult);
-    if bytes == 0 || bytes > MAX_MSG_SIZE {
-        return Err(format!(
-            "message size '{t}' is out of range; allowed: 1 byte to 64M"
-        ));
-    }
-    Ok(bytes)
-}
-
-/// Parses a thread-pair count, 1..=1024.
-pub fn parse_threads(s: &str) -> Result<usize, String> {
-    let t = s.trim();
-    let n: usize = t.parse().map_err(|_| {
-        format!("thread count '{t}' is not a whole number; allowed: 1 to {MAX_THREADS}")
-    })?;
-    if n == 0 || n > MAX_THREADS {
-        return Err(format!(
-            "thread count '{t}' is out of range; allowed: 1 to {MAX_THREADS}"
-        ));
-    }
-    Ok(n)
-}
-
-/// Parses seconds, fractions allowed ("0.5"); must be positive and finite.
-pub fn parse_seconds(s: &str) -> Result<f64, String> {
-    let t = s.trim();
-    let v: f64 = t
-        .parse()
-        .map_err(|_| format!("duration '{t}' is not a number of seconds, e.g. 2 or 0.5"))?;
-    if !v.is_finite() || v <= 0.0 || v > 86_400.0 {
-        return Err(format!(
-            "duration '{t}' is out of range; allowed: more than 0 and at most 86400 seconds"
-        ));
-    }
-    Ok(v)
-}
-
-/// Like [`parse_seconds`] but 0 is allowed (e.g. no warm-up).
-pub fn parse_seconds_or_zero(s: &str) -> Result<f64, String> {
-    if s.trim().parse::<f64>() == Ok(0.0) {
-        return Ok(0.0);
-    }
-    parse_seconds(s)
-}
-
-/// Parses a comma-separated list with `item`, rejecting empty items.
-pub fn parse_list<T>(
-    s: &str,
-    what: &str,
-    item: impl Fn(&str) -> Result<T, String>,
-) -> Result<Vec<T>, String> {
-    s.split(',')
-        .map(|part| {
-            if part.trim().is_empty() {
-                Err(format!(
-                    "the {what} list '{s}' has an empty item; separate values with single commas"
-                ))
-            } else {
-                item(part)
-            }
-        })
-        .collect()
-}
-
 /// "4096" → "4K", "1048576" → "1M", "100" → "100".
 pub fn format_size(bytes: usize) -> String {
     if bytes >= 1 << 20 && bytes % (1 << 20) == 0 {
@@ -220,45 +145,6 @@ pub fn format_size(bytes: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sizes_accept_suffixes_and_reject_out_of_range() {
-        assert_eq!(parse_size("64"), Ok(64));
-        assert_eq!(parse_size("4K"), Ok(4096));
-        assert_eq!(parse_size("4k"), Ok(4096));
-        assert_eq!(parse_size("1M"), Ok(1 << 20));
-        assert_eq!(parse_size("64M"), Ok(64 << 20));
-        assert!(parse_size("0").is_err());
-        assert!(parse_size("0K").is_err());
-        assert!(parse_size("65M").is_err());
-        assert!(parse_size("67108865").is_err());
-        assert!(parse_size("abc").is_err());
-        assert!(parse_size("-1").is_err());
-        assert!(parse_size("").is_err());
-        assert!(parse_size("99999999999999999999K").is_err());
-    }
-
-    #[test]
-    fn threads_and_seconds_bounds() {
-        assert_eq!(parse_threads("1"), Ok(1));
-        assert_eq!(parse_threads("1024"), Ok(1024));
-        assert!(parse_threads("0").is_err());
-        assert!(parse_threads("1025").is_err());
-        assert!(parse_threads("x").is_err());
-        assert_eq!(parse_seconds("0.5"), Ok(0.5));
-        assert!(parse_seconds("0").is_err());
-        assert!(parse_seconds("-1").is_err());
-        assert!(parse_seconds("nan").is_err());
-        assert_eq!(parse_seconds_or_zero("0"), Ok(0.0));
-    }
-
-    #[test]
-    fn lists_reject_empty_items() {
-        assert_eq!(parse_list("64,4K", "size", parse_size), Ok(vec![64, 4096]));
-        assert!(parse_list("64,,4K", "size", parse_size).is_err());
-        assert!(parse_list("", "size", parse_size).is_err());
-        assert!(parse_list("64,", "size", parse_size).is_err());
-    }
 
     #[test]
     fn strategies_parse_by_name_and_course_name() {

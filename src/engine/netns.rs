@@ -32,7 +32,7 @@ const OPTMEM_MAX: u64 = 8 << 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum NetnsError {
-    #[error("creating a network namespace failed ({0}); this needs root (CAP_SYS_ADMIN) — run with sudo, or use --no-netns for loopback")]
+    #[error("creating a network namespace failed ({0}); this needs root (CAP_SYS_ADMIN)")]
     Unshare(nix::Error),
     #[error("netlink: {what} failed: {source}")]
     Netlink { what: String, source: io::Error },

@@ -246,7 +246,7 @@ pub struct MachineInfo {
     pub kernel: String,
     pub cpu_model: String,
     pub cores: usize,
-    /// "veth between two private namespaces" or "loopback (--no-netns)".
+    /// "veth … in two private namespaces" or "loopback 127.0.0.1 in the current namespace".
     pub network: String,
     pub counters: Vec<CounterStatus>,
     /// Set when perf_event_open was refused altogether.
