@@ -51,15 +51,11 @@ fn reset_connections(netns: &str) {
     assert!(out.status.success(), "ss -K: {out:?}");
 }
 
-#[test]
-fn a_reset_connection_fails_run_and_sweep_without_figures() {
-    if !ready_or_skip("a_reset_connection_fails_run_and_sweep_without_figures") {
-        return;
-    }
-    // run --json: exit 1, the cause, an object with `error` and no figures.
+/// Runs the binary with `args`, resets its connections once they carry data, and
+/// returns what it printed.
+fn run_and_reset(args: &[&str]) -> std::process::Output {
     let child = Command::new(BIN)
-        .args(["run", "--strategy", "one-copy", "--size", "4K"])
-        .args(["--duration", "8", "--json"])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -67,7 +63,25 @@ fn a_reset_connection_fails_run_and_sweep_without_figures() {
     let ns = sender_netns(child.id());
     std::thread::sleep(Duration::from_millis(700));
     reset_connections(&ns);
-    let out = child.wait_with_output().unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_reset_connection_fails_run_and_sweep_without_figures() {
+    if !ready_or_skip("a_reset_connection_fails_run_and_sweep_without_figures") {
+        return;
+    }
+    // run --json: exit 1, the cause, an object with `error` and no figures.
+    let out = run_and_reset(&[
+        "run",
+        "--strategy",
+        "one-copy",
+        "--size",
+        "4K",
+        "--duration",
+        "8",
+        "--json",
+    ]);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let err = v["error"].as_str().unwrap_or_default();
