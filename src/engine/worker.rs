@@ -216,6 +216,8 @@ fn receive(
     // recv into a message-size buffer, never past the end of the current message.
     let mut buf = vec![0u8; size];
     let mut check = PayloadCheck::new(size);
+    // Counted here and published with a plain store: only this thread writes it.
+    let mut received = 0u64;
     let mut draining = false;
     loop {
         // Once the window is over, what is still in flight is read in large chunks:
@@ -258,7 +260,8 @@ fn receive(
         } else {
             check.advance(n);
         }
-        stats.bytes.fetch_add(n as u64, Relaxed);
+        received += n as u64;
+        stats.bytes.store(received, Relaxed);
         stats.messages.store(check.messages(), Relaxed);
     }
 }
