@@ -8,6 +8,7 @@ use super::sample::ZcStats;
 use super::strategy::{sender_for, Message, PayloadCheck};
 use super::sys;
 use crossbeam_channel::Sender;
+use crossbeam_utils::CachePadded;
 use socket2::{Domain, Socket, Type};
 use std::io::{self, Read};
 use std::net::{Shutdown, SocketAddr, TcpStream};
@@ -80,7 +81,9 @@ impl ThreadStats {
 /// State shared by all threads of one configuration.
 #[derive(Default)]
 pub struct RunShared {
-    pub stop: AtomicBool,
+    /// Read by every worker before every send and read: alone on its cache line, so no
+    /// other write ever invalidates it.
+    pub stop: CachePadded<AtomicBool>,
     /// First error any worker hit.
     pub error: Mutex<Option<String>>,
     /// First payload mismatch (`--verify`).
