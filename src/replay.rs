@@ -478,10 +478,14 @@ mod tests {
 
     #[test]
     fn pause_stops_playback_time_and_resume_continues() {
-        let mut p = ReplayPlayer::start(recording(&[0.0, 0.2]), "f".into(), 1.0);
+        // A gap long enough that the pause lands inside it on a loaded machine.
+        let mut p = ReplayPlayer::start(recording(&[0.0, 1.0]), "f".into(), 1.0);
         assert_eq!(next(&p), "e0");
         p.control(Control::Pause);
-        assert!(p.events().recv_timeout(Duration::from_millis(500)).is_err());
+        assert!(p
+            .events()
+            .recv_timeout(Duration::from_millis(1500))
+            .is_err());
         p.control(Control::Resume);
         assert_eq!(next(&p), "e1");
     }

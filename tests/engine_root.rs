@@ -1,102 +1,16 @@
 //! The engine for real: namespaces, every strategy, byte accounting, payload
-//! verification, and nothing left behind afterwards — even after SIGKILL.
-//! Needs root (skips with a reason otherwise); CI runs as root.
+//! verification, and the host as it was before each test afterwards — even after
+//! SIGKILL. Needs root (skips with a reason otherwise); CI runs as root.
+
+mod common;
 
 use assert_cmd::Command;
+use common::{all_netns, netns_of, own_netns, root_or_skip, serial, HostState};
 use netio_tui::engine::config::{Config, Strategy};
 use netio_tui::engine::{Engine, EngineOptions};
-use std::collections::HashSet;
-use std::io::Write as _;
-use std::path::Path;
+use std::collections::BTreeSet;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-
-/// These tests measure; running them one at a time keeps them from starving each other
-/// on a 2-core machine.
-static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-fn serial() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn root_or_skip(test: &str) -> bool {
-    if nix::unistd::geteuid().is_root() {
-        return true;
-    }
-    let _ = writeln!(
-        std::io::stderr(),
-        "skipped {test}: needs root to create network namespaces (CI runs it as root)"
-    );
-    false
-}
-
-/// Network-namespace inodes referenced by `pid`'s threads and open files.
-fn netns_of(pid: &str) -> HashSet<String> {
-    let mut found = HashSet::new();
-    let base = Path::new("/proc").join(pid);
-    if let Ok(tasks) = std::fs::read_dir(base.join("task")) {
-        for t in tasks.flatten() {
-            if let Ok(l) = std::fs::read_link(t.path().join("ns/net")) {
-                found.insert(l.to_string_lossy().into_owned());
-            }
-        }
-    }
-    if let Ok(fds) = std::fs::read_dir(base.join("fd")) {
-        for fd in fds.flatten() {
-            if let Ok(l) = std::fs::read_link(fd.path()) {
-                let l = l.to_string_lossy().into_owned();
-                if l.starts_with("net:[") {
-                    found.insert(l);
-                }
-            }
-        }
-    }
-    found
-}
-
-/// Every network namespace any process still holds.
-fn all_netns() -> HashSet<String> {
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .flatten()
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .chars()
-                .all(|c| c.is_ascii_digit())
-        })
-        .flat_map(|e| netns_of(&e.file_name().to_string_lossy()))
-        .collect()
-}
-
-fn assert_nothing_named_left() {
-    let netns = std::process::Command::new("ip")
-        .args(["netns", "list"])
-        .output();
-    if let Ok(o) = netns {
-        assert!(
-            String::from_utf8_lossy(&o.stdout).trim().is_empty(),
-            "ip netns shows leftovers"
-        );
-    }
-    let links = std::process::Command::new("ip")
-        .args(["-o", "link", "show"])
-        .output();
-    if let Ok(o) = links {
-        let text = String::from_utf8_lossy(&o.stdout);
-        assert!(
-            !text.contains("nio-srv") && !text.contains("nio-cli"),
-            "veth left:\n{text}"
-        );
-    }
-}
-
-fn own_netns() -> String {
-    std::fs::read_link("/proc/self/ns/net")
-        .unwrap()
-        .to_string_lossy()
-        .into_owned()
-}
 
 #[test]
 fn every_strategy_moves_verified_data_over_veth() {
@@ -104,6 +18,7 @@ fn every_strategy_moves_verified_data_over_veth() {
     if !root_or_skip("every_strategy_moves_verified_data_over_veth") {
         return;
     }
+    let before = HostState::capture();
     for strategy in Strategy::ALL {
         for (size, threads) in [("1000", "1"), ("64K", "2")] {
             let out = Command::cargo_bin("netio-tui")
@@ -144,7 +59,7 @@ fn every_strategy_moves_verified_data_over_veth() {
             }
         }
     }
-    assert_nothing_named_left();
+    before.assert_restored();
 }
 
 #[test]
@@ -153,6 +68,7 @@ fn engine_accounts_for_every_byte_and_reuses_its_network() {
     if !root_or_skip("engine_accounts_for_every_byte_and_reuses_its_network") {
         return;
     }
+    let before = HostState::capture();
     let engine = Engine::new(EngineOptions {
         verify: true,
         ..Default::default()
@@ -215,7 +131,8 @@ fn engine_accounts_for_every_byte_and_reuses_its_network() {
     while netns_of("self").len() > 1 && t0.elapsed() < Duration::from_secs(2) {
         std::thread::sleep(Duration::from_millis(10));
     }
-    assert_eq!(netns_of("self"), HashSet::from([own_netns()]));
+    assert_eq!(netns_of("self"), BTreeSet::from([own_netns()]));
+    before.assert_restored();
 }
 
 fn spawn_run(args: &[&str]) -> std::process::Child {
@@ -237,12 +154,12 @@ fn spawn_run(args: &[&str]) -> std::process::Child {
 }
 
 /// Waits until the child holds its two private namespaces; returns them.
-fn wait_for_namespaces(child: &std::process::Child) -> HashSet<String> {
+fn wait_for_namespaces(child: &std::process::Child) -> BTreeSet<String> {
     let pid = child.id().to_string();
     let own = own_netns();
     let t0 = Instant::now();
     loop {
-        let ns: HashSet<String> = netns_of(&pid).into_iter().filter(|n| *n != own).collect();
+        let ns: BTreeSet<String> = netns_of(&pid).into_iter().filter(|n| *n != own).collect();
         if ns.len() == 2 {
             return ns;
         }
@@ -254,7 +171,8 @@ fn wait_for_namespaces(child: &std::process::Child) -> HashSet<String> {
     }
 }
 
-fn assert_released(held: &HashSet<String>) {
+/// No process on the host holds any of `held` any more.
+fn assert_released(held: &BTreeSet<String>) {
     let t0 = Instant::now();
     loop {
         let still: Vec<String> = all_netns().intersection(held).cloned().collect();
@@ -267,7 +185,6 @@ fn assert_released(held: &HashSet<String>) {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert_nothing_named_left();
 }
 
 #[test]
@@ -276,12 +193,14 @@ fn sigkill_leaves_no_namespace_or_link() {
     if !root_or_skip("sigkill_leaves_no_namespace_or_link") {
         return;
     }
+    let before = HostState::capture();
     let mut child = spawn_run(&["--duration", "30"]);
     let held = wait_for_namespaces(&child);
     std::thread::sleep(Duration::from_millis(300));
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     assert_released(&held);
+    before.assert_restored();
 }
 
 #[test]
@@ -290,6 +209,7 @@ fn sigterm_and_sigint_end_the_run_cleanly() {
     if !root_or_skip("sigterm_and_sigint_end_the_run_cleanly") {
         return;
     }
+    let before = HostState::capture();
     for sig in [
         nix::sys::signal::Signal::SIGTERM,
         nix::sys::signal::Signal::SIGINT,
@@ -313,6 +233,7 @@ fn sigterm_and_sigint_end_the_run_cleanly() {
             "{sig:?}: {out:?}"
         );
         assert_released(&held);
+        before.assert_restored();
     }
 }
 
@@ -322,6 +243,7 @@ fn sweep_writes_the_csv_contract() {
     if !root_or_skip("sweep_writes_the_csv_contract") {
         return;
     }
+    let before = HostState::capture();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("m.csv");
     let t0 = Instant::now();
@@ -375,12 +297,14 @@ fn sweep_writes_the_csv_contract() {
         1,
         "no temporary files left"
     );
+    before.assert_restored();
 }
 
 #[test]
 fn loopback_mode_needs_no_namespaces() {
     let _serial = serial();
     // Runs with or without root.
+    let before = HostState::capture();
     let out = Command::cargo_bin("netio-tui")
         .unwrap()
         .args([
@@ -400,6 +324,7 @@ fn loopback_mode_needs_no_namespaces() {
     let line = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert!(line.starts_with("serialize 1K ×1: "), "{line}");
     assert!(line.contains("Gb/s"));
+    before.assert_restored();
 }
 
 #[test]
@@ -408,6 +333,7 @@ fn hundreds_of_threads_keep_the_window_they_were_given() {
     if !root_or_skip("hundreds_of_threads_keep_the_window_they_were_given") {
         return;
     }
+    let before = HostState::capture();
     // 512 connections = 1024 busy threads on this machine's cores: the sampler (real-time
     // priority) still ends the window on time, and every byte is accounted for.
     let out = Command::cargo_bin("netio-tui")
@@ -434,4 +360,98 @@ fn hundreds_of_threads_keep_the_window_they_were_given() {
         "window {secs} s for --duration 0.3"
     );
     assert!(v["bytes"].as_u64().unwrap() > 0);
+    before.assert_restored();
+}
+
+/// A named namespace and a veth pair this test creates, deleted on drop, pass or fail.
+struct HostProbe {
+    netns: String,
+    link: String,
+    peer: String,
+}
+
+impl HostProbe {
+    fn create() -> HostProbe {
+        let id = std::process::id();
+        let probe = HostProbe {
+            netns: format!("nio-probe-{id}"),
+            link: format!("niop{id}a"),
+            peer: format!("niop{id}b"),
+        };
+        run_ip(&["netns", "add", &probe.netns]);
+        run_ip(&[
+            "link",
+            "add",
+            &probe.link,
+            "type",
+            "veth",
+            "peer",
+            "name",
+            &probe.peer,
+        ]);
+        probe
+    }
+}
+
+impl Drop for HostProbe {
+    fn drop(&mut self) {
+        // Deleting one end of a veth pair deletes both.
+        let _ = std::process::Command::new("ip")
+            .args(["link", "del", &self.link])
+            .output();
+        let _ = std::process::Command::new("ip")
+            .args(["netns", "del", &self.netns])
+            .output();
+    }
+}
+
+fn run_ip(args: &[&str]) {
+    let out = std::process::Command::new("ip")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "ip {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_host_snapshot_sees_leftovers_and_losses_but_not_what_was_there() {
+    let _serial = serial();
+    if !root_or_skip("the_host_snapshot_sees_leftovers_and_losses_but_not_what_was_there") {
+        return;
+    }
+    let before = HostState::capture();
+    let probe = HostProbe::create();
+    let left = before.changes().join("\n");
+    for name in [&probe.netns, &probe.link, &probe.peer] {
+        assert!(left.contains(name.as_str()), "{name} not seen:\n{left}");
+    }
+    // What a host already has is not a leftover…
+    let with_probe = HostState::capture();
+    assert_eq!(with_probe.changes(), Vec::<String>::new());
+    drop(probe);
+    // …and losing it is reported.
+    let lost = with_probe.changes().join("\n");
+    assert!(
+        lost.contains("existed before are gone") && lost.contains("nio-probe-"),
+        "{lost}"
+    );
+    // A process of the binary still running, and what it holds, are leftovers too.
+    let mut child = spawn_run(&["--duration", "30"]);
+    let held = wait_for_namespaces(&child);
+    let running = before.changes().join("\n");
+    assert!(
+        running.contains(&format!(
+            "netio-tui processes left behind: [\"{}\"]",
+            child.id()
+        )) && held.iter().all(|n| running.contains(n.as_str())),
+        "{running}"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    before.assert_restored();
 }

@@ -4,23 +4,13 @@
 //!
 //! Skips (with a printed reason) without root or without tmux; on CI a missing tmux fails.
 
+mod common;
+
+use common::{is_root, serial, HostState, BIN};
 use std::io::Write as _;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_netio-tui");
-
-fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("Uid:"))
-                .and_then(|v| v.split_whitespace().nth(1).map(|e| e == "0"))
-        })
-        .unwrap_or(false)
-}
 
 fn have_tmux() -> bool {
     Command::new("tmux")
@@ -158,27 +148,13 @@ fn throughput_line(screen: &str) -> Option<String> {
         .map(|l| l.split("Gb/s").next().unwrap_or("").to_string())
 }
 
-/// Nothing of the explorer left: no named namespace, no veth link, process gone.
-fn assert_nothing_left(pid: u32) {
+/// Nothing of the explorer left: its process gone, the host as it was `before`.
+fn assert_nothing_left(pid: u32, before: &HostState) {
     assert!(
         !Path::new(&format!("/proc/{pid}")).exists(),
         "explorer process {pid} still exists"
     );
-    let netns = Command::new("ip").args(["netns", "list"]).output().unwrap();
-    assert!(
-        String::from_utf8_lossy(&netns.stdout).trim().is_empty(),
-        "ip netns list: {}",
-        String::from_utf8_lossy(&netns.stdout)
-    );
-    let veth = Command::new("ip")
-        .args(["-o", "link", "show", "type", "veth"])
-        .output()
-        .unwrap();
-    assert!(
-        String::from_utf8_lossy(&veth.stdout).trim().is_empty(),
-        "veth links left: {}",
-        String::from_utf8_lossy(&veth.stdout)
-    );
+    before.assert_restored();
 }
 
 fn assert_terminal_restored(s: &Session) {
@@ -192,6 +168,7 @@ fn assert_terminal_restored(s: &Session) {
 
 #[test]
 fn explorer_end_to_end_keys_export_quit() {
+    let _serial = serial();
     if let Some(why) = skip_reason() {
         let _ = writeln!(
             std::io::stderr(),
@@ -199,6 +176,7 @@ fn explorer_end_to_end_keys_export_quit() {
         );
         return;
     }
+    let before = HostState::capture();
     let dir = tempfile::tempdir().unwrap();
     let s = Session::start(
         "keys",
@@ -275,11 +253,12 @@ fn explorer_end_to_end_keys_export_quit() {
     s.keys(&["q"]);
     s.wait_for("the exit", 15, |t| t.contains("EXITED:0"));
     assert_terminal_restored(&s);
-    assert_nothing_left(pid);
+    assert_nothing_left(pid, &before);
 }
 
 #[test]
 fn explorer_sigterm_restores_and_cleans_up() {
+    let _serial = serial();
     if let Some(why) = skip_reason() {
         let _ = writeln!(
             std::io::stderr(),
@@ -287,6 +266,7 @@ fn explorer_sigterm_restores_and_cleans_up() {
         );
         return;
     }
+    let before = HostState::capture();
     let s = Session::start("term", "--start-strategy zero-copy --start-threads 2");
     s.wait_for("figures", 15, |t| throughput_line(t).is_some());
     let pid = s.explorer_pid();
@@ -301,11 +281,12 @@ fn explorer_sigterm_restores_and_cleans_up() {
         "exit status after SIGTERM: {t}"
     );
     assert_terminal_restored(&s);
-    assert_nothing_left(pid);
+    assert_nothing_left(pid, &before);
 }
 
 #[test]
 fn explorer_exits_when_its_terminal_closes() {
+    let _serial = serial();
     if let Some(why) = skip_reason() {
         let _ = writeln!(
             std::io::stderr(),
@@ -313,6 +294,7 @@ fn explorer_exits_when_its_terminal_closes() {
         );
         return;
     }
+    let before = HostState::capture();
     let s = Session::start("hangup", "--start-strategy one-copy --start-threads 2");
     s.wait_for("figures", 15, |t| throughput_line(t).is_some());
     let pid = s.explorer_pid();
@@ -322,11 +304,12 @@ fn explorer_exits_when_its_terminal_closes() {
     while Path::new(&format!("/proc/{pid}")).exists() && Instant::now() < end {
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert_nothing_left(pid);
+    assert_nothing_left(pid, &before);
 }
 
 #[test]
 fn explorer_recording_keeps_the_last_result() {
+    let _serial = serial();
     if let Some(why) = skip_reason() {
         let _ = writeln!(
             std::io::stderr(),
@@ -334,6 +317,7 @@ fn explorer_recording_keeps_the_last_result() {
         );
         return;
     }
+    let before = HostState::capture();
     let dir = tempfile::tempdir().unwrap();
     let rec = dir.path().join("session.jsonl");
     let s = Session::start(
@@ -361,10 +345,12 @@ fn explorer_recording_keeps_the_last_result() {
     );
     assert_eq!(finished[0]["event"]["config"]["strategy"], "serialize");
     assert!(finished[0]["event"]["total"]["bytes"].as_u64().unwrap() > 0);
+    before.assert_restored();
 }
 
 #[test]
 fn explorer_panic_restores_the_terminal_and_cleans_up() {
+    let _serial = serial();
     if let Some(why) = skip_reason() {
         let _ = writeln!(
             std::io::stderr(),
@@ -372,6 +358,7 @@ fn explorer_panic_restores_the_terminal_and_cleans_up() {
         );
         return;
     }
+    let before = HostState::capture();
     let s = Session::start_with_env(
         "panic",
         "NETIO_TUI_TEST_PANIC=1",
@@ -402,6 +389,5 @@ fn explorer_panic_restores_the_terminal_and_cleans_up() {
         !explorer_alive(),
         "the explorer is still running after its panic"
     );
-    let netns = Command::new("ip").args(["netns", "list"]).output().unwrap();
-    assert!(String::from_utf8_lossy(&netns.stdout).trim().is_empty());
+    before.assert_restored();
 }

@@ -116,7 +116,7 @@ fn full_csv_gives_every_chart() {
     }
     let l = read(&dir, "latency-vs-threads.svg");
     assert!(l.contains("thread pairs (connections, log2 scale)"));
-    assert!(l.contains("time per message per connection (µs)"));
+    assert!(l.contains("µs per message per connection"));
     assert!(l.contains("4K B messages"));
     let c = read(&dir, "cache-misses-vs-size.svg");
     assert!(c.contains("L1D load misses / message"));
@@ -166,7 +166,7 @@ fn missing_counters_plot_what_is_there_and_say_what_was_skipped() {
         .success()
         .stdout(predicate::str::contains("wrote").count(3))
         .stdout(predicate::str::contains(
-            "skipped cache-misses-vs-size.svg: l1d_misses, llc_misses and cache_misses are empty",
+            "skipped cache-misses-vs-size.svg: l1d_misses, llc_misses, cache_misses are empty",
         ))
         .stdout(predicate::str::contains(
             "skipped cycles-per-byte-vs-size.svg: cycles_per_byte is empty",

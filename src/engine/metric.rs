@@ -397,7 +397,7 @@ pub static METRICS: &Registry = &[
         plots: &[Plot {
             file: PER_MSG_CACHE,
             title: CACHE_TITLE,
-            y_label: "cache-misses (generic event) / message",
+            y_label: "cache-misses (generic event, no LLC) / message",
             x: PlotX::MessageSize,
             scale: Scale::PerMessage,
             y: YScale::Log,

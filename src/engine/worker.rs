@@ -5,9 +5,10 @@ use super::config::Config;
 use super::counters::{CounterGroup, Metric};
 use super::netns::{self, NetnsPair};
 use super::sample::{Failure, Side, ZcStats};
-use super::strategy::{sender_for, Message, PayloadCheck};
+use super::strategy::{with_sender, Message, PayloadCheck, SendStrategy, WithSender};
 use super::sys;
 use crossbeam_channel::Sender;
+use crossbeam_utils::CachePadded;
 use socket2::{Domain, Socket, Type};
 use std::io::{self, Read};
 use std::net::{Shutdown, SocketAddr, TcpStream};
@@ -80,7 +81,9 @@ impl ThreadStats {
 /// State shared by all threads of one configuration.
 #[derive(Default)]
 pub struct RunShared {
-    pub stop: AtomicBool,
+    /// Read by every worker before every send and read: alone on its cache line, so no
+    /// other write ever invalidates it.
+    pub stop: CachePadded<AtomicBool>,
     /// The first failure any worker hit; it ends the configuration.
     pub failure: OnceLock<Failure>,
     /// First payload mismatch (`--verify`).
@@ -216,6 +219,8 @@ fn receive(
     // recv into a message-size buffer, never past the end of the current message.
     let mut buf = vec![0u8; size];
     let mut check = PayloadCheck::new(size);
+    // Counted here and published with a plain store: only this thread writes it.
+    let mut received = 0u64;
     let mut draining = false;
     loop {
         // Once the window is over, what is still in flight is read in large chunks:
@@ -254,7 +259,8 @@ fn receive(
         } else {
             check.advance(n);
         }
-        stats.bytes.fetch_add(n as u64, Relaxed);
+        received += n as u64;
+        stats.bytes.store(received, Relaxed);
         stats.messages.store(check.messages(), Relaxed);
     }
 }
@@ -294,25 +300,53 @@ fn send_until_stopped(
     shared: &RunShared,
 ) -> io::Result<()> {
     let msg = Message::new(config.msg_size);
-    let mut strategy = sender_for(config.strategy, config.msg_size);
-    let size = config.msg_size as u64;
-    let mut sent = 0u64;
-    let zc = config.strategy.uses_zerocopy();
-    let result = (|| {
-        while !shared.stop.load(Relaxed) {
-            strategy.send_message(&mut sock, &msg)?;
-            sent += 1;
-            stats.bytes.store(sent * size, Relaxed);
-            if zc {
-                stats.publish_zc(&strategy.zc_stats().unwrap_or_default());
-            }
-        }
-        strategy.finish(&mut sock)
-    })();
-    if let Some(z) = strategy.zc_stats() {
-        stats.publish_zc(&z);
-    }
+    let work = SendLoop {
+        sock: &mut sock,
+        msg: &msg,
+        stats,
+        shared,
+    };
+    let result = with_sender(config.strategy, config.msg_size, work);
     // Always close our half so the receiver sees EOF and ends.
     let _ = sock.shutdown(Shutdown::Write);
     result
+}
+
+/// The sender's loop, compiled once per strategy (see [`with_sender`]).
+struct SendLoop<'a> {
+    sock: &'a mut Socket,
+    msg: &'a Message,
+    stats: &'a ThreadStats,
+    shared: &'a RunShared,
+}
+
+impl WithSender for SendLoop<'_> {
+    type Output = io::Result<()>;
+
+    fn run<S: SendStrategy>(self, mut strategy: S) -> io::Result<()> {
+        let SendLoop {
+            sock,
+            msg,
+            stats,
+            shared,
+        } = self;
+        let size = msg.size() as u64;
+        let mut sent = 0u64;
+        let result = (|| {
+            while !shared.stop.load(Relaxed) {
+                strategy.send_message(sock, msg)?;
+                sent += 1;
+                stats.bytes.store(sent * size, Relaxed);
+                // Compiled out for strategies without zero-copy figures.
+                if let Some(z) = strategy.zc_stats() {
+                    stats.publish_zc(&z);
+                }
+            }
+            strategy.finish(sock)
+        })();
+        if let Some(z) = strategy.zc_stats() {
+            stats.publish_zc(&z);
+        }
+        result
+    }
 }

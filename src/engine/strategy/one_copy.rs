@@ -6,7 +6,7 @@ use std::io;
 pub struct OneCopySender;
 
 impl SendStrategy for OneCopySender {
-    fn send_message(&mut self, t: &mut dyn Transport, msg: &Message) -> io::Result<()> {
+    fn send_message<T: Transport + ?Sized>(&mut self, t: &mut T, msg: &Message) -> io::Result<()> {
         let (mut iov, n) = field_slices(msg);
         send_iov_all(t, &mut iov[..n], SEND_FLAGS)
     }

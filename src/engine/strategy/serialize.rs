@@ -16,7 +16,7 @@ impl SerializeSender {
 }
 
 impl SendStrategy for SerializeSender {
-    fn send_message(&mut self, t: &mut dyn Transport, msg: &Message) -> io::Result<()> {
+    fn send_message<T: Transport + ?Sized>(&mut self, t: &mut T, msg: &Message) -> io::Result<()> {
         // The user-space copy is the point of this strategy: it is redone for every message.
         self.buf.clear();
         for field in msg.fields() {

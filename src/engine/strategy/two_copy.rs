@@ -6,7 +6,7 @@ use std::io;
 pub struct TwoCopySender;
 
 impl SendStrategy for TwoCopySender {
-    fn send_message(&mut self, t: &mut dyn Transport, msg: &Message) -> io::Result<()> {
+    fn send_message<T: Transport + ?Sized>(&mut self, t: &mut T, msg: &Message) -> io::Result<()> {
         for field in msg.fields() {
             send_all(t, field)?;
         }

@@ -27,7 +27,7 @@ impl ZeroCopySender {
         self.stats.sends - self.stats.completions
     }
 
-    fn drain(&mut self, t: &mut dyn Transport) -> io::Result<()> {
+    fn drain<T: Transport + ?Sized>(&mut self, t: &mut T) -> io::Result<()> {
         t.read_completions(&mut self.ranges)?;
         for r in self.ranges.drain(..) {
             self.stats.completions += r.sends();
@@ -40,7 +40,7 @@ impl ZeroCopySender {
 }
 
 impl SendStrategy for ZeroCopySender {
-    fn send_message(&mut self, t: &mut dyn Transport, msg: &Message) -> io::Result<()> {
+    fn send_message<T: Transport + ?Sized>(&mut self, t: &mut T, msg: &Message) -> io::Result<()> {
         let (mut slots, n) = field_slices(msg);
         let mut iov: &mut [IoSlice<'_>] = &mut slots[..n];
         while !iov.is_empty() {
@@ -75,7 +75,7 @@ impl SendStrategy for ZeroCopySender {
         Ok(())
     }
 
-    fn finish(&mut self, t: &mut dyn Transport) -> io::Result<()> {
+    fn finish<T: Transport + ?Sized>(&mut self, t: &mut T) -> io::Result<()> {
         let deadline = Instant::now() + FINISH_TIMEOUT;
         self.drain(t)?;
         while self.outstanding() > 0 {
