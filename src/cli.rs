@@ -1,7 +1,7 @@
 //! The command line of SPEC.md. Value parsers give one clear line on bad input;
 //! clap turns them into exit status 2.
 
-use crate::engine::config::{Strategy, MAX_MSG_SIZE, MAX_THREADS};
+use crate::engine::config::{parse_on_off, Pin, RecvMode, Strategy, MAX_MSG_SIZE, MAX_THREADS};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -63,6 +63,37 @@ pub struct ExplorerArgs {
     /// Seconds per configuration of the automatic sweep (`s`)
     #[arg(long, default_value = "2", value_parser = parse_seconds, allow_negative_numbers = true, value_name = "SECS")]
     pub sweep_duration: f64,
+    #[command(flatten)]
+    pub axes: AxisArgs,
+}
+
+impl ExplorerArgs {
+    /// The configuration measured first.
+    pub fn start_config(&self) -> crate::engine::config::Config {
+        let mut c = crate::engine::config::Config::new(
+            self.start_strategy,
+            self.start_size,
+            self.start_threads,
+        );
+        c.nodelay = self.axes.nodelay;
+        c.recv = self.axes.recv;
+        c.pin = self.axes.pin;
+        c
+    }
+}
+
+/// The axes of one configuration beyond strategy, size and threads (run, explorer).
+#[derive(Debug, Clone, Args)]
+pub struct AxisArgs {
+    /// Set TCP_NODELAY on the sender (default: Nagle on, as the course's programs)
+    #[arg(long)]
+    pub nodelay: bool,
+    /// How receivers read: message (to the end of the current message), stream (256 KiB reads, as iperf3), trunc (MSG_TRUNC: no receive copy)
+    #[arg(long, default_value = "message", value_parser = parse_recv, value_name = "MODE")]
+    pub recv: RecvMode,
+    /// Pin threads: off, split (senders and receivers on separate CPUs), pair (a connection's two threads on one CPU), or a CPU list such as 0,1
+    #[arg(long, default_value = "off", value_parser = parse_pin, value_name = "P")]
+    pub pin: Pin,
 }
 
 #[derive(Debug, Subcommand)]
@@ -94,6 +125,8 @@ pub struct RunArgs {
     /// Print one JSON object whose keys are the CSV column names
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub axes: AxisArgs,
     /// Receivers check every field's pattern and report the first mismatch
     #[arg(long)]
     pub verify: bool,
@@ -119,6 +152,15 @@ pub struct SweepArgs {
     /// Receivers check every field's pattern
     #[arg(long)]
     pub verify: bool,
+    /// Nagle settings to measure: on = TCP_NODELAY on the sender, e.g. off,on
+    #[arg(long, default_value = "off", value_parser = parse_nodelay_list, value_name = "on,off")]
+    pub nodelay: BoolList,
+    /// Receive modes to measure: message, stream, trunc, e.g. message,trunc
+    #[arg(long, default_value = "message", value_parser = parse_recv_list, value_name = "MODE,..")]
+    pub recv: RecvList,
+    /// Pinning to measure: off, split, pair (comma-separated), or one CPU list such as 0,1; repeat the option for several lists
+    #[arg(long, default_value = "off", value_parser = parse_pin_list, value_name = "P,..", action = clap::ArgAction::Append)]
+    pub pin: Vec<PinList>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -151,6 +193,35 @@ pub struct StrategyList(pub Vec<Strategy>);
 pub struct SizeList(pub Vec<usize>);
 #[derive(Debug, Clone, PartialEq)]
 pub struct ThreadList(pub Vec<usize>);
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoolList(pub Vec<bool>);
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecvList(pub Vec<RecvMode>);
+#[derive(Debug, Clone, PartialEq)]
+pub struct PinList(pub Vec<Pin>);
+
+fn parse_recv(s: &str) -> Result<RecvMode, String> {
+    s.parse()
+}
+fn parse_pin(s: &str) -> Result<Pin, String> {
+    s.parse()
+}
+fn parse_nodelay_list(s: &str) -> Result<BoolList, String> {
+    parse_list(s, "nodelay", |x| {
+        parse_on_off(x).map_err(|e| format!("--nodelay: {e}; allowed: on, off, or both as on,off"))
+    })
+    .map(BoolList)
+}
+fn parse_recv_list(s: &str) -> Result<RecvList, String> {
+    parse_list(s, "receive mode", |x| x.parse()).map(RecvList)
+}
+/// "off,split,pair" is a list of settings; anything with a digit is one CPU list.
+fn parse_pin_list(s: &str) -> Result<PinList, String> {
+    if s.chars().any(|c| c.is_ascii_digit()) {
+        return s.parse().map(|p| PinList(vec![p]));
+    }
+    parse_list(s, "pin", |x| x.parse()).map(PinList)
+}
 
 /// Replay speed factor: a number from 1/16 to 64; "1/4" style fractions accepted.
 fn parse_speed(s: &str) -> Result<f64, String> {

@@ -41,7 +41,8 @@ const INPUT_POLL: Duration = Duration::from_millis(250);
 /// `sudo netio-tui`: checks privileges, builds the engine, runs the explorer on it.
 pub fn run(common: &Common, args: &ExplorerArgs) -> anyhow::Result<()> {
     crate::session::require_privilege(common)?;
-    let initial = Config::new(args.start_strategy, args.start_size, args.start_threads);
+    let initial = args.start_config();
+    crate::session::check_config(&initial, false).map_err(crate::usage)?;
     let (source, recorder) = live_source(common, initial)?;
     run_loop(source, args, recorder)
 }
@@ -190,7 +191,7 @@ fn run_loop(
     // is shut down, so a slow shutdown never leaves the terminal in raw mode.
     let mut source = SourceGuard(source);
     let signals = crate::session::Signals::spawn()?;
-    let start = Config::new(args.start_strategy, args.start_size, args.start_threads);
+    let start = args.start_config();
     let mut app = App::new(
         source.0.machine().clone(),
         source.0.kind(),

@@ -164,30 +164,47 @@ pub fn summary_line(reg: &Registry, f: &Figures, scaled: bool) -> String {
             None => format!("{} n/a", m.short),
         })
         .collect();
-    let mut line = format!("{}: {}", f.config, figures.join(", "));
+    let kernel = f
+        .kernel
+        .as_ref()
+        .map(|k| format!(", kernel {k}"))
+        .unwrap_or_default();
+    let mut line = format!(
+        "{} ({}{kernel}): {}",
+        f.config.key(),
+        f.config.axes(),
+        figures.join(", ")
+    );
     if scaled {
         line += " (counters multiplexed, scaled)";
     }
     line
 }
 
-/// Checks before anything is built that every configuration fits in memory.
-fn check_fits(configs: &[Config]) -> anyhow::Result<()> {
+/// Checks before anything is built that every configuration can run here and fits
+/// in memory.
+fn check_fits(configs: &[Config], verify: bool) -> anyhow::Result<()> {
     for &c in configs {
+        session::check_config(&c, verify).map_err(crate::usage)?;
         crate::engine::check_memory(c).map_err(|e| crate::usage(format!("{e}")))?;
     }
     Ok(())
 }
 
 pub fn run(common: &Common, args: &RunArgs) -> anyhow::Result<()> {
-    let config = Config::new(args.strategy, args.size, args.threads);
-    check_fits(&[config])?;
+    let mut config = Config::new(args.strategy, args.size, args.threads);
+    config.nodelay = args.axes.nodelay;
+    config.recv = args.axes.recv;
+    config.pin = args.axes.pin;
+    check_fits(&[config], args.verify)?;
     let mut driver = Driver::new(common, args.verify)?;
     let outcome = driver.measure(config, args.duration);
+    let kernel = driver.runner.machine().kernel.clone();
     let figures = match &outcome {
         Ok(r) => Figures::of(METRICS, r),
         Err(f) => Figures::failed(METRICS, config, f.to_string()),
-    };
+    }
+    .on_kernel(&kernel);
     if args.json {
         println!("{}", to_json(METRICS, &figures));
     }
@@ -229,8 +246,16 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
         ))
     });
     check_writable(&out).map_err(crate::usage)?;
-    let configs = session::plan(&args.strategies.0, &args.sizes.0, &args.threads.0);
-    check_fits(&configs)?;
+    let axes = session::AxisPlan {
+        nodelay: args.nodelay.0.clone(),
+        recv: args.recv.0.clone(),
+        pin: args.pin.iter().flat_map(|p| p.0.iter().copied()).collect(),
+    };
+    let configs = session::cross(
+        &session::plan(&args.strategies.0, &args.sizes.0, &args.threads.0),
+        &axes,
+    );
+    check_fits(&configs, args.verify)?;
     let mut driver = Driver::new(common, args.verify)?;
     let bar = progress_bar(configs.len());
     let mut rows: Vec<Figures> = Vec::new();
@@ -249,7 +274,8 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
                 failures.push(format!("{config}: {f}"));
                 Figures::failed(METRICS, config, f.to_string())
             }
-        };
+        }
+        .on_kernel(&driver.runner.machine().kernel);
         let line = format!(
             "[{}/{}] {}",
             i + 1,
@@ -320,6 +346,7 @@ mod tests {
     #[test]
     fn the_line_has_every_summary_figure_and_says_n_a() {
         let f = Figures {
+            kernel: Some("6.18.0".into()),
             config: Config::new(Strategy::OneCopy, 4096, 1),
             values: METRICS
                 .iter()
@@ -328,7 +355,12 @@ mod tests {
             error: None,
         };
         let line = summary_line(METRICS, &f, false);
-        assert!(line.starts_with("one-copy 4K ×1: "), "{line}");
+        assert!(
+            line.starts_with(
+                "one-copy 4K ×1 (Nagle on, recv message, pin off, count thread, kernel 6.18.0): "
+            ),
+            "{line}"
+        );
         assert!(line.contains(", throughput 12.35 Gb/s, "), "{line}");
         assert!(line.contains("cycles/byte n/a"), "{line}");
         assert!(

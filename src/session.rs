@@ -3,7 +3,7 @@
 //! sweep planner.
 
 use crate::cli::Common;
-use crate::engine::config::{Config, Strategy};
+use crate::engine::config::{Config, Pin, RecvMode, Strategy};
 use crate::engine::{Engine, EngineOptions};
 use crossbeam_channel::{unbounded, Receiver};
 use std::thread::JoinHandle;
@@ -115,6 +115,71 @@ pub fn plan(strategies: &[Strategy], sizes: &[usize], threads: &[usize]) -> Vec<
                 .flat_map(move |&b| threads.iter().map(move |&t| Config::new(s, b, t)))
         })
         .collect()
+}
+
+/// The axes a sweep crosses beyond strategy, size and threads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AxisPlan {
+    pub nodelay: Vec<bool>,
+    pub recv: Vec<RecvMode>,
+    pub pin: Vec<Pin>,
+}
+
+impl Default for AxisPlan {
+    fn default() -> Self {
+        AxisPlan {
+            nodelay: vec![false],
+            recv: vec![RecvMode::Message],
+            pin: vec![Pin::Off],
+        }
+    }
+}
+
+/// Every combination of `base` with the axes, axes innermost.
+pub fn cross(base: &[Config], axes: &AxisPlan) -> Vec<Config> {
+    let mut out = Vec::new();
+    for &c in base {
+        for &nodelay in &axes.nodelay {
+            for &recv in &axes.recv {
+                for &pin in &axes.pin {
+                    let mut x = c;
+                    x.nodelay = nodelay;
+                    x.recv = recv;
+                    x.pin = pin;
+                    if !out.contains(&x) {
+                        out.push(x);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Checks a configuration against this machine before anything is built: pinned
+/// CPUs must exist and be allowed, and a payload cannot be verified when the kernel
+/// discards it.
+pub fn check_config(c: &Config, verify: bool) -> Result<(), String> {
+    if let Pin::List(l) = c.pin {
+        let allowed = crate::engine::worker::allowed_cpus();
+        if let Some(bad) = l.cpus().into_iter().find(|x| !allowed.contains(x)) {
+            return Err(format!(
+                "--pin names CPU {bad}, which this process may not use; allowed CPUs: {}",
+                allowed
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ));
+        }
+    }
+    if verify && c.recv == RecvMode::Trunc {
+        return Err(
+            "--verify cannot check payloads with --recv trunc (the kernel discards them); use message or stream"
+                .into(),
+        );
+    }
+    Ok(())
 }
 
 /// The course matrix: two-copy, one-copy, zero-copy × 64, 256, 1K, 4K × 1, 2, 4, 8 threads.

@@ -142,11 +142,7 @@ fn render(app: &App, w: u16, h: u16) -> String {
     t.backend().to_string()
 }
 
-const CURRENT: Config = Config {
-    strategy: Strategy::ZeroCopy,
-    msg_size: 4096,
-    threads: 1,
-};
+const CURRENT: Config = Config::new(Strategy::ZeroCopy, 4096, 1);
 
 #[test]
 fn main_screen_80x24() {

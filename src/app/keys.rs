@@ -5,10 +5,13 @@ use super::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// (keys, what they do), as shown on screen.
-pub const KEYS: [(&str, &str); 9] = [
+pub const KEYS: [(&str, &str); 12] = [
     ("←→", "strategy"),
     ("↑↓", "size"),
     ("+-", "threads"),
+    ("n", "nagle"),
+    ("m", "recv"),
+    ("c", "pin"),
     ("spc", "pause"),
     ("s", "sweep"),
     ("e", "export"),
@@ -36,6 +39,9 @@ pub fn action_for_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('-') | KeyCode::Char('_') => Action::FewerThreads,
         KeyCode::Char(' ') | KeyCode::Char('p') => Action::TogglePause,
         KeyCode::Char('s') => Action::ToggleSweep,
+        KeyCode::Char('n') => Action::ToggleNodelay,
+        KeyCode::Char('m') => Action::NextRecvMode,
+        KeyCode::Char('c') => Action::NextPin,
         KeyCode::Char('e') => Action::Export,
         KeyCode::Char('r') => Action::ResetMatrix,
         KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,

@@ -49,6 +49,12 @@ pub enum Action {
     SmallerSize,
     MoreThreads,
     FewerThreads,
+    /// TCP_NODELAY on the sender, or Nagle.
+    ToggleNodelay,
+    /// message → stream → trunc receive mode.
+    NextRecvMode,
+    /// off → split → pair pinning.
+    NextPin,
     TogglePause,
     ToggleSweep,
     Export,
@@ -186,6 +192,9 @@ impl App {
             Action::FewerThreads => {
                 self.change(|c, _| c.threads = c.threads.saturating_sub(1).max(1))
             }
+            Action::ToggleNodelay => self.change(|c, _| c.nodelay = !c.nodelay),
+            Action::NextRecvMode => self.change(|c, _| c.recv = c.recv.next()),
+            Action::NextPin => self.change(|c, _| c.pin = c.pin.next()),
             Action::TogglePause => self.toggle_pause(),
             Action::ToggleSweep => self.toggle_sweep(),
             Action::Export => {
@@ -496,7 +505,7 @@ impl App {
         self.matrix
             .rows_with_live(self.live.as_ref())
             .iter()
-            .map(|r| Figures::of(self.metrics, &r.result))
+            .map(|r| Figures::of(self.metrics, &r.result).on_kernel(&self.machine.kernel))
             .collect()
     }
 

@@ -38,11 +38,7 @@ fn replay() -> SourceKind {
     }
 }
 
-const START: Config = Config {
-    strategy: Strategy::OneCopy,
-    msg_size: 4096,
-    threads: 1,
-};
+const START: Config = Config::new(Strategy::OneCopy, 4096, 1);
 
 fn app() -> App {
     App::new(machine(), live(), START, 2.0)
@@ -120,6 +116,9 @@ fn every_key_maps_to_its_action() {
         (KeyCode::Char('-'), Action::FewerThreads),
         (KeyCode::Char(' '), Action::TogglePause),
         (KeyCode::Char('s'), Action::ToggleSweep),
+        (KeyCode::Char('n'), Action::ToggleNodelay),
+        (KeyCode::Char('m'), Action::NextRecvMode),
+        (KeyCode::Char('c'), Action::NextPin),
         (KeyCode::Char('e'), Action::Export),
         (KeyCode::Char('r'), Action::ResetMatrix),
         (KeyCode::Char('?'), Action::ToggleHelp),
@@ -133,7 +132,6 @@ fn every_key_maps_to_its_action() {
     }
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert_eq!(action_for_key(ctrl_c), Some(Action::Quit));
-    assert_eq!(action_for_key(key(KeyCode::Char('c'))), None);
     assert_eq!(action_for_key(key(KeyCode::Char('x'))), None);
     let mut release = key(KeyCode::Char('q'));
     release.kind = KeyEventKind::Release;

@@ -101,33 +101,324 @@ impl FromStr for Strategy {
     }
 }
 
-/// One cell of the result matrix: strategy × message size × thread pairs.
+/// How the receiver reads (`--recv`).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecvMode {
+    /// The course's: read at most to the end of the current message.
+    #[default]
+    Message,
+    /// Read whatever is there into a fixed 256 KiB buffer, as iperf3 does.
+    Stream,
+    /// `MSG_TRUNC`: the kernel discards the data, no receive-side copy.
+    Trunc,
+}
+
+impl RecvMode {
+    pub const ALL: [RecvMode; 3] = [RecvMode::Message, RecvMode::Stream, RecvMode::Trunc];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RecvMode::Message => "message",
+            RecvMode::Stream => "stream",
+            RecvMode::Trunc => "trunc",
+        }
+    }
+
+    pub fn next(self) -> RecvMode {
+        let i = Self::ALL.iter().position(|m| *m == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+}
+
+/// A set of CPUs (up to 128), for `--pin LIST`.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+pub struct CpuList(pub u128);
+
+/// Highest CPU number a pin list may name.
+pub const MAX_CPU: usize = 127;
+
+impl CpuList {
+    pub fn cpus(self) -> Vec<usize> {
+        (0..=MAX_CPU).filter(|c| self.0 & (1 << c) != 0).collect()
+    }
+}
+
+/// Where worker threads run (`--pin`).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pin {
+    /// The scheduler decides.
+    #[default]
+    Off,
+    /// Senders on the first half of the CPUs, receivers on the other half.
+    Split,
+    /// Connection i's sender and receiver both on CPU i (mod the CPU count).
+    Pair,
+    /// Connection i's sender on the list's CPU 2i, its receiver on CPU 2i+1 (round robin).
+    List(CpuList),
+}
+
+impl Pin {
+    pub const CYCLE: [Pin; 3] = [Pin::Off, Pin::Split, Pin::Pair];
+
+    pub fn next(self) -> Pin {
+        let i = Self::CYCLE.iter().position(|p| *p == self);
+        i.map_or(Pin::Off, |i| Self::CYCLE[(i + 1) % Self::CYCLE.len()])
+    }
+
+    /// The CPU of connection `index`'s sender (`Side::Sender`) or receiver, given the
+    /// CPUs this process may use; `None`: not pinned.
+    pub fn cpu_for(self, receiver: bool, index: usize, allowed: &[usize]) -> Option<usize> {
+        if allowed.is_empty() {
+            return None;
+        }
+        let n = allowed.len();
+        match self {
+            Pin::Off => None,
+            Pin::Split => {
+                let half = (n / 2).max(1);
+                Some(if receiver && n > 1 {
+                    allowed[half + index % (n - half)]
+                } else {
+                    allowed[index % half]
+                })
+            }
+            Pin::Pair => Some(allowed[index % n]),
+            Pin::List(l) => {
+                let cpus = l.cpus();
+                (!cpus.is_empty()).then(|| cpus[(2 * index + receiver as usize) % cpus.len()])
+            }
+        }
+    }
+}
+
+impl fmt::Display for Pin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Pin::Off => f.write_str("off"),
+            Pin::Split => f.write_str("split"),
+            Pin::Pair => f.write_str("pair"),
+            Pin::List(l) => {
+                let cpus: Vec<String> = l.cpus().iter().map(|c| c.to_string()).collect();
+                f.write_str(&cpus.join("+"))
+            }
+        }
+    }
+}
+
+/// Whose events the counters count (`--count`).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Count {
+    /// The worker threads themselves (user + kernel, softirq they happen to run).
+    #[default]
+    Thread,
+    /// Everything on the pinned CPUs, softirq and ksoftirqd included.
+    Cpu,
+}
+
+impl Count {
+    pub fn name(self) -> &'static str {
+        match self {
+            Count::Thread => "thread",
+            Count::Cpu => "cpu",
+        }
+    }
+}
+
+/// One cell of the result matrix: strategy × message size × thread pairs × axes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Config {
     pub strategy: Strategy,
     pub msg_size: usize,
     pub threads: usize,
+    /// TCP_NODELAY on the sender (default: Nagle on, as the course's programs).
+    #[serde(default)]
+    pub nodelay: bool,
+    #[serde(default)]
+    pub recv: RecvMode,
+    #[serde(default)]
+    pub pin: Pin,
+    #[serde(default)]
+    pub count: Count,
 }
 
 impl Config {
-    pub fn new(strategy: Strategy, msg_size: usize, threads: usize) -> Self {
+    /// A configuration with every other axis at its default.
+    pub const fn new(strategy: Strategy, msg_size: usize, threads: usize) -> Self {
         Config {
             strategy,
             msg_size,
             threads,
+            nodelay: false,
+            recv: RecvMode::Message,
+            pin: Pin::Off,
+            count: Count::Thread,
         }
     }
-}
 
-impl fmt::Display for Config {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
+    /// "one-copy 4K ×1": strategy, size and thread pairs only.
+    pub fn key(&self) -> String {
+        format!(
             "{} {} ×{}",
             self.strategy,
             format_size(self.msg_size),
             self.threads
         )
+    }
+
+    /// The axes beyond strategy, size and threads, in words: "Nagle on, recv message,
+    /// pin off, count thread".
+    pub fn axes(&self) -> String {
+        format!(
+            "{}, recv {}, pin {}, count {}",
+            if self.nodelay {
+                "TCP_NODELAY"
+            } else {
+                "Nagle on"
+            },
+            self.recv.name(),
+            self.pin,
+            self.count.name()
+        )
+    }
+}
+
+impl fmt::Display for Config {
+    /// "one-copy 4K ×1", plus every axis not at its default.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.key())?;
+        if self.nodelay {
+            f.write_str(" nodelay")?;
+        }
+        if self.recv != RecvMode::Message {
+            write!(f, " recv={}", self.recv.name())?;
+        }
+        if self.pin != Pin::Off {
+            write!(f, " pin={}", self.pin)?;
+        }
+        if self.count != Count::Thread {
+            write!(f, " count={}", self.count.name())?;
+        }
+        Ok(())
+    }
+}
+
+/// A configuration axis as a CSV/JSON column.
+pub struct Axis {
+    pub name: &'static str,
+    pub get: fn(&Config) -> String,
+    pub set: fn(&mut Config, &str) -> Result<(), String>,
+}
+
+/// The axes after the figure columns (the first three lead every CSV row).
+pub const TRAILING_AXES: [Axis; 4] = [
+    Axis {
+        name: "nodelay",
+        get: |c| if c.nodelay { "on" } else { "off" }.into(),
+        set: |c, v| {
+            c.nodelay = parse_on_off(v)?;
+            Ok(())
+        },
+    },
+    Axis {
+        name: "recv",
+        get: |c| c.recv.name().into(),
+        set: |c, v| {
+            c.recv = v.parse()?;
+            Ok(())
+        },
+    },
+    Axis {
+        name: "pin",
+        get: |c| c.pin.to_string(),
+        set: |c, v| {
+            c.pin = v.parse()?;
+            Ok(())
+        },
+    },
+    Axis {
+        name: "count",
+        get: |c| c.count.name().into(),
+        set: |c, v| {
+            c.count = v.parse()?;
+            Ok(())
+        },
+    },
+];
+
+/// "on"/"off" (also true/false, yes/no, 1/0).
+pub fn parse_on_off(s: &str) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "on" | "true" | "yes" | "1" => Ok(true),
+        "off" | "false" | "no" | "0" => Ok(false),
+        t => Err(format!("'{t}' is not on or off")),
+    }
+}
+
+impl FromStr for RecvMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        RecvMode::ALL
+            .into_iter()
+            .find(|m| m.name().eq_ignore_ascii_case(t))
+            .ok_or_else(|| format!("unknown receive mode '{t}'; allowed: message, stream, trunc"))
+    }
+}
+
+impl FromStr for Count {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "thread" => Ok(Count::Thread),
+            "cpu" => Ok(Count::Cpu),
+            t => Err(format!("unknown counting mode '{t}'; allowed: thread, cpu")),
+        }
+    }
+}
+
+impl FromStr for Pin {
+    type Err = String;
+    /// off, split, pair, or a CPU list: "0,2", "0-3", "1+3" (CSV files write '+').
+    fn from_str(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        match t.to_ascii_lowercase().as_str() {
+            "off" => return Ok(Pin::Off),
+            "split" => return Ok(Pin::Split),
+            "pair" => return Ok(Pin::Pair),
+            _ => {}
+        }
+        let bad = || {
+            format!(
+                "pinning '{t}' is not off, split, pair or a CPU list such as 0,1 or 0-3 (CPUs 0 to {MAX_CPU})"
+            )
+        };
+        let mut set = 0u128;
+        for part in t.split([',', '+']) {
+            let (a, b) = match part.split_once('-') {
+                Some((a, b)) => (a.trim(), b.trim()),
+                None => (part.trim(), part.trim()),
+            };
+            let (a, b): (usize, usize) =
+                (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?);
+            if a > b || b > MAX_CPU {
+                return Err(bad());
+            }
+            for c in a..=b {
+                set |= 1 << c;
+            }
+        }
+        Ok(Pin::List(CpuList(set)))
     }
 }
 
@@ -153,6 +444,44 @@ mod tests {
         assert!("three-copy".parse::<Strategy>().is_err());
         assert_eq!(Strategy::ZeroCopy.next(), Strategy::TwoCopy);
         assert_eq!(Strategy::TwoCopy.prev(), Strategy::ZeroCopy);
+    }
+
+    #[test]
+    fn axes_parse_and_print_back() {
+        assert_eq!("0,1".parse::<Pin>(), Ok(Pin::List(CpuList(0b11))));
+        assert_eq!("0-2".parse::<Pin>().unwrap().to_string(), "0+1+2");
+        assert_eq!("split".parse::<Pin>(), Ok(Pin::Split));
+        assert!("9999".parse::<Pin>().is_err());
+        assert!("x".parse::<Pin>().is_err());
+        assert!("2-1".parse::<Pin>().is_err());
+        assert_eq!("STREAM".parse::<RecvMode>(), Ok(RecvMode::Stream));
+        assert!("peek".parse::<RecvMode>().is_err());
+        assert_eq!("cpu".parse::<Count>(), Ok(Count::Cpu));
+        let mut c = Config::new(Strategy::OneCopy, 64, 1);
+        for a in &TRAILING_AXES {
+            let v = (a.get)(&c);
+            (a.set)(&mut c, &v).unwrap();
+        }
+        assert_eq!(c, Config::new(Strategy::OneCopy, 64, 1));
+        c.nodelay = true;
+        c.pin = Pin::Pair;
+        assert_eq!(c.to_string(), "one-copy 64 ×1 nodelay pin=pair");
+    }
+
+    #[test]
+    fn pinning_places_each_side() {
+        let cpus = [0, 1];
+        assert_eq!(Pin::Split.cpu_for(false, 0, &cpus), Some(0));
+        assert_eq!(Pin::Split.cpu_for(true, 0, &cpus), Some(1));
+        assert_eq!(Pin::Split.cpu_for(true, 3, &cpus), Some(1));
+        assert_eq!(Pin::Pair.cpu_for(false, 1, &cpus), Some(1));
+        assert_eq!(Pin::Pair.cpu_for(true, 1, &cpus), Some(1));
+        assert_eq!(Pin::Off.cpu_for(true, 1, &cpus), None);
+        let l = Pin::List(CpuList(0b1010));
+        assert_eq!(l.cpu_for(false, 0, &cpus), Some(1));
+        assert_eq!(l.cpu_for(true, 0, &cpus), Some(3));
+        // One CPU: split puts both sides there.
+        assert_eq!(Pin::Split.cpu_for(true, 0, &[0]), Some(0));
     }
 
     #[test]

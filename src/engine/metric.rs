@@ -648,6 +648,8 @@ pub fn shown(reg: &Registry, m: &MetricDef, machine: &MachineInfo) -> bool {
 pub struct Figures {
     pub config: Config,
     pub values: Vec<Option<f64>>,
+    /// The kernel it was measured on (`uname -r`), where known.
+    pub kernel: Option<String>,
     pub error: Option<String>,
 }
 
@@ -656,14 +658,22 @@ impl Figures {
         Figures {
             config: r.config,
             values: reg.iter().map(|d| d.of(&r.config, &r.total)).collect(),
+            kernel: None,
             error: None,
         }
+    }
+
+    /// The same figures, saying which kernel they were measured on.
+    pub fn on_kernel(mut self, kernel: &str) -> Figures {
+        self.kernel = Some(kernel.to_string()).filter(|k| !k.is_empty());
+        self
     }
 
     pub fn failed(reg: &Registry, config: Config, error: String) -> Figures {
         Figures {
             config,
             values: vec![None; reg.len()],
+            kernel: None,
             error: Some(error),
         }
     }

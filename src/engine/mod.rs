@@ -64,6 +64,8 @@ pub struct Engine {
     plan: CounterPlan,
     machine: MachineInfo,
     opts: EngineOptions,
+    /// The CPUs this process may use, for pinning.
+    cpus: Arc<Vec<usize>>,
     /// Namespace setup time, when namespaces were built.
     pub setup_time: Option<Duration>,
 }
@@ -117,6 +119,7 @@ impl Engine {
             plan,
             machine,
             opts,
+            cpus: Arc::new(worker::allowed_cpus()),
             setup_time,
         })
     }
@@ -168,7 +171,8 @@ impl Engine {
             shared: shared.clone(),
             start,
             ready: ready_tx,
-            verify: self.opts.verify,
+            verify: self.opts.verify && config.recv != config::RecvMode::Trunc,
+            cpus: self.cpus.clone(),
         };
         let rx_stats: Vec<Arc<ThreadStats>> = (0..n).map(|_| Arc::default()).collect();
         let tx_stats: Vec<Arc<ThreadStats>> = (0..n).map(|_| Arc::default()).collect();

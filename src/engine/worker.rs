@@ -1,7 +1,7 @@
 //! Worker threads: per connection one sender in the server namespace and one receiver
 //! in the client namespace. They count into per-thread atomics; the sampler reads them.
 
-use super::config::Config;
+use super::config::{Config, RecvMode};
 use super::counters::{CounterGroup, Metric};
 use super::netns::{self, NetnsPair};
 use super::sample::{Failure, Side, ZcStats};
@@ -11,7 +11,7 @@ use crossbeam_channel::Sender;
 use crossbeam_utils::CachePadded;
 use socket2::{Domain, Socket, Type};
 use std::io::{self, Read};
-use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::net::{Shutdown, SocketAddr};
 use std::os::fd::AsFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, OnceLock};
@@ -125,6 +125,28 @@ pub struct WorkerSpec {
     pub start: crossbeam_channel::Receiver<()>,
     pub ready: Sender<io::Result<Ready>>,
     pub verify: bool,
+    /// The CPUs this process may run on, for pinning.
+    pub cpus: Arc<Vec<usize>>,
+}
+
+/// The CPUs the calling process may run on, in order.
+pub fn allowed_cpus() -> Vec<usize> {
+    use nix::sched::{sched_getaffinity, CpuSet};
+    match sched_getaffinity(nix::unistd::Pid::from_raw(0)) {
+        Ok(set) => (0..CpuSet::count())
+            .filter(|&c| set.is_set(c).unwrap_or(false))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Pins the calling thread to `cpu`.
+fn pin_to(cpu: usize) -> io::Result<()> {
+    use nix::sched::{sched_setaffinity, CpuSet};
+    let mut set = CpuSet::new();
+    set.set(cpu)
+        .and_then(|()| sched_setaffinity(nix::unistd::Pid::from_raw(0), &set))
+        .map_err(|e| io::Error::other(format!("pinning to CPU {cpu} failed ({e})")))
 }
 
 fn open_counters(metrics: &[Metric]) -> Option<CounterGroup> {
@@ -153,12 +175,19 @@ fn spawn_worker<T: 'static>(
         spec.start.clone(),
         spec.ready.clone(),
     );
+    let cpu = spec
+        .config
+        .pin
+        .cpu_for(side == Side::Receiver, index, &spec.cpus);
     let name = match side {
         Side::Sender => format!("netio-tx-{index}"),
         Side::Receiver => format!("netio-rx-{index}"),
     };
     std::thread::Builder::new().name(name).spawn(move || {
-        let (endpoint, local) = match setup(&net) {
+        // Pinned before anything else, so the counters and the socket see the thread
+        // where it will run.
+        let set_up = cpu.map_or(Ok(()), pin_to).and_then(|()| setup(&net));
+        let (endpoint, local) = match set_up {
             Ok(x) => x,
             Err(e) => {
                 let _ = ready.send(Err(e));
@@ -188,16 +217,16 @@ pub fn spawn_receiver(
     server: SocketAddr,
     stats: Arc<ThreadStats>,
 ) -> io::Result<JoinHandle<()>> {
-    let (size, verify) = (spec.config.msg_size, spec.verify);
+    let (config, verify) = (spec.config, spec.verify);
     let setup = move |net: &Net| {
         net.enter_client()?;
         let s = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+        // As the course's client: no effect on the data direction.
         s.set_tcp_nodelay(true)?;
         s.set_read_timeout(Some(IO_TIMEOUT))?;
         s.connect_timeout(&server.into(), IO_TIMEOUT)?;
-        let stream: TcpStream = s.into();
-        let local = stream.local_addr().ok();
-        Ok((stream, local))
+        let local = s.local_addr().ok().and_then(|a| a.as_socket());
+        Ok((s, local))
     };
     spawn_worker(
         spec,
@@ -205,19 +234,30 @@ pub fn spawn_receiver(
         index,
         stats,
         setup,
-        move |stream, stats, shared| receive(stream, size, verify, stats, shared),
+        move |sock, stats, shared| receive(sock, config, verify, stats, shared),
     )
 }
 
+/// Read size of `--recv stream` and `trunc` (iperf3's default for TCP).
+pub const STREAM_CHUNK: usize = 256 << 10;
+
 fn receive(
-    mut stream: TcpStream,
-    size: usize,
+    sock: Socket,
+    config: Config,
     verify: bool,
     stats: &ThreadStats,
     shared: &RunShared,
 ) -> io::Result<()> {
-    // recv into a message-size buffer, never past the end of the current message.
-    let mut buf = vec![0u8; size];
+    let size = config.msg_size;
+    let whole_messages = config.recv == RecvMode::Message;
+    // message: a message-size buffer, never read past the end of the current message.
+    let mut buf = vec![0u8; if whole_messages { size } else { STREAM_CHUNK }];
+    // trunc: the kernel discards what it "reads"; this buffer is never written.
+    let mut discard = if config.recv == RecvMode::Trunc {
+        vec![std::mem::MaybeUninit::<u8>::uninit(); STREAM_CHUNK]
+    } else {
+        Vec::new()
+    };
     let mut check = PayloadCheck::new(size);
     // Counted here and published with a plain store: only this thread writes it.
     let mut received = 0u64;
@@ -230,12 +270,17 @@ fn receive(
             draining = true;
             buf = vec![0u8; DRAIN_CHUNK];
         }
-        let start = if draining {
+        let start = if draining || !whole_messages {
             0
         } else {
             size - check.remaining_in_message()
         };
-        let n = match stream.read(&mut buf[start..]) {
+        let got = if discard.is_empty() {
+            (&sock).read(&mut buf[start..])
+        } else {
+            sock.recv_with_flags(&mut discard, libc::MSG_TRUNC)
+        };
+        let n = match got {
             Ok(0) => return Ok(()),
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -252,7 +297,7 @@ fn receive(
             }
             Err(e) => return Err(e),
         };
-        if verify {
+        if verify && discard.is_empty() {
             if let Some(err) = check.feed(&buf[start..start + n]) {
                 let _ = shared.corrupt.set(err);
             }
@@ -276,7 +321,8 @@ pub fn spawn_sender(
     let config = spec.config;
     let setup = move |net: &Net| {
         net.enter_server()?;
-        sock.set_tcp_nodelay(true)?;
+        // Nagle stays on unless asked (the course's senders keep it on).
+        sock.set_tcp_nodelay(config.nodelay)?;
         sock.set_write_timeout(Some(IO_TIMEOUT))?;
         if config.strategy.uses_zerocopy() {
             sys::set_zerocopy(sock.as_fd())?;

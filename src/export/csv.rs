@@ -1,6 +1,6 @@
 //! The CSV contract of SPEC.md: one row per configuration, written atomically.
 
-use crate::engine::config::{Config, Strategy};
+use crate::engine::config::{Config, Strategy, TRAILING_AXES};
 use crate::engine::metric::{Figures, Registry};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -32,16 +32,20 @@ pub const COLUMNS: [&str; 20] = [
 
 /// The configuration's own columns, before the figures.
 const CONFIG_COLUMNS: [&str; 3] = ["strategy", "msg_size", "threads"];
+/// The kernel the row was measured on.
+pub const KERNEL_COLUMN: &str = "kernel";
 /// Last column: non-empty when the configuration failed (its figures are empty).
 pub const ERROR_COLUMN: &str = "error";
 
-/// Every column of a CSV written with `reg`, in order.
+/// Every column of a CSV written with `reg`, in order: the configuration's leading
+/// columns, the figures, the other axes, the kernel, the error.
 pub fn header(reg: &Registry) -> Vec<&'static str> {
     CONFIG_COLUMNS
         .iter()
         .copied()
         .chain(reg.iter().map(|m| m.name))
-        .chain([ERROR_COLUMN])
+        .chain(TRAILING_AXES.iter().map(|a| a.name))
+        .chain([KERNEL_COLUMN, ERROR_COLUMN])
         .collect()
 }
 
@@ -58,7 +62,11 @@ fn record(reg: &Registry, f: &Figures) -> Vec<String> {
             .zip(&f.values)
             .map(|(m, v)| v.map(|v| m.csv_text(v)).unwrap_or_default()),
     )
-    .chain([f.error.clone().unwrap_or_default()])
+    .chain(TRAILING_AXES.iter().map(|a| (a.get)(&c)))
+    .chain([
+        f.kernel.clone().unwrap_or_default(),
+        f.error.clone().unwrap_or_default(),
+    ])
     .collect()
 }
 
@@ -81,6 +89,12 @@ pub fn to_json(reg: &Registry, f: &Figures) -> serde_json::Value {
     o.insert("strategy".into(), f.config.strategy.name().into());
     o.insert("msg_size".into(), f.config.msg_size.into());
     o.insert("threads".into(), f.config.threads.into());
+    for a in &TRAILING_AXES {
+        o.insert(a.name.into(), (a.get)(&f.config).into());
+    }
+    if let Some(k) = &f.kernel {
+        o.insert(KERNEL_COLUMN.into(), k.clone().into());
+    }
     match &f.error {
         Some(e) => {
             o.insert(ERROR_COLUMN.into(), e.clone().into());
@@ -131,7 +145,13 @@ pub fn read_csv(reg: &Registry, path: &Path) -> anyhow::Result<Vec<Figures>> {
                 .parse()
                 .map_err(|_| bad(col, format!("'{}' is not a whole number", cell(pos(col)))))
         };
-        let config = Config::new(strategy, whole("msg_size")?, whole("threads")?);
+        let mut config = Config::new(strategy, whole("msg_size")?, whole("threads")?);
+        for a in &TRAILING_AXES {
+            let text = cell(pos(a.name));
+            if !text.is_empty() {
+                (a.set)(&mut config, text).map_err(|e| bad(a.name, e))?;
+            }
+        }
         let mut values = Vec::with_capacity(reg.len());
         for (m, p) in reg.iter().zip(&metric_pos) {
             let text = cell(*p);
@@ -148,9 +168,11 @@ pub fn read_csv(reg: &Registry, path: &Path) -> anyhow::Result<Vec<Figures>> {
             });
         }
         let error = Some(cell(error_pos).to_string()).filter(|e| !e.is_empty());
+        let kernel = Some(cell(pos(KERNEL_COLUMN)).to_string()).filter(|k| !k.is_empty());
         rows.push(Figures {
             config,
             values,
+            kernel,
             error,
         });
     }
@@ -288,7 +310,13 @@ mod tests {
         // A failed configuration: figures empty, the cause in `error`.
         let failed: Vec<&str> = lines[3].split(',').collect();
         assert_eq!(&failed[..3], ["two-copy", "64", "1"]);
-        assert!(failed[3..failed.len() - 1].iter().all(|c| c.is_empty()));
+        let figures = &failed[3..3 + METRICS.len()];
+        assert!(figures.iter().all(|c| c.is_empty()), "{}", lines[3]);
+        // The axes and the kernel still say what was attempted.
+        assert_eq!(
+            &failed[3 + METRICS.len()..failed.len() - 2],
+            ["off", "message", "off", "thread"]
+        );
         assert!(lines[3].ends_with("(os error 104)"));
     }
 

@@ -37,11 +37,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         vec![]
     };
-    keys.extend(
-        KEYS.iter()
-            .copied()
-            .filter(|(k, _)| !app.is_replay() || !matches!(*k, "←→" | "↑↓" | "+-" | "s")),
-    );
+    keys.extend(KEYS.iter().copied().filter(|(k, _)| {
+        !app.is_replay() || !matches!(*k, "←→" | "↑↓" | "+-" | "n" | "m" | "c" | "s")
+    }));
     let mut spans = Vec::new();
     let mut used = 0;
     for (k, what) in keys {

@@ -85,6 +85,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             ),
             Style::default().add_modifier(Modifier::BOLD),
         ),
+        Span::raw(" · "),
+        Span::raw(c.axes()),
         Span::raw("  "),
     ];
     let (phase, style) = phase_label(app);

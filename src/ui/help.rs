@@ -16,6 +16,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             "  + -      more / fewer thread pairs (1 … {})",
             app.max_threads
         )),
+        Line::from("  n        Nagle on the sender / TCP_NODELAY"),
+        Line::from("  m        receive mode: message → stream → trunc (MSG_TRUNC)"),
+        Line::from("  c        pinning: off → split → pair"),
         Line::from("  space    pause / resume (workers stop, no CPU used)"),
         Line::from(format!(
             "  s        automatic sweep: {} configurations × {}s (s again cancels)",
