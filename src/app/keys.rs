@@ -5,7 +5,7 @@ use super::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// (keys, what they do), as shown on screen.
-pub const KEYS: [(&str, &str); 9] = [
+pub const KEYS: [(&str, &str); 12] = [
     ("←→", "strategy"),
     ("↑↓", "size"),
     ("+-", "threads"),
@@ -15,6 +15,10 @@ pub const KEYS: [(&str, &str); 9] = [
     ("r", "reset"),
     ("?", "help"),
     ("q", "quit"),
+    // Also named in the matrix's title, where they fit when these do not.
+    ("PgUp/Dn Home", "scroll"),
+    ("o", "sort"),
+    ("f", "filter"),
 ];
 
 pub fn action_for_key(key: KeyEvent) -> Option<Action> {
@@ -38,6 +42,12 @@ pub fn action_for_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('s') => Action::ToggleSweep,
         KeyCode::Char('e') => Action::Export,
         KeyCode::Char('r') => Action::ResetMatrix,
+        KeyCode::PageUp => Action::ScrollUp,
+        KeyCode::PageDown => Action::ScrollDown,
+        KeyCode::Home | KeyCode::Char('g') => Action::ScrollTop,
+        KeyCode::End | KeyCode::Char('G') => Action::ScrollBottom,
+        KeyCode::Char('o') => Action::NextSort,
+        KeyCode::Char('f') => Action::NextFilter,
         KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
         KeyCode::Esc => Action::Dismiss,
         KeyCode::Char('q') | KeyCode::Char('Q') => Action::Quit,
