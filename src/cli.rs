@@ -63,6 +63,12 @@ pub struct ExplorerArgs {
     /// Seconds per configuration of the automatic sweep (`s`)
     #[arg(long, default_value = "2", value_parser = parse_seconds, allow_negative_numbers = true, value_name = "SECS")]
     pub sweep_duration: f64,
+    /// Shortest measured window, in seconds, that enters the matrix (a configuration passed through while pressing keys is no result)
+    #[arg(long, default_value = "1", value_parser = parse_seconds_or_zero, allow_negative_numbers = true, value_name = "SECS")]
+    pub min_window: f64,
+    /// Colours: default, or high-contrast for projectors and colour-blind viewers
+    #[arg(long, value_enum, default_value = "default", value_name = "THEME")]
+    pub theme: crate::app::Theme,
     #[command(flatten)]
     pub axes: AxisArgs,
 }

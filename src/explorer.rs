@@ -44,7 +44,16 @@ pub fn run(common: &Common, args: &ExplorerArgs) -> anyhow::Result<()> {
     let initial = args.start_config();
     crate::session::check_config(&initial, false).map_err(crate::usage)?;
     let (source, recorder) = live_source(common, initial)?;
-    run_loop(source, args, recorder)
+    let exports = run_loop(source, args, recorder)?;
+    print_exports(&exports);
+    Ok(())
+}
+
+/// After the terminal is back: where every export of the session went.
+fn print_exports(exports: &[PathBuf]) {
+    for p in exports {
+        println!("matrix exported to {}", p.display());
+    }
 }
 
 /// Builds the engine and its runner (before the terminal is taken, so errors print plainly).
@@ -70,7 +79,9 @@ fn live_source(
 
 /// Runs the explorer on any source (live engine or a replay).
 pub fn run_with_source(source: Box<dyn SampleSource>, args: &ExplorerArgs) -> anyhow::Result<()> {
-    run_loop(source, args, None)
+    let exports = run_loop(source, args, None)?;
+    print_exports(&exports);
+    Ok(())
 }
 
 /// Set while the terminal is in raw mode on the alternate screen.
@@ -186,7 +197,7 @@ fn run_loop(
     source: Box<dyn SampleSource>,
     args: &ExplorerArgs,
     mut recorder: Option<Recorder>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<PathBuf>> {
     // Declaration order is drop order reversed: terminal back first, then the source
     // is shut down, so a slow shutdown never leaves the terminal in raw mode.
     let mut source = SourceGuard(source);
@@ -198,6 +209,8 @@ fn run_loop(
         start,
         args.sweep_duration,
     );
+    app.min_window = args.min_window;
+    app.theme = args.theme;
     let export_dir = args
         .export_dir
         .clone()
@@ -218,7 +231,10 @@ fn run_loop(
     loop {
         // After a panic elsewhere the terminal is already restored: draw nothing more.
         if draw_now && !PANICKED.load(Ordering::SeqCst) {
-            draw(&mut terminal, &app)?;
+            let page = draw(&mut terminal, &app)?;
+            if page != app.page && page > 0 {
+                app.update(Action::MatrixPage(page));
+            }
             dirty = false;
             draw_now = false;
         }
@@ -256,10 +272,13 @@ fn run_loop(
                 Err(_) => {
                     // The input thread ended: the terminal is gone or unreadable.
                     keys = never();
+                    autosave(&mut app, &export_dir);
                     app.quit = true;
                 }
             },
             recv(signals.receiver()) -> _ => {
+                // No one to ask: keep the matrix rather than lose it.
+                autosave(&mut app, &export_dir);
                 app.quit = true;
             },
             recv(ticker) -> _ => {
@@ -282,12 +301,23 @@ fn run_loop(
             r.record(&ev)?;
         }
     }
-    Ok(())
+    Ok(app.exports)
 }
 
-fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &App) -> anyhow::Result<()> {
-    terminal.draw(|f| crate::ui::draw(f, app))?;
-    Ok(())
+/// Exports the matrix if it holds rows no export has saved (quitting without a
+/// person to ask: a signal, a closed terminal).
+fn autosave(app: &mut App, export_dir: &std::path::Path) {
+    if app.unexported > 0 && !app.matrix.is_empty() {
+        let r = export(app.metrics, &app.export_rows(), export_dir, &timestamp());
+        app.update(Action::Exported(r));
+    }
+}
+
+/// Draws a frame; returns the matrix rows it had room for.
+fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &App) -> anyhow::Result<usize> {
+    let mut page = 0;
+    terminal.draw(|f| page = crate::ui::draw_paged(f, app))?;
+    Ok(page)
 }
 
 fn ingest(

@@ -12,6 +12,9 @@ use crossbeam_channel::{bounded, select, unbounded, Receiver, RecvTimeoutError, 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+
+/// How the notice at the end of a recording begins (the explorer shows "ended").
+pub const END_OF_RECORDING: &str = "end of recording";
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -358,7 +361,7 @@ impl Playback {
             }
         }
         let end = format!(
-            "end of recording: {} events over {:.1} s; q quits",
+            "{END_OF_RECORDING}: {} events over {:.1} s; q quits",
             events.len(),
             events.last().map_or(0.0, |(t, _)| *t)
         );

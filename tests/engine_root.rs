@@ -322,7 +322,10 @@ fn loopback_mode_needs_no_namespaces() {
         .assert()
         .success();
     let line = String::from_utf8_lossy(&out.get_output().stdout).to_string();
-    assert!(line.starts_with("serialize 1K ×1: "), "{line}");
+    assert!(
+        line.starts_with("serialize 1K ×1 (Nagle on, recv message"),
+        "{line}"
+    );
     assert!(line.contains("Gb/s"));
     before.assert_restored();
 }

@@ -1,6 +1,8 @@
 //! Frames of the explorer, rendered with TestBackend from synthetic events.
 //! Deterministic: every figure comes from the events below, nothing from a clock.
 
+use netio_tui::app::keys::action_for_key;
+use netio_tui::app::Theme;
 use netio_tui::app::{Action, App};
 use netio_tui::engine::config::{Config, Strategy};
 use netio_tui::engine::sample::{
@@ -8,6 +10,8 @@ use netio_tui::engine::sample::{
 };
 use netio_tui::source::SourceKind;
 use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::Color;
 use ratatui::Terminal;
 
 fn machine() -> MachineInfo {
@@ -257,7 +261,194 @@ fn no_counters_shows_the_reason_and_drops_counter_columns() {
     let s = render(&no_pmu_session(), 100, 30);
     // CPU time per byte (a software event) stands in for cycles per byte.
     assert!(s.contains("CPU time‡") && s.contains("ns/B"), "{s}");
-    assert!(s.contains("no PMU driver"), "{s}");
+    // The reason is a whole sentence in the help; the screen points there.
+    assert!(s.contains("notes in ? help"), "{s}");
+    let mut app = no_pmu_session();
+    app.update(Action::ToggleHelp);
+    let help = render(&app, 100, 30);
+    assert!(help.contains("no hardware performance counters"), "{help}");
     assert!(!s.contains("cyc/B"), "{s}");
     assert!(s.contains("Gbps") && s.contains("µs/msg"), "{s}");
+}
+
+/// A window whose every matrix figure is about `m` (0.0001 … 99999): Gbps, µs/msg,
+/// per-byte, per-KB, per-second, percentages and ratios alike.
+fn measured_at(c: Config, m: f64) -> Measured {
+    let seconds = 2.0;
+    let bytes = ((m * 1e9 / 8.0 * seconds) as u64).max(1);
+    let messages = ((seconds * 1e6 * c.threads as f64 / m) as u64).max(1);
+    let side = Counts {
+        cycles: Some((bytes as f64 * m / 2.0).max(1.0) as u64),
+        instructions: Some((bytes as f64 * m * m / 2.0).max(1.0) as u64),
+        l1d_misses: Some((bytes as f64 / 1024.0 * m / 2.0).max(1.0) as u64),
+        llc_misses: None,
+        cache_misses: Some((bytes as f64 / 1024.0 * m / 2.0).max(1.0) as u64),
+        context_switches: Some((m * seconds / 2.0).max(1.0) as u64),
+        cpu_ns: Some((bytes as f64 * m / 2.0).max(1.0) as u64),
+        scaled: false,
+    };
+    Measured {
+        seconds,
+        bytes,
+        messages,
+        tx: side,
+        rx: side,
+        zc: c.strategy.uses_zerocopy().then_some(ZcStats {
+            sends: messages,
+            completions: messages,
+            copied: (messages as f64 * (m / 1e5).min(1.0)) as u64,
+            enobufs: 0,
+        }),
+    }
+}
+
+/// The 48 configurations of the course sweep, their figures spread over every
+/// magnitude from 0.0001 to 99999.
+fn magnitudes_session() -> App {
+    let plan = netio_tui::session::course_plan();
+    let mut app = App::new(machine(), live(), plan[0], 2.0);
+    let mags = [
+        0.0001, 0.00123, 0.0456, 0.789, 1.0, 9.995, 12.34, 99.95, 322.19, 790.9135, 999.5, 1234.5,
+        54321.0, 99999.0,
+    ];
+    for (i, c) in plan.iter().enumerate() {
+        app.update(Action::Engine(EngineEvent::Finished(ConfigResult {
+            config: *c,
+            total: measured_at(*c, mags[i % mags.len()]),
+            bytes_sent: 0,
+            bytes_received: 0,
+            verified: false,
+        })));
+    }
+    app
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    let a = action_for_key(KeyEvent::new(code, KeyModifiers::NONE)).unwrap();
+    app.update(a);
+}
+
+/// Every matrix line on screen shows every visible cell whole: its tokens are the
+/// full 3-significant-digit texts of its row, in column order.
+fn assert_no_cell_cut(app: &App, screen: &str) -> usize {
+    let rows = app.matrix_rows();
+    let cols = app.columns();
+    let mut checked = 0;
+    for line in screen.lines() {
+        let line = line.trim_matches('"');
+        let toks: Vec<&str> = line.split_whitespace().collect();
+        let toks: Vec<&str> = toks.iter().copied().skip_while(|t| *t == "▶").collect();
+        if toks.len() < 4 {
+            continue;
+        }
+        let Some(r) = rows.iter().find(|r| {
+            let c = r.result.config;
+            toks[0] == c.strategy.name()
+                && toks[1] == netio_tui::engine::config::format_size(c.msg_size)
+                && toks[2] == c.threads.to_string()
+        }) else {
+            continue;
+        };
+        let cells = &toks[3..];
+        assert!(cells.len() >= 3, "too few columns shown: {line}");
+        for (tok, col) in cells.iter().zip(&cols) {
+            let want = netio_tui::ui::matrix::cell_text(col, r);
+            assert_eq!(
+                tok.trim_end_matches('*'),
+                want,
+                "column {} cut in {line:?}",
+                col.view.title
+            );
+        }
+        checked += 1;
+    }
+    checked
+}
+
+#[test]
+fn no_number_is_ever_cut_at_any_magnitude() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = magnitudes_session();
+        press(&mut app, KeyCode::Home);
+        let mut seen = 0;
+        for _ in 0..10 {
+            let screen = render(&app, w, h);
+            seen += assert_no_cell_cut(&app, &screen);
+            press(&mut app, KeyCode::PageDown);
+        }
+        assert!(seen >= 48, "{w}×{h}: only {seen} rows checked");
+    }
+}
+
+#[test]
+fn magnitudes_80x24() {
+    let mut app = magnitudes_session();
+    press(&mut app, KeyCode::Home);
+    insta::assert_snapshot!(render(&app, 80, 24));
+}
+
+#[test]
+fn magnitudes_120x40() {
+    let mut app = magnitudes_session();
+    press(&mut app, KeyCode::Home);
+    insta::assert_snapshot!(render(&app, 120, 40));
+}
+
+#[test]
+fn a_48_row_matrix_scrolls_to_its_first_row_by_key() {
+    let mut app = magnitudes_session();
+    // Starts at the current (last-measured-into) row, the first one off screen.
+    app.update(Action::NextStrategy);
+    let before = render(&app, 80, 24);
+    assert!(!before.contains("  two-copy     64   1 "), "{before}");
+    // The page the screen really shows, as the main loop tells the app.
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut page = 0;
+    t.draw(|f| page = netio_tui::ui::draw_paged(f, &app))
+        .unwrap();
+    app.update(Action::MatrixPage(page));
+    press(&mut app, KeyCode::Home);
+    let top = render(&app, 80, 24);
+    assert!(top.contains(&format!("rows 1–{page} of 48")), "{top}");
+    assert!(top.contains("  two-copy     64   1 "), "{top}");
+    press(&mut app, KeyCode::PageDown);
+    let next = render(&app, 80, 24);
+    assert!(
+        next.contains(&format!("rows {}–{} of 48", page + 1, 2 * page)),
+        "{next}"
+    );
+    press(&mut app, KeyCode::End);
+    assert!(render(&app, 80, 24).contains(&format!("rows {}–48 of 48", 49 - page)));
+}
+
+#[test]
+fn sorted_and_filtered_80x24() {
+    let mut app = session(live(), CURRENT);
+    press(&mut app, KeyCode::Char('o'));
+    press(&mut app, KeyCode::Char('f'));
+    let s = render(&app, 80, 24);
+    assert!(s.contains("only 1 thread") && s.contains("by Gbps"), "{s}");
+    assert!(s.contains("▼Gbps"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn high_contrast_has_no_grey_and_marks_every_state_without_colour() {
+    let mut app = session(live(), CURRENT);
+    app.theme = Theme::HighContrast;
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| netio_tui::ui::draw(f, &app)).unwrap();
+    let buf = t.backend().buffer().clone();
+    for cell in buf.content() {
+        assert_ne!(cell.fg, Color::DarkGray, "grey text at {cell:?}");
+        assert_ne!(cell.fg, Color::Gray, "grey text at {cell:?}");
+        assert_ne!(cell.bg, Color::DarkGray);
+    }
+    let s = t.backend().to_string();
+    // Current row ▶, best cells *, without relying on colour.
+    assert!(s.contains('▶') && s.contains('*'), "{s}");
+    app.update(Action::TogglePause);
+    let paused = render(&app, 80, 24);
+    assert!(paused.contains("‖ PAUSED"), "{paused}");
+    insta::assert_snapshot!(paused);
 }

@@ -180,7 +180,10 @@ fn explorer_end_to_end_keys_export_quit() {
     let dir = tempfile::tempdir().unwrap();
     let s = Session::start(
         "keys",
-        &format!("--export-dir {} --sweep-duration 0.5", dir.path().display()),
+        &format!(
+            "--export-dir {} --sweep-duration 0.5 --min-window 0.5",
+            dir.path().display()
+        ),
     );
 
     // Figures appear…

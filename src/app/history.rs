@@ -77,6 +77,22 @@ impl History {
             })
     }
 
+    /// Largest value of the metric at `index` among the newest `n` points that
+    /// belong to the newest run (the points since the configuration last changed).
+    pub fn max_of_newest_run(&self, index: usize, n: usize) -> Option<f64> {
+        let config = self.newest()?.config;
+        let run = self
+            .points
+            .iter()
+            .rev()
+            .take(n)
+            .take_while(|p| p.config == config);
+        run.filter_map(|p| p.get(index))
+            .fold(None, |acc: Option<f64>, v| {
+                Some(acc.map_or(v, |a| a.max(v)))
+            })
+    }
+
     pub fn newest(&self) -> Option<&Point> {
         self.points.back()
     }

@@ -5,19 +5,23 @@ use super::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// (keys, what they do), as shown on screen.
-pub const KEYS: [(&str, &str); 12] = [
+pub const KEYS: [(&str, &str); 15] = [
     ("←→", "strategy"),
     ("↑↓", "size"),
     ("+-", "threads"),
-    ("n", "nagle"),
-    ("m", "recv"),
-    ("c", "pin"),
     ("spc", "pause"),
     ("s", "sweep"),
     ("e", "export"),
     ("r", "reset"),
     ("?", "help"),
     ("q", "quit"),
+    ("n", "nagle"),
+    ("m", "recv"),
+    ("c", "pin"),
+    // Also named in the matrix's title, where they fit when these do not.
+    ("PgUp/Dn Home", "scroll"),
+    ("o", "sort"),
+    ("f", "filter"),
 ];
 
 pub fn action_for_key(key: KeyEvent) -> Option<Action> {
@@ -44,6 +48,12 @@ pub fn action_for_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('c') => Action::NextPin,
         KeyCode::Char('e') => Action::Export,
         KeyCode::Char('r') => Action::ResetMatrix,
+        KeyCode::PageUp => Action::ScrollUp,
+        KeyCode::PageDown => Action::ScrollDown,
+        KeyCode::Home | KeyCode::Char('g') => Action::ScrollTop,
+        KeyCode::End | KeyCode::Char('G') => Action::ScrollBottom,
+        KeyCode::Char('o') => Action::NextSort,
+        KeyCode::Char('f') => Action::NextFilter,
         KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
         KeyCode::Esc => Action::Dismiss,
         KeyCode::Char('q') | KeyCode::Char('Q') => Action::Quit,

@@ -2,7 +2,7 @@
 //! with the steady-state figures of its measured windows (warm-up excluded).
 
 use super::LiveCell;
-use crate::engine::config::Config;
+use crate::engine::config::{Config, Strategy};
 use crate::engine::metric::{shown, Basis, Better, MetricDef, Registry, View};
 use crate::engine::sample::{ConfigResult, MachineInfo};
 use std::collections::BTreeMap;
@@ -21,18 +21,24 @@ pub struct MatrixRow {
 }
 
 impl Matrix {
-    /// Adds a finished configuration. Measuring a configuration again adds its new
-    /// window to the cell (figures over all its windows); a window with nothing in it
-    /// (switched away during warm-up) is ignored.
-    pub fn insert(&mut self, r: ConfigResult) {
-        if r.total.seconds <= 0.0 || (r.total.bytes == 0 && r.total.seconds < 1.0) {
-            return;
+    /// Adds a finished configuration if its window lasted at least `min_seconds`
+    /// (steady state; a configuration passed through while pressing keys is no row),
+    /// and says whether it did. Measuring a configuration again adds its new window to
+    /// the cell (figures over all its windows); a window with nothing in it (switched
+    /// away during warm-up) is ignored.
+    pub fn insert(&mut self, r: ConfigResult, min_seconds: f64) -> bool {
+        if r.total.seconds <= 0.0
+            || r.total.seconds < min_seconds
+            || (r.total.bytes == 0 && r.total.seconds < 1.0)
+        {
+            return false;
         }
         let merged = match self.cells.get(&r.config) {
             Some(old) => old.merge(&r),
             None => r,
         };
         self.cells.insert(merged.config, merged);
+        true
     }
 
     pub fn clear(&mut self) {
@@ -55,8 +61,10 @@ impl Matrix {
         self.cells.values()
     }
 
-    /// All rows in matrix order (strategy, size, threads), the live cell merged in.
-    pub fn rows_with_live(&self, live: Option<&LiveCell>) -> Vec<MatrixRow> {
+    /// All rows in matrix order (strategy, size, threads), the live cell merged in
+    /// once it has been measured for `min_seconds` (before that it could still turn
+    /// out to be a configuration passed through, and must not win "best").
+    pub fn rows_with_live(&self, live: Option<&LiveCell>, min_seconds: f64) -> Vec<MatrixRow> {
         let mut rows: Vec<MatrixRow> = self
             .cells
             .values()
@@ -65,7 +73,10 @@ impl Matrix {
                 live: false,
             })
             .collect();
-        if let Some(l) = live.filter(|l| l.samples > 0 && l.total.seconds > 0.0) {
+        let steady = |l: &&LiveCell| {
+            l.samples > 0 && l.total.seconds > 0.0 && l.total.seconds >= min_seconds
+        };
+        if let Some(l) = live.filter(steady) {
             match rows.iter_mut().find(|r| r.result.config == l.config) {
                 Some(row) => {
                     row.result.total = row.result.total.then(&l.total);
@@ -139,5 +150,97 @@ pub fn best(col: &Column, rows: &[MatrixRow]) -> Option<f64> {
         Better::Higher => vals.fold(None, |a: Option<f64>, v| Some(a.map_or(v, |a| a.max(v)))),
         Better::Lower => vals.fold(None, |a: Option<f64>, v| Some(a.map_or(v, |a| a.min(v)))),
         Better::Neither => None,
+    }
+}
+
+/// Which rows the matrix shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Filter {
+    #[default]
+    All,
+    Threads(usize),
+    Strategy(Strategy),
+}
+
+impl Filter {
+    pub fn keeps(&self, c: &Config) -> bool {
+        match *self {
+            Filter::All => true,
+            Filter::Threads(t) => c.threads == t,
+            Filter::Strategy(s) => c.strategy == s,
+        }
+    }
+
+    /// "1 thread", "zero-copy"; `None` for all rows.
+    pub fn describe(&self) -> Option<String> {
+        match *self {
+            Filter::All => None,
+            Filter::Threads(t) => Some(format!("{t} thread{}", if t == 1 { "" } else { "s" })),
+            Filter::Strategy(s) => Some(s.name().to_string()),
+        }
+    }
+
+    /// The next filter among those that keep some row: all → each thread count
+    /// measured → each strategy measured → all.
+    pub fn next(&self, configs: &[Config]) -> Filter {
+        let mut threads: Vec<usize> = configs.iter().map(|c| c.threads).collect();
+        threads.sort_unstable();
+        threads.dedup();
+        let mut strategies: Vec<Strategy> = configs.iter().map(|c| c.strategy).collect();
+        strategies.sort();
+        strategies.dedup();
+        let all: Vec<Filter> = std::iter::once(Filter::All)
+            .chain(threads.into_iter().map(Filter::Threads))
+            .chain(strategies.into_iter().map(Filter::Strategy))
+            .collect();
+        match all.iter().position(|f| f == self) {
+            Some(i) => all[(i + 1) % all.len()],
+            None => Filter::All,
+        }
+    }
+}
+
+/// How the matrix is shown: which rows, in what order, from which row on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MatrixView {
+    pub filter: Filter,
+    /// Sorted by this matrix column (an index into [`columns`]), best first;
+    /// `None`: strategy, size, threads.
+    pub sort: Option<usize>,
+    /// First row shown, as the user scrolled; `None` keeps the current row in view.
+    pub scroll: Option<usize>,
+}
+
+impl MatrixView {
+    /// `rows` filtered and sorted as this view says.
+    pub fn apply(&self, cols: &[Column], mut rows: Vec<MatrixRow>) -> Vec<MatrixRow> {
+        rows.retain(|r| self.filter.keeps(&r.result.config));
+        if let Some(col) = self.sort.and_then(|i| cols.get(i)) {
+            // Best first; rows without a value last; ties in matrix order (stable sort).
+            let key = |r: &MatrixRow| {
+                col.value(&r.result).map(|v| match col.metric.better {
+                    Better::Lower => v,
+                    Better::Higher | Better::Neither => -v,
+                })
+            };
+            rows.sort_by(|a, b| match (key(a), key(b)) {
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            });
+        }
+        rows
+    }
+
+    /// The first row to show of `len` rows in `visible` lines: where the user
+    /// scrolled to, or so that row `current` sits in the middle.
+    pub fn start(&self, len: usize, visible: usize, current: Option<usize>) -> usize {
+        let last_start = len.saturating_sub(visible);
+        match (self.scroll, current) {
+            (Some(s), _) => s.min(last_start),
+            (None, Some(i)) => (i + 1).saturating_sub(visible / 2 + 1).min(last_start),
+            (None, None) => 0,
+        }
     }
 }

@@ -15,7 +15,7 @@ use crate::engine::metric::{Figures, Registry, METRICS};
 use crate::engine::sample::{EngineEvent, MachineInfo, Measured, Sample};
 use crate::source::{Control, SourceKind};
 use history::History;
-use matrix::Matrix;
+use matrix::{columns, Column, Matrix, MatrixRow, MatrixView};
 use std::path::PathBuf;
 use sweep::Sweep;
 
@@ -37,6 +37,24 @@ pub const SIZE_PRESETS: [usize; 15] = [
     512 << 10,
     1 << 20,
 ];
+
+/// Shortest measured window (warm-up excluded) that enters the matrix, by default:
+/// a configuration passed through while pressing keys is no result.
+pub const DEFAULT_MIN_WINDOW: f64 = 1.0;
+
+/// Rows PgUp/PgDn move the matrix by until the screen says how many it shows.
+pub const PAGE: usize = 10;
+
+/// Colours and weights of the screen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Theme {
+    /// Colours on a dark terminal.
+    #[default]
+    Default,
+    /// For projectors and colour-blind viewers: no dim grey, bright text, every
+    /// state also marked by a symbol or weight.
+    HighContrast,
+}
 
 /// Something the user or the source asks of the explorer.
 // Actions live for one update; boxing the engine event would buy nothing.
@@ -60,6 +78,15 @@ pub enum Action {
     Export,
     ResetMatrix,
     ToggleHelp,
+    /// Matrix: scroll a page up / down, to the first / last row.
+    ScrollUp,
+    ScrollDown,
+    ScrollTop,
+    ScrollBottom,
+    /// Matrix: sort by the next column (best first), then back to matrix order.
+    NextSort,
+    /// Matrix: show one thread count, one strategy, or all rows.
+    NextFilter,
     /// Closes the help overlay if it is open.
     Dismiss,
     Quit,
@@ -68,6 +95,8 @@ pub enum Action {
     Slower,
     /// An event from the source.
     Engine(EngineEvent),
+    /// The screen shows this many matrix rows (drawn after a resize or a layout change).
+    MatrixPage(usize),
     /// The main loop wrote (or failed to write) the export.
     Exported(Result<PathBuf, String>),
     /// The source's description changed (e.g. replay speed).
@@ -136,6 +165,23 @@ pub struct App {
     pub quit: bool,
     /// Notices and failures the source reported, newest last.
     pub notices: Vec<String>,
+    /// Shortest window (seconds) that enters the matrix.
+    pub min_window: f64,
+    pub theme: Theme,
+    /// Filter, sort and scroll of the matrix.
+    pub view: MatrixView,
+    /// Windows entered in the matrix since the last export.
+    pub unexported: usize,
+    /// `q` was pressed once with unexported rows: the next `q` quits.
+    pub quit_armed: bool,
+    /// Files written by `e`, oldest first (printed when the explorer ends).
+    pub exports: Vec<PathBuf>,
+    /// First line of the help overlay shown (PgUp/PgDn scroll it while it is open).
+    pub help_scroll: usize,
+    /// Matrix rows on screen: what PgUp/PgDn move by.
+    pub page: usize,
+    /// `r` restarted the current window: the old window's result is not a row.
+    discard_finished: bool,
 }
 
 impl App {
@@ -161,6 +207,15 @@ impl App {
             status: None,
             quit: false,
             notices: Vec::new(),
+            min_window: DEFAULT_MIN_WINDOW,
+            theme: Theme::Default,
+            view: MatrixView::default(),
+            unexported: 0,
+            quit_armed: false,
+            exports: Vec::new(),
+            discard_finished: false,
+            page: PAGE,
+            help_scroll: 0,
         }
     }
 
@@ -183,6 +238,12 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        if !matches!(
+            action,
+            Action::Quit | Action::Engine(_) | Action::MatrixPage(_) | Action::Exported(_)
+        ) {
+            self.quit_armed = false;
+        }
         match action {
             Action::NextStrategy => self.change(|c, _| c.strategy = c.strategy.next()),
             Action::PrevStrategy => self.change(|c, _| c.strategy = c.strategy.prev()),
@@ -205,26 +266,69 @@ impl App {
                     vec![Effect::Export(self.export_rows())]
                 }
             }
-            Action::ResetMatrix => {
-                let n = self.matrix.len();
-                self.matrix.clear();
-                self.note(format!(
-                    "matrix reset ({n} configuration{} dropped)",
-                    if n == 1 { "" } else { "s" }
-                ));
-                vec![]
-            }
+            Action::ResetMatrix => self.reset(),
             Action::ToggleHelp => {
                 self.show_help = !self.show_help;
+                self.help_scroll = 0;
                 vec![]
             }
             Action::Dismiss => {
                 self.show_help = false;
                 vec![]
             }
-            Action::Quit => {
-                self.quit = true;
-                vec![Effect::Quit]
+            Action::Quit => self.quit_or_ask(),
+            Action::ScrollUp | Action::ScrollDown | Action::ScrollTop | Action::ScrollBottom
+                if self.show_help =>
+            {
+                self.help_scroll = match action {
+                    Action::ScrollUp => self.help_scroll.saturating_sub(PAGE),
+                    Action::ScrollDown => (self.help_scroll + PAGE).min(200),
+                    Action::ScrollTop => 0,
+                    _ => 200,
+                };
+                vec![]
+            }
+            Action::ScrollUp => self.scroll(|s, page| s.saturating_sub(page)),
+            Action::ScrollDown => self.scroll(|s, page| s + page),
+            Action::ScrollTop => self.scroll(|_, _| 0),
+            Action::ScrollBottom => self.scroll(|_, _| usize::MAX / 2),
+            Action::MatrixPage(n) => {
+                self.page = n.max(1);
+                vec![]
+            }
+            Action::NextSort => {
+                let n = self.columns().len();
+                self.view.sort = match self.view.sort {
+                    None if n > 0 => Some(0),
+                    Some(i) if i + 1 < n => Some(i + 1),
+                    _ => None,
+                };
+                self.view.scroll = None;
+                let text = match self.view.sort.and_then(|i| self.columns().get(i).copied()) {
+                    Some(c) => format!(
+                        "matrix sorted by {} ({}), best first; o: next column",
+                        c.view.title, c.metric.label
+                    ),
+                    None => "matrix in strategy, size, thread order".into(),
+                };
+                self.note(text);
+                vec![]
+            }
+            Action::NextFilter => {
+                let configs: Vec<Config> = self
+                    .matrix
+                    .rows_with_live(self.live.as_ref(), self.min_window)
+                    .iter()
+                    .map(|r| r.result.config)
+                    .collect();
+                self.view.filter = self.view.filter.next(&configs);
+                self.view.scroll = None;
+                let text = match self.view.filter.describe() {
+                    Some(d) => format!("matrix shows {d} only; f: next filter"),
+                    None => "matrix shows every row".into(),
+                };
+                self.note(text);
+                vec![]
             }
             Action::Faster | Action::Slower => {
                 if self.is_replay() {
@@ -243,6 +347,8 @@ impl App {
             Action::Engine(ev) => self.ingest(ev),
             Action::Exported(Ok(path)) => {
                 let n = self.export_rows().len();
+                self.unexported = 0;
+                self.exports.push(path.clone());
                 self.note(format!(
                     "exported {n} configuration{} to {}",
                     if n == 1 { "" } else { "s" },
@@ -281,6 +387,7 @@ impl App {
             ));
             return vec![];
         }
+        self.view.scroll = None;
         if let Some(s) = self.sweep.take() {
             self.note(format!(
                 "sweep stopped at {}/{} by a manual change",
@@ -366,6 +473,7 @@ impl App {
     fn ingest(&mut self, ev: EngineEvent) -> Vec<Effect> {
         match ev {
             EngineEvent::Started { config } => {
+                self.discard_finished = false;
                 self.running = Some(config);
                 if self.is_replay() {
                     self.selected = config;
@@ -417,7 +525,24 @@ impl App {
                     self.live = None;
                 }
                 let config = r.config;
-                self.matrix.insert(r);
+                if std::mem::take(&mut self.discard_finished) {
+                    return vec![];
+                }
+                // A sweep step is as long as the sweep says, even if shorter than the
+                // minimum window.
+                let min = match &self.sweep {
+                    Some(s) if s.current() == config => self.min_window.min(s.duration),
+                    _ => self.min_window,
+                };
+                let seconds = r.total.seconds;
+                if self.matrix.insert(r, min) {
+                    self.unexported += 1;
+                } else if seconds > 0.0 && !self.is_replay() {
+                    self.note(format!(
+                        "{config}: {seconds:.1}s measured, under the {}s minimum window: not in the matrix",
+                        trim_float(min)
+                    ));
+                }
                 // A sweep step ended by its own clock (a pause ends it early: not a step).
                 match &self.sweep {
                     Some(s) if s.current() == config && !self.paused && !self.is_replay() => {
@@ -427,6 +552,10 @@ impl App {
                 }
             }
             EngineEvent::Notice { message } => {
+                if self.is_replay() && message.starts_with(crate::replay::END_OF_RECORDING) {
+                    self.phase = Phase::Ended;
+                    self.live = None;
+                }
                 self.note(message.clone());
                 self.push_notice(message);
                 vec![]
@@ -499,11 +628,85 @@ impl App {
         });
     }
 
+    /// `r`: empties the matrix and restarts the current window, so no row keeps
+    /// time from before the reset.
+    fn reset(&mut self) -> Vec<Effect> {
+        let n = self.matrix.len();
+        self.matrix.clear();
+        self.unexported = 0;
+        self.view = MatrixView::default();
+        self.note(format!(
+            "matrix reset ({n} configuration{} dropped); the current window restarts",
+            if n == 1 { "" } else { "s" }
+        ));
+        if self.is_replay() || self.paused || self.running.is_none() {
+            return vec![];
+        }
+        self.live = None;
+        self.discard_finished = true;
+        self.set_config(self.selected)
+    }
+
+    /// `q`: quits, unless the matrix holds rows no export has saved; then it says so
+    /// and the next `q` quits.
+    fn quit_or_ask(&mut self) -> Vec<Effect> {
+        let unsaved = self.unexported > 0 && !self.matrix.is_empty();
+        if unsaved && !self.quit_armed {
+            self.quit_armed = true;
+            self.error(format!(
+                "{} configuration{} not exported: e exports, q again quits without saving",
+                self.unexported,
+                if self.unexported == 1 { "" } else { "s" }
+            ));
+            return vec![];
+        }
+        self.quit = true;
+        vec![Effect::Quit]
+    }
+
+    fn scroll(&mut self, f: impl FnOnce(usize, usize) -> usize) -> Vec<Effect> {
+        let rows = self.matrix_rows();
+        let page = self.page.max(1);
+        // From where the screen shows it now.
+        let from = self.view.start(rows.len(), page, self.current_row(&rows));
+        self.view.scroll = Some(f(from, page).min(rows.len().saturating_sub(page)));
+        vec![]
+    }
+
+    /// The matrix columns this machine shows, in priority order.
+    pub fn columns(&self) -> Vec<Column> {
+        columns(self.metrics, &self.machine)
+    }
+
+    /// The matrix rows as shown: steady-state windows (and the live one once it is
+    /// long enough), filtered and sorted as the view says.
+    pub fn matrix_rows(&self) -> Vec<MatrixRow> {
+        self.view.apply(
+            &self.columns(),
+            self.matrix
+                .rows_with_live(self.live.as_ref(), self.min_window),
+        )
+    }
+
+    /// Index in `rows` of the selected configuration, or (in matrix order) of where
+    /// it will be once measured.
+    pub fn current_row(&self, rows: &[MatrixRow]) -> Option<usize> {
+        if let Some(i) = rows.iter().position(|r| r.result.config == self.selected) {
+            return Some(i);
+        }
+        if self.view.sort.is_some() {
+            return None;
+        }
+        rows.iter()
+            .position(|r| r.result.config >= self.selected)
+            .or(rows.len().checked_sub(1))
+    }
+
     /// Rows to export: every finished configuration, plus the one being measured
     /// (its figures so far) if it is not in the matrix yet.
     pub fn export_rows(&self) -> Vec<Figures> {
         self.matrix
-            .rows_with_live(self.live.as_ref())
+            .rows_with_live(self.live.as_ref(), self.min_window)
             .iter()
             .map(|r| Figures::of(self.metrics, &r.result).on_kernel(&self.machine.kernel))
             .collect()

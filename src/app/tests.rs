@@ -362,7 +362,9 @@ fn export_needs_a_matrix_and_reports_where_and_failures() {
 fn export_includes_the_configuration_being_measured() {
     let mut a = app();
     a.update(Action::Engine(EngineEvent::Started { config: START }));
-    a.update(Action::Engine(sample(START, 0, 4.0)));
+    for seq in 0..4 {
+        a.update(Action::Engine(sample(START, seq, 4.0)));
+    }
     assert!(matches!(a.update(Action::Export).as_slice(), [Effect::Export(r)] if r.len() == 1));
     let rows = a.export_rows();
     assert_eq!(rows.len(), 1);
@@ -456,19 +458,27 @@ fn events_fill_history_live_cell_and_matrix() {
     let l = a.live.unwrap();
     assert_eq!(l.samples, 2);
     assert!((gbps(&l.total) - 6.0).abs() < 0.01);
-    // The live row shows in the matrix view before Finished arrives.
-    let rows = a.matrix.rows_with_live(a.live.as_ref());
+    // Half a second is under the minimum window: no row yet.
+    assert!(a.matrix_rows().is_empty());
+    a.update(Action::Engine(sample(START, 2, 8.0)));
+    a.update(Action::Engine(sample(START, 3, 4.0)));
+    // The live row shows in the matrix view once steady, before Finished arrives.
+    let rows = a.matrix.rows_with_live(a.live.as_ref(), a.min_window);
     assert_eq!(rows.len(), 1);
     assert!(rows[0].live);
 
-    a.update(Action::Engine(finished(START, 0.5, 6.0)));
+    a.update(Action::Engine(finished(START, 1.0, 6.0)));
     assert!(a.live.is_none());
     assert_eq!(a.matrix.len(), 1);
+    assert_eq!(a.unexported, 1);
     // Measured again: the new window adds to the cell.
     a.update(Action::Engine(finished(START, 1.5, 2.0)));
     let cell = a.matrix.get(&START).unwrap();
-    assert!((cell.total.seconds - 2.0).abs() < 1e-9);
-    assert!((gbps(&cell.total) - 3.0).abs() < 0.01);
+    assert!((cell.total.seconds - 2.5).abs() < 1e-9);
+    assert!((gbps(&cell.total) - 3.6).abs() < 0.01);
+    // A window passed through while pressing keys is no row, and adds nothing.
+    a.update(Action::Engine(finished(START, 0.4, 50.0)));
+    assert!((a.matrix.get(&START).unwrap().total.seconds - 2.5).abs() < 1e-9);
     // An empty window (switched away during warm-up) is not a result.
     let other = Config::new(Strategy::TwoCopy, 64, 1);
     a.update(Action::Engine(finished(other, 0.0, 0.0)));
@@ -495,7 +505,7 @@ fn best_values_per_column() {
     a.update(Action::Engine(finished(START, 1.0, 5.0)));
     let slow = Config::new(Strategy::TwoCopy, 4096, 1);
     a.update(Action::Engine(finished(slow, 1.0, 2.0)));
-    let rows = a.matrix.rows_with_live(None);
+    let rows = a.matrix.rows_with_live(None, a.min_window);
     assert_eq!(
         best(&column("throughput_gbps"), &rows),
         Some(
@@ -531,4 +541,138 @@ fn zero_copy_figures_merge() {
     let s = a.then(&b).zc.unwrap();
     assert_eq!((s.completions, s.copied, s.enobufs), (4, 2, 2));
     assert_eq!(a.then(&Measured::default()).zc, a.zc);
+}
+
+#[test]
+fn quit_with_unexported_rows_asks_first() {
+    let mut a = app();
+    a.update(Action::Engine(finished(START, 1.0, 5.0)));
+    assert_eq!(a.update(Action::Quit), vec![]);
+    assert!(!a.quit);
+    let s = a.status.clone().unwrap();
+    assert!(
+        s.error && s.text.contains("1 configuration not exported"),
+        "{s:?}"
+    );
+    // Any other key disarms: q must then be asked again.
+    a.update(Action::ToggleHelp);
+    assert_eq!(a.update(Action::Quit), vec![]);
+    assert_eq!(a.update(Action::Quit), vec![Effect::Quit]);
+    assert!(a.quit);
+
+    // Exported: q quits at once, and the path is kept for the exit message.
+    let mut b = app();
+    b.update(Action::Engine(finished(START, 1.0, 5.0)));
+    b.update(Action::Exported(Ok("/tmp/x.csv".into())));
+    assert_eq!(b.unexported, 0);
+    assert_eq!(b.exports, vec![PathBuf::from("/tmp/x.csv")]);
+    assert_eq!(b.update(Action::Quit), vec![Effect::Quit]);
+}
+
+#[test]
+fn reset_restarts_the_current_window_and_drops_its_old_time() {
+    let mut a = app();
+    a.update(Action::Engine(EngineEvent::Started { config: START }));
+    for seq in 0..8 {
+        a.update(Action::Engine(sample(START, seq, 4.0)));
+    }
+    assert_eq!(
+        a.update(Action::ResetMatrix),
+        vec![Effect::Control(Control::SetConfig(START))]
+    );
+    assert!(a.live.is_none());
+    // The engine ends the old window (2 s before the reset): not a row.
+    a.update(Action::Engine(finished(START, 2.0, 4.0)));
+    assert!(a.matrix.is_empty());
+    // The new window counts.
+    a.update(Action::Engine(EngineEvent::Started { config: START }));
+    a.update(Action::Engine(finished(START, 1.25, 4.0)));
+    assert!((a.matrix.get(&START).unwrap().total.seconds - 1.25).abs() < 1e-9);
+}
+
+#[test]
+fn min_window_is_configurable_and_sweep_steps_use_their_own_length() {
+    let mut a = app();
+    a.min_window = 3.0;
+    a.update(Action::Engine(finished(START, 2.0, 5.0)));
+    assert!(a.matrix.is_empty());
+    assert!(a.status.unwrap().text.contains("under the 3s minimum"));
+    let mut b = app();
+    b.min_window = 3.0;
+    b.update(Action::ToggleSweep);
+    let first = b.sweep.as_ref().unwrap().current();
+    b.update(Action::Engine(finished(first, 2.0, 5.0)));
+    assert_eq!(b.matrix.len(), 1, "a 2 s sweep step is a whole window");
+}
+
+fn matrix_of_48() -> App {
+    let mut a = app();
+    for c in crate::session::course_plan() {
+        a.update(Action::Engine(finished(
+            c,
+            2.0,
+            c.msg_size as f64 / 1000.0 + c.threads as f64,
+        )));
+    }
+    a
+}
+
+#[test]
+fn the_matrix_scrolls_sorts_and_filters() {
+    let mut a = matrix_of_48();
+    assert_eq!(a.matrix_rows().len(), 48);
+    assert_eq!(a.view.start(48, 10, a.current_row(&a.matrix_rows())), {
+        let i = a.current_row(&a.matrix_rows()).unwrap();
+        (i + 1).saturating_sub(6).min(38)
+    });
+    a.update(action_for_key(key(KeyCode::Home)).unwrap());
+    assert_eq!(a.view.start(48, 10, None), 0);
+    a.update(action_for_key(key(KeyCode::PageDown)).unwrap());
+    assert_eq!(a.view.start(48, 10, None), PAGE);
+    a.update(action_for_key(key(KeyCode::End)).unwrap());
+    assert_eq!(a.view.start(48, 10, None), 38);
+    a.update(action_for_key(key(KeyCode::PageUp)).unwrap());
+    assert_eq!(a.view.start(48, 10, None), 28);
+    // A configuration change brings the current row back into view.
+    a.update(Action::NextStrategy);
+    assert_eq!(a.view.scroll, None);
+
+    // Sort by the first column (Gbps): best first.
+    a.update(action_for_key(key(KeyCode::Char('o'))).unwrap());
+    assert_eq!(a.view.sort, Some(0));
+    let col = a.columns()[0];
+    let vals: Vec<f64> = a
+        .matrix_rows()
+        .iter()
+        .map(|r| col.value(&r.result).unwrap())
+        .collect();
+    assert!(vals.windows(2).all(|w| w[0] >= w[1]), "{vals:?}");
+
+    // Filter: all → 1 thread → … ; every row kept has 1 thread.
+    a.update(action_for_key(key(KeyCode::Char('f'))).unwrap());
+    let rows = a.matrix_rows();
+    assert!(!rows.is_empty() && rows.len() < 48);
+    assert!(rows.iter().all(|r| r.result.config.threads == 1));
+    let mut seen = 1;
+    while a.view.filter != matrix::Filter::All {
+        a.update(Action::NextFilter);
+        seen += 1;
+        assert!(seen < 20, "the filters cycle back to all");
+    }
+    assert_eq!(a.matrix_rows().len(), 48);
+}
+
+#[test]
+fn the_end_of_a_replay_says_ended() {
+    let mut r = App::new(machine(), replay(), START, 2.0);
+    r.update(Action::Engine(EngineEvent::Started { config: START }));
+    r.update(Action::Engine(sample(START, 0, 4.0)));
+    assert_eq!(r.phase, Phase::Measuring);
+    r.update(Action::Engine(EngineEvent::Notice {
+        message: format!(
+            "{}: 3 events over 1.0 s; q quits",
+            crate::replay::END_OF_RECORDING
+        ),
+    }));
+    assert_eq!(r.phase, Phase::Ended);
 }

@@ -559,7 +559,17 @@ impl Chart {
                 }
             }
         };
-        let y_fmt = |v: &f64| short_number(*v);
+        // Two ticks that round to the same text would read as a broken axis: a
+        // repeated label is left blank.
+        let seen = std::cell::RefCell::new(std::collections::HashSet::new());
+        let y_fmt = |v: &f64| {
+            let t = short_number(*v);
+            if seen.borrow_mut().insert(t.clone()) {
+                t
+            } else {
+                String::new()
+            }
+        };
         chart
             .configure_mesh()
             .x_desc(x_desc)

@@ -1,11 +1,11 @@
 //! Gbps vs message size (log2 axis), one line per strategy, from the matrix, at the
 //! thread count currently selected.
 
-use super::{section, strategy_color};
+use super::{palette, section};
 use crate::app::App;
 use crate::engine::config::{format_size, Strategy};
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
+use ratatui::style::Style;
 use ratatui::symbols::Marker;
 use ratatui::text::Span;
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
@@ -20,8 +20,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         "Gbps vs size, {threads} thread{}",
         if threads == 1 { "" } else { "s" }
     );
-    let body = section(frame, area, &title);
-    let rows = app.matrix.rows_with_live(app.live.as_ref());
+    let pal = palette(app);
+    let body = section(frame, area, &title, &pal);
+    let rows = app.matrix.rows_with_live(app.live.as_ref(), app.min_window);
     let Some(gbps) = crate::engine::metric::find(app.metrics, "throughput_gbps") else {
         return;
     };
@@ -44,7 +45,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(
             Paragraph::new(Span::styled(
                 format!(" no results at {threads} thread(s) yet"),
-                Style::default().fg(Color::DarkGray),
+                pal.dim,
             )),
             body,
         );
@@ -67,13 +68,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .map(|(s, p)| {
             Dataset::default()
                 .name(s.name())
-                .marker(Marker::Braille)
+                // A lone point as a braille dot is invisible: draw it as a block.
+                .marker(if p.len() > 1 {
+                    Marker::Braille
+                } else {
+                    Marker::Block
+                })
                 .graph_type(if p.len() > 1 {
                     GraphType::Line
                 } else {
                     GraphType::Scatter
                 })
-                .style(Style::default().fg(strategy_color(*s)))
+                .style(Style::default().fg(pal.strategy(*s)))
                 .data(p)
         })
         .collect();
@@ -84,18 +90,24 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             Axis::default()
                 .bounds([x0, x1])
                 .labels(vec![size_label(x0), size_label(xmid), size_label(x1)])
-                .style(Style::default().fg(Color::DarkGray)),
+                .style(pal.dim),
         )
         .y_axis(
             Axis::default()
                 .bounds([0.0, ymax])
-                .labels(vec!["0".to_string(), format!("{:.1}", ymax / 1.1)])
-                .style(Style::default().fg(Color::DarkGray)),
+                .labels(vec!["0".to_string(), crate::format::sig(ymax / 1.1, 3)])
+                .style(pal.dim),
         )
         .legend_position(Some(ratatui::widgets::LegendPosition::TopLeft))
         .hidden_legend_constraints((
             ratatui::layout::Constraint::Percentage(60),
             ratatui::layout::Constraint::Percentage(60),
         ));
-    frame.render_widget(chart, body);
+    // A blank column keeps the axis labels off whatever is drawn to the left.
+    let inner = Rect {
+        x: body.x + 1,
+        width: body.width.saturating_sub(1),
+        ..body
+    };
+    frame.render_widget(chart, inner);
 }

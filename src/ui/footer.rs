@@ -1,37 +1,34 @@
 //! Bottom two lines: the status line (notes, export path, errors) and the keys.
 
-use super::clip;
+use super::{clip, palette};
 use crate::app::keys::KEYS;
 use crate::app::App;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let w = area.width as usize;
+    let pal = palette(app);
     let status = match &app.status {
         Some(s) if s.error => Line::from(Span::styled(
             clip(&format!("✗ {}", s.text), w),
-            Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+            pal.error,
         )),
         Some(s) => Line::from(Span::styled(
             clip(&s.text, w),
-            Style::default().fg(Color::Yellow),
+            pal.note,
         )),
         None => Line::from(Span::styled(
             clip(
                 "changes restart the workers; each configuration's steady-state result goes in the matrix",
                 w,
             ),
-            Style::default().fg(Color::DarkGray),
+            pal.dim,
         )),
     };
-    let key = Style::default()
-        .fg(Color::Black)
-        .bg(Color::Gray)
-        .add_modifier(Modifier::BOLD);
+    let key = pal.key;
     let mut keys: Vec<(&str, &str)> = if app.is_replay() {
         vec![("<>", "speed")]
     } else {

@@ -1,12 +1,13 @@
 //! Top two lines: what is being measured where (or replayed from what), and the
 //! current configuration with its phase.
 
-use super::{clip, strategy_color, strategy_label};
+use super::theme::Palette;
+use super::{clip, palette, strategy_label};
 use crate::app::{trim_float, App, Phase};
 use crate::engine::config::format_size;
 use crate::source::SourceKind;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
@@ -14,10 +15,8 @@ use ratatui::Frame;
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let w = area.width as usize;
     let m = &app.machine;
-    let banner = Style::default()
-        .fg(Color::Black)
-        .bg(Color::Yellow)
-        .add_modifier(Modifier::BOLD);
+    let pal = palette(app);
+    let banner = pal.banner;
     let mut first = vec![Span::styled(
         " netio-tui ",
         Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED),
@@ -53,7 +52,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             if loopback {
                 first.push(Span::styled(net, banner));
             } else {
-                first.push(Span::styled(net, Style::default().fg(Color::Cyan)));
+                first.push(Span::styled(net, pal.accent));
             }
             first.push(Span::raw(clip(
                 &format!(" · {machine}"),
@@ -68,7 +67,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Span::styled(
             strategy_label(c.strategy),
             Style::default()
-                .fg(strategy_color(c.strategy))
+                .fg(pal.strategy(c.strategy))
                 .add_modifier(Modifier::BOLD),
         ),
         Span::raw(" · "),
@@ -85,11 +84,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             ),
             Style::default().add_modifier(Modifier::BOLD),
         ),
-        Span::raw(" · "),
-        Span::raw(c.axes()),
         Span::raw("  "),
     ];
-    let (phase, style) = phase_label(app);
+    let (phase, style) = phase_label(app, &pal);
     second.push(Span::styled(phase.clone(), style));
     let mut used = second
         .iter()
@@ -98,16 +95,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(s) = &app.sweep {
         let t = format!("  sweep {}/{}", s.position + 1, s.plan.len());
         used += t.chars().count();
-        second.push(Span::styled(
-            t,
-            Style::default()
-                .fg(Color::Magenta)
-                .add_modifier(Modifier::BOLD),
-        ));
+        second.push(Span::styled(t, pal.accent.add_modifier(Modifier::BOLD)));
     }
+    // The other axes, then what one message costs, as far as they fit.
+    let axes = format!("  {}", c.axes());
+    let axes = clip(&axes, w.saturating_sub(used));
+    used += axes.chars().count();
+    second.push(Span::raw(axes));
     second.push(Span::styled(
         clip(&format!("  {}", c.strategy.cost()), w.saturating_sub(used)),
-        Style::default().fg(Color::DarkGray),
+        pal.dim,
     ));
     frame.render_widget(
         Paragraph::new(vec![Line::from(first), Line::from(second)]),
@@ -115,28 +112,26 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     );
 }
 
-fn phase_label(app: &App) -> (String, Style) {
+fn phase_label(app: &App, pal: &Palette) -> (String, Style) {
     let measured = app
         .live
         .filter(|l| l.config == app.selected)
         .map(|l| l.total.seconds);
     match app.phase {
-        Phase::Paused => (
-            "PAUSED".into(),
-            Style::default()
-                .fg(Color::Black)
-                .bg(Color::Yellow)
-                .add_modifier(Modifier::BOLD),
-        ),
-        Phase::Switching => ("starting…".into(), Style::default().fg(Color::Yellow)),
-        Phase::WarmingUp => ("warm-up".into(), Style::default().fg(Color::Yellow)),
+        Phase::Paused => (" ‖ PAUSED ".into(), pal.banner),
+        Phase::Switching => ("starting…".into(), pal.note),
+        Phase::WarmingUp => ("warm-up".into(), pal.note),
         Phase::Measuring => (
             match measured {
+                Some(s) if s < app.min_window => format!(
+                    "measuring {s:.1}s (a row at {}s)",
+                    trim_float(app.min_window)
+                ),
                 Some(s) => format!("measuring {s:.1}s"),
                 None => "measuring".into(),
             },
-            Style::default().fg(Color::Green),
+            pal.good,
         ),
-        Phase::Ended => ("ended".into(), Style::default().fg(Color::DarkGray)),
+        Phase::Ended => ("■ ended".into(), pal.dim),
     }
 }

@@ -8,7 +8,18 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let mut lines: Vec<Line> = vec![
+    let mut lines: Vec<Line> = Vec::new();
+    // Notes first: the live panel points here when they do not fit there.
+    let notes = crate::ui::live::notes(app);
+    if !notes.is_empty() {
+        lines.push(Line::styled(
+            "Notes",
+            Style::default().add_modifier(Modifier::BOLD),
+        ));
+        lines.extend(notes.into_iter().map(|n| Line::from(format!("  {n}"))));
+        lines.push(Line::from(""));
+    }
+    lines.extend([
         Line::styled("Keys", Style::default().add_modifier(Modifier::BOLD)),
         Line::from("  ← →      previous / next send strategy"),
         Line::from("  ↑ ↓      larger / smaller message size (64 … 1M)"),
@@ -26,17 +37,25 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             crate::app::trim_float(app.sweep_duration)
         )),
         Line::from("  e        export the matrix to netio-<timestamp>.csv"),
-        Line::from("  r        reset the matrix"),
+        Line::from("  r        reset the matrix (and restart the current window)"),
+        Line::from("  PgUp PgDn Home End (g G)   scroll the matrix"),
+        Line::from("  o        sort the matrix by the next column, best first"),
+        Line::from("  f        filter: one thread count, one strategy, or all"),
         Line::from("  < >      replay speed (replay only)"),
-        Line::from("  ? Esc    this help          q Ctrl-C  quit"),
+        Line::from("  ? Esc    this help          q Ctrl-C  quit (asks if unexported)"),
         Line::from(""),
         Line::styled("Figures", Style::default().add_modifier(Modifier::BOLD)),
-        Line::from("  Sparklines are per interval, scaled to the largest value shown (⌃)."),
+        Line::from("  Sparklines are per interval, scaled to the largest value of the"),
+        Line::from("  configuration measured now (⌃); earlier taller bars are drawn full."),
         Line::from("  Bar colours: the strategy measured in that interval."),
-        Line::from("  Matrix: steady state, warm-up excluded; a configuration measured"),
-        Line::from("  again adds its new window to its row. n/a = not measured here;"),
-        Line::from("  – = does not apply to that strategy. Its columns:"),
-    ];
+        Line::from(format!(
+            "  Matrix: steady state, warm-up excluded; a window enters after {}s",
+            crate::app::trim_float(app.min_window)
+        )),
+        Line::from("  (--min-window); a configuration measured again adds its new window"),
+        Line::from("  to its row. * = best in its column, ▶ = current, italic = being"),
+        Line::from("  measured. n/a = not measured here; – = does not apply. Columns:"),
+    ]);
     for c in crate::app::matrix::columns(app.metrics, &app.machine) {
         let per = match c.view.scale.suffix() {
             "" => String::new(),
@@ -56,6 +75,25 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     }
     let w = 74.min(area.width);
     let h = (lines.len() as u16 + 2).min(area.height);
+    // Rows the wrapped text takes, to say whether (and how far) it scrolls.
+    let inner_w = w.saturating_sub(2).max(1) as usize;
+    let total: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner_w).max(1))
+        .sum();
+    let inner_h = h.saturating_sub(2) as usize;
+    let max_scroll = total.saturating_sub(inner_h);
+    let scroll = app.help_scroll.min(max_scroll);
+    let title = if max_scroll > 0 {
+        format!(
+            " help {}–{} of {} — PgUp/PgDn scroll, ? or Esc closes ",
+            scroll + 1,
+            (scroll + inner_h).min(total),
+            total
+        )
+    } else {
+        " help — ? or Esc closes ".to_string()
+    };
     let r = Rect::new(
         area.x + (area.width - w) / 2,
         area.y + (area.height - h) / 2,
@@ -64,11 +102,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     );
     frame.render_widget(Clear, r);
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" help — ? or Esc closes "),
-        ),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll as u16, 0))
+            .block(Block::default().borders(Borders::ALL).title(title)),
         r,
     );
 }

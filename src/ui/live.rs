@@ -2,12 +2,12 @@
 //! unit and scale, then the detail lines (latency, context switches, sender vs receiver
 //! cycles, zero-copy bookkeeping, and why a counter is `n/a`).
 
-use super::{clip, section, si, sig3, strategy_color};
+use super::{clip, palette, section, si, sig3};
 use crate::app::history::live_scale;
 use crate::app::App;
 use crate::engine::metric::{find, Basis, Format, Live, MetricDef, Scale, View};
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline, SparklineBar};
 use ratatui::Frame;
@@ -16,19 +16,15 @@ const LABEL_W: u16 = 26;
 const SCALE_W: u16 = 9;
 
 /// Rows the panel wants: a rule, the sparklines, and up to three (four on tall
-/// screens) detail lines, counted after wrapping to `width`.
+/// screens) detail rows, counted after wrapping to `width`.
 pub fn height(app: &App, spark_rows: u16, body_h: u16, width: u16) -> u16 {
     let max_details = match body_h {
         0..20 => 2,
         20..30 => 3,
         _ => 4,
     };
-    let w = width.max(1) as usize;
-    let wrapped: usize = details(app)
-        .iter()
-        .map(|l| l.width().div_ceil(w).max(1))
-        .sum();
-    1 + rows(app).len() as u16 * spark_rows + (wrapped as u16).clamp(1, max_details)
+    let wanted = detail_rows(app, width as usize, usize::MAX).len();
+    1 + rows(app).len() as u16 * spark_rows + (wanted as u16).clamp(1, max_details)
 }
 
 /// One sparkline row: the metric at `index` of the registry shown in `view`, or the
@@ -90,7 +86,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, spark_rows: u16) {
     if area.height == 0 {
         return;
     }
-    let mut y = section(frame, area, "live, per sample interval").y;
+    let mut y = section(frame, area, "live, per sample interval", &palette(app)).y;
     let bottom = area.y + area.height;
     for row in rows(app) {
         if y + spark_rows > bottom {
@@ -104,17 +100,121 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, spark_rows: u16) {
         );
         y += spark_rows;
     }
-    let lines: Vec<Line> = details(app)
-        .into_iter()
-        .take((bottom - y) as usize)
-        .collect();
+    let lines = detail_rows(app, area.width as usize, (bottom - y) as usize);
     frame.render_widget(
-        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }),
+        Paragraph::new(lines),
         Rect::new(area.x, y, area.width, bottom - y),
     );
 }
 
+/// The detail figures, then the notes, wrapped at word (figure) boundaries into
+/// `width`, in at most `max_rows` rows. Nothing is cut mid-sentence: notes that do
+/// not fit are left out and the last row points to the help, which lists them all.
+fn detail_rows(app: &App, width: usize, max_rows: usize) -> Vec<Line<'static>> {
+    let pal = palette(app);
+    let width = width.max(1);
+    let mut out: Vec<Line> = Vec::new();
+    // Figures: "title value" pairs, never split.
+    let mut row: Vec<Span> = Vec::new();
+    let mut used = 0;
+    for (title, value) in figures(app) {
+        let n = title.chars().count() + 1 + value.chars().count();
+        if used > 0 && used + 2 + n > width {
+            out.push(Line::from(std::mem::take(&mut row)));
+            used = 0;
+        }
+        if used > 0 {
+            row.push(Span::raw("  "));
+            used += 2;
+        }
+        row.push(Span::raw(format!("{title} ")));
+        row.push(Span::styled(
+            value,
+            Style::default().add_modifier(Modifier::BOLD),
+        ));
+        used += n;
+    }
+    if !row.is_empty() {
+        out.push(Line::from(row));
+    }
+    if out.is_empty() && app.current_sample().is_none() {
+        out.push(Line::from(Span::styled(
+            "waiting for the first sample…",
+            pal.dim,
+        )));
+    }
+    out.truncate(max_rows);
+    let notes = notes(app);
+    for (i, note) in notes.iter().enumerate() {
+        let wrapped = wrap(note, width);
+        let left = notes.len() - i;
+        // Room for this note, and for the pointer if more notes follow.
+        let need = wrapped.len() + usize::from(left > 1);
+        if out.len() + need > max_rows {
+            let pointer = format!("+{left} note{} in ? help", if left == 1 { "" } else { "s" });
+            if out.len() < max_rows {
+                out.push(Line::from(Span::styled(pointer, pal.note)));
+            } else if let Some(last) = out.last_mut() {
+                // No row left: the pointer replaces the last row's tail.
+                let text: String = last.spans.iter().map(|s| s.content.as_ref()).collect();
+                let keep = width.saturating_sub(pointer.chars().count() + 3);
+                if text.chars().count() <= keep {
+                    last.spans
+                        .push(Span::styled(format!("  {pointer}"), pal.note));
+                } else {
+                    *last = Line::from(vec![
+                        Span::styled(super::clip(&text, keep + 1), pal.dim),
+                        Span::styled(format!("  {pointer}"), pal.note),
+                    ]);
+                }
+            }
+            break;
+        }
+        out.extend(
+            wrapped
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, pal.dim))),
+        );
+    }
+    out
+}
+
+/// `text` wrapped greedily at spaces into rows of at most `width` characters (a word
+/// longer than a row is split).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut rows: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split(' ') {
+        let mut word = word.to_string();
+        loop {
+            let cur_n = cur.chars().count();
+            let n = word.chars().count();
+            if cur_n == 0 && n > width {
+                let head: String = word.chars().take(width).collect();
+                word = word.chars().skip(width).collect();
+                rows.push(head);
+                continue;
+            }
+            if cur_n > 0 && cur_n + 1 + n > width {
+                rows.push(std::mem::take(&mut cur));
+                continue;
+            }
+            if cur_n > 0 {
+                cur.push(' ');
+            }
+            cur.push_str(&word);
+            break;
+        }
+    }
+    if !cur.is_empty() || rows.is_empty() {
+        rows.push(cur);
+    }
+    rows
+}
+
 fn render_row(frame: &mut Frame, area: Rect, app: &App, row: &Row) {
+    let pal = palette(app);
     let [label, spark, scale] = Layout::horizontal([
         Constraint::Length(LABEL_W),
         Constraint::Min(0),
@@ -144,7 +244,7 @@ fn render_row(frame: &mut Frame, area: Rect, app: &App, row: &Row) {
         frame.render_widget(
             Paragraph::new(Span::styled(
                 clip(&format!(" {reason}"), (spark.width + scale.width) as usize),
-                Style::default().fg(Color::DarkGray),
+                pal.dim,
             )),
             Rect {
                 width: spark.width + scale.width,
@@ -154,21 +254,22 @@ fn render_row(frame: &mut Frame, area: Rect, app: &App, row: &Row) {
         return;
     };
     let n = spark.width as usize;
-    let max = app.history.max(index, n).unwrap_or(0.0);
-    // Bars are scaled to the largest value shown; the scale column says what that is.
+    // Bars are scaled to the largest value of the configuration measured now (an
+    // earlier configuration's peak would leave its trace flat); taller earlier bars
+    // are drawn full. The scale column says what full is.
+    let max = app.history.max_of_newest_run(index, n).unwrap_or(0.0);
     let bars: Vec<SparklineBar> = app
         .history
         .last(n)
         .map(|p| {
             let v = p.get(index).map(|v| {
                 if max > 0.0 {
-                    (v / max * 1000.0).round() as u64
+                    (v / max * 1000.0).round().min(1000.0) as u64
                 } else {
                     0
                 }
             });
-            SparklineBar::from(v)
-                .style(Some(Style::default().fg(strategy_color(p.config.strategy))))
+            SparklineBar::from(v).style(Some(Style::default().fg(pal.strategy(p.config.strategy))))
         })
         .collect();
     frame.render_widget(Sparkline::default().data(bars).max(1000), spark);
@@ -179,29 +280,21 @@ fn render_row(frame: &mut Frame, area: Rect, app: &App, row: &Row) {
                     &format!(" ⌃{}", human(row.format, max)),
                     scale.width as usize,
                 ),
-                Style::default().fg(Color::DarkGray),
+                pal.dim,
             )),
             scale,
         );
     }
 }
 
-/// The detail lines: the registry's detail figures of the current interval, then
-/// why figures are missing or stand in for others.
-fn details(app: &App) -> Vec<Line<'static>> {
-    let dim = Style::default().fg(Color::DarkGray);
-    let bold = Style::default().add_modifier(Modifier::BOLD);
+/// The registry's detail figures of the current interval, as (title, value).
+fn figures(app: &App) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let Some(s) = app.current_sample() else {
-        out.push(Line::from(Span::styled(
-            "waiting for the first sample…",
-            dim,
-        )));
         return out;
     };
     let reg = app.metrics;
     let basis = Basis::of(&s.interval);
-    let mut spans = Vec::new();
     for m in reg {
         let Some(Live::Detail(v)) = m.live else {
             continue;
@@ -216,20 +309,21 @@ fn details(app: &App) -> Vec<Line<'static>> {
             Scale::Raw if m.unit == "%" => "%",
             scale => scale.suffix(),
         };
-        if !spans.is_empty() {
-            spans.push(Span::raw("  "));
-        }
-        spans.push(Span::raw(format!("{} ", v.title)));
-        spans.push(Span::styled(
+        out.push((
+            v.title.to_string(),
             value.map_or_else(
                 || "n/a".into(),
                 |x| format!("{}{suffix}", human(m.format, x)),
             ),
-            bold,
         ));
     }
-    out.push(Line::from(spans));
+    out
+}
 
+/// Why figures are missing or stand in for others, and what the kernel did: one
+/// sentence each (the help lists them all).
+pub fn notes(app: &App) -> Vec<String> {
+    let reg = app.metrics;
     let mut na: Vec<String> = Vec::new();
     if let Some(e) = &app.machine.perf_error {
         na.push(format!("counters n/a: {e}"));
@@ -257,18 +351,19 @@ fn details(app: &App) -> Vec<Line<'static>> {
     if let Some(e) = &app.machine.zerocopy_error {
         na.push(format!("zero-copy n/a: {e}"));
     }
-    if s.config.strategy.uses_zerocopy() {
-        if let Some(z) = s.interval.zc.and_then(|z| z.copied_pct()) {
-            if z > 50.0 {
-                na.push("zero-copy over veth/lo: the kernel copies anyway (local delivery)".into());
+    if let Some(s) = app.current_sample() {
+        if s.config.strategy.uses_zerocopy() {
+            if let Some(z) = s.interval.zc.and_then(|z| z.copied_pct()) {
+                if z > 50.0 {
+                    na.push(
+                        "zero-copy over veth/lo: the kernel copies anyway (local delivery)".into(),
+                    );
+                }
             }
         }
+        if s.interval.tx.scaled || s.interval.rx.scaled {
+            na.push("counters multiplexed: values scaled".into());
+        }
     }
-    if s.interval.tx.scaled || s.interval.rx.scaled {
-        na.push("counters multiplexed: values scaled".into());
-    }
-    if !na.is_empty() {
-        out.push(Line::from(Span::styled(na.join("; "), dim)));
-    }
-    out
+    na
 }

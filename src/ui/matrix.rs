@@ -1,13 +1,14 @@
-//! The result matrix: one row per configuration, best value per column highlighted,
-//! the current configuration marked; scrolls to keep the current row in view.
+//! The result matrix: one row per configuration, the best value per column marked,
+//! the current configuration marked; filtered, sorted and scrolled as the view says,
+//! keeping the current row in view unless the user scrolled away.
 
-use super::{section, strategy_color};
-use crate::app::matrix::{best, columns, Column, MatrixRow};
+use super::{palette, section};
+use crate::app::matrix::{best, Column, MatrixRow};
 use crate::app::App;
 use crate::engine::config::format_size;
 use crate::format::sig;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
@@ -15,8 +16,11 @@ use ratatui::Frame;
 /// marker + strategy + size + threads, with the spaces between them.
 const KEY_W: usize = 1 + 1 + 9 + 1 + 5 + 1 + 3;
 
+/// Marks the best cell of a column, in every theme (colour is never the only sign).
+pub const BEST_MARK: char = '*';
+
 /// A cell's text: 3 significant digits, never fewer whole digits than the value has.
-fn cell_text(col: &Column, r: &MatrixRow) -> String {
+pub fn cell_text(col: &Column, r: &MatrixRow) -> String {
     match col.value(&r.result) {
         Some(v) => sig(v, 3),
         None if !col.applies(&r.result) => "–".into(),
@@ -24,13 +28,14 @@ fn cell_text(col: &Column, r: &MatrixRow) -> String {
     }
 }
 
-/// Each column as wide as its title or its widest cell: a value is never cut.
+/// Each column as wide as its title or its widest cell plus the best mark: a value
+/// is never cut.
 fn widths(cols: &[Column], rows: &[MatrixRow]) -> Vec<usize> {
     cols.iter()
         .map(|c| {
             rows.iter()
-                .map(|r| cell_text(c, r).chars().count())
-                .chain([c.view.title.chars().count(), 4])
+                .map(|r| cell_text(c, r).chars().count() + 1)
+                .chain([c.view.title.chars().count() + 1, 4])
                 .max()
                 .unwrap_or(4)
         })
@@ -39,43 +44,42 @@ fn widths(cols: &[Column], rows: &[MatrixRow]) -> Vec<usize> {
 
 /// Width the matrix needs to show every column.
 pub fn full_width(app: &App) -> u16 {
-    let rows = app.matrix.rows_with_live(app.live.as_ref());
-    let cols = columns(app.metrics, &app.machine);
+    let rows = app.matrix_rows();
+    let cols = app.columns();
     (KEY_W + widths(&cols, &rows).iter().map(|w| w + 1).sum::<usize>()) as u16
 }
 
-/// The columns that fit in `width`, in priority order, with their widths.
-fn visible_columns(app: &App, rows: &[MatrixRow], width: u16) -> Vec<(Column, usize)> {
-    let cols = columns(app.metrics, &app.machine);
+/// The columns that fit in `width`, in priority order, with their widths and their
+/// index among all columns. The sort column is always kept.
+fn visible_columns(app: &App, rows: &[MatrixRow], width: u16) -> Vec<(usize, Column, usize)> {
+    let cols = app.columns();
     let ws = widths(&cols, rows);
-    let mut used = KEY_W;
+    let mut used = KEY_W + app.view.sort.and_then(|i| ws.get(i)).map_or(0, |w| w + 1);
     cols.into_iter()
         .zip(ws)
-        .take_while(|(_, w)| {
+        .enumerate()
+        .filter(|(i, (_, w))| {
+            if Some(*i) == app.view.sort {
+                return true;
+            }
             used += w + 1;
             used <= width as usize
         })
+        .map(|(i, (c, w))| (i, c, w))
         .collect()
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+/// Draws the matrix; returns how many rows it has room for.
+pub fn render(frame: &mut Frame, area: Rect, app: &App) -> usize {
     if area.height == 0 {
-        return;
+        return 0;
     }
-    let rows = app.matrix.rows_with_live(app.live.as_ref());
+    let pal = palette(app);
+    let rows = app.matrix_rows();
     let visible = area.height.saturating_sub(2) as usize;
-    // Where the current configuration is, or will be once its first sample arrives.
-    let current = rows
-        .iter()
-        .position(|r| r.result.config >= app.selected)
-        .map(|i| i.min(rows.len().saturating_sub(1)))
-        .or(rows.len().checked_sub(1));
-    let start = match current {
-        Some(i) if rows.len() > visible => (i + 1)
-            .saturating_sub(visible / 2 + 1)
-            .min(rows.len() - visible),
-        _ => 0,
-    };
+    let current = app.current_row(&rows);
+    let start = app.view.start(rows.len(), visible, current);
+    let cols_all = app.columns();
     let scroll = (rows.len() > visible && visible > 0).then(|| {
         format!(
             "rows {}–{} of {}",
@@ -84,38 +88,81 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             rows.len()
         )
     });
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(f) = app.view.filter.describe() {
+        parts.push(format!("only {f}"));
+    }
+    if let Some(c) = app.view.sort.and_then(|i| cols_all.get(i)) {
+        parts.push(format!("by {}", c.view.title));
+    }
+    if let Some(s) = &scroll {
+        parts.push(s.clone());
+        parts.push("PgUp/PgDn Home End".into());
+    }
+    parts.push("o sort · f filter".into());
     let long = format!(
-        "matrix: {} configuration{} · best per column highlighted{}",
+        "matrix: {} configuration{} · best {BEST_MARK}{}",
         rows.len(),
         if rows.len() == 1 { "" } else { "s" },
-        scroll
-            .as_ref()
-            .map(|s| format!(" · {s}"))
-            .unwrap_or_default()
+        parts.iter().map(|p| format!(" · {p}")).collect::<String>()
     );
     let title = if long.chars().count() + 4 <= area.width as usize {
         long
     } else {
-        match &scroll {
-            Some(s) => format!("matrix · {s}"),
+        let short = match &scroll {
+            Some(_) => format!(
+                "matrix rows {}–{} of {} · PgUp/Dn Home",
+                start + 1,
+                (start + visible).min(rows.len()),
+                rows.len()
+            ),
             None => format!("matrix: {}", rows.len()),
+        };
+        let extra: String = parts
+            .iter()
+            .filter(|p| p.starts_with("only") || p.starts_with("by"))
+            .map(|p| format!(" · {p}"))
+            .collect();
+        let keys = " · o sort f filter";
+        if short.chars().count() + extra.chars().count() + keys.chars().count() + 4
+            <= area.width as usize
+        {
+            format!("{short}{extra}{keys}")
+        } else {
+            format!("{short}{extra}")
         }
     };
-    let body = section(frame, area, &title);
+    let body = section(frame, area, &title, &pal);
     if rows.is_empty() {
+        let text = if app.matrix.is_empty() {
+            format!(
+                "  no configuration measured yet: a configuration enters after {}s of steady state; change a control (←→ ↑↓ +-) or press s for the automatic sweep",
+                crate::app::trim_float(app.min_window)
+            )
+        } else {
+            "  no row matches the filter: f shows the next one".to_string()
+        };
         frame.render_widget(
-            Paragraph::new(Span::styled(
-                "  no configuration measured yet: change a control (←→ ↑↓ +-) or press s for the automatic sweep",
-                Style::default().fg(Color::DarkGray),
-            ))
-            .wrap(Default::default()),
+            Paragraph::new(Span::styled(text, pal.dim)).wrap(Default::default()),
             body,
         );
-        return;
+        return visible;
     }
     let visible_cols = visible_columns(app, &rows, area.width);
-    let cols: Vec<Column> = visible_cols.iter().map(|(c, _)| *c).collect();
-    let bests: Vec<Option<f64>> = cols.iter().map(|c| best(c, &rows)).collect();
+    let cols: Vec<Column> = visible_cols.iter().map(|(_, c, _)| *c).collect();
+    // The best among all rows measured (not only the filtered ones).
+    let all_rows = app.matrix.rows_with_live(app.live.as_ref(), app.min_window);
+    // A column where every row has the same value has no best.
+    let bests: Vec<Option<f64>> = cols
+        .iter()
+        .map(|c| {
+            let b = best(c, &all_rows)?;
+            all_rows
+                .iter()
+                .any(|r| c.value(&r.result).is_some_and(|v| v != b))
+                .then_some(b)
+        })
+        .collect();
     let head_style = Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
     let mut header = vec![
         Cell::from(""),
@@ -123,10 +170,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Cell::from(Line::from("size").right_aligned()),
         Cell::from(Line::from("thr").right_aligned()),
     ];
-    header.extend(
-        cols.iter()
-            .map(|c| Cell::from(Line::from(c.view.title).right_aligned())),
-    );
+    header.extend(visible_cols.iter().map(|(i, c, _)| {
+        let t = if Some(*i) == app.view.sort {
+            format!("▼{}", c.view.title)
+        } else {
+            c.view.title.to_string()
+        };
+        Cell::from(Line::from(t).right_aligned())
+    }));
     let table_rows: Vec<Row> = rows
         .iter()
         .skip(start)
@@ -138,22 +189,20 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
                 Cell::from(if is_current { "▶" } else { " " }),
                 Cell::from(Span::styled(
                     cfg.strategy.name(),
-                    Style::default().fg(strategy_color(cfg.strategy)),
+                    Style::default().fg(pal.strategy(cfg.strategy)),
                 )),
                 Cell::from(Line::from(format_size(cfg.msg_size)).right_aligned()),
                 Cell::from(Line::from(cfg.threads.to_string()).right_aligned()),
             ];
             for (c, b) in cols.iter().zip(&bests) {
                 let v = c.value(&r.result);
-                let text = cell_text(c, r);
-                let is_best = matches!((v, b), (Some(v), Some(b)) if v == *b) && rows.len() > 1;
+                let is_best = matches!((v, b), (Some(v), Some(b)) if v == *b) && all_rows.len() > 1;
+                let mark = if is_best { BEST_MARK } else { ' ' };
+                let text = format!("{}{mark}", cell_text(c, r));
                 let style = if is_best {
-                    Style::default()
-                        .fg(Color::Black)
-                        .bg(Color::Green)
-                        .add_modifier(Modifier::BOLD)
+                    pal.best
                 } else if v.is_none() {
-                    Style::default().fg(Color::DarkGray)
+                    pal.dim
                 } else {
                     Style::default()
                 };
@@ -180,10 +229,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     widths.extend(
         visible_cols
             .iter()
-            .map(|(_, w)| Constraint::Length(*w as u16)),
+            .map(|(_, _, w)| Constraint::Length(*w as u16)),
     );
     let table = Table::new(table_rows, widths)
         .header(Row::new(header).style(head_style))
         .column_spacing(1);
     frame.render_widget(table, body);
+    visible
 }

@@ -8,14 +8,16 @@ pub mod header;
 pub mod help;
 pub mod live;
 pub mod matrix;
+pub mod theme;
 
 use crate::app::App;
 use crate::engine::config::Strategy;
 use ratatui::layout::{Constraint, Layout};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
+use theme::Palette;
 
 /// Smallest screen the explorer draws on; below it, a message says how big to make it.
 pub const MIN_WIDTH: u16 = 60;
@@ -23,6 +25,12 @@ pub const MIN_HEIGHT: u16 = 16;
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &App) {
+    draw_paged(frame, app);
+}
+
+/// Draws the whole screen; returns how many matrix rows it has room for (the page
+/// PgUp/PgDn move by).
+pub fn draw_paged(frame: &mut Frame, app: &App) -> usize {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = format!(
@@ -30,7 +38,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             area.width, area.height
         );
         frame.render_widget(Paragraph::new(msg).wrap(Default::default()), area);
-        return;
+        return 0;
     }
     let [head, body, foot] = Layout::vertical([
         Constraint::Length(2),
@@ -49,6 +57,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         body.width
     };
     let live_h = live::height(app, spark_rows, body.height, live_w);
+    let page;
     if wide {
         let [top, bottom] =
             Layout::vertical([Constraint::Length(live_h), Constraint::Min(0)]).areas(body);
@@ -57,11 +66,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Layout::horizontal([Constraint::Min(0), Constraint::Length(chart_w)]).areas(top);
         live::render(frame, l, app, spark_rows);
         chart::render(frame, c, app);
-        matrix::render(frame, bottom, app);
+        page = matrix::render(frame, bottom, app);
     } else {
         // The chart gets room only if the matrix keeps enough lines for its rows.
         let rest = body.height.saturating_sub(live_h);
-        let matrix_rows = app.matrix.rows_with_live(app.live.as_ref()).len() as u16;
+        let matrix_rows = app.matrix_rows().len() as u16;
         let chart_h = if rest >= 12 + (matrix_rows + 2).clamp(4, 12) {
             12
         } else {
@@ -79,10 +88,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
         if chart_h == 0 && side >= 36 && mid.height >= 8 {
             let [m, c] =
                 Layout::horizontal([Constraint::Min(0), Constraint::Length(side)]).areas(mid);
-            matrix::render(frame, m, app);
+            page = matrix::render(frame, m, app);
             chart::render(frame, c, app);
         } else {
-            matrix::render(frame, mid, app);
+            page = matrix::render(frame, mid, app);
         }
         if chart_h > 0 {
             chart::render(frame, bottom, app);
@@ -91,16 +100,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if app.show_help {
         help::render(frame, area, app);
     }
+    page
 }
 
-/// Each strategy keeps one colour everywhere (sparkline bars, chart lines, matrix).
-pub fn strategy_color(s: Strategy) -> Color {
-    match s {
-        Strategy::TwoCopy => Color::Red,
-        Strategy::Serialize => Color::Magenta,
-        Strategy::OneCopy => Color::Cyan,
-        Strategy::ZeroCopy => Color::Green,
-    }
+/// The colours of the theme the explorer runs with.
+pub fn palette(app: &App) -> Palette {
+    Palette::of(app.theme)
 }
 
 /// "two-copy (A1)".
@@ -112,12 +117,12 @@ pub fn strategy_label(s: Strategy) -> String {
 }
 
 /// A section rule: "─ title ─────".
-pub fn rule(title: &str, width: u16) -> Line<'static> {
+pub fn rule(title: &str, width: u16, pal: &Palette) -> Line<'static> {
     let t = format!("─ {title} ");
     let fill = (width as usize).saturating_sub(t.chars().count());
     Line::from(vec![
         Span::styled(t, Style::default().add_modifier(Modifier::BOLD)),
-        Span::styled("─".repeat(fill), Style::default().fg(Color::DarkGray)),
+        Span::styled("─".repeat(fill), pal.dim),
     ])
 }
 
@@ -126,9 +131,10 @@ pub fn section(
     frame: &mut Frame,
     area: ratatui::layout::Rect,
     title: &str,
+    pal: &Palette,
 ) -> ratatui::layout::Rect {
     frame.render_widget(
-        Paragraph::new(rule(title, area.width)),
+        Paragraph::new(rule(title, area.width, pal)),
         ratatui::layout::Rect { height: 1, ..area },
     );
     ratatui::layout::Rect {

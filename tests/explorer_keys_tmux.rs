@@ -1,0 +1,309 @@
+//! End to end, keys pressed fast: the real binary in a tmux pane, as root. Rapid
+//! strategy/size/thread changes pass through configurations for a fraction of a second
+//! each; none of them may become a matrix row (each row must be at least the minimum
+//! window long). Then `q` with unexported rows asks first, `e` exports, and the path
+//! is printed on exit.
+//!
+//! Skips (with a printed reason) without root or without tmux. (Helpers as in
+//! tests/explorer_tmux.rs.)
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_netio-tui");
+
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Uid:"))
+                .and_then(|v| v.split_whitespace().nth(1).map(|e| e == "0"))
+        })
+        .unwrap_or(false)
+}
+
+fn have_tmux() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// None when the test can run; Some(reason) to skip.
+fn skip_reason() -> Option<String> {
+    if !have_tmux() {
+        if std::env::var_os("CI").is_some() {
+            panic!("tmux is missing on CI: install it (apt-get install tmux)");
+        }
+        return Some("tmux is not installed".into());
+    }
+    if !is_root() {
+        return Some("needs root (the explorer builds network namespaces)".into());
+    }
+    None
+}
+
+/// A detached tmux session running the explorer; killed on drop, pass or fail.
+struct Session {
+    name: String,
+}
+
+impl Session {
+    fn start(tag: &str, args: &str) -> Session {
+        Session::start_with_env(tag, "", args)
+    }
+
+    /// Like `start`, with `env` (e.g. "VAR=1") set for the explorer.
+    fn start_with_env(tag: &str, env: &str, args: &str) -> Session {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
+        let name = format!("netio-test-{tag}-{}-{nanos}", std::process::id());
+        // After the explorer ends, the shell prints its exit status and waits, so the
+        // pane can still be inspected.
+        let cmd = format!("{env} {BIN} {args}; echo EXITED:$?; sleep 120");
+        let st = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &name,
+                "-x",
+                "120",
+                "-y",
+                "40",
+                &cmd,
+            ])
+            .status()
+            .expect("tmux new-session");
+        assert!(st.success(), "tmux new-session failed");
+        Session { name }
+    }
+
+    fn capture(&self) -> String {
+        let o = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.name])
+            .output()
+            .expect("tmux capture-pane");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    fn display(&self, fmt: &str) -> String {
+        let o = Command::new("tmux")
+            .args(["display-message", "-p", "-t", &self.name, fmt])
+            .output()
+            .expect("tmux display-message");
+        String::from_utf8_lossy(&o.stdout).trim().to_string()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let st = Command::new("tmux")
+            .args(["send-keys", "-t", &self.name])
+            .args(keys)
+            .status()
+            .expect("tmux send-keys");
+        assert!(st.success());
+    }
+
+    /// Waits until `pred` holds for the pane's text; panics with the screen if it never does.
+    fn wait_for(&self, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
+        let end = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let s = self.capture();
+            if pred(&s) {
+                return s;
+            }
+            if Instant::now() > end {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Pid of the explorer (the child of the pane's shell).
+    fn explorer_pid(&self) -> u32 {
+        let shell = self.display("#{pane_pid}");
+        let o = Command::new("pgrep")
+            .args(["-P", &shell])
+            .output()
+            .expect("pgrep");
+        String::from_utf8_lossy(&o.stdout)
+            .split_whitespace()
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no child of the pane shell {shell}"))
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.name])
+            .status();
+    }
+}
+
+/// Nothing of the explorer left: no named namespace, no veth link, process gone.
+fn assert_nothing_left(pid: u32) {
+    assert!(
+        !Path::new(&format!("/proc/{pid}")).exists(),
+        "explorer process {pid} still exists"
+    );
+    let netns = Command::new("ip").args(["netns", "list"]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&netns.stdout).trim().is_empty(),
+        "ip netns list: {}",
+        String::from_utf8_lossy(&netns.stdout)
+    );
+    let veth = Command::new("ip")
+        .args(["-o", "link", "show", "type", "veth"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&veth.stdout).trim().is_empty(),
+        "veth links left: {}",
+        String::from_utf8_lossy(&veth.stdout)
+    );
+}
+
+fn assert_terminal_restored(s: &Session) {
+    assert_eq!(
+        s.display("#{alternate_on}"),
+        "0",
+        "still on the alternate screen"
+    );
+    assert_eq!(s.display("#{cursor_flag}"), "1", "cursor still hidden");
+}
+
+/// Rows of an exported CSV: (strategy, size, threads, duration_s).
+fn csv_rows(path: &Path) -> Vec<(String, String, String, f64)> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (s, m, t, d) = (
+        col("strategy"),
+        col("msg_size"),
+        col("threads"),
+        col("duration_s"),
+    );
+    lines
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (
+                f[s].to_string(),
+                f[m].to_string(),
+                f[t].to_string(),
+                f[d].parse().unwrap_or(-1.0),
+            )
+        })
+        .collect()
+}
+
+fn exports_in(dir: &Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect()
+}
+
+#[test]
+fn rapid_keys_never_make_a_row_shorter_than_the_minimum_window() {
+    if let Some(why) = skip_reason() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipping rapid_keys_never_make_a_row_shorter_than_the_minimum_window: {why}"
+        );
+        return;
+    }
+    const MIN: f64 = 1.5;
+    let dir = tempfile::tempdir().unwrap();
+    let s = Session::start(
+        "rapid",
+        &format!(
+            "--export-dir {} --min-window {MIN} --start-strategy one-copy --start-size 4K",
+            dir.path().display()
+        ),
+    );
+    s.wait_for("the first figures", 20, |t| {
+        t.contains("measuring") && t.contains("Gb/s")
+    });
+    let pid = s.explorer_pid();
+    // Stay on the start configuration long enough for one real row.
+    s.wait_for("a steady first row", 20, |t| {
+        t.contains("one-copy") && t.contains("matrix: 1 ")
+    });
+    // Then press through several configurations, a few tenths of a second each.
+    for k in [
+        "Right", "Up", "+", "Left", "Down", "Right", "-", "Up", "Right", "Left", "+", "Down",
+    ] {
+        s.keys(&[k]);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    // Settle on the last one for longer than the minimum window.
+    let settled = s.wait_for("the last configuration measured for the minimum", 20, |t| {
+        t.lines().any(|l| {
+            l.contains("measuring ")
+                && !l.contains("a row at")
+                && l.split("measuring ")
+                    .nth(1)
+                    .and_then(|r| r.split('s').next())
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .is_some_and(|v| v >= MIN + 0.3)
+        })
+    });
+    s.keys(&["e"]);
+    s.wait_for("the export note", 10, |t| t.contains("exported "));
+    let files = exports_in(dir.path());
+    assert_eq!(files.len(), 1, "one export; screen:\n{settled}");
+    let rows = csv_rows(&files[0]);
+    assert!(
+        rows.len() >= 2,
+        "the start and the last configuration: {rows:?}"
+    );
+    for r in &rows {
+        assert!(
+            r.3 >= MIN - 1e-6,
+            "row shorter than the {MIN}s minimum window: {r:?} (all: {rows:?})"
+        );
+    }
+    // The configurations passed through are not rows: at most start + last (+ one
+    // the engine may have measured past MIN while the keys were sent).
+    assert!(
+        rows.len() <= 3,
+        "transient configurations became rows: {rows:?}"
+    );
+
+    // Measured on after the export: q asks first, the second q quits.
+    s.wait_for("a window not exported yet", 20, |t| {
+        t.lines()
+            .any(|l| l.contains("measuring ") && !l.contains("a row at"))
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    s.keys(&["q"]);
+    let asked = s.capture();
+    let asked = if asked.contains("not exported") || asked.contains("EXITED") {
+        asked
+    } else {
+        s.wait_for("the question", 5, |t| {
+            t.contains("not exported") || t.contains("EXITED")
+        })
+    };
+    if asked.contains("not exported") {
+        assert!(asked.contains("q again quits"), "{asked}");
+        s.keys(&["q"]);
+    }
+    let end = s.wait_for("the exit", 20, |t| t.contains("EXITED:0"));
+    assert!(
+        end.contains(&format!("matrix exported to {}", files[0].display())),
+        "the export path printed on exit: {end}"
+    );
+    assert_terminal_restored(&s);
+    assert_nothing_left(pid);
+}
