@@ -68,6 +68,7 @@ fn measured(c: Config, seconds: f64, wobble: f64) -> Measured {
         context_switches: Some((seconds * 120.0) as u64),
         cpu_ns: Some((bytes as f64 * cyc_per_byte / 2.5 * share) as u64),
         scaled: false,
+        ..Default::default()
     };
     let messages = bytes / c.msg_size as u64;
     Measured {
