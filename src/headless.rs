@@ -5,7 +5,7 @@ use crate::cli::{Common, RunArgs, SweepArgs};
 use crate::engine::config::Config;
 use crate::engine::live::LiveOrder;
 use crate::engine::metric::{Figures, Registry, METRICS};
-use crate::engine::sample::{ConfigResult, EngineEvent, Failure};
+use crate::engine::sample::{ConfigResult, Counts, EngineEvent, Failure};
 use crate::engine::{Engine, LiveRunner};
 use crate::export::csv::{check_writable, to_json, write_rows};
 use crate::export::recording::Recorder;
@@ -61,6 +61,14 @@ impl Driver {
         }
         if let Some(why) = &engine.machine().perf_error {
             eprintln!("netio-tui: {why}; throughput is still measured, counters show n/a");
+        }
+        // Software counters that fell back or went n/a say so once, whatever -v says.
+        if common.verbose == 0 {
+            for c in &engine.machine().counters {
+                if let Some(n) = c.note.as_deref().filter(|n| n.contains("user-only")) {
+                    eprintln!("netio-tui: {} ({}): {n}", c.metric, c.event);
+                }
+            }
         }
         let recorder = match &common.record {
             // The recorder's error names the path and is already a usage error.
@@ -181,6 +189,65 @@ pub fn summary_line(reg: &Registry, f: &Figures, scaled: bool) -> String {
     line
 }
 
+/// What `run`'s and `sweep`'s lines add about the counters: partial coverage (with
+/// the reason) and multiplexing. Empty when every thread was counted whole.
+pub fn counter_notes(c: &Counts) -> String {
+    let mut notes = Vec::new();
+    if let Some(n) = c.coverage_note() {
+        notes.push(format!("{n}; counter figures are partial sums"));
+    }
+    if c.scaled {
+        if let Some(f) = c.ran_fraction() {
+            notes.push(format!(
+                "hardware counters multiplexed: ran {:.1}% of the window, figures scaled",
+                f * 100.0
+            ));
+        }
+    }
+    notes.iter().map(|n| format!(" ({n})")).collect()
+}
+
+/// Where the tx/rx split of a counter is shown: what the split does not say.
+pub const ATTRIBUTION_NOTE: &str = "per-thread counts: over veth the receiver's TCP work runs in the sender thread's softirq, and ksoftirqd is not counted; the tx + rx sum is the figure to compare";
+
+/// `-v`: the sender/receiver split and, on hybrid CPUs, each core PMU's part.
+fn describe_counts(r: &ConfigResult) {
+    let (tx, rx) = (&r.total.tx, &r.total.rx);
+    let fmt = |v: Option<u64>| v.map_or("n/a".to_string(), |v| crate::format::si(v as f64));
+    eprintln!(
+        "netio-tui: cycles tx {} + rx {} = {}; CPU ns tx {} + rx {} = {}",
+        fmt(tx.cycles),
+        fmt(rx.cycles),
+        fmt(r.total.counts().cycles),
+        fmt(tx.cpu_ns),
+        fmt(rx.cpu_ns),
+        fmt(r.total.counts().cpu_ns),
+    );
+    eprintln!("netio-tui:   {ATTRIBUTION_NOTE}");
+    if let Some([core, atom]) = r.total.counts().split {
+        eprintln!(
+            "netio-tui: hybrid CPU: cpu_core ran {:.1} ms: cycles {}, instructions {}; cpu_atom ran {:.1} ms: cycles {}, instructions {}",
+            core.running_ns as f64 / 1e6,
+            fmt(core.cycles),
+            fmt(core.instructions),
+            atom.running_ns as f64 / 1e6,
+            fmt(atom.cycles),
+            fmt(atom.instructions),
+        );
+    }
+}
+
+/// `run --json`: the counters' coverage note and, on hybrid CPUs, the per-PMU split.
+fn add_counter_json(o: &mut serde_json::Value, r: &ConfigResult) {
+    let c = r.total.counts();
+    o["counters_note"] = c
+        .coverage_note()
+        .map_or(serde_json::Value::Null, Into::into);
+    if let Some(split) = c.split {
+        o["pmu_split"] = serde_json::json!({ "cpu_core": split[0], "cpu_atom": split[1] });
+    }
+}
+
 /// Checks before anything is built that every configuration can run here and fits
 /// in memory.
 fn check_fits(configs: &[Config], verify: bool) -> anyhow::Result<()> {
@@ -206,17 +273,23 @@ pub fn run(common: &Common, args: &RunArgs) -> anyhow::Result<()> {
     }
     .on_kernel(&kernel);
     if args.json {
-        println!("{}", to_json(METRICS, &figures));
+        let mut json = to_json(METRICS, &figures);
+        if let Ok(r) = &outcome {
+            add_counter_json(&mut json, r);
+        }
+        println!("{json}");
     }
     match outcome {
         Ok(r) => {
             if !args.json {
                 println!(
-                    "{}",
-                    summary_line(METRICS, &figures, r.total.counts().scaled)
+                    "{}{}",
+                    summary_line(METRICS, &figures, false),
+                    counter_notes(&r.total.counts())
                 );
             }
             if common.verbose > 0 {
+                describe_counts(&r);
                 eprintln!(
                     "netio-tui: {} bytes sent, {} received{}",
                     r.bytes_sent,
@@ -282,7 +355,13 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
             configs.len(),
             match &figures.error {
                 Some(e) => format!("{config}: FAILED: {e}"),
-                None => summary_line(METRICS, &figures, false),
+                None => format!(
+                    "{}{}",
+                    summary_line(METRICS, &figures, false),
+                    outcome
+                        .as_ref()
+                        .map_or(String::new(), |r| counter_notes(&r.total.counts()))
+                ),
             }
         );
         match &bar {

@@ -72,6 +72,7 @@ fn measured(c: Config, seconds: f64, wobble: f64) -> Measured {
         context_switches: Some((seconds * 120.0) as u64),
         cpu_ns: Some((bytes as f64 * cyc_per_byte / 2.5 * share) as u64),
         scaled: false,
+        ..Default::default()
     };
     let messages = bytes / c.msg_size as u64;
     Measured {
@@ -286,6 +287,7 @@ fn measured_at(c: Config, m: f64) -> Measured {
         context_switches: Some((m * seconds / 2.0).max(1.0) as u64),
         cpu_ns: Some((bytes as f64 * m / 2.0).max(1.0) as u64),
         scaled: false,
+        ..Default::default()
     };
     Measured {
         seconds,

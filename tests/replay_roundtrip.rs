@@ -60,6 +60,7 @@ fn session() -> Vec<EngineEvent> {
                     context_switches: Some(3),
                     cpu_ns: Some(2_500_000 + seq),
                     scaled: seq == 2,
+                    ..Default::default()
                 },
                 rx: Counts {
                     cycles: Some(4_000_000),

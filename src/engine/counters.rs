@@ -1,10 +1,25 @@
-//! Hardware and software counters with perf_event_open: one group per worker thread,
-//! user + kernel. What the CPU or kernel does not offer is `None` with a reason — never 0.
+//! Hardware and software counters with perf_event_open, per worker thread, user +
+//! kernel. What the CPU or kernel does not offer is `None` with a reason — never 0.
+//!
+//! Each thread opens its own groups, as `perf stat` would:
+//! - one software group (task-clock, context-switches): no PMU counter, so it always
+//!   runs, is never dropped for fit and never scaled;
+//! - one hardware group per core PMU: one on most CPUs, two on hybrid Intel CPUs
+//!   (`cpu_core`, `cpu_atom`), whose generic events must name their PMU, or they count
+//!   on one core type only.
+//!
+//! The sampler reads raw values (value, time enabled, time running) and [`window`], a
+//! pure function, turns two readings into one window's counts: Δcount × Δenabled /
+//! Δrunning where the PMU multiplexed the group, the PMUs' sum unscaled where together
+//! they ran the whole window. Opening goes through an [`OpenFn`], so the whole
+//! pipeline is tested with scripted fakes.
 
-use super::sample::{CounterStatus, Counts};
+use super::sample::{CounterStatus, Counts, Gap, PmuShare};
 use perf_event::events::{Cache, CacheId, CacheOp, CacheResult, Hardware, Software};
 use perf_event::{Builder, Counter, Group};
 use std::io;
+use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Metric {
@@ -54,6 +69,11 @@ impl Metric {
         }
     }
 
+    /// Counted by the kernel, not by a PMU counter.
+    pub fn is_software(self) -> bool {
+        matches!(self, Metric::ContextSwitches | Metric::CpuTime)
+    }
+
     fn builder(self) -> Builder<'static> {
         fn cache(which: CacheId) -> Cache {
             Cache {
@@ -62,7 +82,7 @@ impl Metric {
                 result: CacheResult::MISS,
             }
         }
-        let mut builder = match self {
+        match self {
             Metric::Cycles => Builder::new(Hardware::CPU_CYCLES),
             Metric::Instructions => Builder::new(Hardware::INSTRUCTIONS),
             Metric::L1dMisses => Builder::new(cache(CacheId::L1D)),
@@ -70,10 +90,7 @@ impl Metric {
             Metric::CacheMisses => Builder::new(Hardware::CACHE_MISSES),
             Metric::ContextSwitches => Builder::new(Software::CONTEXT_SWITCHES),
             Metric::CpuTime => Builder::new(Software::TASK_CLOCK),
-        };
-        // User + kernel: most of the cost of TCP I/O is in the kernel.
-        builder.observe_self().any_cpu().include_kernel();
-        builder
+        }
     }
 
     fn set(self, c: &mut Counts, v: Option<u64>) {
@@ -89,161 +106,258 @@ impl Metric {
     }
 }
 
-fn group_builder() -> Builder<'static> {
-    let mut b = Group::builder();
-    b.observe_self().any_cpu().include_kernel();
-    b
+/// What a generic event really counts on each vendor's CPUs (`-v`, help, README).
+pub fn vendor_note(m: Metric, vendor: &str) -> Option<String> {
+    let amd = matches!(vendor, "AuthenticAMD" | "HygonGenuine");
+    let intel = vendor == "GenuineIntel";
+    Some(match m {
+        Metric::L1dMisses if intel => "on Intel this is L1D.REPLACEMENT: every line brought into L1D, store misses included, not only loads".into(),
+        Metric::L1dMisses if amd => "on AMD Zen this is raw event 0xc860 (demand data-cache fills), not only loads".into(),
+        Metric::L1dMisses => "what the CPU maps L1-dcache-load-misses to (Intel: L1D.REPLACEMENT, all fills; AMD: 0xc860)".into(),
+        Metric::CacheMisses if amd => {
+            "generic cache-misses event; on AMD Zen it counts L2 cache misses, not last-level".into()
+        }
+        Metric::CacheMisses if intel => {
+            "generic cache-misses event; on Intel it counts last-level cache misses".into()
+        }
+        Metric::CacheMisses => "generic cache-misses event; what it counts depends on the CPU".into(),
+        _ => return None,
+    })
 }
 
-/// Which events this machine gives us, decided once at startup.
-#[derive(Clone, Debug)]
+/// Which PMU a group counts on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pmu {
+    /// Software events: no PMU counter.
+    Software,
+    /// The CPU's one core PMU (generic hardware events as they are).
+    Core,
+    /// One core PMU of a hybrid CPU: its sysfs name and perf type, which goes into the
+    /// high 32 bits of a generic event's `config`.
+    Hybrid { name: String, type_id: u32 },
+}
+
+/// One counter group of one thread.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupSpec {
+    pub pmu: Pmu,
+    pub events: Vec<Metric>,
+    /// Count kernel mode too (the normal case); `false`: user mode only, where
+    /// perf_event_paranoid refuses kernel counting.
+    pub include_kernel: bool,
+    /// Count only while the thread runs on this CPU (tests); `None`: any CPU.
+    pub cpu: Option<usize>,
+}
+
+impl GroupSpec {
+    /// perf file descriptors the group takes: perf-event2's leader plus one per event.
+    pub fn fds(&self) -> usize {
+        1 + self.events.len()
+    }
+}
+
+/// One read of one group: cumulative values (in the spec's event order) and times, ns.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RawReading {
+    pub enabled: u64,
+    pub running: u64,
+    pub values: Vec<u64>,
+}
+
+/// An open counter group: what the sampler needs of it.
+pub trait RawGroup: Send {
+    fn enable(&mut self) -> io::Result<()>;
+    fn read(&mut self) -> io::Result<RawReading>;
+}
+
+/// Opens a group for the calling thread: perf_event_open, or a fake in tests.
+pub type OpenFn = Arc<dyn Fn(&GroupSpec) -> io::Result<Box<dyn RawGroup>> + Send + Sync>;
+
+struct PerfGroup {
+    group: Group,
+    members: Vec<Counter>,
+}
+
+impl RawGroup for PerfGroup {
+    fn enable(&mut self) -> io::Result<()> {
+        self.group.enable()
+    }
+
+    fn read(&mut self) -> io::Result<RawReading> {
+        let d = self.group.read()?;
+        let ns = |t: Option<std::time::Duration>| t.map_or(0, |t| t.as_nanos() as u64);
+        Ok(RawReading {
+            enabled: ns(d.time_enabled()),
+            running: ns(d.time_running()),
+            values: self
+                .members
+                .iter()
+                .map(|m| d.get(m).map_or(0, |e| e.value()))
+                .collect(),
+        })
+    }
+}
+
+fn configure(b: &mut Builder<'_>, spec: &GroupSpec) {
+    b.observe_self();
+    match spec.cpu {
+        Some(c) => b.one_cpu(c),
+        None => b.any_cpu(),
+    };
+    if spec.include_kernel {
+        // Most of the cost of TCP I/O is in the kernel.
+        b.include_kernel();
+    } else {
+        b.exclude_kernel(true);
+    }
+}
+
+/// The real opener: perf_event_open for the calling thread, disabled.
+pub fn open_perf(spec: &GroupSpec) -> io::Result<Box<dyn RawGroup>> {
+    let mut leader = Group::builder();
+    configure(&mut leader, spec);
+    let mut group = leader.build_group()?;
+    let mut members = Vec::with_capacity(spec.events.len());
+    for &m in &spec.events {
+        let mut b = m.builder();
+        configure(&mut b, spec);
+        if let Pmu::Hybrid { type_id, .. } = spec.pmu {
+            // PERF_PMU_TYPE_SHIFT: a generic hardware or cache event on this core PMU.
+            b.attrs_mut().config |= u64::from(type_id) << 32;
+        }
+        members.push(group.add(&b)?);
+    }
+    Ok(Box::new(PerfGroup { group, members }))
+}
+
+/// The core PMUs of a hybrid Intel CPU, `[cpu_core, cpu_atom]`; empty elsewhere
+/// (both or none: one alone is not a hybrid CPU we understand).
+pub fn hybrid_pmus() -> Vec<Pmu> {
+    let pmus: Vec<Pmu> = ["cpu_core", "cpu_atom"]
+        .iter()
+        .filter_map(|name| {
+            let t = std::fs::read_to_string(format!("/sys/bus/event_source/devices/{name}/type"))
+                .ok()?;
+            Some(Pmu::Hybrid {
+                name: name.to_string(),
+                type_id: t.trim().parse().ok()?,
+            })
+        })
+        .collect();
+    if pmus.len() == 2 {
+        pmus
+    } else {
+        Vec::new()
+    }
+}
+
+/// Test hook, for the binary: `NETIO_TUI_PERF_FAULT=EACCES` fails every
+/// perf_event_open with that errno; `EMFILE@K` lets the first K worker groups open and
+/// fails the rest. No PMU or unprivileged user is needed to see what the user sees.
+pub const FAULT_ENV: &str = "NETIO_TUI_PERF_FAULT";
+
+fn errno_named(name: &str) -> Option<i32> {
+    Some(match name {
+        "EACCES" => libc::EACCES,
+        "EPERM" => libc::EPERM,
+        "ENOENT" => libc::ENOENT,
+        "EINVAL" => libc::EINVAL,
+        "EMFILE" => libc::EMFILE,
+        "ENOSYS" => libc::ENOSYS,
+        "EOPNOTSUPP" => libc::EOPNOTSUPP,
+        _ => return None,
+    })
+}
+
+/// A fault from [`FAULT_ENV`]: the errno, and how many opens succeed first (`None`:
+/// every open fails, the probe's too).
+fn fault_from_env() -> Option<(i32, Option<usize>)> {
+    let v = std::env::var(FAULT_ENV).ok()?;
+    match v.split_once('@') {
+        Some((e, k)) => Some((errno_named(e)?, Some(k.parse().ok()?))),
+        None => Some((errno_named(&v)?, None)),
+    }
+}
+
+/// An opener that fails with `errno` after `after` successful opens.
+pub fn failing_after(inner: OpenFn, errno: i32, after: usize) -> OpenFn {
+    let opened = AtomicUsize::new(0);
+    Arc::new(move |spec| {
+        if opened.fetch_add(1, Ordering::Relaxed) >= after {
+            return Err(io::Error::from_raw_os_error(errno));
+        }
+        inner(spec)
+    })
+}
+
+/// Which events this machine gives us and how they are grouped, decided once at startup.
+#[derive(Clone)]
 pub struct CounterPlan {
+    /// Every metric measured (software and hardware).
     pub metrics: Vec<Metric>,
+    /// The groups each worker thread opens, software first.
+    pub groups: Vec<GroupSpec>,
     pub statuses: Vec<CounterStatus>,
     /// perf_event_open refused altogether (permissions, no perf support).
     pub perf_error: Option<String>,
+    open: OpenFn,
+    /// Threads that may still open their groups in the configuration being started
+    /// (the file-descriptor budget); negative: unlimited.
+    budget: Arc<AtomicIsize>,
+}
+
+impl std::fmt::Debug for CounterPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CounterPlan")
+            .field("groups", &self.groups)
+            .field("perf_error", &self.perf_error)
+            .finish_non_exhaustive()
+    }
 }
 
 fn describe(e: &io::Error) -> String {
     match e.raw_os_error() {
-        Some(libc::ENOENT) | Some(libc::EOPNOTSUPP) | Some(libc::EINVAL) => {
-            format!("not supported by this CPU or kernel ({e})")
-        }
-        Some(libc::EACCES) | Some(libc::EPERM) => format!("perf_event_open refused ({e})"),
-        _ => e.to_string(),
+        Some(errno) => Gap::Open { errno }.to_string(),
+        None => e.to_string(),
     }
 }
 
-fn cache_misses_note(vendor: &str) -> String {
-    match vendor {
-        "AuthenticAMD" | "HygonGenuine" => {
-            "generic cache-misses event; on AMD Zen it counts L2 cache misses, not last-level"
-                .into()
-        }
-        "GenuineIntel" => {
-            "generic cache-misses event; on Intel it counts last-level cache misses".into()
-        }
-        _ => "generic cache-misses event; what it counts depends on the CPU".into(),
-    }
+fn paranoid_level() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/perf_event_paranoid")
+        .unwrap_or_default()
+        .trim()
+        .to_string()
 }
 
 fn paranoid_hint() -> String {
-    let level = std::fs::read_to_string("/proc/sys/kernel/perf_event_paranoid").unwrap_or_default();
     format!(
         "perf_event_paranoid is {}; counting kernel-side events of our threads needs root, CAP_PERFMON or paranoid <= 1",
-        level.trim()
+        paranoid_level()
     )
 }
 
-impl CounterPlan {
-    /// Tries every event on the calling thread, then the whole group, and keeps what works.
-    pub fn probe(vendor: &str) -> CounterPlan {
-        let mut statuses = Vec::new();
-        let mut metrics = Vec::new();
-        let mut perf_error = None;
-        for m in Metric::ALL {
-            let single = group_builder()
-                .build_group()
-                .and_then(|mut g| g.add(&m.builder()).map(drop));
-            match single {
-                Ok(()) => metrics.push(m),
-                Err(e) => {
-                    if matches!(e.raw_os_error(), Some(libc::EACCES) | Some(libc::EPERM))
-                        && perf_error.is_none()
-                    {
-                        perf_error = Some(format!(
-                            "hardware counters unavailable: {}; {}",
-                            describe(&e),
-                            paranoid_hint()
-                        ));
-                    } else if e.raw_os_error() == Some(libc::ENOSYS) && perf_error.is_none() {
-                        perf_error = Some(
-                            "hardware counters unavailable: this kernel has no perf_event_open"
-                                .into(),
-                        );
-                    }
-                    statuses.push(CounterStatus {
-                        metric: m.column().into(),
-                        event: m.event_name().into(),
-                        available: false,
-                        note: Some(describe(&e)),
-                    });
-                }
-            }
-        }
-        let hardware = [
-            Metric::Cycles,
-            Metric::Instructions,
-            Metric::L1dMisses,
-            Metric::LlcMisses,
-            Metric::CacheMisses,
-        ];
-        if perf_error.is_none() && !hardware.iter().any(|m| metrics.contains(m)) {
-            perf_error = Some(
-                "no hardware performance counters on this machine (no PMU driver, as in many VMs): \
-                 cycles, instructions and cache misses show n/a"
-                    .into(),
-            );
-        }
-        // A group whose hardware events do not all fit on the PMU is never scheduled and
-        // reads 0: drop events from the end until the group really runs.
-        while !metrics.is_empty() && !group_runs(&metrics) {
-            let dropped = metrics.pop().unwrap();
-            statuses.push(CounterStatus {
-                metric: dropped.column().into(),
-                event: dropped.event_name().into(),
-                available: false,
-                note: Some(
-                    "does not fit in one counter group with the other events on this CPU".into(),
-                ),
-            });
-        }
-        for &m in &metrics {
-            statuses.push(CounterStatus {
-                metric: m.column().into(),
-                event: m.event_name().into(),
-                available: true,
-                note: (m == Metric::CacheMisses).then(|| cache_misses_note(vendor)),
-            });
-        }
-        if !metrics.contains(&Metric::LlcMisses) && metrics.contains(&Metric::CacheMisses) {
-            if let Some(s) = statuses.iter_mut().find(|s| s.metric == "llc_misses") {
-                let why = s.note.take().unwrap_or_default();
-                s.note = Some(format!("{why}; see cache_misses (generic event) instead"));
-            }
-        }
-        statuses.sort_by_key(|s| Metric::ALL.iter().position(|m| m.column() == s.metric));
-        CounterPlan {
-            metrics,
-            statuses,
-            perf_error,
-        }
-    }
+fn refused(e: &io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::EACCES) | Some(libc::EPERM))
+}
 
-    /// A plan that measures nothing (for tests and machines without perf).
-    pub fn none(reason: &str) -> CounterPlan {
-        CounterPlan {
-            metrics: Vec::new(),
-            statuses: Metric::ALL
-                .iter()
-                .map(|m| CounterStatus {
-                    metric: m.column().into(),
-                    event: m.event_name().into(),
-                    available: false,
-                    note: Some(reason.into()),
-                })
-                .collect(),
-            perf_error: Some(reason.into()),
-        }
+fn status(m: Metric, available: bool, note: Option<String>) -> CounterStatus {
+    CounterStatus {
+        metric: m.column().into(),
+        event: m.event_name().into(),
+        available,
+        note,
     }
 }
 
-fn group_runs(metrics: &[Metric]) -> bool {
-    let Ok(mut g) = CounterGroup::open(metrics) else {
-        return false;
-    };
-    if g.group.enable().is_err() {
-        return false;
+/// Opens the groups, enables them, does some work and says whether the hardware ran.
+fn groups_run(open: &OpenFn, specs: &[GroupSpec]) -> bool {
+    let mut groups = Vec::new();
+    for s in specs {
+        let Ok(mut g) = open(s) else { return false };
+        if g.enable().is_err() {
+            return false;
+        }
+        groups.push(g);
     }
     // Some work so that hardware events have something to count.
     let mut x = 0u64;
@@ -252,118 +366,436 @@ fn group_runs(metrics: &[Metric]) -> bool {
     }
     std::hint::black_box(x);
     std::thread::yield_now();
-    match g.group.read() {
-        Ok(d) => d.time_running().is_some_and(|r| !r.is_zero()),
-        Err(_) => false,
-    }
+    // Hybrid: the thread may have run on one core type only; together they must run.
+    groups
+        .iter_mut()
+        .filter_map(|g| g.read().ok())
+        .any(|r| r.running > 0)
 }
 
-/// The counters of one thread: opened by that thread for itself, read by the sampler.
-pub struct CounterGroup {
-    group: Group,
-    members: Vec<(Metric, Counter)>,
-}
-
-impl CounterGroup {
-    /// Opens (disabled) a group counting `metrics` for the calling thread.
-    pub fn open(metrics: &[Metric]) -> io::Result<CounterGroup> {
-        let mut group = group_builder().build_group()?;
-        let mut members = Vec::with_capacity(metrics.len());
-        for &m in metrics {
-            members.push((m, group.add(&m.builder())?));
+impl CounterPlan {
+    /// The plan for this machine: real perf_event_open on its core PMUs, or the fault
+    /// named by [`FAULT_ENV`].
+    pub fn probe(vendor: &str) -> CounterPlan {
+        let real: OpenFn = Arc::new(open_perf);
+        let pmus = hybrid_pmus();
+        match fault_from_env() {
+            None => CounterPlan::probe_with(vendor, &pmus, real),
+            Some((errno, None)) => {
+                let mut plan =
+                    CounterPlan::probe_with(vendor, &pmus, failing_after(real, errno, 0));
+                if let Some(e) = &mut plan.perf_error {
+                    e.push_str(&format!(" (injected by {FAULT_ENV})"));
+                }
+                plan
+            }
+            Some((errno, Some(k))) => {
+                let mut plan = CounterPlan::probe_with(vendor, &pmus, real.clone());
+                plan.open = failing_after(real, errno, k);
+                plan
+            }
         }
-        Ok(CounterGroup { group, members })
     }
 
-    pub fn enable(&mut self) -> io::Result<()> {
-        self.group.enable()
-    }
+    /// Tries every event with `open`, on each of `hybrid` PMUs (none: the one core PMU),
+    /// then the groups as a whole, and keeps what works.
+    pub fn probe_with(vendor: &str, hybrid: &[Pmu], open: OpenFn) -> CounterPlan {
+        let mut statuses = Vec::new();
+        let mut perf_error = None;
+        let mut groups = Vec::new();
+        let tries = |spec: &GroupSpec| open(spec).map(drop);
 
-    /// Cumulative counts since enable, scaled if the kernel multiplexed the group.
-    pub fn read(&mut self) -> Counts {
-        let mut c = Counts::default();
-        let Ok(data) = self.group.read() else {
-            return c;
-        };
-        let enabled = data.time_enabled().map_or(0, |d| d.as_nanos());
-        let running = data.time_running().map_or(0, |d| d.as_nanos());
-        if enabled > 0 && running == 0 {
-            // Never scheduled on the PMU: the values mean nothing.
-            return c;
+        // Software: user + kernel; where the kernel side is refused, user-only task-clock.
+        let mut sw = Vec::new();
+        let mut user_only = false;
+        let mut sw_refused = None;
+        for m in [Metric::CpuTime, Metric::ContextSwitches] {
+            let spec = |include_kernel| GroupSpec {
+                pmu: Pmu::Software,
+                events: vec![m],
+                include_kernel,
+                cpu: None,
+            };
+            match tries(&spec(true)) {
+                Ok(()) => {
+                    sw.push(m);
+                    statuses.push(status(m, true, None));
+                }
+                Err(e) if refused(&e) && m == Metric::CpuTime && tries(&spec(false)).is_ok() => {
+                    user_only = true;
+                    sw.push(m);
+                    statuses.push(status(
+                        m,
+                        true,
+                        Some(format!(
+                            "user-only task-clock ({}): still the whole on-CPU time, kernel included",
+                            paranoid_hint()
+                        )),
+                    ));
+                }
+                Err(e) => {
+                    if refused(&e) {
+                        sw_refused.get_or_insert_with(|| describe(&e));
+                    }
+                    let note = if user_only && m == Metric::ContextSwitches {
+                        format!(
+                            "n/a: only user-mode counting is allowed ({}) and a user-only context-switches event reads 0 (switches happen in the kernel)",
+                            paranoid_hint()
+                        )
+                    } else {
+                        describe(&e)
+                    };
+                    statuses.push(status(m, false, Some(note)));
+                }
+            }
         }
-        let scale = if running > 0 && running < enabled {
-            c.scaled = true;
-            enabled as f64 / running as f64
+        if user_only {
+            // A user-only context-switches event opens but counts nothing: never 0.
+            sw.retain(|&m| m != Metric::ContextSwitches);
+            if let Some(s) = statuses
+                .iter_mut()
+                .find(|s| s.metric == Metric::ContextSwitches.column())
+            {
+                s.available = false;
+                s.note = Some(format!(
+                    "n/a: only user-mode counting is allowed ({}) and a user-only context-switches event reads 0 (switches happen in the kernel)",
+                    paranoid_hint()
+                ));
+            }
+        }
+        if !sw.is_empty() {
+            groups.push(GroupSpec {
+                pmu: Pmu::Software,
+                events: sw.clone(),
+                include_kernel: !user_only,
+                cpu: None,
+            });
+        }
+
+        // Hardware: every event must open on every core PMU.
+        let pmus: Vec<Pmu> = if hybrid.is_empty() {
+            vec![Pmu::Core]
         } else {
-            1.0
+            hybrid.to_vec()
         };
-        for (m, counter) in &self.members {
-            let v = data.get(counter).map(|e| (e.value() as f64 * scale) as u64);
-            m.set(&mut c, v);
+        let hw_spec = |pmu: &Pmu, events: Vec<Metric>| GroupSpec {
+            pmu: pmu.clone(),
+            events,
+            include_kernel: true,
+            cpu: None,
+        };
+        let mut hw = Vec::new();
+        let mut hw_refused = None;
+        for m in Metric::ALL.into_iter().filter(|m| !m.is_software()) {
+            let failed = pmus
+                .iter()
+                .find_map(|p| tries(&hw_spec(p, vec![m])).err().map(|e| (p, e)));
+            match failed {
+                None => hw.push(m),
+                Some((p, e)) => {
+                    if refused(&e) {
+                        hw_refused.get_or_insert_with(|| describe(&e));
+                    } else if e.raw_os_error() == Some(libc::ENOSYS) && perf_error.is_none() {
+                        perf_error =
+                            Some("counters unavailable: this kernel has no perf_event_open".into());
+                    }
+                    let on = match p {
+                        Pmu::Hybrid { name, .. } => format!(" on {name}"),
+                        _ => String::new(),
+                    };
+                    statuses.push(status(m, false, Some(format!("{}{on}", describe(&e)))));
+                }
+            }
         }
-        c
+        // A group whose events do not all fit on the PMU is never scheduled and reads 0:
+        // drop hardware events from the end until the groups really run. Software
+        // events are in their own group and never dropped.
+        while !hw.is_empty()
+            && !groups_run(
+                &open,
+                &pmus
+                    .iter()
+                    .map(|p| hw_spec(p, hw.clone()))
+                    .collect::<Vec<_>>(),
+            )
+        {
+            let dropped = hw.pop().unwrap();
+            statuses.push(status(
+                dropped,
+                false,
+                Some("does not fit in one counter group with the other events on this CPU".into()),
+            ));
+        }
+        let hybrid_note = match hybrid {
+            [Pmu::Hybrid { name: a, .. }, Pmu::Hybrid { name: b, .. }] => Some(format!(
+                "hybrid CPU: one group on {a} and one on {b}, summed"
+            )),
+            _ => None,
+        };
+        for &m in &hw {
+            let note = [vendor_note(m, vendor), hybrid_note.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>();
+            statuses.push(status(m, true, (!note.is_empty()).then(|| note.join("; "))));
+        }
+        if !hw.is_empty() {
+            groups.extend(pmus.iter().map(|p| hw_spec(p, hw.clone())));
+        }
+
+        if let Some(why) = hw_refused.as_ref().or(sw_refused.as_ref()) {
+            if perf_error.is_none() && hw.is_empty() {
+                let what = if sw.is_empty() {
+                    "counters"
+                } else {
+                    "hardware counters"
+                };
+                perf_error = Some(format!("{what} unavailable: {why}; {}", paranoid_hint()));
+            }
+        }
+        if perf_error.is_none() && hw.is_empty() {
+            perf_error = Some(
+                "no hardware performance counters on this machine (no PMU driver, as in many VMs): \
+                 cycles, instructions and cache misses show n/a"
+                    .into(),
+            );
+        }
+        if !hw.contains(&Metric::LlcMisses) && hw.contains(&Metric::CacheMisses) {
+            if let Some(s) = statuses.iter_mut().find(|s| s.metric == "llc_misses") {
+                let why = s.note.take().unwrap_or_default();
+                s.note = Some(format!("{why}; see cache_misses (generic event) instead"));
+            }
+        }
+        statuses.sort_by_key(|s| Metric::ALL.iter().position(|m| m.column() == s.metric));
+        let mut metrics = sw;
+        metrics.extend(hw);
+        CounterPlan {
+            metrics,
+            groups,
+            statuses,
+            perf_error,
+            open,
+            budget: Arc::new(AtomicIsize::new(-1)),
+        }
+    }
+
+    /// A plan that measures nothing (for tests and machines without perf).
+    pub fn none(reason: &str) -> CounterPlan {
+        CounterPlan {
+            metrics: Vec::new(),
+            groups: Vec::new(),
+            statuses: Metric::ALL
+                .iter()
+                .map(|&m| status(m, false, Some(reason.into())))
+                .collect(),
+            perf_error: Some(reason.into()),
+            open: Arc::new(open_perf),
+            budget: Arc::new(AtomicIsize::new(-1)),
+        }
+    }
+
+    /// perf file descriptors one worker thread opens.
+    pub fn fds_per_thread(&self) -> usize {
+        self.groups.iter().map(GroupSpec::fds).sum()
+    }
+
+    /// How many of the next threads may open their groups (`None`: all of them).
+    /// Threads past the budget count nothing, and say why, instead of taking the
+    /// descriptors their sockets need.
+    pub fn set_budget(&self, threads: Option<usize>) {
+        let v = threads.map_or(-1, |t| t.min(isize::MAX as usize) as isize);
+        self.budget.store(v, Ordering::Relaxed);
+    }
+
+    fn take_slot(&self) -> bool {
+        self.budget
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| match b {
+                b if b < 0 => Some(b),
+                0 => None,
+                b => Some(b - 1),
+            })
+            .is_ok()
+    }
+}
+
+/// One thread's read: per planned group, or why there is none.
+pub type ThreadReading = Result<Vec<RawReading>, Gap>;
+
+/// The groups of one worker thread, opened by it for itself and read by the sampler.
+pub struct ThreadCounters {
+    groups: Result<Vec<Box<dyn RawGroup>>, Gap>,
+}
+
+impl ThreadCounters {
+    /// Opens and enables every group of the plan for the calling thread. One group
+    /// failing leaves the thread uncounted (so every figure sums the same threads),
+    /// with the reason.
+    pub fn open(plan: &CounterPlan) -> ThreadCounters {
+        if plan.groups.is_empty() {
+            return ThreadCounters {
+                groups: Ok(Vec::new()),
+            };
+        }
+        if !plan.take_slot() {
+            return ThreadCounters {
+                groups: Err(Gap::NoDescriptors),
+            };
+        }
+        let open = || -> Result<Vec<Box<dyn RawGroup>>, Gap> {
+            let err = |e: io::Error| Gap::Open {
+                errno: e.raw_os_error().unwrap_or(libc::EIO),
+            };
+            let mut groups = Vec::with_capacity(plan.groups.len());
+            for spec in &plan.groups {
+                groups.push((plan.open)(spec).map_err(err)?);
+            }
+            for g in &mut groups {
+                g.enable().map_err(err)?;
+            }
+            Ok(groups)
+        };
+        ThreadCounters { groups: open() }
+    }
+
+    pub fn read(&mut self) -> ThreadReading {
+        let groups = self.groups.as_mut().map_err(|g| *g)?;
+        groups
+            .iter_mut()
+            .map(|g| {
+                g.read().map_err(|e| Gap::Read {
+                    errno: e.raw_os_error().unwrap_or(libc::EIO),
+                })
+            })
+            .collect()
     }
 }
 
 /// Groups are opened by each worker and handed to the sampler thread.
 const _: () = {
     const fn is_send<T: Send>() {}
-    is_send::<CounterGroup>()
+    is_send::<ThreadCounters>()
 };
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::io::Write as _;
+/// Within this share of the window, counters that ran are taken to have covered it
+/// (separate reads of a running thread's groups are a few µs apart).
+const COVERED: f64 = 0.99;
 
-    #[test]
-    fn probe_reports_every_metric_once_with_a_reason_when_missing() {
-        let plan = CounterPlan::probe("AuthenticAMD");
-        assert_eq!(plan.statuses.len(), Metric::ALL.len());
-        for s in &plan.statuses {
-            assert!(s.available || s.note.is_some(), "{s:?}");
-        }
-        // Whatever is available really counts.
-        if plan.metrics.contains(&Metric::Cycles) {
-            let mut g = CounterGroup::open(&plan.metrics).unwrap();
-            g.enable().unwrap();
-            let v: u64 = (0..1_000_000u64).map(std::hint::black_box).sum();
-            std::hint::black_box(v);
-            let c = g.read();
-            assert!(c.cycles.unwrap() > 0);
-            assert!(c.instructions.unwrap_or(1) > 0);
-        } else {
-            let _ = writeln!(
-                std::io::stderr(),
-                "no cycle counter here: {:?}",
-                plan.perf_error
-            );
-        }
+/// Combines the deltas of groups counting the same events on different PMUs (or one
+/// group): per event the sum, unscaled where together they ran the whole window, else
+/// scaled by Δenabled / Δrunning. `None` when they were enabled but never ran.
+fn combine(events: &[Metric], deltas: &[&RawReading]) -> Option<(Vec<u64>, u64, u64, bool)> {
+    let enabled = deltas.iter().map(|d| d.enabled).max().unwrap_or(0);
+    let running: u64 = deltas.iter().map(|d| d.running).sum();
+    if enabled > 0 && running == 0 {
+        return None;
     }
+    let scaled = enabled > 0 && (running as f64) < enabled as f64 * COVERED;
+    let values = (0..events.len())
+        .map(|i| {
+            let v: u64 = deltas
+                .iter()
+                .map(|d| d.values.get(i).copied().unwrap_or(0))
+                .sum();
+            if scaled {
+                (u128::from(v) * u128::from(enabled) / u128::from(running)) as u64
+            } else {
+                v
+            }
+        })
+        .collect();
+    Some((values, enabled, running.min(enabled), scaled))
+}
 
-    #[test]
-    fn missing_events_read_as_none_not_zero() {
-        let plan = CounterPlan::probe("GenuineIntel");
-        let Ok(mut g) = CounterGroup::open(&plan.metrics) else {
-            // perf_event_open refused altogether (not root, paranoid level): nothing to read.
-            assert!(plan.perf_error.is_some() && plan.metrics.is_empty());
-            let _ = writeln!(std::io::stderr(), "skipped: {:?}", plan.perf_error);
-            return;
-        };
-        let c = g.read();
-        for m in Metric::ALL {
-            let field = match m {
-                Metric::Cycles => c.cycles,
-                Metric::Instructions => c.instructions,
-                Metric::L1dMisses => c.l1d_misses,
-                Metric::LlcMisses => c.llc_misses,
-                Metric::CacheMisses => c.cache_misses,
-                Metric::ContextSwitches => c.context_switches,
-                Metric::CpuTime => c.cpu_ns,
-            };
-            assert_eq!(field.is_some(), plan.metrics.contains(&m), "{m:?}");
-        }
-        let none = CounterPlan::none("test");
-        assert!(none.statuses.iter().all(|s| !s.available));
+fn delta(a: &RawReading, b: &RawReading) -> RawReading {
+    RawReading {
+        enabled: b.enabled.saturating_sub(a.enabled),
+        running: b.running.saturating_sub(a.running),
+        values: b
+            .values
+            .iter()
+            .zip(a.values.iter().chain(std::iter::repeat(&0)))
+            .map(|(b, a)| b.saturating_sub(*a))
+            .collect(),
     }
 }
+
+/// One thread's counts over the window between two readings of its `groups`: the
+/// estimate `perf stat -I` makes, per window. Pure: the seam the tests script.
+pub fn window(groups: &[GroupSpec], earlier: &ThreadReading, later: &ThreadReading) -> Counts {
+    let mut c = Counts::default();
+    if groups.is_empty() {
+        return c;
+    }
+    c.threads = 1;
+    let (a, b) = match (earlier, later) {
+        (Err(g), _) | (_, Err(g)) => {
+            c.gap = Some(*g);
+            return c;
+        }
+        (Ok(a), Ok(b)) if a.len() == groups.len() && b.len() == groups.len() => (a, b),
+        _ => {
+            c.gap = Some(Gap::Read { errno: libc::EIO });
+            return c;
+        }
+    };
+    let deltas: Vec<RawReading> = a.iter().zip(b).map(|(a, b)| delta(a, b)).collect();
+    let mut counted = true;
+    // Software groups stand alone; hardware groups of all core PMUs count together.
+    let mut sets: Vec<Vec<usize>> = groups
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.pmu == Pmu::Software)
+        .map(|(i, _)| vec![i])
+        .collect();
+    let hw: Vec<usize> = (0..groups.len())
+        .filter(|&i| groups[i].pmu != Pmu::Software)
+        .collect();
+    if !hw.is_empty() {
+        sets.push(hw.clone());
+    }
+    for set in sets {
+        let events = &groups[set[0]].events;
+        let ds: Vec<&RawReading> = set.iter().map(|&i| &deltas[i]).collect();
+        let is_hw = groups[set[0]].pmu != Pmu::Software;
+        match combine(events, &ds) {
+            None => {
+                counted = false;
+                c.gap = Some(Gap::NeverRan);
+                if is_hw {
+                    c.hw_enabled_ns = ds.iter().map(|d| d.enabled).max();
+                    c.hw_running_ns = Some(0);
+                }
+            }
+            Some((values, enabled, running, scaled)) => {
+                for (m, v) in events.iter().zip(values) {
+                    m.set(&mut c, Some(v));
+                }
+                c.scaled |= scaled;
+                if is_hw {
+                    c.hw_enabled_ns = Some(enabled);
+                    c.hw_running_ns = Some(running);
+                }
+            }
+        }
+    }
+    if let [core, atom] = hw[..] {
+        let share = |i: usize| {
+            let d = &deltas[i];
+            let of = |m: Metric| {
+                let pos = groups[i].events.iter().position(|&e| e == m)?;
+                d.values.get(pos).copied()
+            };
+            PmuShare {
+                running_ns: d.running,
+                cycles: of(Metric::Cycles),
+                instructions: of(Metric::Instructions),
+            }
+        };
+        c.split = Some([share(core), share(atom)]);
+    }
+    c.counted = u32::from(counted);
+    c
+}
+
+#[cfg(test)]
+mod tests;

@@ -2,7 +2,7 @@
 //! their counters into [`Sample`]s and, at the end, one [`ConfigResult`].
 
 use super::config::Config;
-use super::counters::CounterGroup;
+use super::counters::{window, GroupSpec, ThreadCounters, ThreadReading};
 use super::sample::{ConfigResult, Counts, EngineEvent, Failure, Measured, Sample, ZcStats};
 use super::worker::{RunShared, ThreadStats};
 use crossbeam_channel::{Receiver, Sender};
@@ -11,25 +11,34 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-/// Cumulative totals at one instant.
-#[derive(Clone, Copy)]
+/// Cumulative totals at one instant: raw counter readings, per thread.
+#[derive(Clone)]
 struct Snapshot {
     at: Instant,
     bytes: u64,
     messages: u64,
-    tx: Counts,
-    rx: Counts,
+    tx: Vec<ThreadReading>,
+    rx: Vec<ThreadReading>,
     zc: ZcStats,
 }
 
+/// One side's counts over a window: each thread's estimate, summed.
+fn side_window(groups: &[GroupSpec], earlier: &[ThreadReading], later: &[ThreadReading]) -> Counts {
+    earlier
+        .iter()
+        .zip(later)
+        .map(|(a, b)| window(groups, a, b))
+        .fold(Counts::default(), |sum, c| sum.plus(&c))
+}
+
 impl Snapshot {
-    fn since(&self, earlier: &Snapshot, zerocopy: bool) -> Measured {
+    fn since(&self, earlier: &Snapshot, groups: &[GroupSpec], zerocopy: bool) -> Measured {
         Measured {
             seconds: (self.at - earlier.at).as_secs_f64(),
             bytes: self.bytes - earlier.bytes,
             messages: self.messages - earlier.messages,
-            tx: self.tx.minus(&earlier.tx),
-            rx: self.rx.minus(&earlier.rx),
+            tx: side_window(groups, &earlier.tx, &self.tx),
+            rx: side_window(groups, &earlier.rx, &self.rx),
             zc: zerocopy.then(|| self.zc.minus(&earlier.zc)),
         }
     }
@@ -39,26 +48,10 @@ impl Snapshot {
 pub(crate) struct Probe {
     pub tx_stats: Vec<Arc<ThreadStats>>,
     pub rx_stats: Vec<Arc<ThreadStats>>,
-    pub tx_counters: Vec<Option<CounterGroup>>,
-    pub rx_counters: Vec<Option<CounterGroup>>,
-    /// No counters at all (perf refused): every figure stays None.
-    pub measure_counters: bool,
-}
-
-fn sum_counts(groups: &mut [Option<CounterGroup>], measure: bool) -> Counts {
-    if !measure {
-        return Counts::default();
-    }
-    let mut total: Option<Counts> = None;
-    for g in groups.iter_mut() {
-        // A thread whose group could not be opened makes the sum unknown, not smaller.
-        let c = g.as_mut().map(|g| g.read()).unwrap_or_default();
-        total = Some(match total {
-            None => c,
-            Some(t) => t.plus(&c),
-        });
-    }
-    total.unwrap_or_default()
+    /// The groups every thread was asked to open (none: perf refused, nothing counted).
+    pub groups: Vec<GroupSpec>,
+    pub tx_counters: Vec<ThreadCounters>,
+    pub rx_counters: Vec<ThreadCounters>,
 }
 
 impl Probe {
@@ -71,8 +64,8 @@ impl Probe {
             at: Instant::now(),
             bytes: self.rx_stats.iter().map(|s| s.bytes.load(Relaxed)).sum(),
             messages: self.rx_stats.iter().map(|s| s.messages.load(Relaxed)).sum(),
-            tx: sum_counts(&mut self.tx_counters, self.measure_counters),
-            rx: sum_counts(&mut self.rx_counters, self.measure_counters),
+            tx: self.tx_counters.iter_mut().map(|c| c.read()).collect(),
+            rx: self.rx_counters.iter_mut().map(|c| c.read()).collect(),
             zc,
         }
     }
@@ -122,7 +115,7 @@ pub(crate) fn spawn_sampler(
             }
             let baseline = probe.snapshot();
             let end = window.length.map(|l| baseline.at + l);
-            let mut prev = baseline;
+            let mut prev = baseline.clone();
             let mut seq = 0u64;
             let mut next_tick = baseline.at + window.interval;
             loop {
@@ -135,7 +128,7 @@ pub(crate) fn spawn_sampler(
                     .is_ok();
                 // A failed window is void (the result is the failure): no sample, no snapshot.
                 if shared.failed() {
-                    return prev.since(&baseline, zerocopy);
+                    return prev.since(&baseline, &probe.groups, zerocopy);
                 }
                 let at = Instant::now();
                 let tick = at >= next_tick;
@@ -150,17 +143,17 @@ pub(crate) fn spawn_sampler(
                         config,
                         seq,
                         elapsed_s: (now.at - baseline.at).as_secs_f64(),
-                        interval: now.since(&prev, zerocopy),
+                        interval: now.since(&prev, &probe.groups, zerocopy),
                     };
                     // A slow consumer never slows the measurement: drop and count.
                     if events.try_send(EngineEvent::Sample(sample)).is_err() {
                         dropped.fetch_add(1, Relaxed);
                     }
                     seq += 1;
-                    prev = now;
+                    prev = now.clone();
                 }
                 if stopped || timed_out {
-                    return now.since(&baseline, zerocopy);
+                    return now.since(&baseline, &probe.groups, zerocopy);
                 }
                 if tick {
                     next_tick += window.interval;

@@ -534,6 +534,41 @@ pub static METRICS: &Registry = &[
         live: Some(Live::Detail(view("IPC", Scale::Raw))),
         ..BASE
     },
+    MetricDef {
+        name: "counters_ran_pct",
+        short: "counters ran",
+        label: "share of the window the hardware counters ran (below 100: multiplexed, figures scaled by Δenabled/Δrunning)",
+        unit: "%",
+        format: Format::Fixed(2),
+        value: |_, m| m.counts().ran_fraction().map(|f| f * 100.0),
+        ..BASE
+    },
+    MetricDef {
+        name: "counted_threads",
+        short: "threads counted",
+        label: "worker threads whose counters were read, of 2 × threads (fewer: counter figures are partial sums)",
+        value: |_, m| {
+            let c = m.counts();
+            (c.threads > 0).then_some(c.counted as f64)
+        },
+        ..BASE
+    },
+    MetricDef {
+        name: "cpu_core_cycles",
+        short: "cycles on P-cores",
+        label: "hybrid CPUs: CPU cycles counted on the P-cores (cpu_core PMU), unscaled",
+        needs: Needs::Counters(&["cycles"]),
+        value: |_, m| count(m.counts().split.and_then(|s| s[0].cycles)),
+        ..BASE
+    },
+    MetricDef {
+        name: "cpu_atom_cycles",
+        short: "cycles on E-cores",
+        label: "hybrid CPUs: CPU cycles counted on the E-cores (cpu_atom PMU), unscaled",
+        needs: Needs::Counters(&["cycles"]),
+        value: |_, m| count(m.counts().split.and_then(|s| s[1].cycles)),
+        ..BASE
+    },
 ];
 
 impl MetricDef {

@@ -61,7 +61,7 @@ pub struct Engine {
     net: Net,
     listener: Socket,
     server: SocketAddr,
-    plan: CounterPlan,
+    plan: Arc<CounterPlan>,
     machine: MachineInfo,
     opts: EngineOptions,
     /// The CPUs this process may use, for pinning.
@@ -99,7 +99,7 @@ impl Engine {
             .local_addr()?
             .as_socket()
             .ok_or_else(|| anyhow::anyhow!("listener has no address"))?;
-        let plan = CounterPlan::probe(&machine::cpu_vendor());
+        let plan = Arc::new(CounterPlan::probe(&machine::cpu_vendor()));
         let network = match net {
             Net::Veth(_) => format!(
                 "veth {} <-> {} in two private namespaces",
@@ -161,13 +161,19 @@ impl Engine {
     ) -> anyhow::Result<Measurement> {
         check_memory(config)?;
         let n = config.threads;
+        if let Some(notice) = self.budget_counters(n) {
+            let _ = events.send_timeout(
+                EngineEvent::Notice { message: notice },
+                Duration::from_secs(1),
+            );
+        }
         let shared = Arc::new(RunShared::default());
         let (go, start) = crossbeam_channel::bounded(2 * n);
         let (ready_tx, ready_rx) = crossbeam_channel::unbounded();
         let spec = WorkerSpec {
             config,
             net: self.net.clone(),
-            metrics: Arc::new(self.plan.metrics.clone()),
+            counters: self.plan.clone(),
             shared: shared.clone(),
             start,
             ready: ready_tx,
@@ -210,9 +216,9 @@ impl Engine {
         let probe = Probe {
             tx_stats: tx_stats.clone(),
             rx_stats: rx_stats.clone(),
+            groups: self.plan.groups.clone(),
             tx_counters,
             rx_counters,
-            measure_counters: !self.plan.metrics.is_empty(),
         };
         let (stop_tx, stop_rx) = crossbeam_channel::bounded(1);
         let dropped = Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -284,7 +290,7 @@ impl Drop for Launch {
     }
 }
 
-type ReadyGroups = (Vec<Option<counters::CounterGroup>>, Vec<Option<SocketAddr>>);
+type ReadyGroups = (Vec<counters::ThreadCounters>, Vec<Option<SocketAddr>>);
 
 /// Waits for `n` workers of one side to report ready; returns their counters and addresses.
 fn collect_ready(
@@ -292,16 +298,20 @@ fn collect_ready(
     n: usize,
     who: &str,
 ) -> anyhow::Result<ReadyGroups> {
-    let mut counters: Vec<Option<counters::CounterGroup>> = (0..n).map(|_| None).collect();
+    let mut counters: Vec<Option<counters::ThreadCounters>> = (0..n).map(|_| None).collect();
     let mut local = vec![None; n];
     for _ in 0..n {
         let r = ready
             .recv_timeout(IO_TIMEOUT)
             .map_err(|_| anyhow::anyhow!("{who} did not start within {}s", IO_TIMEOUT.as_secs()))?
             .with_context(|| format!("{who} could not start"))?;
-        counters[r.index] = r.counters;
+        counters[r.index] = Some(r.counters);
         local[r.index] = r.local;
     }
+    let counters = counters
+        .into_iter()
+        .map(|c| c.ok_or_else(|| anyhow::anyhow!("{who}: a worker reported ready twice")))
+        .collect::<anyhow::Result<_>>()?;
     Ok((counters, local))
 }
 
@@ -328,13 +338,60 @@ fn probe_zerocopy() -> io::Result<()> {
     sys::set_zerocopy(std::os::fd::AsFd::as_fd(&s))
 }
 
-/// Each connection costs two sockets and up to 14 counter descriptors.
+/// Raises the soft RLIMIT_NOFILE to the hard limit: every thread's counter groups take
+/// descriptors (see [`Engine::budget_counters`]).
 fn raise_fd_limit() {
     use nix::sys::resource::{getrlimit, setrlimit, Resource};
     if let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) {
         if soft < hard {
             let _ = setrlimit(Resource::RLIMIT_NOFILE, hard, hard);
         }
+    }
+}
+
+/// Descriptors a connection needs besides its counters: the two sockets, and what a
+/// strategy may add on either side (memfd, pipe pair, io_uring ring, mmap window).
+const FDS_PER_CONNECTION: usize = 2 + 4;
+/// Kept free for everything else (recording, CSV, netlink, the terminal).
+const FDS_RESERVED: usize = 32;
+
+/// How many threads of a configuration can have their counters, given `limit`
+/// descriptors with `open` already in use; `None`: all `threads` of them.
+pub fn counter_budget(
+    limit: usize,
+    open: usize,
+    connections: usize,
+    fds_per_thread: usize,
+) -> Option<usize> {
+    if fds_per_thread == 0 {
+        return None;
+    }
+    let free = limit
+        .saturating_sub(open)
+        .saturating_sub(FDS_RESERVED)
+        .saturating_sub(connections * FDS_PER_CONNECTION);
+    let threads = free / fds_per_thread;
+    (threads < 2 * connections).then_some(threads)
+}
+
+impl Engine {
+    /// Gives the counters of `connections` connections the descriptors that are left
+    /// after their sockets; says so when that is not every thread.
+    fn budget_counters(&self, connections: usize) -> Option<String> {
+        use nix::sys::resource::{getrlimit, Resource};
+        let per_thread = self.plan.fds_per_thread();
+        let limit = getrlimit(Resource::RLIMIT_NOFILE).map_or(u64::MAX, |(soft, _)| soft);
+        let open = std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count());
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let budget = counter_budget(limit, open, connections, per_thread);
+        self.plan.set_budget(budget);
+        budget.map(|t| {
+            format!(
+                "{connections} connections need {} descriptors ({per_thread} counter descriptors per thread, {FDS_PER_CONNECTION} per connection) but the limit (ulimit -n) is {limit} with {open} open: counters on {t} of {} threads; raise ulimit -n to count them all",
+                connections * (2 * per_thread + FDS_PER_CONNECTION) + FDS_RESERVED + open,
+                2 * connections
+            )
+        })
     }
 }
 

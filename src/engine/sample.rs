@@ -18,33 +18,137 @@ pub struct Counts {
     /// even where the CPU offers no hardware counters.
     #[serde(default)]
     pub cpu_ns: Option<u64>,
-    /// True when the kernel multiplexed the counters and the values were scaled
-    /// from the fraction of time they actually ran.
+    /// True when the kernel multiplexed the hardware counters in this window and the
+    /// values are estimates: Δcount × Δenabled / Δrunning.
     #[serde(default)]
     pub scaled: bool,
+    /// Hardware groups: ns the counted threads were enabled (on a CPU) in the window,
+    /// and ns a PMU actually counted them (summed over core PMUs on hybrid CPUs).
+    /// `None`: no hardware group was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hw_enabled_ns: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hw_running_ns: Option<u64>,
+    /// Worker threads whose counters were read, of `threads` (0 of 0: unknown, e.g.
+    /// an old recording). Fewer: the figures are partial sums; `gap` says why.
+    #[serde(default)]
+    pub counted: u32,
+    #[serde(default)]
+    pub threads: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gap: Option<Gap>,
+    /// Hybrid Intel CPUs: what each core PMU counted, unscaled: `[cpu_core, cpu_atom]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<[PmuShare; 2]>,
 }
 
-fn add_opt(a: Option<u64>, b: Option<u64>) -> Option<u64> {
-    Some(a?.saturating_add(b?))
+/// One core PMU's part of a hybrid window.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PmuShare {
+    pub running_ns: u64,
+    pub cycles: Option<u64>,
+    pub instructions: Option<u64>,
+}
+
+impl PmuShare {
+    fn plus(&self, o: &PmuShare) -> PmuShare {
+        PmuShare {
+            running_ns: self.running_ns + o.running_ns,
+            cycles: add_partial(self.cycles, o.cycles),
+            instructions: add_partial(self.instructions, o.instructions),
+        }
+    }
+}
+
+/// Why some threads' counters are missing from a figure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Gap {
+    /// perf_event_open failed with this errno.
+    Open { errno: i32 },
+    /// Not opened: the file-descriptor limit leaves no room for them.
+    NoDescriptors,
+    /// The group was enabled while the thread ran but the PMU never counted it.
+    NeverRan,
+    /// Reading the group failed with this errno.
+    Read { errno: i32 },
+}
+
+impl std::fmt::Display for Gap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let errno_text = |e: i32| match e {
+            libc::EMFILE | libc::ENFILE => "out of file descriptors (EMFILE)".to_string(),
+            libc::EACCES | libc::EPERM => {
+                format!(
+                    "perf_event_open refused ({})",
+                    std::io::Error::from_raw_os_error(e)
+                )
+            }
+            libc::ENOENT | libc::EOPNOTSUPP | libc::EINVAL => format!(
+                "event not supported by this CPU or kernel ({})",
+                std::io::Error::from_raw_os_error(e)
+            ),
+            e => std::io::Error::from_raw_os_error(e).to_string(),
+        };
+        match self {
+            Gap::Open { errno } => write!(f, "{}", errno_text(*errno)),
+            Gap::NoDescriptors => f.write_str(
+                "out of file descriptors (RLIMIT_NOFILE leaves none for their counters)",
+            ),
+            Gap::NeverRan => f.write_str("the PMU never scheduled their counter group"),
+            Gap::Read { errno } => write!(f, "reading the counters failed: {}", errno_text(*errno)),
+        }
+    }
+}
+
+/// A sum over threads: what is missing on one thread (not counted) does not hide
+/// what the others counted; [`Counts::coverage_note`] says the sum is partial.
+fn add_partial(a: Option<u64>, b: Option<u64>) -> Option<u64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.saturating_add(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 fn sub_opt(a: Option<u64>, b: Option<u64>) -> Option<u64> {
     Some(a?.saturating_sub(b?))
 }
 
+fn add_split(a: Option<[PmuShare; 2]>, b: Option<[PmuShare; 2]>) -> Option<[PmuShare; 2]> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some([a[0].plus(&b[0]), a[1].plus(&b[1])]),
+        (a, b) => a.or(b),
+    }
+}
+
 impl Counts {
-    /// Sum of two sides; a figure missing on either side stays missing.
+    /// Sum over threads or sides. A figure no thread counted stays missing; one that
+    /// some threads did not count is their partial sum, and `counted` < `threads`.
     pub fn plus(&self, o: &Counts) -> Counts {
         Counts {
-            cycles: add_opt(self.cycles, o.cycles),
-            instructions: add_opt(self.instructions, o.instructions),
-            l1d_misses: add_opt(self.l1d_misses, o.l1d_misses),
-            llc_misses: add_opt(self.llc_misses, o.llc_misses),
-            cache_misses: add_opt(self.cache_misses, o.cache_misses),
-            context_switches: add_opt(self.context_switches, o.context_switches),
-            cpu_ns: add_opt(self.cpu_ns, o.cpu_ns),
+            cycles: add_partial(self.cycles, o.cycles),
+            instructions: add_partial(self.instructions, o.instructions),
+            l1d_misses: add_partial(self.l1d_misses, o.l1d_misses),
+            llc_misses: add_partial(self.llc_misses, o.llc_misses),
+            cache_misses: add_partial(self.cache_misses, o.cache_misses),
+            context_switches: add_partial(self.context_switches, o.context_switches),
+            cpu_ns: add_partial(self.cpu_ns, o.cpu_ns),
             scaled: self.scaled || o.scaled,
+            hw_enabled_ns: add_partial(self.hw_enabled_ns, o.hw_enabled_ns),
+            hw_running_ns: add_partial(self.hw_running_ns, o.hw_running_ns),
+            counted: self.counted + o.counted,
+            threads: self.threads + o.threads,
+            gap: self.gap.or(o.gap),
+            split: add_split(self.split, o.split),
         }
+    }
+
+    /// This window's counts followed by a later window's of the same threads.
+    pub fn then(&self, later: &Counts) -> Counts {
+        let mut c = self.plus(later);
+        c.counted = self.counted.min(later.counted);
+        c.threads = self.threads.max(later.threads);
+        c
     }
 
     /// Difference of two cumulative readings (`self` later than `earlier`).
@@ -57,8 +161,26 @@ impl Counts {
             cache_misses: sub_opt(self.cache_misses, earlier.cache_misses),
             context_switches: sub_opt(self.context_switches, earlier.context_switches),
             cpu_ns: sub_opt(self.cpu_ns, earlier.cpu_ns),
-            scaled: self.scaled || earlier.scaled,
+            ..*self
         }
+    }
+
+    /// Share of the window the hardware counters ran (1.0: never multiplexed).
+    pub fn ran_fraction(&self) -> Option<f64> {
+        let (e, r) = (self.hw_enabled_ns?, self.hw_running_ns?);
+        (e > 0).then(|| (r.min(e)) as f64 / e as f64)
+    }
+
+    /// "counted on 6 of 16 threads: out of file descriptors" when the figures are
+    /// partial sums; `None` when every thread was counted (or nothing is known).
+    pub fn coverage_note(&self) -> Option<String> {
+        (self.counted < self.threads).then(|| {
+            let why = self.gap.map(|g| format!(": {g}")).unwrap_or_default();
+            format!(
+                "counters counted on {} of {} threads{why}",
+                self.counted, self.threads
+            )
+        })
     }
 }
 
@@ -128,8 +250,8 @@ impl Measured {
             seconds: self.seconds + later.seconds,
             bytes: self.bytes + later.bytes,
             messages: self.messages + later.messages,
-            tx: self.tx.plus(&later.tx),
-            rx: self.rx.plus(&later.rx),
+            tx: self.tx.then(&later.tx),
+            rx: self.rx.then(&later.rx),
             zc: match (self.zc, later.zc) {
                 (Some(x), Some(y)) => Some(x.plus(&y)),
                 (x, y) => x.or(y),
@@ -296,21 +418,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn missing_counters_stay_missing_when_summed() {
+    fn a_figure_no_thread_counted_stays_missing_and_a_partial_sum_says_so() {
         let a = Counts {
             cycles: Some(10),
-            llc_misses: None,
+            counted: 1,
+            threads: 1,
             ..Default::default()
         };
         let b = Counts {
-            cycles: Some(5),
-            llc_misses: Some(3),
+            threads: 1,
+            gap: Some(Gap::Open {
+                errno: libc::EMFILE,
+            }),
             ..Default::default()
         };
         let s = a.plus(&b);
-        assert_eq!(s.cycles, Some(15));
+        assert_eq!(s.cycles, Some(10));
         assert_eq!(s.llc_misses, None);
-        assert_eq!(b.minus(&a).llc_misses, None);
+        assert_eq!(
+            s.coverage_note().as_deref(),
+            Some("counters counted on 1 of 2 threads: out of file descriptors (EMFILE)")
+        );
+        assert_eq!(a.plus(&a).coverage_note(), None);
+        // Two windows of the same threads: coverage is the worse one, not a sum.
+        let t = s.then(&a.plus(&a));
+        assert_eq!((t.counted, t.threads, t.cycles), (1, 2, Some(30)));
+        assert_eq!(Counts::default().coverage_note(), None);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! in the client namespace. They count into per-thread atomics; the sampler reads them.
 
 use super::config::{Config, RecvMode};
-use super::counters::{CounterGroup, Metric};
+use super::counters::{CounterPlan, ThreadCounters};
 use super::netns::{self, NetnsPair};
 use super::sample::{Failure, Side, ZcStats};
 use super::strategy::{with_sender, Message, PayloadCheck, SendStrategy, WithSender};
@@ -111,7 +111,7 @@ impl RunShared {
 pub struct Ready {
     pub side: Side,
     pub index: usize,
-    pub counters: Option<CounterGroup>,
+    pub counters: ThreadCounters,
     /// Receivers: their local address, to pair them with accepted connections.
     pub local: Option<SocketAddr>,
 }
@@ -119,7 +119,7 @@ pub struct Ready {
 pub struct WorkerSpec {
     pub config: Config,
     pub net: Net,
-    pub metrics: Arc<Vec<Metric>>,
+    pub counters: Arc<CounterPlan>,
     pub shared: Arc<RunShared>,
     /// One message per worker starts it; a closed channel means the start was abandoned.
     pub start: crossbeam_channel::Receiver<()>,
@@ -149,13 +149,8 @@ fn pin_to(cpu: usize) -> io::Result<()> {
         .map_err(|e| io::Error::other(format!("pinning to CPU {cpu} failed ({e})")))
 }
 
-fn open_counters(metrics: &[Metric]) -> Option<CounterGroup> {
-    if metrics.is_empty() {
-        return None;
-    }
-    let mut g = CounterGroup::open(metrics).ok()?;
-    g.enable().ok()?;
-    Some(g)
+fn open_counters(plan: &CounterPlan) -> ThreadCounters {
+    ThreadCounters::open(plan)
 }
 
 /// The life of every worker thread: enter its namespace and set up (`setup`), open its
@@ -170,7 +165,7 @@ fn spawn_worker<T: 'static>(
 ) -> io::Result<JoinHandle<()>> {
     let (net, metrics, shared, start, ready) = (
         spec.net.clone(),
-        spec.metrics.clone(),
+        spec.counters.clone(),
         spec.shared.clone(),
         spec.start.clone(),
         spec.ready.clone(),

@@ -249,7 +249,7 @@ mod tests {
             cache_misses: Some(5),
             context_switches: Some(1),
             cpu_ns: None,
-            scaled: false,
+            ..Default::default()
         };
         ConfigResult {
             config: Config::new(strategy, 4096, 2),

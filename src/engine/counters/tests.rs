@@ -1,0 +1,559 @@
+//! The counter pipeline without a PMU: scripted openers and readings, through the
+//! window estimate to the CSV cells, JSON values and reasons a user sees.
+
+use super::*;
+use crate::engine::config::{Config, Strategy};
+use crate::engine::metric::{Figures, METRICS};
+use crate::engine::sample::{ConfigResult, Measured};
+use crate::export::csv::{header, to_csv_bytes, to_json};
+use std::io::Write as _;
+use std::sync::atomic::AtomicU64;
+use std::sync::Mutex;
+
+fn reading(enabled: u64, running: u64, values: &[u64]) -> RawReading {
+    RawReading {
+        enabled,
+        running,
+        values: values.to_vec(),
+    }
+}
+
+fn sw_group(events: &[Metric]) -> GroupSpec {
+    GroupSpec {
+        pmu: Pmu::Software,
+        events: events.to_vec(),
+        include_kernel: true,
+        cpu: None,
+    }
+}
+
+fn hw_group(pmu: Pmu, events: &[Metric]) -> GroupSpec {
+    GroupSpec {
+        pmu,
+        events: events.to_vec(),
+        include_kernel: true,
+        cpu: None,
+    }
+}
+
+fn core() -> Pmu {
+    Pmu::Hybrid {
+        name: "cpu_core".into(),
+        type_id: 8,
+    }
+}
+
+fn atom() -> Pmu {
+    Pmu::Hybrid {
+        name: "cpu_atom".into(),
+        type_id: 10,
+    }
+}
+
+/// What the code before this seam computed: each cumulative reading scaled by its own
+/// enabled/running, then subtracted.
+fn old_cumulative_estimate(a: &RawReading, b: &RawReading) -> u64 {
+    let scaled = |r: &RawReading| {
+        if r.running > 0 && r.running < r.enabled {
+            (r.values[0] as f64 * r.enabled as f64 / r.running as f64) as u64
+        } else {
+            r.values[0]
+        }
+    };
+    scaled(b).saturating_sub(scaled(a))
+}
+
+#[test]
+fn multiplexing_is_estimated_per_window_not_on_running_totals() {
+    // The warm-up ran the group 10 % of the time (another perf user held the PMU);
+    // this window it ran 40 % of the time and counted 111 of the real 277 switches.
+    let groups = [hw_group(Pmu::Core, &[Metric::Cycles])];
+    let a = reading(1_000_000, 100_000, &[2_000]);
+    let b = reading(2_000_000, 500_000, &[2_000 + 111]);
+    let c = window(&groups, &Ok(vec![a.clone()]), &Ok(vec![b.clone()]));
+    // Δcount × Δenabled / Δrunning = 111 × 1e6 / 4e5 = 277.
+    assert_eq!(c.cycles, Some(277));
+    assert!(c.scaled);
+    assert_eq!(c.ran_fraction(), Some(0.4));
+    let before = old_cumulative_estimate(&a, &b);
+    assert_eq!(before, 0, "old formula: 4222 - 20000 saturates to 0");
+    // A window the group ran entirely is not scaled, whatever happened before.
+    let d = reading(3_000_000, 1_500_000, &[2_111 + 300]);
+    let c = window(&groups, &Ok(vec![b.clone()]), &Ok(vec![d.clone()]));
+    assert_eq!((c.cycles, c.scaled), (Some(300), false));
+    let before = old_cumulative_estimate(&b, &d);
+    let _ = writeln!(
+        std::io::stderr(),
+        "multiplexed window: truth 300, per-window estimate {:?}, old cumulative estimate {before}",
+        c.cycles
+    );
+    assert_ne!(before, 300);
+}
+
+#[test]
+fn a_window_that_ran_a_tenth_is_scaled_by_its_own_times() {
+    // The group ran all of the warm-up, then a tenth of this window (the PMU was
+    // shared): it saw 277 of the 2770 events.
+    let groups = [hw_group(Pmu::Core, &[Metric::Cycles])];
+    let a = reading(10_000, 10_000, &[10_000]);
+    let b = reading(20_000, 11_000, &[10_277]);
+    let now = window(&groups, &Ok(vec![a.clone()]), &Ok(vec![b.clone()]));
+    assert_eq!(now.cycles, Some(2770));
+    assert!(now.scaled);
+    assert_eq!(now.ran_fraction(), Some(0.1));
+    let before = old_cumulative_estimate(&a, &b);
+    let _ = writeln!(
+        std::io::stderr(),
+        "a tenth of the window: truth 2770, per-window {:?}, old cumulative {before}",
+        now.cycles
+    );
+    assert_eq!(before, 8685);
+}
+
+#[test]
+fn hybrid_pmus_are_summed_unscaled_when_together_they_cover_the_window() {
+    let ev = [Metric::Cycles, Metric::Instructions];
+    let groups = [
+        sw_group(&[Metric::CpuTime]),
+        hw_group(core(), &ev),
+        hw_group(atom(), &ev),
+    ];
+    let a = vec![
+        reading(0, 0, &[0]),
+        reading(0, 0, &[0, 0]),
+        reading(0, 0, &[0, 0]),
+    ];
+    // 1 ms on CPU: 0.6 ms on a P-core, 0.4 ms on an E-core.
+    let b = vec![
+        reading(1_000_000, 1_000_000, &[1_000_000]),
+        reading(1_000_000, 600_000, &[3_000_000, 6_000_000]),
+        reading(1_000_000, 400_000, &[1_000_000, 1_200_000]),
+    ];
+    let c = window(&groups, &Ok(a), &Ok(b));
+    assert_eq!(c.cycles, Some(4_000_000));
+    assert_eq!(c.instructions, Some(7_200_000));
+    assert_eq!(c.cpu_ns, Some(1_000_000));
+    assert!(!c.scaled, "hybrid coverage is not multiplexing");
+    assert_eq!(c.ran_fraction(), Some(1.0));
+    let split = c.split.unwrap();
+    assert_eq!(split[0].cycles, Some(3_000_000));
+    assert_eq!(split[1].cycles, Some(1_000_000));
+    assert_eq!(
+        (split[0].running_ns, split[1].running_ns),
+        (600_000, 400_000)
+    );
+    // Before: one generic group counted on P-cores only and was scaled by 1/0.6.
+    let old = old_cumulative_estimate(
+        &reading(0, 0, &[0]),
+        &reading(1_000_000, 600_000, &[3_000_000]),
+    );
+    let _ = writeln!(
+        std::io::stderr(),
+        "hybrid: truth 4.0M cycles, now {:?}, before {old} labelled multiplexed",
+        c.cycles
+    );
+    assert_eq!(old, 5_000_000);
+}
+
+#[test]
+fn hybrid_pmus_multiplexed_together_are_scaled_once() {
+    let groups = [
+        hw_group(core(), &[Metric::Cycles]),
+        hw_group(atom(), &[Metric::Cycles]),
+    ];
+    let a = vec![reading(0, 0, &[0]), reading(0, 0, &[0])];
+    let b = vec![reading(1000, 300, &[300]), reading(1000, 200, &[200])];
+    let c = window(&groups, &Ok(a), &Ok(b));
+    assert_eq!(c.cycles, Some(1000));
+    assert!(c.scaled);
+    assert_eq!(c.ran_fraction(), Some(0.5));
+}
+
+#[test]
+fn a_group_that_never_ran_is_not_counted_and_says_why() {
+    let groups = [
+        sw_group(&[Metric::CpuTime, Metric::ContextSwitches]),
+        hw_group(Pmu::Core, &[Metric::Cycles]),
+    ];
+    let a = vec![reading(0, 0, &[0, 0]), reading(0, 0, &[0])];
+    let b = vec![reading(500, 500, &[500, 3]), reading(500, 0, &[0])];
+    let c = window(&groups, &Ok(a.clone()), &Ok(b));
+    assert_eq!(c.cycles, None, "never 0");
+    assert_eq!(c.cpu_ns, Some(500));
+    assert_eq!((c.counted, c.threads, c.gap), (0, 1, Some(Gap::NeverRan)));
+    // An idle thread (nothing enabled) counted zero, truly.
+    let idle = window(&groups, &Ok(a.clone()), &Ok(a));
+    assert_eq!((idle.cycles, idle.counted), (Some(0), 1));
+}
+
+#[test]
+fn software_groups_are_estimated_alone() {
+    // A software group restricted to one CPU: enabled while the thread runs anywhere,
+    // running only on that CPU. Its estimate does not leak into hardware figures.
+    let groups = [GroupSpec {
+        cpu: Some(0),
+        ..sw_group(&[Metric::CpuTime])
+    }];
+    let c = window(
+        &groups,
+        &Ok(vec![reading(0, 0, &[0])]),
+        &Ok(vec![reading(1000, 250, &[250])]),
+    );
+    assert_eq!(c.cpu_ns, Some(1000));
+    assert_eq!(c.hw_enabled_ns, None);
+}
+
+/// A scripted group: counts `rate` per ns while running, runs `share` of the time.
+struct FakeGroup {
+    clock: Arc<AtomicU64>,
+    share: f64,
+    rate: u64,
+    events: usize,
+    enabled: bool,
+}
+
+impl RawGroup for FakeGroup {
+    fn enable(&mut self) -> io::Result<()> {
+        self.enabled = true;
+        Ok(())
+    }
+
+    fn read(&mut self) -> io::Result<RawReading> {
+        let t = self.clock.load(Ordering::Relaxed);
+        let running = (t as f64 * self.share) as u64;
+        Ok(RawReading {
+            enabled: t,
+            running,
+            values: vec![running * self.rate; self.events],
+        })
+    }
+}
+
+/// An opener that answers each spec with `script` (errno) or a fake group.
+fn fake_open(
+    clock: &Arc<AtomicU64>,
+    script: impl Fn(&GroupSpec) -> Result<f64, i32> + Send + Sync + 'static,
+) -> OpenFn {
+    let clock = clock.clone();
+    Arc::new(move |spec: &GroupSpec| {
+        let share = script(spec).map_err(io::Error::from_raw_os_error)?;
+        Ok(Box::new(FakeGroup {
+            clock: clock.clone(),
+            share,
+            rate: if spec.pmu == Pmu::Software { 1 } else { 3 },
+            events: spec.events.len(),
+            enabled: false,
+        }) as Box<dyn RawGroup>)
+    })
+}
+
+fn status_of(plan: &CounterPlan, m: Metric) -> &CounterStatus {
+    plan.statuses
+        .iter()
+        .find(|s| s.metric == m.column())
+        .unwrap()
+}
+
+/// Runs `threads` scripted threads of `plan` over one window and returns the result.
+fn measure(plan: &CounterPlan, clock: &Arc<AtomicU64>, threads: usize) -> ConfigResult {
+    let mut tx: Vec<ThreadCounters> = (0..threads).map(|_| ThreadCounters::open(plan)).collect();
+    let mut rx: Vec<ThreadCounters> = (0..threads).map(|_| ThreadCounters::open(plan)).collect();
+    clock.store(1_000, Ordering::Relaxed);
+    let a: (Vec<_>, Vec<_>) = (
+        tx.iter_mut().map(|t| t.read()).collect(),
+        rx.iter_mut().map(|t| t.read()).collect(),
+    );
+    clock.store(1_000_001_000, Ordering::Relaxed);
+    let b: (Vec<_>, Vec<_>) = (
+        tx.iter_mut().map(|t| t.read()).collect(),
+        rx.iter_mut().map(|t| t.read()).collect(),
+    );
+    let side = |a: &[ThreadReading], b: &[ThreadReading]| {
+        a.iter()
+            .zip(b)
+            .map(|(a, b)| window(&plan.groups, a, b))
+            .fold(Counts::default(), |s, c| s.plus(&c))
+    };
+    ConfigResult {
+        config: Config::new(Strategy::OneCopy, 1000, threads),
+        total: Measured {
+            seconds: 1.0,
+            bytes: 1_000_000,
+            messages: 1000,
+            tx: side(&a.0, &b.0),
+            rx: side(&a.1, &b.1),
+            zc: None,
+        },
+        bytes_sent: 1_000_000,
+        bytes_received: 1_000_000,
+        verified: false,
+    }
+}
+
+fn csv_row(r: &ConfigResult) -> Vec<(String, String)> {
+    let f = Figures::of(METRICS, r);
+    let bytes = to_csv_bytes(METRICS, &[f]).unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    let mut lines = text.lines();
+    let head: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
+    let row: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
+    assert_eq!(head, header(METRICS));
+    head.into_iter().zip(row).collect()
+}
+
+fn cell(row: &[(String, String)], col: &str) -> String {
+    row.iter().find(|(h, _)| h == col).unwrap().1.clone()
+}
+
+#[test]
+fn no_pmu_enoent_keeps_software_counters_and_empties_hardware_cells() {
+    let clock = Arc::new(AtomicU64::new(1000));
+    let open = fake_open(&clock, |s| {
+        if s.pmu == Pmu::Software {
+            Ok(1.0)
+        } else {
+            Err(libc::ENOENT)
+        }
+    });
+    let plan = CounterPlan::probe_with("GenuineIntel", &[], open);
+    assert_eq!(
+        plan.groups,
+        vec![sw_group(&[Metric::CpuTime, Metric::ContextSwitches])]
+    );
+    assert!(status_of(&plan, Metric::Cycles)
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("not supported"));
+    assert!(plan
+        .perf_error
+        .as_deref()
+        .unwrap()
+        .contains("no hardware performance counters"));
+    let r = measure(&plan, &clock, 2);
+    let row = csv_row(&r);
+    assert_eq!(cell(&row, "cycles"), "");
+    assert_eq!(cell(&row, "counters_ran_pct"), "");
+    assert_eq!(cell(&row, "cpu_ns"), "4000000000");
+    assert_eq!(cell(&row, "context_switches"), "4000000000");
+    assert_eq!(cell(&row, "counted_threads"), "4");
+    let json = to_json(METRICS, &Figures::of(METRICS, &r));
+    assert!(json["cycles"].is_null());
+    assert_eq!(json["cpu_ns"], 4_000_000_000u64);
+    assert_eq!(r.total.counts().coverage_note(), None);
+}
+
+#[test]
+fn einval_on_one_event_drops_only_that_event() {
+    let clock = Arc::new(AtomicU64::new(1000));
+    let open = fake_open(&clock, |s| {
+        if s.events.contains(&Metric::LlcMisses) {
+            Err(libc::EINVAL)
+        } else {
+            Ok(1.0)
+        }
+    });
+    let plan = CounterPlan::probe_with("AuthenticAMD", &[], open);
+    let llc = status_of(&plan, Metric::LlcMisses);
+    assert!(!llc.available);
+    assert!(llc.note.as_deref().unwrap().contains("see cache_misses"));
+    assert!(status_of(&plan, Metric::L1dMisses)
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("0xc860"));
+    assert!(plan.perf_error.is_none());
+    // Software in its own group, hardware in another.
+    assert_eq!(plan.groups.len(), 2);
+    assert!(plan.groups[1].events.iter().all(|m| !m.is_software()));
+    let row = csv_row(&measure(&plan, &clock, 1));
+    assert_eq!(cell(&row, "llc_misses"), "");
+    assert_eq!(cell(&row, "cycles"), "6000000000");
+    assert_eq!(cell(&row, "counters_ran_pct"), "100.0");
+}
+
+#[test]
+fn a_group_that_does_not_fit_drops_hardware_events_never_software() {
+    let clock = Arc::new(AtomicU64::new(1000));
+    // More than three hardware events never get scheduled.
+    let open = fake_open(&clock, |s| {
+        Ok(if s.pmu != Pmu::Software && s.events.len() > 3 {
+            0.0
+        } else {
+            1.0
+        })
+    });
+    let plan = CounterPlan::probe_with("GenuineIntel", &[], open);
+    assert_eq!(
+        plan.groups[0].events,
+        vec![Metric::CpuTime, Metric::ContextSwitches]
+    );
+    assert_eq!(
+        plan.groups[1].events,
+        vec![Metric::Cycles, Metric::Instructions, Metric::L1dMisses]
+    );
+    assert!(status_of(&plan, Metric::CacheMisses)
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("does not fit"));
+}
+
+#[test]
+fn eacces_everywhere_counts_nothing_and_says_so_once() {
+    let clock = Arc::new(AtomicU64::new(1000));
+    let plan = CounterPlan::probe_with(
+        "GenuineIntel",
+        &[],
+        fake_open(&clock, |_| Err(libc::EACCES)),
+    );
+    assert!(plan.groups.is_empty());
+    let why = plan.perf_error.clone().unwrap();
+    assert!(
+        why.starts_with("counters unavailable: perf_event_open refused"),
+        "{why}"
+    );
+    let r = measure(&plan, &clock, 2);
+    // Nothing planned: no per-figure repetition of the reason.
+    assert_eq!(r.total.counts().coverage_note(), None);
+    let row = csv_row(&r);
+    for col in ["cycles", "cpu_ns", "context_switches", "counted_threads"] {
+        assert_eq!(cell(&row, col), "", "{col}");
+    }
+    assert_eq!(cell(&row, "throughput_gbps"), "0.008");
+}
+
+#[test]
+fn paranoid_2_without_root_falls_back_to_user_only_task_clock() {
+    let clock = Arc::new(AtomicU64::new(1000));
+    let open = fake_open(&clock, |s| {
+        if s.include_kernel {
+            Err(libc::EACCES)
+        } else {
+            Ok(1.0)
+        }
+    });
+    let plan = CounterPlan::probe_with("GenuineIntel", &[], open);
+    assert_eq!(
+        plan.groups,
+        vec![GroupSpec {
+            include_kernel: false,
+            ..sw_group(&[Metric::CpuTime])
+        }]
+    );
+    let cpu = status_of(&plan, Metric::CpuTime);
+    assert!(cpu.available && cpu.note.as_deref().unwrap().contains("user-only"));
+    let cs = status_of(&plan, Metric::ContextSwitches);
+    assert!(!cs.available);
+    assert!(cs.note.as_deref().unwrap().contains("reads 0"), "{cs:?}");
+    let row = csv_row(&measure(&plan, &clock, 1));
+    assert_eq!(cell(&row, "context_switches"), "", "n/a, never 0");
+    assert_eq!(cell(&row, "cpu_ns"), "2000000000");
+}
+
+#[test]
+fn emfile_after_the_kth_open_counts_the_first_threads_and_says_how_many() {
+    let clock = Arc::new(AtomicU64::new(1000));
+    let probe_open = fake_open(&clock, |_| Ok(1.0));
+    let mut plan = CounterPlan::probe_with("GenuineIntel", &[], probe_open.clone());
+    assert_eq!(plan.groups.len(), 2);
+    // 6 threads' worth of groups open (2 each), then EMFILE.
+    plan.open = failing_after(probe_open, libc::EMFILE, 12);
+    let r = measure(&plan, &clock, 8);
+    let c = r.total.counts();
+    assert_eq!((c.counted, c.threads), (6, 16));
+    let note = c.coverage_note().unwrap();
+    assert_eq!(
+        note,
+        "counters counted on 6 of 16 threads: out of file descriptors (EMFILE)"
+    );
+    // The counted threads' figures are kept: 6 threads × 1 s × 3 cycles/ns.
+    let row = csv_row(&r);
+    assert_eq!(cell(&row, "cycles"), "18000000000");
+    assert_eq!(cell(&row, "counted_threads"), "6");
+    let line = crate::headless::summary_line(METRICS, &Figures::of(METRICS, &r), false)
+        + &crate::headless::counter_notes(&c);
+    assert!(line.contains("6 of 16 threads"), "{line}");
+    assert!(line.contains("partial"), "{line}");
+}
+
+#[test]
+fn the_descriptor_budget_leaves_room_for_sockets() {
+    let clock = Arc::new(AtomicU64::new(1000));
+    let plan = CounterPlan::probe_with("GenuineIntel", &[], fake_open(&clock, |_| Ok(1.0)));
+    // 2 software + 5 hardware events in two groups: 9 descriptors per thread.
+    assert_eq!(plan.fds_per_thread(), 9);
+    assert_eq!(crate::engine::counter_budget(1 << 20, 10, 512, 9), None);
+    // 200 - 10 open - 32 reserved - 8 × 6 for connections = 110 → 12 threads.
+    assert_eq!(crate::engine::counter_budget(200, 10, 8, 9), Some(12));
+    plan.set_budget(Some(1));
+    let mut a = ThreadCounters::open(&plan);
+    let mut b = ThreadCounters::open(&plan);
+    assert!(a.read().is_ok());
+    assert_eq!(b.read(), Err(Gap::NoDescriptors));
+}
+
+#[test]
+fn hybrid_probe_opens_one_group_per_core_pmu_and_names_them() {
+    let clock = Arc::new(AtomicU64::new(1000));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    // The thread runs 70 % on P-cores, 30 % on E-cores.
+    let open = fake_open(&clock, move |s| {
+        log.lock().unwrap().push(s.pmu.clone());
+        Ok(match &s.pmu {
+            Pmu::Hybrid { name, .. } if name == "cpu_core" => 0.7,
+            Pmu::Hybrid { .. } => 0.3,
+            _ => 1.0,
+        })
+    });
+    let plan = CounterPlan::probe_with("GenuineIntel", &[core(), atom()], open);
+    assert!(seen.lock().unwrap().contains(&atom()));
+    assert_eq!(plan.groups.len(), 3);
+    assert!(status_of(&plan, Metric::Cycles)
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("cpu_core"));
+    let r = measure(&plan, &clock, 1);
+    let c = r.total.counts();
+    // 2 threads × 1 s × 3 per ns, unscaled: 0.7 + 0.3 of the window.
+    assert_eq!(c.cycles, Some(6_000_000_000));
+    assert!(!c.scaled);
+    let row = csv_row(&r);
+    assert_eq!(cell(&row, "cpu_core_cycles"), "4200000000");
+    assert_eq!(cell(&row, "cpu_atom_cycles"), "1800000000");
+    assert_eq!(cell(&row, "counters_ran_pct"), "100.0");
+}
+
+#[test]
+fn the_real_perf_opener_reports_every_metric_once_with_a_reason_when_missing() {
+    let plan = CounterPlan::probe("AuthenticAMD");
+    assert_eq!(plan.statuses.len(), Metric::ALL.len());
+    for s in &plan.statuses {
+        assert!(s.available || s.note.is_some(), "{s:?}");
+    }
+    let mut t = ThreadCounters::open(&plan);
+    let a = t.read();
+    let v: u64 = (0..1_000_000u64).map(std::hint::black_box).sum();
+    std::hint::black_box(v);
+    let b = t.read();
+    let c = window(&plan.groups, &a, &b);
+    for m in Metric::ALL {
+        let field = match m {
+            Metric::Cycles => c.cycles,
+            Metric::Instructions => c.instructions,
+            Metric::L1dMisses => c.l1d_misses,
+            Metric::LlcMisses => c.llc_misses,
+            Metric::CacheMisses => c.cache_misses,
+            Metric::ContextSwitches => c.context_switches,
+            Metric::CpuTime => c.cpu_ns,
+        };
+        assert_eq!(field.is_some(), plan.metrics.contains(&m), "{m:?}");
+    }
+    if plan.metrics.contains(&Metric::CpuTime) {
+        assert!(c.cpu_ns.unwrap() > 0);
+    } else {
+        let _ = writeln!(std::io::stderr(), "skipped: {:?}", plan.perf_error);
+    }
+}
