@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Does watching cost throughput? Interleaves the explorer (in tmux, recording its samples)
-# with headless `run` on the same configuration, and measures the explorer's own CPU use
-# (its non-worker threads) while measuring and the whole process while paused.
-# Usage: sudo scripts/bench-explorer.sh [PAIRS] [SECONDS] [SIZE] [THREADS]   (needs tmux, python3)
+# Does watching cost throughput? The one way to measure it: the explorer (in tmux,
+# 120×40) against headless `run` on the same configuration, both recording their
+# samples with --record and both figures computed the same way (bytes / seconds summed
+# over the recorded sample intervals), in interleaved pairs whose order alternates
+# (odd pairs headless first, even pairs explorer first). Also reports the explorer's
+# own CPU (its threads other than the workers and the sampler) while measuring, and
+# the whole process's while paused.
+# Usage: sudo [CELLS="64K:1 4K:1 64K:2"] scripts/bench-explorer.sh [PAIRS] [SECONDS]
+# (needs tmux, python3)
 set -euo pipefail
-PAIRS=${1:-3}
+PAIRS=${1:-6}
 SECS=${2:-5}
-SIZE=${3:-64K}
-THREADS=${4:-1}
 BIN=$(realpath "${NETIO_BIN:-target/release/netio-tui}")
 [ -x "$BIN" ] || cargo build --release --quiet
 TMP=$(mktemp -d)
@@ -15,10 +18,10 @@ SESSION=nio-bench-$$
 trap 'tmux kill-session -t $SESSION 2>/dev/null || true; rm -rf "$TMP"' EXIT
 HZ=$(getconf CLK_TCK)
 
-# CPU seconds used by threads of PID whose name does not start with netio- (or all threads).
+# CPU seconds of PID's threads: "ui" = every thread but the workers (netio-tx/rx-*)
+# and the sampler; "all" = the whole process.
 cpu_of() {
-  local pid=$1 which=$2
-  python3 - "$pid" "$which" "$HZ" <<'PY'
+  python3 - "$1" "$2" "$HZ" <<'PY'
 import os, sys
 pid, which, hz = sys.argv[1], sys.argv[2], int(sys.argv[3])
 total = 0
@@ -28,49 +31,64 @@ for tid in os.listdir(f"/proc/{pid}/task"):
         f = open(f"/proc/{pid}/task/{tid}/stat").read().rsplit(")", 1)[1].split()
     except OSError:
         continue
-    if which == "ui" and comm.startswith("netio-"):
+    if which == "ui" and comm.startswith(("netio-tx", "netio-rx", "netio-sampler")):
         continue
     total += int(f[11]) + int(f[12])
 print(total / hz)
 PY
 }
 
-gbps_from_recording() {
+# Gbps over the recorded sample intervals (the same basis for both modes).
+gbps_of() {
   python3 - "$1" <<'PY'
 import json, sys
 b = s = 0.0
 for line in open(sys.argv[1]):
-    d = json.loads(line)
-    ev = d.get("event")
+    ev = json.loads(line).get("event")
     if ev and ev.get("kind") == "sample":
         b += ev["interval"]["bytes"]; s += ev["interval"]["seconds"]
 print(b * 8 / s / 1e9 if s else 0)
 PY
 }
 
-ratios=()
-for ((i = 1; i <= PAIRS; i++)); do
-  headless=$("$BIN" run --strategy one-copy --size "$SIZE" --threads "$THREADS" --duration "$SECS" --json 2>/dev/null |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["throughput_gbps"])')
-  rec="$TMP/explorer-$i.jsonl"
+headless() { # size threads recording
+  "$BIN" run --strategy one-copy --size "$1" --threads "$2" --duration "$SECS" --record "$3" >/dev/null 2>&1
+}
+
+UI_PCT=0; PAUSED_PCT=0
+explorer() { # size threads recording
   tmux new-session -d -s "$SESSION" -x 120 -y 40 \
-    "$BIN --start-strategy one-copy --start-size $SIZE --start-threads $THREADS --record $rec 2>$TMP/err"
-  sleep 1
-  pid=$(pgrep -f -n -- "--record $rec")
-  ui0=$(cpu_of "$pid" ui); t0=$(date +%s.%N)
+    "$BIN --start-strategy one-copy --start-size $1 --start-threads $2 --record $3 2>$TMP/err"
+  local pid=""
+  for _ in $(seq 50); do pid=$(pgrep -f -n -- "--record $3" || true); [ -n "$pid" ] && break; sleep 0.1; done
+  sleep 0.5
+  local u0 t0 u1 t1 p0 p1
+  u0=$(cpu_of "$pid" ui); t0=$(date +%s.%N)
   sleep "$SECS"
-  ui1=$(cpu_of "$pid" ui); t1=$(date +%s.%N)
-  tmux send-keys -t "$SESSION" ' '   # pause
+  u1=$(cpu_of "$pid" ui); t1=$(date +%s.%N)
+  tmux send-keys -t "$SESSION" ' '   # pause: the workers stop
   sleep 1
-  p0=$(cpu_of "$pid" all); sleep 5; p1=$(cpu_of "$pid" all)
-  tmux send-keys -t "$SESSION" q
+  p0=$(cpu_of "$pid" all); sleep 3; p1=$(cpu_of "$pid" all)
+  tmux send-keys -t "$SESSION" q; sleep 0.3; tmux send-keys -t "$SESSION" q
   for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   tmux kill-session -t "$SESSION" 2>/dev/null || true
-  explorer=$(gbps_from_recording "$rec")
-  ratio=$(python3 -c "print('%.3f' % ($explorer / $headless))")
-  ratios+=("$ratio")
-  python3 -c "
-ui=($ui1-$ui0)/($t1-$t0)*100; paused=($p1-$p0)/5*100
-print(f'pair $i: headless {float($headless):7.3f} Gbps  explorer {float($explorer):7.3f} Gbps  ratio $ratio  UI threads {ui:.1f}% of a core while measuring, whole process {paused:.2f}% while paused')"
+  UI_PCT=$(python3 -c "print('%.2f' % (($u1-$u0)/($t1-$t0)*100))")
+  PAUSED_PCT=$(python3 -c "print('%.2f' % (($p1-$p0)/3*100))")
+}
+
+for cell in ${CELLS:-64K:1 4K:1 64K:2}; do
+  size=${cell%:*}; threads=${cell#*:}
+  ratios=()
+  for ((i = 1; i <= PAIRS; i++)); do
+    h="$TMP/h-$cell-$i.jsonl"; e="$TMP/e-$cell-$i.jsonl"
+    if ((i % 2)); then headless "$size" "$threads" "$h"; explorer "$size" "$threads" "$e"
+    else explorer "$size" "$threads" "$e"; headless "$size" "$threads" "$h"; fi
+    hg=$(gbps_of "$h"); eg=$(gbps_of "$e")
+    ratio=$(python3 -c "print('%.3f' % ($eg / $hg))")
+    ratios+=("$ratio")
+    first=$([ $((i % 2)) = 1 ] && echo headless || echo explorer)
+    printf 'one-copy %-4s x%s pair %d (%s first): headless %7.3f Gbps  explorer %7.3f Gbps  ratio %s  explorer UI %s%% of a core measuring, %s%% paused\n' \
+      "$size" "$threads" "$i" "$first" "$hg" "$eg" "$ratio" "$UI_PCT" "$PAUSED_PCT"
+  done
+  python3 -c 'import sys,statistics; print("==> one-copy %s x%s: median explorer/headless = %.3f over %d pairs" % (sys.argv[1], sys.argv[2], statistics.median(map(float, sys.argv[3:])), len(sys.argv)-3))' "$size" "$threads" "${ratios[@]}"
 done
-python3 -c 'import sys,statistics; print("==> one-copy '"$SIZE"' x'"$THREADS"': median explorer/headless = %.3f over %d pairs" % (statistics.median(map(float, sys.argv[1:])), len(sys.argv)-1))' "${ratios[@]}"
