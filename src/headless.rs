@@ -32,6 +32,9 @@ fn describe_engine(engine: &Engine) {
         None => eprintln!("netio-tui: MSG_ZEROCOPY supported"),
         Some(e) => eprintln!("netio-tui: zero-copy n/a: {e}"),
     }
+    for (s, why) in &m.unavailable {
+        eprintln!("netio-tui: {s} unavailable: {why}");
+    }
     for c in &m.counters {
         let state = if c.available { "ok " } else { "n/a" };
         let note = c
@@ -47,6 +50,8 @@ fn describe_engine(engine: &Engine) {
 /// recorder and the signal channel.
 struct Driver {
     runner: LiveRunner,
+    /// Strategies the kernel refuses here, with the reason.
+    unavailable: std::collections::BTreeMap<crate::engine::config::Strategy, String>,
     recorder: Option<Recorder>,
     signals: Signals,
     interrupted: bool,
@@ -68,6 +73,7 @@ impl Driver {
             None => None,
         };
         Ok(Driver {
+            unavailable: engine.machine().unavailable.clone(),
             runner: LiveRunner::spawn(engine, None)?,
             recorder,
             signals,
@@ -183,6 +189,12 @@ pub fn run(common: &Common, args: &RunArgs) -> anyhow::Result<()> {
     let config = Config::new(args.strategy, args.size, args.threads);
     check_fits(&[config])?;
     let mut driver = Driver::new(common, args.verify)?;
+    if let Some(why) = driver.unavailable.get(&config.strategy) {
+        anyhow::bail!(
+            "{config}: {} unavailable on this machine: {why}; no result",
+            config.strategy
+        );
+    }
     let outcome = driver.measure(config, args.duration);
     let figures = match &outcome {
         Ok(r) => Figures::of(METRICS, r),
@@ -235,9 +247,27 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
     let bar = progress_bar(configs.len());
     let mut rows: Vec<Figures> = Vec::new();
     let mut failures = Vec::new();
+    let mut skipped = 0;
     for (i, &config) in configs.iter().enumerate() {
         if let Some(b) = &bar {
             b.set_message(config.to_string());
+        }
+        if let Some(why) = driver.unavailable.get(&config.strategy) {
+            let line = format!(
+                "[{}/{}] {config}: skipped: {} unavailable: {why}",
+                i + 1,
+                configs.len(),
+                config.strategy
+            );
+            match &bar {
+                Some(b) => {
+                    b.println(line);
+                    b.inc(1);
+                }
+                None => eprintln!("{line}"),
+            }
+            skipped += 1;
+            continue;
         }
         let outcome = driver.measure(config, args.duration);
         if let Err(Failure::Interrupted) = outcome {
@@ -274,7 +304,7 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
         b.finish_and_clear();
     }
     drop(driver);
-    if rows.len() < configs.len() {
+    if rows.len() + skipped < configs.len() {
         let saved = if rows.is_empty() {
             "nothing was saved".to_string()
         } else {
@@ -288,6 +318,11 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
         return Err(Interrupted(format!("interrupted: {saved}")).into());
     }
     println!("wrote {} configurations to {}", rows.len(), out.display());
+    if skipped > 0 {
+        eprintln!(
+            "netio-tui: {skipped} configurations skipped: their strategy is unavailable here"
+        );
+    }
     if !failures.is_empty() {
         anyhow::bail!(
             "{} of {} configurations failed (rows with an error in {}): {}",

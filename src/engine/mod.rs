@@ -110,6 +110,19 @@ impl Engine {
         machine.zerocopy_error = probe_zerocopy()
             .err()
             .map(|e| format!("SO_ZEROCOPY refused by this kernel ({e})"));
+        if let Some(e) = &machine.zerocopy_error {
+            machine
+                .unavailable
+                .insert(config::Strategy::ZeroCopy, e.clone());
+        }
+        for (strategy, zc) in [
+            (config::Strategy::Uring, false),
+            (config::Strategy::UringZc, true),
+        ] {
+            if let Some(why) = sys::probe_uring(zc) {
+                machine.unavailable.insert(strategy, why);
+            }
+        }
         Ok(Engine {
             net,
             listener,
@@ -156,6 +169,9 @@ impl Engine {
         events: &Sender<EngineEvent>,
         length: Option<Duration>,
     ) -> anyhow::Result<Measurement> {
+        if let Some(why) = self.machine.unavailable(config.strategy) {
+            anyhow::bail!("{} unavailable: {why}", config.strategy);
+        }
         check_memory(config)?;
         let n = config.threads;
         let shared = Arc::new(RunShared::default());

@@ -278,7 +278,7 @@ pub fn spawn_sender(
         net.enter_server()?;
         sock.set_tcp_nodelay(true)?;
         sock.set_write_timeout(Some(IO_TIMEOUT))?;
-        if config.strategy.uses_zerocopy() {
+        if config.strategy.needs_so_zerocopy() {
             sys::set_zerocopy(sock.as_fd())?;
         }
         Ok((sock, None))

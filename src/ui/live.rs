@@ -192,6 +192,13 @@ fn details(app: &App) -> Vec<Line<'static>> {
     let dim = Style::default().fg(Color::DarkGray);
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let mut out = Vec::new();
+    if let Some(why) = app.machine.unavailable(app.selected.strategy) {
+        out.push(Line::from(Span::styled(
+            format!("{} unavailable here: {why}", app.selected.strategy),
+            Style::default().fg(Color::Yellow),
+        )));
+        return out;
+    }
     let Some(s) = app.current_sample() else {
         out.push(Line::from(Span::styled(
             "waiting for the first sample…",

@@ -100,6 +100,10 @@ pub fn strategy_color(s: Strategy) -> Color {
         Strategy::Serialize => Color::Magenta,
         Strategy::OneCopy => Color::Cyan,
         Strategy::ZeroCopy => Color::Green,
+        Strategy::Uring => Color::Blue,
+        Strategy::UringZc => Color::LightGreen,
+        Strategy::Sendfile => Color::Yellow,
+        Strategy::Splice => Color::LightYellow,
     }
 }
 
