@@ -177,9 +177,15 @@ pub fn summary_line(reg: &Registry, f: &Figures, scaled: bool) -> String {
     line
 }
 
-/// Checks before anything is built that every configuration fits in memory.
-fn check_fits(configs: &[Config]) -> anyhow::Result<()> {
+/// Checks before anything is built that every configuration fits in memory (and,
+/// in the sink topology, in one datagram).
+fn check_fits(common: &Common, configs: &[Config]) -> anyhow::Result<()> {
     for &c in configs {
+        if common.topology == crate::cli::Topology::Sink {
+            if let Some(why) = crate::engine::sink_refuses(c) {
+                return Err(crate::usage(why));
+            }
+        }
         crate::engine::check_memory(c).map_err(|e| crate::usage(format!("{e}")))?;
     }
     Ok(())
@@ -187,7 +193,7 @@ fn check_fits(configs: &[Config]) -> anyhow::Result<()> {
 
 pub fn run(common: &Common, args: &RunArgs) -> anyhow::Result<()> {
     let config = Config::new(args.strategy, args.size, args.threads);
-    check_fits(&[config])?;
+    check_fits(common, &[config])?;
     let mut driver = Driver::new(common, args.verify)?;
     if let Some(why) = driver.unavailable.get(&config.strategy) {
         anyhow::bail!(
@@ -242,7 +248,7 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
     });
     check_writable(&out).map_err(crate::usage)?;
     let configs = session::plan(&args.strategies.0, &args.sizes.0, &args.threads.0);
-    check_fits(&configs)?;
+    check_fits(common, &configs)?;
     let mut driver = Driver::new(common, args.verify)?;
     let bar = progress_bar(configs.len());
     let mut rows: Vec<Figures> = Vec::new();

@@ -158,3 +158,51 @@ fn refused_io_uring_is_unavailable_with_its_reason_and_sweep_skips_it() {
     );
     before.assert_restored();
 }
+
+#[test]
+fn the_sink_topology_lets_zero_copy_be_zero_copy() {
+    let _serial = serial();
+    if !root_or_skip("the_sink_topology_lets_zero_copy_be_zero_copy") {
+        return;
+    }
+    let before = HostState::capture();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("sink.csv");
+    netio()
+        .args(["sweep", "--topology", "sink", "--duration", "0.3"])
+        .args(["--strategies", "one-copy,zero-copy,uring-zc"])
+        .args(["--sizes", "8000", "--threads", "1", "--out"])
+        .arg(&csv)
+        .assert()
+        .success();
+    let mut reader = csv::Reader::from_path(&csv).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3);
+    let col = |row: &csv::StringRecord, name: &str| {
+        row[header.iter().position(|h| h == name).unwrap()].to_string()
+    };
+    for row in &rows {
+        assert_eq!(col(row, "error"), "", "{row:?}");
+        assert!(col(row, "bytes").parse::<u64>().unwrap() > 0, "{row:?}");
+        assert!(!col(row, "cpu_ns_per_byte").is_empty(), "{row:?}");
+        if col(row, "strategy") != "one-copy" {
+            // Forwarded to a blackhole route, nothing is delivered locally: the
+            // kernel never has to copy the pinned pages.
+            assert!(col(row, "zc_completions").parse::<u64>().unwrap() > 0);
+            assert_eq!(
+                col(row, "zc_copied_pct").parse::<f64>().unwrap(),
+                0.0,
+                "{row:?}"
+            );
+        }
+    }
+    // A datagram larger than UDP allows is refused before anything is built.
+    let out = netio()
+        .args(["run", "--topology", "sink", "--size", "64K"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(stderr.contains("allowed: 1 to 65507 bytes"), "{stderr}");
+    before.assert_restored();
+}

@@ -43,6 +43,9 @@ pub(crate) struct Probe {
     pub rx_counters: Vec<Option<CounterGroup>>,
     /// No counters at all (perf refused): every figure stays None.
     pub measure_counters: bool,
+    /// Nothing receives (sink topology): bytes are what the senders pushed, in
+    /// messages of this size.
+    pub sent_messages_of: Option<usize>,
 }
 
 fn sum_counts(groups: &mut [Option<CounterGroup>], measure: bool) -> Counts {
@@ -67,14 +70,46 @@ impl Probe {
             .tx_stats
             .iter()
             .fold(ZcStats::default(), |a, s| a.plus(&s.zc()));
+        let (bytes, messages) = match self.sent_messages_of {
+            Some(size) => {
+                let sent: u64 = self.tx_stats.iter().map(|s| s.bytes.load(Relaxed)).sum();
+                (sent, sent / size.max(1) as u64)
+            }
+            None => (
+                self.rx_stats.iter().map(|s| s.bytes.load(Relaxed)).sum(),
+                self.rx_stats.iter().map(|s| s.messages.load(Relaxed)).sum(),
+            ),
+        };
+        let tx = sum_counts(&mut self.tx_counters, self.measure_counters);
+        let rx = match self.sent_messages_of {
+            // No receiver threads: the receiving side costs nothing of ours, and a
+            // figure the senders have is not made unknown by their absence.
+            Some(_) => nothing_like(&tx),
+            None => sum_counts(&mut self.rx_counters, self.measure_counters),
+        };
         Snapshot {
             at: Instant::now(),
-            bytes: self.rx_stats.iter().map(|s| s.bytes.load(Relaxed)).sum(),
-            messages: self.rx_stats.iter().map(|s| s.messages.load(Relaxed)).sum(),
-            tx: sum_counts(&mut self.tx_counters, self.measure_counters),
-            rx: sum_counts(&mut self.rx_counters, self.measure_counters),
+            bytes,
+            messages,
+            tx,
+            rx,
             zc,
         }
+    }
+}
+
+/// Zero wherever `c` has a figure, unknown where it has none.
+fn nothing_like(c: &Counts) -> Counts {
+    let zero = |v: Option<u64>| v.map(|_| 0);
+    Counts {
+        cycles: zero(c.cycles),
+        instructions: zero(c.instructions),
+        l1d_misses: zero(c.l1d_misses),
+        llc_misses: zero(c.llc_misses),
+        cache_misses: zero(c.cache_misses),
+        context_switches: zero(c.context_switches),
+        cpu_ns: zero(c.cpu_ns),
+        scaled: false,
     }
 }
 

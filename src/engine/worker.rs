@@ -276,7 +276,9 @@ pub fn spawn_sender(
     let config = spec.config;
     let setup = move |net: &Net| {
         net.enter_server()?;
-        sock.set_tcp_nodelay(true)?;
+        if sock.r#type()? == Type::STREAM {
+            sock.set_tcp_nodelay(true)?;
+        }
         sock.set_write_timeout(Some(IO_TIMEOUT))?;
         if config.strategy.needs_so_zerocopy() {
             sys::set_zerocopy(sock.as_fd())?;
