@@ -31,6 +31,9 @@ pub struct Common {
     /// Run over 127.0.0.1 in the current namespace instead of a private veth network (no root needed for the network)
     #[arg(long, global = true)]
     pub no_netns: bool,
+    /// Network: veth (TCP between two namespaces) or sink (UDP datagrams through a router namespace, MTU 65535, to a blackhole route: nothing receives them, so zero-copy need not copy)
+    #[arg(long, global = true, default_value = "veth", value_parser = parse_topology, value_name = "T")]
+    pub topology: Topology,
     /// Write every sample and configuration change as JSON lines to FILE (replay it with `netio-tui replay FILE`)
     #[arg(long, global = true, value_name = "FILE")]
     pub record: Option<PathBuf>,
@@ -246,6 +249,21 @@ fn parse_speed(s: &str) -> Result<f64, String> {
         _ => Err(format!(
             "speed '{t}' is not allowed; give a factor from 1/16 to 64, e.g. 2 or 0.5"
         )),
+    }
+}
+
+/// Where the measured traffic goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Topology {
+    Veth,
+    Sink,
+}
+
+fn parse_topology(s: &str) -> Result<Topology, String> {
+    match s.trim() {
+        "veth" => Ok(Topology::Veth),
+        "sink" => Ok(Topology::Sink),
+        t => Err(format!("unknown topology '{t}'; allowed: veth, sink")),
     }
 }
 

@@ -32,6 +32,9 @@ fn describe_engine(engine: &Engine) {
         None => eprintln!("netio-tui: MSG_ZEROCOPY supported"),
         Some(e) => eprintln!("netio-tui: zero-copy n/a: {e}"),
     }
+    for (s, why) in &m.unavailable {
+        eprintln!("netio-tui: {s} unavailable: {why}");
+    }
     for c in &m.counters {
         let state = if c.available { "ok " } else { "n/a" };
         let note = c
@@ -47,6 +50,8 @@ fn describe_engine(engine: &Engine) {
 /// recorder and the signal channel.
 struct Driver {
     runner: LiveRunner,
+    /// Strategies the kernel refuses here, with the reason.
+    unavailable: std::collections::BTreeMap<crate::engine::config::Strategy, String>,
     recorder: Option<Recorder>,
     signals: Signals,
     interrupted: bool,
@@ -76,6 +81,7 @@ impl Driver {
             None => None,
         };
         Ok(Driver {
+            unavailable: engine.machine().unavailable.clone(),
             runner: LiveRunner::spawn(engine, None)?,
             recorder,
             signals,
@@ -249,10 +255,15 @@ fn add_counter_json(o: &mut serde_json::Value, r: &ConfigResult) {
 }
 
 /// Checks before anything is built that every configuration can run here and fits
-/// in memory.
-fn check_fits(configs: &[Config], verify: bool) -> anyhow::Result<()> {
+/// in memory (and, in the sink topology, in one datagram).
+fn check_fits(common: &Common, configs: &[Config], verify: bool) -> anyhow::Result<()> {
     for &c in configs {
         session::check_config(&c, verify).map_err(crate::usage)?;
+        if common.topology == crate::cli::Topology::Sink {
+            if let Some(why) = crate::engine::sink_refuses(c) {
+                return Err(crate::usage(why));
+            }
+        }
         crate::engine::check_memory(c).map_err(|e| crate::usage(format!("{e}")))?;
     }
     Ok(())
@@ -263,8 +274,14 @@ pub fn run(common: &Common, args: &RunArgs) -> anyhow::Result<()> {
     config.nodelay = args.axes.nodelay;
     config.recv = args.axes.recv;
     config.pin = args.axes.pin;
-    check_fits(&[config], args.verify)?;
+    check_fits(common, &[config], args.verify)?;
     let mut driver = Driver::new(common, args.verify)?;
+    if let Some(why) = driver.unavailable.get(&config.strategy) {
+        anyhow::bail!(
+            "{config}: {} unavailable on this machine: {why}; no result",
+            config.strategy
+        );
+    }
     let outcome = driver.measure(config, args.duration);
     let kernel = driver.runner.machine().kernel.clone();
     let figures = match &outcome {
@@ -328,14 +345,32 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
         &session::plan(&args.strategies.0, &args.sizes.0, &args.threads.0),
         &axes,
     );
-    check_fits(&configs, args.verify)?;
+    check_fits(common, &configs, args.verify)?;
     let mut driver = Driver::new(common, args.verify)?;
     let bar = progress_bar(configs.len());
     let mut rows: Vec<Figures> = Vec::new();
     let mut failures = Vec::new();
+    let mut skipped = 0;
     for (i, &config) in configs.iter().enumerate() {
         if let Some(b) = &bar {
             b.set_message(config.to_string());
+        }
+        if let Some(why) = driver.unavailable.get(&config.strategy) {
+            let line = format!(
+                "[{}/{}] {config}: skipped: {} unavailable: {why}",
+                i + 1,
+                configs.len(),
+                config.strategy
+            );
+            match &bar {
+                Some(b) => {
+                    b.println(line);
+                    b.inc(1);
+                }
+                None => eprintln!("{line}"),
+            }
+            skipped += 1;
+            continue;
         }
         let outcome = driver.measure(config, args.duration);
         if let Err(Failure::Interrupted) = outcome {
@@ -379,7 +414,7 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
         b.finish_and_clear();
     }
     drop(driver);
-    if rows.len() < configs.len() {
+    if rows.len() + skipped < configs.len() {
         let saved = if rows.is_empty() {
             "nothing was saved".to_string()
         } else {
@@ -393,6 +428,11 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
         return Err(Interrupted(format!("interrupted: {saved}")).into());
     }
     println!("wrote {} configurations to {}", rows.len(), out.display());
+    if skipped > 0 {
+        eprintln!(
+            "netio-tui: {skipped} configurations skipped: their strategy is unavailable here"
+        );
+    }
     if !failures.is_empty() {
         anyhow::bail!(
             "{} of {} configurations failed (rows with an error in {}): {}",

@@ -44,6 +44,7 @@ fn may_create_namespaces() -> bool {
 pub fn engine_options(common: &Common, verify: bool) -> EngineOptions {
     EngineOptions {
         use_netns: !common.no_netns,
+        sink: common.topology == crate::cli::Topology::Sink,
         interval: Duration::from_secs_f64(common.interval),
         warmup: Duration::from_secs_f64(common.warmup),
         verify,
@@ -53,6 +54,11 @@ pub fn engine_options(common: &Common, verify: bool) -> EngineOptions {
 
 /// Checks privileges, then builds the network and probes the counters.
 pub fn build_engine(common: &Common, verify: bool) -> anyhow::Result<Engine> {
+    if common.no_netns && common.topology == crate::cli::Topology::Sink {
+        return Err(crate::usage(
+            "--topology sink builds its own namespaces; it cannot be combined with --no-netns",
+        ));
+    }
     require_privilege(common)?;
     Engine::new(engine_options(common, verify))
 }

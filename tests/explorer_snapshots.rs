@@ -48,6 +48,7 @@ fn machine() -> MachineInfo {
         ],
         perf_error: None,
         zerocopy_error: None,
+        unavailable: Default::default(),
         started: "2025-01-01T12:00:00Z".into(),
     }
 }
@@ -59,6 +60,10 @@ fn measured(c: Config, seconds: f64, wobble: f64) -> Measured {
         Strategy::Serialize => 0.7,
         Strategy::OneCopy => 1.0,
         Strategy::ZeroCopy => 0.8,
+        Strategy::Uring => 0.9,
+        Strategy::UringZc => 0.85,
+        Strategy::Sendfile => 1.1,
+        Strategy::Splice => 1.05,
     };
     let gbps = base * (c.msg_size as f64).log2() * (1.0 + 0.3 * (c.threads as f64 - 1.0)) * wobble;
     let bytes = (gbps * 1e9 / 8.0 * seconds) as u64;

@@ -32,6 +32,7 @@ fn machine() -> MachineInfo {
         ],
         perf_error: None,
         zerocopy_error: None,
+        unavailable: Default::default(),
         started: "2025-02-01T09:30:00Z".into(),
     }
 }

@@ -21,6 +21,7 @@ fn machine() -> MachineInfo {
         }],
         perf_error: None,
         zerocopy_error: None,
+        unavailable: Default::default(),
         started: "2025-01-01T00:00:00Z".into(),
     }
 }
@@ -147,12 +148,13 @@ fn strategy_keys_cycle_and_ask_for_the_new_config() {
     assert_eq!(a.selected, want);
     assert_eq!(a.phase, Phase::Switching);
     a.update(Action::NextStrategy);
-    assert_eq!(a.selected.strategy, Strategy::TwoCopy);
+    assert_eq!(a.selected.strategy, Strategy::Uring);
+    a.update(Action::PrevStrategy);
     let fx = a.update(Action::PrevStrategy);
     assert_eq!(
         fx,
         vec![Effect::Control(Control::SetConfig(Config::new(
-            Strategy::ZeroCopy,
+            Strategy::OneCopy,
             4096,
             1
         )))]

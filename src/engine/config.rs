@@ -20,14 +20,24 @@ pub enum Strategy {
     Serialize,
     OneCopy,
     ZeroCopy,
+    Uring,
+    UringZc,
+    Sendfile,
+    Splice,
 }
 
 impl Strategy {
-    pub const ALL: [Strategy; 4] = [
+    /// Every strategy, in the order ←/→ cycles through them: the course's system
+    /// calls, then io_uring (plain, zero-copy), then the page-referencing paths.
+    pub const ALL: [Strategy; 8] = [
         Strategy::TwoCopy,
         Strategy::Serialize,
         Strategy::OneCopy,
         Strategy::ZeroCopy,
+        Strategy::Uring,
+        Strategy::UringZc,
+        Strategy::Sendfile,
+        Strategy::Splice,
     ];
     /// The course matrix (A1, A2, A3).
     pub const COURSE: [Strategy; 3] = [Strategy::TwoCopy, Strategy::OneCopy, Strategy::ZeroCopy];
@@ -38,6 +48,10 @@ impl Strategy {
             Strategy::Serialize => "serialize",
             Strategy::OneCopy => "one-copy",
             Strategy::ZeroCopy => "zero-copy",
+            Strategy::Uring => "uring",
+            Strategy::UringZc => "uring-zc",
+            Strategy::Sendfile => "sendfile",
+            Strategy::Splice => "splice",
         }
     }
 
@@ -47,7 +61,11 @@ impl Strategy {
             Strategy::TwoCopy => Some("A1"),
             Strategy::OneCopy => Some("A2"),
             Strategy::ZeroCopy => Some("A3"),
-            Strategy::Serialize => None,
+            Strategy::Serialize
+            | Strategy::Uring
+            | Strategy::UringZc
+            | Strategy::Sendfile
+            | Strategy::Splice => None,
         }
     }
 
@@ -58,11 +76,29 @@ impl Strategy {
             Strategy::Serialize => "copy 8 fields into one buffer, then 1 send()",
             Strategy::OneCopy => "1 sendmsg() with iovec[8]",
             Strategy::ZeroCopy => "1 sendmsg(MSG_ZEROCOPY), completions from the error queue",
+            Strategy::Uring => "1 io_uring SEND of the message from a registered buffer",
+            Strategy::UringZc => {
+                "1 io_uring SEND_ZC from a registered buffer, notifications report copies"
+            }
+            Strategy::Sendfile => "1 sendfile() from a memfd holding the message",
+            Strategy::Splice => "vmsplice 8 fields into a pipe, splice the pipe to the socket",
         }
     }
 
+    /// Whether the strategy's figures include zero-copy completions (and which share
+    /// of them the kernel copied after all).
     pub fn uses_zerocopy(self) -> bool {
+        matches!(self, Strategy::ZeroCopy | Strategy::UringZc)
+    }
+
+    /// Whether the strategy needs `SO_ZEROCOPY` on its socket (io_uring's SEND_ZC does not).
+    pub fn needs_so_zerocopy(self) -> bool {
         self == Strategy::ZeroCopy
+    }
+
+    /// Whether the strategy goes through io_uring (which a kernel may disable).
+    pub fn uses_uring(self) -> bool {
+        matches!(self, Strategy::Uring | Strategy::UringZc)
     }
 
     pub fn next(self) -> Strategy {
@@ -442,8 +478,14 @@ mod tests {
         assert_eq!("one-copy".parse(), Ok(Strategy::OneCopy));
         assert_eq!("A3".parse(), Ok(Strategy::ZeroCopy));
         assert!("three-copy".parse::<Strategy>().is_err());
-        assert_eq!(Strategy::ZeroCopy.next(), Strategy::TwoCopy);
-        assert_eq!(Strategy::TwoCopy.prev(), Strategy::ZeroCopy);
+        assert_eq!("uring-zc".parse(), Ok(Strategy::UringZc));
+        assert_eq!(Strategy::ZeroCopy.next(), Strategy::Uring);
+        assert_eq!(Strategy::Splice.next(), Strategy::TwoCopy);
+        assert_eq!(Strategy::TwoCopy.prev(), Strategy::Splice);
+        for s in Strategy::ALL {
+            assert_eq!(s.name().parse(), Ok(s));
+            assert_eq!(s.prev().next(), s);
+        }
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub fn describe(network: &str, plan: &CounterPlan) -> MachineInfo {
         counters: plan.statuses.clone(),
         perf_error: plan.perf_error.clone(),
         zerocopy_error: None,
+        unavailable: Default::default(),
         started: crate::timefmt::iso8601(SystemTime::now()),
     }
 }

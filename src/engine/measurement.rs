@@ -20,6 +20,8 @@ struct Snapshot {
     tx: Vec<ThreadReading>,
     rx: Vec<ThreadReading>,
     zc: ZcStats,
+    /// No receiver threads (sink topology).
+    sink: bool,
 }
 
 /// One side's counts over a window: each thread's estimate, summed.
@@ -33,12 +35,20 @@ fn side_window(groups: &[GroupSpec], earlier: &[ThreadReading], later: &[ThreadR
 
 impl Snapshot {
     fn since(&self, earlier: &Snapshot, groups: &[GroupSpec], zerocopy: bool) -> Measured {
+        let tx = side_window(groups, &earlier.tx, &self.tx);
+        let rx = if self.sink {
+            // No receiver threads: the receiving side costs nothing of ours, and a
+            // figure the senders have is not made unknown by their absence.
+            nothing_like(&tx)
+        } else {
+            side_window(groups, &earlier.rx, &self.rx)
+        };
         Measured {
             seconds: (self.at - earlier.at).as_secs_f64(),
             bytes: self.bytes - earlier.bytes,
             messages: self.messages - earlier.messages,
-            tx: side_window(groups, &earlier.tx, &self.tx),
-            rx: side_window(groups, &earlier.rx, &self.rx),
+            tx,
+            rx,
             zc: zerocopy.then(|| self.zc.minus(&earlier.zc)),
         }
     }
@@ -52,6 +62,9 @@ pub(crate) struct Probe {
     pub groups: Vec<GroupSpec>,
     pub tx_counters: Vec<ThreadCounters>,
     pub rx_counters: Vec<ThreadCounters>,
+    /// Nothing receives (sink topology): bytes are what the senders pushed, in
+    /// messages of this size.
+    pub sent_messages_of: Option<usize>,
 }
 
 impl Probe {
@@ -60,14 +73,41 @@ impl Probe {
             .tx_stats
             .iter()
             .fold(ZcStats::default(), |a, s| a.plus(&s.zc()));
+        let (bytes, messages) = match self.sent_messages_of {
+            Some(size) => {
+                let sent: u64 = self.tx_stats.iter().map(|s| s.bytes.load(Relaxed)).sum();
+                (sent, sent / size.max(1) as u64)
+            }
+            None => (
+                self.rx_stats.iter().map(|s| s.bytes.load(Relaxed)).sum(),
+                self.rx_stats.iter().map(|s| s.messages.load(Relaxed)).sum(),
+            ),
+        };
         Snapshot {
             at: Instant::now(),
-            bytes: self.rx_stats.iter().map(|s| s.bytes.load(Relaxed)).sum(),
-            messages: self.rx_stats.iter().map(|s| s.messages.load(Relaxed)).sum(),
+            bytes,
+            messages,
             tx: self.tx_counters.iter_mut().map(|c| c.read()).collect(),
             rx: self.rx_counters.iter_mut().map(|c| c.read()).collect(),
+            sink: self.sent_messages_of.is_some(),
             zc,
         }
+    }
+}
+
+/// Zero wherever `c` has a figure, unknown where it has none.
+fn nothing_like(c: &Counts) -> Counts {
+    let zero = |v: Option<u64>| v.map(|_| 0);
+    Counts {
+        cycles: zero(c.cycles),
+        instructions: zero(c.instructions),
+        l1d_misses: zero(c.l1d_misses),
+        llc_misses: zero(c.llc_misses),
+        cache_misses: zero(c.cache_misses),
+        context_switches: zero(c.context_switches),
+        cpu_ns: zero(c.cpu_ns),
+        // No threads of its own: coverage and hybrid split stay the senders'.
+        ..Counts::default()
     }
 }
 

@@ -35,6 +35,9 @@ use worker::{Net, RunShared, ThreadStats, WorkerSpec, IO_TIMEOUT};
 pub struct EngineOptions {
     /// Private veth network in two anonymous namespaces (needs root) or loopback.
     pub use_netns: bool,
+    /// The sink topology: UDP datagrams through a router namespace to a blackhole
+    /// route; nothing receives them (see [`netns::NetnsPair::create_sink`]).
+    pub sink: bool,
     pub interval: Duration,
     pub warmup: Duration,
     pub verify: bool,
@@ -45,6 +48,7 @@ impl Default for EngineOptions {
     fn default() -> Self {
         EngineOptions {
             use_netns: true,
+            sink: false,
             interval: Duration::from_millis(250),
             warmup: Duration::from_millis(50),
             verify: false,
@@ -76,7 +80,11 @@ impl Engine {
     pub fn new(opts: EngineOptions) -> anyhow::Result<Engine> {
         raise_fd_limit();
         let (net, setup_time) = if opts.use_netns {
-            let pair = NetnsPair::create()?;
+            let pair = if opts.sink {
+                NetnsPair::create_sink()?
+            } else {
+                NetnsPair::create()?
+            };
             let t = pair.setup_time;
             (Net::Veth(Arc::new(pair)), Some(t))
         } else {
@@ -101,6 +109,12 @@ impl Engine {
             .ok_or_else(|| anyhow::anyhow!("listener has no address"))?;
         let plan = Arc::new(CounterPlan::probe(&machine::cpu_vendor()));
         let network = match net {
+            Net::Veth(_) if opts.sink => format!(
+                "sink: UDP from {} through a router namespace (MTU {}) to a blackhole route for {}; nothing receives, throughput is what the sender pushed",
+                netns::SERVER_ADDR,
+                netns::SINK_MTU,
+                netns::SINK_ADDR
+            ),
             Net::Veth(_) => format!(
                 "veth {} <-> {} in two private namespaces",
                 netns::SERVER_ADDR,
@@ -112,6 +126,19 @@ impl Engine {
         machine.zerocopy_error = probe_zerocopy()
             .err()
             .map(|e| format!("SO_ZEROCOPY refused by this kernel ({e})"));
+        if let Some(e) = &machine.zerocopy_error {
+            machine
+                .unavailable
+                .insert(config::Strategy::ZeroCopy, e.clone());
+        }
+        for (strategy, zc) in [
+            (config::Strategy::Uring, false),
+            (config::Strategy::UringZc, true),
+        ] {
+            if let Some(why) = sys::probe_uring(zc) {
+                machine.unavailable.insert(strategy, why);
+            }
+        }
         Ok(Engine {
             net,
             listener,
@@ -159,6 +186,14 @@ impl Engine {
         events: &Sender<EngineEvent>,
         length: Option<Duration>,
     ) -> anyhow::Result<Measurement> {
+        if let Some(why) = self.machine.unavailable(config.strategy) {
+            anyhow::bail!("{} unavailable: {why}", config.strategy);
+        }
+        if self.opts.sink {
+            if let Some(why) = sink_refuses(config) {
+                anyhow::bail!("{why}");
+            }
+        }
         check_memory(config)?;
         let n = config.threads;
         if let Some(notice) = self.budget_counters(n) {
@@ -186,16 +221,30 @@ impl Engine {
             workers: Vec::with_capacity(2 * n),
             go: Some(go),
         };
+        let rx_stats = if self.opts.sink { Vec::new() } else { rx_stats };
         for (i, stats) in rx_stats.iter().enumerate() {
             let h = worker::spawn_receiver(&spec, i, self.server, stats.clone());
             launch
                 .workers
                 .push(h.with_context(|| format!("starting receiver {i}"))?);
         }
-        let (rx_counters, rx_local) = collect_ready(&ready_rx, n, "receivers")?;
+        let (rx_counters, rx_local) = collect_ready(&ready_rx, rx_stats.len(), "receivers")?;
         // Accept every connection and pair it with its receiver by address.
         let mut pairing = Vec::with_capacity(n);
         for (i, stats) in tx_stats.iter().enumerate() {
+            if self.opts.sink {
+                let sock = in_server_ns(&self.net, || {
+                    let s = Socket::new(Domain::IPV4, Type::DGRAM, None)?;
+                    s.connect(&SocketAddr::from((netns::SINK_ADDR, SINK_PORT)).into())?;
+                    Ok(s)
+                })
+                .with_context(|| format!("opening UDP socket {i}"))?;
+                let h = worker::spawn_sender(&spec, i, sock, stats.clone());
+                launch
+                    .workers
+                    .push(h.with_context(|| format!("starting sender {i}"))?);
+                continue;
+            }
             let (sock, peer) = self
                 .listener
                 .accept()
@@ -219,6 +268,8 @@ impl Engine {
             groups: self.plan.groups.clone(),
             tx_counters,
             rx_counters,
+            // Nothing receives in the sink: its figures are what the senders pushed.
+            sent_messages_of: self.opts.sink.then_some(config.msg_size),
         };
         let (stop_tx, stop_rx) = crossbeam_channel::bounded(1);
         let dropped = Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -252,7 +303,7 @@ impl Engine {
             rx_stats,
             pairing,
             events: events.clone(),
-            verify: self.opts.verify,
+            verify: self.opts.verify && !self.opts.sink,
             started,
             dropped,
         };
@@ -330,6 +381,37 @@ fn in_server_ns<T: Send + 'static>(
         })?
         .join()
         .map_err(|_| io::Error::other("setup thread panicked"))?
+}
+
+/// The sink's datagrams go to this (discard) port of [`netns::SINK_ADDR`].
+const SINK_PORT: u16 = 9;
+/// Largest UDP payload in one IPv4 datagram.
+pub const MAX_DATAGRAM: usize = 65507;
+/// Strategies that send one message as one datagram.
+pub const SINK_STRATEGIES: [config::Strategy; 5] = [
+    config::Strategy::Serialize,
+    config::Strategy::OneCopy,
+    config::Strategy::ZeroCopy,
+    config::Strategy::Uring,
+    config::Strategy::UringZc,
+];
+
+/// Why the sink topology cannot measure `config`, if it cannot.
+pub fn sink_refuses(config: Config) -> Option<String> {
+    if !SINK_STRATEGIES.contains(&config.strategy) {
+        return Some(format!(
+            "--topology sink sends one UDP datagram per message; {} does not; allowed: {}",
+            config.strategy,
+            SINK_STRATEGIES.map(|s| s.name()).join(", ")
+        ));
+    }
+    if config.msg_size > MAX_DATAGRAM {
+        return Some(format!(
+            "--topology sink sends one UDP datagram per message: size {} is too large; allowed: 1 to {MAX_DATAGRAM} bytes",
+            config.msg_size
+        ));
+    }
+    None
 }
 
 /// Whether this kernel offers MSG_ZEROCOPY on TCP sockets at all.

@@ -24,6 +24,14 @@ use std::time::{Duration, Instant};
 pub const SERVER_ADDR: Ipv4Addr = Ipv4Addr::new(198, 18, 0, 1);
 pub const CLIENT_ADDR: Ipv4Addr = Ipv4Addr::new(198, 18, 0, 2);
 const PREFIX_LEN: u8 = 30;
+/// The sink topology's destination: a network the router namespace forwards to a
+/// blackhole route, so nothing is ever delivered to a local socket.
+pub const SINK_ADDR: Ipv4Addr = Ipv4Addr::new(198, 18, 1, 1);
+const SINK_NET: Ipv4Addr = Ipv4Addr::new(198, 18, 1, 0);
+const SINK_PREFIX_LEN: u8 = 24;
+/// The sink's veth MTU: the largest, so a UDP datagram of up to 65507 bytes is never
+/// fragmented (fragmenting turns off checksum offload and with it zero-copy).
+pub const SINK_MTU: u32 = 65535;
 const SERVER_IF: &str = "nio-srv";
 const CLIENT_IF: &str = "nio-cli";
 /// A fresh namespace starts with 128 KB of option memory per socket, too little for
@@ -57,10 +65,21 @@ impl NetnsPair {
     /// Builds both namespaces and the veth pair. Runs on a short-lived thread so the
     /// calling thread never changes namespace.
     pub fn create() -> Result<NetnsPair, NetnsError> {
+        Self::create_as(false)
+    }
+
+    /// The sink topology: the client namespace is a router (MTU 65535 veth,
+    /// ip_forward=1) that drops everything sent to [`SINK_ADDR`] on a blackhole route;
+    /// the server namespace routes that network through it.
+    pub fn create_sink() -> Result<NetnsPair, NetnsError> {
+        Self::create_as(true)
+    }
+
+    fn create_as(sink: bool) -> Result<NetnsPair, NetnsError> {
         let start = Instant::now();
         let (server, client) = std::thread::Builder::new()
             .name("netio-netns".into())
-            .spawn(build)
+            .spawn(move || build(sink))
             .map_err(io_err("spawning the namespace setup thread"))?
             .join()
             .map_err(|_| NetnsError::Io {
@@ -88,7 +107,7 @@ pub fn enter(ns: &OwnedFd) -> io::Result<()> {
     setns(ns.as_fd(), CloneFlags::CLONE_NEWNET).map_err(io::Error::from)
 }
 
-fn build() -> Result<(OwnedFd, OwnedFd), NetnsError> {
+fn build(sink: bool) -> Result<(OwnedFd, OwnedFd), NetnsError> {
     // Server namespace: this thread moves in, keeps a handle, opens netlink there.
     unshare(CloneFlags::CLONE_NEWNET).map_err(NetnsError::Unshare)?;
     let server = current_netns()?;
@@ -101,19 +120,28 @@ fn build() -> Result<(OwnedFd, OwnedFd), NetnsError> {
     let mut rtnl_client = Rtnl::open()?;
 
     // One request creates both ends; the peer is born directly in the client namespace.
-    rtnl_server.create_veth(SERVER_IF, CLIENT_IF, &client)?;
+    let mtu = sink.then_some(SINK_MTU);
+    rtnl_server.create_veth(SERVER_IF, CLIENT_IF, &client, mtu)?;
     // This thread is in the client namespace now.
     let client_if = nix::net::if_::if_nametoindex(CLIENT_IF).map_err(|e| NetnsError::Io {
         what: format!("finding {CLIENT_IF}"),
         source: e.into(),
     })?;
     rtnl_client.configure(client_if, CLIENT_ADDR)?;
+    if sink {
+        let path = "/proc/sys/net/ipv4/ip_forward";
+        std::fs::write(path, "1").map_err(io_err(format!("writing {path}")))?;
+        rtnl_client.add_route(SINK_NET, SINK_PREFIX_LEN, None)?;
+    }
     enter(&server).map_err(io_err("entering the server namespace"))?;
     let server_if = nix::net::if_::if_nametoindex(SERVER_IF).map_err(|e| NetnsError::Io {
         what: format!("finding {SERVER_IF}"),
         source: e.into(),
     })?;
     rtnl_server.configure(server_if, SERVER_ADDR)?;
+    if sink {
+        rtnl_server.add_route(SINK_NET, SINK_PREFIX_LEN, Some(CLIENT_ADDR))?;
+    }
     Ok((server, client))
 }
 
@@ -203,12 +231,19 @@ impl Rtnl {
         }
     }
 
-    fn create_veth(&mut self, name: &str, peer: &str, peer_ns: &OwnedFd) -> Result<(), NetnsError> {
+    fn create_veth(
+        &mut self,
+        name: &str,
+        peer: &str,
+        peer_ns: &OwnedFd,
+        mtu: Option<u32>,
+    ) -> Result<(), NetnsError> {
         let mut peer_msg = LinkMessage::default();
         peer_msg.attributes = vec![
             LinkAttribute::IfName(peer.into()),
             LinkAttribute::NetNsFd(peer_ns.as_raw_fd()),
         ];
+        peer_msg.attributes.extend(mtu.map(LinkAttribute::Mtu));
         let mut link = LinkMessage::default();
         link.attributes = vec![
             LinkAttribute::IfName(name.into()),
@@ -217,6 +252,7 @@ impl Rtnl {
                 LinkInfo::Data(InfoData::Veth(InfoVeth::Peer(peer_msg))),
             ]),
         ];
+        link.attributes.extend(mtu.map(LinkAttribute::Mtu));
         self.request(
             RouteNetlinkMessage::NewLink(link),
             NLM_F_CREATE | NLM_F_EXCL,
@@ -233,6 +269,40 @@ impl Rtnl {
             RouteNetlinkMessage::SetLink(link),
             0,
             &format!("bringing link {index} up"),
+        )
+    }
+
+    /// A route to `dest`/`prefix`: via `gateway`, or a blackhole (silently dropped).
+    fn add_route(
+        &mut self,
+        dest: Ipv4Addr,
+        prefix: u8,
+        gateway: Option<Ipv4Addr>,
+    ) -> Result<(), NetnsError> {
+        use netlink_packet_route::route::{
+            RouteAddress, RouteAttribute, RouteHeader, RouteMessage, RouteProtocol, RouteScope,
+            RouteType,
+        };
+        let mut msg = RouteMessage::default();
+        msg.header.address_family = AddressFamily::Inet;
+        msg.header.destination_prefix_length = prefix;
+        msg.header.table = RouteHeader::RT_TABLE_MAIN;
+        msg.header.protocol = RouteProtocol::Boot;
+        msg.header.scope = RouteScope::Universe;
+        msg.header.kind = match gateway {
+            Some(_) => RouteType::Unicast,
+            None => RouteType::BlackHole,
+        };
+        msg.attributes = vec![RouteAttribute::Destination(RouteAddress::Inet(dest))];
+        if let Some(g) = gateway {
+            msg.attributes
+                .push(RouteAttribute::Gateway(RouteAddress::Inet(g)));
+        }
+        let how = gateway.map_or("blackhole".to_string(), |g| format!("via {g}"));
+        self.request(
+            RouteNetlinkMessage::NewRoute(msg),
+            NLM_F_CREATE | NLM_F_EXCL,
+            &format!("adding route {dest}/{prefix} {how}"),
         )
     }
 

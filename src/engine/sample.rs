@@ -1,8 +1,9 @@
 //! The one data model every consumer reads: the explorer, `run`, `sweep`,
 //! recordings and replay. Plain data, no behaviour beyond derived figures.
 
-use super::config::Config;
+use super::config::{Config, Strategy};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Hardware/software counter totals for one side (sender or receiver threads).
 /// `None` means not measured (unsupported event or perf refused): never read it as 0.
@@ -376,6 +377,9 @@ pub struct MachineInfo {
     /// Set when this kernel refuses SO_ZEROCOPY (the zero-copy strategy cannot run).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zerocopy_error: Option<String>,
+    /// Strategies this kernel refuses here, each with the reason (io_uring disabled, …).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unavailable: BTreeMap<Strategy, String>,
     /// ISO-8601 start time.
     pub started: String,
 }
@@ -383,6 +387,11 @@ pub struct MachineInfo {
 impl MachineInfo {
     pub fn counter(&self, metric: &str) -> Option<&CounterStatus> {
         self.counters.iter().find(|c| c.metric == metric)
+    }
+
+    /// Why `strategy` cannot run here, if it cannot.
+    pub fn unavailable(&self, strategy: Strategy) -> Option<&str> {
+        self.unavailable.get(&strategy).map(String::as_str)
     }
 }
 

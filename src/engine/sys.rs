@@ -1,5 +1,6 @@
-//! The unsafe FFI the engine needs, and nothing else: the zero-copy socket option
-//! and reading completion notifications from a socket's error queue.
+//! The unsafe FFI the engine needs, and nothing else: the zero-copy socket option,
+//! reading completion notifications from a socket's error queue, buffers of whole
+//! pages of our own, and an io_uring that sends from one registered buffer.
 
 use std::io;
 use std::mem::{size_of, MaybeUninit};
@@ -140,9 +141,206 @@ pub fn make_thread_realtime() -> io::Result<()> {
     }
 }
 
+/// Bytes in whole pages mapped for this buffer alone (anonymous, private). Unlike a
+/// heap allocation, its pages are never handed to another allocation after drop: a
+/// page the kernel still references (a pipe, an skb of a spliced send) keeps its
+/// content until the kernel lets go of it.
+pub struct PageBuf {
+    ptr: std::ptr::NonNull<u8>,
+    len: usize,
+    mapped: usize,
+}
+
+// SAFETY: PageBuf owns its mapping exclusively, like a Box<[u8]>.
+unsafe impl Send for PageBuf {}
+
+impl PageBuf {
+    /// A buffer holding a copy of `content` (at least one page is mapped).
+    pub fn copy_of(content: &[u8]) -> io::Result<PageBuf> {
+        let page = page_size();
+        let mapped = content.len().max(1).div_ceil(page) * page;
+        // SAFETY: a fresh private anonymous mapping; no existing memory is touched.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                mapped,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            return Err(io::Error::last_os_error());
+        }
+        let ptr = std::ptr::NonNull::new(p.cast::<u8>())
+            .ok_or_else(|| io::Error::other("mmap returned null"))?;
+        let mut b = PageBuf {
+            ptr,
+            len: content.len(),
+            mapped,
+        };
+        b.copy_from_slice(content);
+        Ok(b)
+    }
+}
+
+impl std::ops::Deref for PageBuf {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        // SAFETY: ptr..ptr+len lies inside the live mapping we own.
+        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
+    }
+}
+
+impl std::ops::DerefMut for PageBuf {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        // SAFETY: as in deref, and &mut self makes this the only reference.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len) }
+    }
+}
+
+impl Drop for PageBuf {
+    fn drop(&mut self) {
+        // SAFETY: unmapping exactly the mapping made in copy_of, once.
+        unsafe { libc::munmap(self.ptr.as_ptr().cast(), self.mapped) };
+    }
+}
+
+pub fn page_size() -> usize {
+    // SAFETY: sysconf has no memory-safety preconditions.
+    let n = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if n > 0 {
+        n as usize
+    } else {
+        4096
+    }
+}
+
+/// `IORING_SEND_ZC_REPORT_USAGE` (io_uring.h): the notification says whether the
+/// kernel copied after all.
+pub const IORING_SEND_ZC_REPORT_USAGE: u16 = 1 << 3;
+/// `IORING_NOTIF_USAGE_ZC_COPIED`: set in a notification's result when data was copied.
+pub const IORING_NOTIF_USAGE_ZC_COPIED: u32 = 1 << 31;
+/// Submission entries per ring (completions get twice as many).
+pub const RING_ENTRIES: u32 = 64;
+
+/// One io_uring of one sender thread with the message in its one registered buffer.
+/// Field order matters: the ring (and with it the registration) goes before the buffer.
+pub struct SendRing {
+    ring: io_uring::IoUring,
+    buf: PageBuf,
+}
+
+impl SendRing {
+    /// A ring with `content` copied into a buffer registered once, as fixed buffer 0.
+    pub fn new(content: &[u8]) -> io::Result<SendRing> {
+        let ring = io_uring::IoUring::new(RING_ENTRIES)?;
+        let buf = PageBuf::copy_of(content)?;
+        let iov = libc::iovec {
+            iov_base: buf.ptr.as_ptr().cast(),
+            iov_len: buf.len.max(1),
+        };
+        // SAFETY: the buffer outlives the registration: it is dropped after the ring
+        // (field order), and dropping the ring unregisters it.
+        unsafe { ring.submitter().register_buffers(&[iov])? };
+        Ok(SendRing { ring, buf })
+    }
+
+    /// Length of the registered message.
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    /// Queues and submits one send of the message from byte `from` to its end:
+    /// `IORING_OP_SEND_ZC` from the fixed buffer with usage reports when `zc`, else
+    /// `IORING_OP_SEND`. Its completion carries `tag` as user data.
+    pub fn submit_send(
+        &mut self,
+        sock: BorrowedFd<'_>,
+        from: usize,
+        flags: i32,
+        zc: bool,
+        tag: u64,
+    ) -> io::Result<()> {
+        use io_uring::{opcode, types};
+        let rest = &self.buf[from..];
+        let (ptr, len) = (rest.as_ptr(), rest.len() as u32);
+        let fd = types::Fd(sock.as_raw_fd());
+        let entry = if zc {
+            opcode::SendZc::new(fd, ptr, len)
+                .buf_index(Some(0))
+                .flags(flags)
+                .zc_flags(IORING_SEND_ZC_REPORT_USAGE)
+                .build()
+        } else {
+            opcode::Send::new(fd, ptr, len).flags(flags).build()
+        }
+        .user_data(tag);
+        // SAFETY: the entry points into self.buf, which lives (registered) as long as
+        // the ring that will read it; the socket outlives the request, which the
+        // caller waits for (or drops the ring, which cancels it).
+        unsafe { self.ring.submission().push(&entry) }
+            .map_err(|_| io::Error::other("io_uring submission queue is full"))?;
+        self.ring.submit()?;
+        Ok(())
+    }
+
+    /// The ring, for waiting and reaping completions (safe operations).
+    pub fn ring(&mut self) -> &mut io_uring::IoUring {
+        &mut self.ring
+    }
+}
+
+/// Why this kernel will not run io_uring sends here (`IORING_OP_SEND_ZC` when `zc`,
+/// else `IORING_OP_SEND`), or `None` when it will.
+pub fn probe_uring(zc: bool) -> Option<String> {
+    let disabled = std::fs::read_to_string("/proc/sys/kernel/io_uring_disabled")
+        .ok()
+        .map(|s| s.trim().to_string());
+    let ring = match io_uring::IoUring::new(2) {
+        Ok(r) => r,
+        Err(e) => {
+            return Some(match disabled.as_deref() {
+                Some(d) if d != "0" => {
+                    format!("io_uring disabled (kernel.io_uring_disabled={d}): {e}")
+                }
+                _ => format!("io_uring refused by this kernel or a seccomp filter ({e})"),
+            })
+        }
+    };
+    let mut probe = io_uring::Probe::new();
+    if let Err(e) = ring.submitter().register_probe(&mut probe) {
+        return Some(format!("io_uring cannot list its operations here ({e})"));
+    }
+    let (code, name) = if zc {
+        (
+            io_uring::opcode::SendZc::CODE,
+            "IORING_OP_SEND_ZC (kernel 6.0+)",
+        )
+    } else {
+        (io_uring::opcode::Send::CODE, "IORING_OP_SEND")
+    };
+    (!probe.is_supported(code)).then(|| format!("this kernel's io_uring has no {name}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_buffers_hold_their_content_in_whole_pages() {
+        let b = PageBuf::copy_of(b"hello").unwrap();
+        assert_eq!(&*b, b"hello");
+        assert_eq!(b.mapped, page_size());
+        assert_eq!(b.ptr.as_ptr() as usize % page_size(), 0);
+        let e = PageBuf::copy_of(&[]).unwrap();
+        assert!(e.is_empty());
+    }
 
     #[test]
     fn completion_ranges_count_inclusively_and_wrap() {

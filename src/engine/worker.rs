@@ -316,10 +316,12 @@ pub fn spawn_sender(
     let config = spec.config;
     let setup = move |net: &Net| {
         net.enter_server()?;
-        // Nagle stays on unless asked (the course's senders keep it on).
-        sock.set_tcp_nodelay(config.nodelay)?;
+        if sock.r#type()? == Type::STREAM {
+            // Nagle stays on unless asked (the course's senders keep it on).
+            sock.set_tcp_nodelay(config.nodelay)?;
+        }
         sock.set_write_timeout(Some(IO_TIMEOUT))?;
-        if config.strategy.uses_zerocopy() {
+        if config.strategy.needs_so_zerocopy() {
             sys::set_zerocopy(sock.as_fd())?;
         }
         Ok((sock, None))

@@ -374,6 +374,10 @@ fn strategy_color(s: Strategy) -> RGBColor {
         Strategy::Serialize => RGBColor(255, 127, 14),
         Strategy::OneCopy => RGBColor(31, 119, 180),
         Strategy::ZeroCopy => RGBColor(44, 160, 44),
+        Strategy::Uring => RGBColor(148, 103, 189),
+        Strategy::UringZc => RGBColor(23, 190, 207),
+        Strategy::Sendfile => RGBColor(140, 86, 75),
+        Strategy::Splice => RGBColor(227, 119, 194),
     }
 }
 

@@ -319,6 +319,7 @@ mod tests {
             ],
             perf_error: None,
             zerocopy_error: None,
+            unavailable: Default::default(),
             started: "2025-01-31T12:00:00Z".into(),
         }
     }

@@ -325,6 +325,9 @@ fn figures(app: &App) -> Vec<(String, String)> {
 pub fn notes(app: &App) -> Vec<String> {
     let reg = app.metrics;
     let mut na: Vec<String> = Vec::new();
+    if let Some(why) = app.machine.unavailable(app.selected.strategy) {
+        na.push(format!("{} unavailable here: {why}", app.selected.strategy));
+    }
     if let Some(e) = &app.machine.perf_error {
         na.push(format!("counters n/a: {e}"));
     }

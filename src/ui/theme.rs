@@ -79,6 +79,12 @@ impl Palette {
             (Strategy::Serialize, true) => Color::LightMagenta,
             (Strategy::OneCopy, true) => Color::LightCyan,
             (Strategy::ZeroCopy, true) => Color::LightGreen,
+            (Strategy::Uring, false) => Color::Blue,
+            (Strategy::Uring, true) => Color::LightBlue,
+            (Strategy::UringZc, false) => Color::Yellow,
+            (Strategy::UringZc, true) => Color::LightYellow,
+            (Strategy::Sendfile, _) => Color::Rgb(255, 150, 40),
+            (Strategy::Splice, _) => Color::Rgb(190, 130, 255),
         }
     }
 }

@@ -5,21 +5,27 @@
 
 mod message;
 mod one_copy;
+mod sendfile;
 mod serialize;
+mod splice;
 mod two_copy;
+mod uring;
 mod zero_copy;
 
 pub use message::{Message, PayloadCheck};
 pub use one_copy::OneCopySender;
+pub use sendfile::SendfileSender;
 pub use serialize::SerializeSender;
+pub use splice::SpliceSender;
 pub use two_copy::TwoCopySender;
+pub use uring::UringSender;
 pub use zero_copy::ZeroCopySender;
 
 use super::config::Strategy;
 use super::sample::ZcStats;
 use super::sys::{self, ZcRange};
 use std::io::{self, IoSlice};
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::time::Duration;
 
 /// What a strategy needs from a connected socket.
@@ -30,6 +36,18 @@ pub trait Transport {
     fn read_completions(&mut self, out: &mut Vec<ZcRange>) -> io::Result<usize>;
     /// Blocks until completions may be pending or `timeout` passes.
     fn wait_completions(&mut self, timeout: Duration) -> io::Result<bool>;
+    /// `sendfile()` of up to `len` bytes of `file` from `*offset`, which advances.
+    fn send_file(
+        &mut self,
+        file: BorrowedFd<'_>,
+        offset: &mut i64,
+        len: usize,
+    ) -> io::Result<usize>;
+    /// `splice()` of up to `len` bytes from the pipe `pipe` into the socket.
+    fn splice_from(&mut self, pipe: BorrowedFd<'_>, len: usize) -> io::Result<usize>;
+    /// The socket's descriptor, for paths that hand it to the kernel themselves
+    /// (io_uring); a transport without one says so.
+    fn socket_fd(&self) -> io::Result<BorrowedFd<'_>>;
 }
 
 impl Transport for socket2::Socket {
@@ -44,6 +62,33 @@ impl Transport for socket2::Socket {
     }
     fn wait_completions(&mut self, timeout: Duration) -> io::Result<bool> {
         sys::wait_error_queue(self.as_fd(), timeout)
+    }
+    fn send_file(
+        &mut self,
+        file: BorrowedFd<'_>,
+        offset: &mut i64,
+        len: usize,
+    ) -> io::Result<usize> {
+        Ok(nix::sys::sendfile::sendfile(
+            &*self,
+            file,
+            Some(offset),
+            len,
+        )?)
+    }
+    fn splice_from(&mut self, pipe: BorrowedFd<'_>, len: usize) -> io::Result<usize> {
+        use nix::fcntl::{splice, SpliceFFlags};
+        Ok(splice(
+            pipe,
+            None,
+            &*self,
+            None,
+            len,
+            SpliceFFlags::SPLICE_F_MOVE,
+        )?)
+    }
+    fn socket_fd(&self) -> io::Result<BorrowedFd<'_>> {
+        Ok(self.as_fd())
     }
 }
 
@@ -76,6 +121,10 @@ pub fn with_sender<W: WithSender>(strategy: Strategy, msg_size: usize, work: W) 
         Strategy::Serialize => work.run(SerializeSender::new(msg_size)),
         Strategy::OneCopy => work.run(OneCopySender),
         Strategy::ZeroCopy => work.run(ZeroCopySender::default()),
+        Strategy::Uring => work.run(UringSender::plain()),
+        Strategy::UringZc => work.run(UringSender::zero_copy()),
+        Strategy::Sendfile => work.run(SendfileSender::default()),
+        Strategy::Splice => work.run(SpliceSender::default()),
     }
 }
 
@@ -208,6 +257,34 @@ pub(crate) mod mock {
             }
             Ok(!self.pending.is_empty())
         }
+        fn send_file(
+            &mut self,
+            file: BorrowedFd<'_>,
+            offset: &mut i64,
+            len: usize,
+        ) -> io::Result<usize> {
+            self.flags_seen.push(SEND_FLAGS);
+            let n = self.take(len)?;
+            let mut buf = vec![0; n];
+            let got = nix::sys::uio::pread(file, &mut buf, *offset)?;
+            self.wire.extend_from_slice(&buf[..got]);
+            *offset += got as i64;
+            Ok(got)
+        }
+        fn splice_from(&mut self, pipe: BorrowedFd<'_>, len: usize) -> io::Result<usize> {
+            self.flags_seen.push(SEND_FLAGS);
+            let n = self.take(len)?;
+            let mut buf = vec![0; n];
+            let got = nix::unistd::read(pipe, &mut buf)?;
+            self.wire.extend_from_slice(&buf[..got]);
+            Ok(got)
+        }
+        fn socket_fd(&self) -> io::Result<BorrowedFd<'_>> {
+            Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "the mock transport has no socket",
+            ))
+        }
     }
 }
 
@@ -259,7 +336,9 @@ mod tests {
 
     #[test]
     fn every_strategy_puts_the_same_bytes_on_the_wire_despite_short_writes() {
-        for strategy in Strategy::ALL {
+        // io_uring sends through the kernel's ring, not the transport: its short
+        // writes are covered by the loopback test below.
+        for strategy in Strategy::ALL.into_iter().filter(|s| !s.uses_uring()) {
             for size in [1, 7, 8, 64, 1000, 4096 + 3] {
                 let msg = Message::new(size);
                 let mut t = MockTransport {
@@ -290,12 +369,14 @@ mod tests {
         assert_eq!(count(Strategy::Serialize), 1);
         assert_eq!(count(Strategy::OneCopy), 1);
         assert_eq!(count(Strategy::ZeroCopy), 1);
+        assert_eq!(count(Strategy::Sendfile), 1);
+        assert_eq!(count(Strategy::Splice), 1);
     }
 
     #[test]
     fn hard_errors_are_reported_not_swallowed() {
         let msg = Message::new(64);
-        for strategy in Strategy::ALL {
+        for strategy in Strategy::ALL.into_iter().filter(|s| !s.uses_uring()) {
             let mut t = MockTransport {
                 errors: [io::ErrorKind::BrokenPipe].into(),
                 ..Default::default()
@@ -308,16 +389,22 @@ mod tests {
     #[test]
     fn strategies_work_over_real_loopback_tcp() {
         for strategy in Strategy::ALL {
-            loopback_roundtrip(strategy);
+            if strategy.uses_uring() {
+                if let Some(why) = sys::probe_uring(strategy == Strategy::UringZc) {
+                    eprintln!("skipping {strategy} over loopback: {why}");
+                    continue;
+                }
+            }
+            loopback_roundtrip(strategy, 1500, 300);
+            // Messages larger than the socket buffer: the kernel takes them in parts.
+            loopback_roundtrip(strategy, (4 << 20) + 3, 4);
         }
     }
 
-    fn loopback_roundtrip(strategy: Strategy) {
+    fn loopback_roundtrip(strategy: Strategy, size: usize, count: usize) {
         use std::io::Read;
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        let size = 1500;
-        let count = 300;
         let reader = std::thread::spawn(move || {
             let (mut s, _) = listener.accept().unwrap();
             let mut got = Vec::new();
@@ -327,7 +414,7 @@ mod tests {
         let mut sock =
             socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
         sock.connect(&addr.into()).unwrap();
-        if strategy.uses_zerocopy() {
+        if strategy.needs_so_zerocopy() {
             sys::set_zerocopy(sock.as_fd()).unwrap();
         }
         let msg = Message::new(size);
