@@ -1,21 +1,11 @@
 //! The explorer without root: one clear message saying what needs root and what works
 //! without it, exit status 2, and the terminal never taken.
 
+mod common;
+
+use common::{is_root, BIN};
 use std::io::Write as _;
 use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_netio-tui");
-
-fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("Uid:"))
-                .and_then(|v| v.split_whitespace().nth(1).map(|e| e == "0"))
-        })
-        .unwrap_or(false)
-}
 
 #[test]
 fn without_root_the_explorer_says_what_to_do_and_exits_2() {

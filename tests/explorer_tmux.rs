@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{is_root, serial, HostState, BIN};
+use common::{is_root, processes_of_bin, serial, HostState, BIN};
 use std::io::Write as _;
 use std::path::Path;
 use std::process::Command;
@@ -377,14 +377,11 @@ fn explorer_panic_restores_the_terminal_and_cleans_up() {
         "message printed after restore: {t}"
     );
     assert_terminal_restored(&s);
+    // The explorer itself (not the pane's shell, whose command line also names it):
+    // a process of this build, which pgrep by name could confuse with another
+    // checkout's explorer running on the same host.
     let end = Instant::now() + Duration::from_secs(10);
-    // The explorer itself (not the pane's shell, whose command line also names it).
-    let explorer_alive = || {
-        Command::new("pgrep")
-            .args(["-f", r"^/\S*netio-tui .*--sweep-duration 7\.5"])
-            .status()
-            .is_ok_and(|s| s.success())
-    };
+    let explorer_alive = || !processes_of_bin().is_subset(&before.processes);
     while explorer_alive() && Instant::now() < end {
         std::thread::sleep(Duration::from_millis(100));
     }

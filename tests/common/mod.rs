@@ -97,7 +97,7 @@ fn canonical(p: &Path) -> PathBuf {
 
 /// Processes running the binary under test. Matched by executable path, not by name:
 /// another checkout's netio-tui on the same host is not ours.
-fn processes_of_bin() -> BTreeSet<u32> {
+pub fn processes_of_bin() -> BTreeSet<u32> {
     let bin = canonical(Path::new(BIN));
     pids()
         .filter(|p| {
