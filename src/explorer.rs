@@ -36,7 +36,7 @@ use std::time::Duration;
 /// Redraw period while figures arrive (5 Hz); input redraws at once.
 const TICK: Duration = Duration::from_millis(200);
 /// How often the input thread looks up from the keyboard to see if it should stop.
-const INPUT_POLL: Duration = Duration::from_millis(250);
+const INPUT_POLL: Duration = Duration::from_millis(1000);
 
 /// `sudo netio-tui`: checks privileges, builds the engine, runs the explorer on it.
 pub fn run(common: &Common, args: &ExplorerArgs) -> anyhow::Result<()> {
@@ -201,6 +201,10 @@ fn run_loop(
     // Declaration order is drop order reversed: terminal back first, then the source
     // is shut down, so a slow shutdown never leaves the terminal in raw mode.
     let mut source = SourceGuard(source);
+    // The screen, keyboard and signal threads only watch: at the weakest priority they
+    // never preempt a worker when they wake (the workers were started before this, by
+    // the source's own thread, and keep the normal priority). Best effort.
+    let _ = crate::engine::sys::make_thread_background();
     let signals = crate::session::Signals::spawn()?;
     let start = args.start_config();
     let mut app = App::new(

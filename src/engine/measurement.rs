@@ -111,9 +111,6 @@ fn nothing_like(c: &Counts) -> Counts {
     }
 }
 
-/// How soon the sampler notices a failed worker.
-const FAILURE_POLL: Duration = Duration::from_millis(50);
-
 /// When and how long the sampler measures.
 pub(crate) struct Window {
     pub warmup: Duration,
@@ -159,10 +156,8 @@ pub(crate) fn spawn_sampler(
             let mut seq = 0u64;
             let mut next_tick = baseline.at + window.interval;
             loop {
-                // Wakes at least every FAILURE_POLL to end a window whose worker failed.
-                let wake = end
-                    .map_or(next_tick, |e| e.min(next_tick))
-                    .min(Instant::now() + FAILURE_POLL);
+                // A failing worker wakes the sampler through the stop channel.
+                let wake = end.map_or(next_tick, |e| e.min(next_tick));
                 let stopped = stop
                     .recv_timeout(wake.saturating_duration_since(Instant::now()))
                     .is_ok();

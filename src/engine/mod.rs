@@ -272,6 +272,7 @@ impl Engine {
             sent_messages_of: self.opts.sink.then_some(config.msg_size),
         };
         let (stop_tx, stop_rx) = crossbeam_channel::bounded(1);
+        let _ = shared.wake_sampler.set(stop_tx.clone());
         let dropped = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let (done_tx, window_done) = crossbeam_channel::bounded(0);
         let window = measurement::Window {

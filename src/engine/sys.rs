@@ -141,6 +141,20 @@ pub fn make_thread_realtime() -> io::Result<()> {
     }
 }
 
+/// Lowers the calling thread to the weakest normal priority (nice 19): a thread that
+/// only watches (the explorer's screen and keyboard) then never preempts a worker
+/// when it wakes. Threads it creates afterwards inherit the setting.
+pub fn make_thread_background() -> io::Result<()> {
+    let tid = nix::unistd::gettid().as_raw() as libc::id_t;
+    // SAFETY: plain syscall on this thread's id; no memory is passed.
+    let rc = unsafe { libc::setpriority(libc::PRIO_PROCESS, tid, 19) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
 /// Bytes in whole pages mapped for this buffer alone (anonymous, private). Unlike a
 /// heap allocation, its pages are never handed to another allocation after drop: a
 /// page the kernel still references (a pipe, an skb of a spliced send) keeps its

@@ -86,6 +86,8 @@ pub struct RunShared {
     pub stop: CachePadded<AtomicBool>,
     /// The first failure any worker hit; it ends the configuration.
     pub failure: OnceLock<Failure>,
+    /// Wakes the sampler, so a failure ends the window at once (no polling).
+    pub wake_sampler: OnceLock<crossbeam_channel::Sender<()>>,
     /// First payload mismatch (`--verify`).
     pub corrupt: OnceLock<String>,
 }
@@ -100,6 +102,9 @@ impl RunShared {
         });
         // One broken connection ends the configuration.
         self.stop.store(true, Relaxed);
+        if let Some(w) = self.wake_sampler.get() {
+            let _ = w.try_send(());
+        }
     }
 
     pub fn failed(&self) -> bool {
