@@ -459,3 +459,18 @@ fn high_contrast_has_no_grey_and_marks_every_state_without_colour() {
     assert!(paused.contains("‖ PAUSED"), "{paused}");
     insta::assert_snapshot!(paused);
 }
+
+#[test]
+fn rows_that_differ_only_in_an_axis_say_which() {
+    let mut app = App::new(machine(), live(), CURRENT, 2.0);
+    let plain = Config::new(Strategy::TwoCopy, 64, 1);
+    let mut nodelay = plain;
+    nodelay.nodelay = true;
+    nodelay.pin = netio_tui::engine::config::Pin::Split;
+    for c in [plain, nodelay] {
+        app.update(Action::Engine(result(c)));
+    }
+    let s = render(&app, 120, 40);
+    assert!(s.contains("axes"), "{s}");
+    assert!(s.contains("nodelay split"), "{s}");
+}

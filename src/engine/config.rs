@@ -312,6 +312,24 @@ impl Config {
         )
     }
 
+    /// The axes not at their default, tersely, for a table key: "nodelay trunc pair".
+    pub fn tag(&self) -> String {
+        let mut t = Vec::new();
+        if self.nodelay {
+            t.push("nodelay".to_string());
+        }
+        if self.recv != RecvMode::Message {
+            t.push(self.recv.name().to_string());
+        }
+        if self.pin != Pin::Off {
+            t.push(self.pin.to_string());
+        }
+        if self.count != Count::Thread {
+            t.push(format!("count={}", self.count.name()));
+        }
+        t.join(" ")
+    }
+
     /// The axes beyond strategy, size and threads, in words: "Nagle on, recv message,
     /// pin off, count thread".
     pub fn axes(&self) -> String {

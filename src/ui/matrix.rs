@@ -42,11 +42,26 @@ fn widths(cols: &[Column], rows: &[MatrixRow]) -> Vec<usize> {
         .collect()
 }
 
+/// The axes column's width: its widest tag (0: every row has the default axes, and
+/// the column is left out).
+fn axes_width(rows: &[MatrixRow]) -> usize {
+    let w = rows
+        .iter()
+        .map(|r| r.result.config.tag().chars().count())
+        .max()
+        .unwrap_or(0);
+    if w == 0 {
+        0
+    } else {
+        w.max(4) + 1
+    }
+}
+
 /// Width the matrix needs to show every column.
 pub fn full_width(app: &App) -> u16 {
     let rows = app.matrix_rows();
     let cols = app.columns();
-    (KEY_W + widths(&cols, &rows).iter().map(|w| w + 1).sum::<usize>()) as u16
+    (KEY_W + axes_width(&rows) + widths(&cols, &rows).iter().map(|w| w + 1).sum::<usize>()) as u16
 }
 
 /// The columns that fit in `width`, in priority order, with their widths and their
@@ -54,7 +69,8 @@ pub fn full_width(app: &App) -> u16 {
 fn visible_columns(app: &App, rows: &[MatrixRow], width: u16) -> Vec<(usize, Column, usize)> {
     let cols = app.columns();
     let ws = widths(&cols, rows);
-    let mut used = KEY_W + app.view.sort.and_then(|i| ws.get(i)).map_or(0, |w| w + 1);
+    let mut used =
+        KEY_W + axes_width(rows) + app.view.sort.and_then(|i| ws.get(i)).map_or(0, |w| w + 1);
     cols.into_iter()
         .zip(ws)
         .enumerate()
@@ -170,6 +186,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) -> usize {
         Cell::from(Line::from("size").right_aligned()),
         Cell::from(Line::from("thr").right_aligned()),
     ];
+    let axes_w = axes_width(&rows);
+    if axes_w > 0 {
+        header.push(Cell::from("axes"));
+    }
     header.extend(visible_cols.iter().map(|(i, c, _)| {
         let t = if Some(*i) == app.view.sort {
             format!("▼{}", c.view.title)
@@ -194,6 +214,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) -> usize {
                 Cell::from(Line::from(format_size(cfg.msg_size)).right_aligned()),
                 Cell::from(Line::from(cfg.threads.to_string()).right_aligned()),
             ];
+            if axes_w > 0 {
+                cells.push(Cell::from(cfg.tag()));
+            }
             for (c, b) in cols.iter().zip(&bests) {
                 let v = c.value(&r.result);
                 let is_best = matches!((v, b), (Some(v), Some(b)) if v == *b) && all_rows.len() > 1;
@@ -226,6 +249,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) -> usize {
         Constraint::Length(5),
         Constraint::Length(3),
     ];
+    if axes_w > 0 {
+        widths.push(Constraint::Length(axes_w as u16 - 1));
+    }
     widths.extend(
         visible_cols
             .iter()
