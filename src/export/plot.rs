@@ -138,7 +138,8 @@ fn write_replacing(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 struct Data<'r> {
     reg: &'r Registry,
     rows: BTreeMap<Config, Figures>,
-    strategies: Vec<Strategy>,
+    /// One line per strategy and axes tag ("" for the default axes).
+    strategies: Vec<(Strategy, String)>,
     sizes: Vec<usize>,
     threads: Vec<usize>,
     duplicates: usize,
@@ -153,7 +154,8 @@ impl<'r> Data<'r> {
                 duplicates += 1;
             }
         }
-        let mut strategies: Vec<Strategy> = map.keys().map(|c| c.strategy).collect();
+        let mut strategies: Vec<(Strategy, String)> =
+            map.keys().map(|c| (c.strategy, c.tag())).collect();
         let mut sizes: Vec<usize> = map.keys().map(|c| c.msg_size).collect();
         let mut threads: Vec<usize> = map.keys().map(|c| c.threads).collect();
         for v in [&mut sizes, &mut threads] {
@@ -186,7 +188,8 @@ impl<'r> Data<'r> {
 }
 
 struct Series {
-    strategy: Strategy,
+    /// Strategy and axes tag.
+    line: (Strategy, String),
     points: Vec<(f64, f64)>,
 }
 
@@ -205,7 +208,8 @@ struct Chart {
     /// Panels in rows of `cols`.
     cols: usize,
     panels: Vec<Panel>,
-    strategies: Vec<Strategy>,
+    /// One line per strategy and axes tag ("" for the default axes).
+    strategies: Vec<(Strategy, String)>,
     /// Said when the chart has no data.
     missing: String,
 }
@@ -240,14 +244,15 @@ fn panels_over(data: &Data, m: &MetricDef, plot: &Plot, caption_prefix: &str) ->
             series: data
                 .strategies
                 .iter()
-                .map(|&s| Series {
-                    strategy: s,
+                .map(|(s, tag)| Series {
+                    line: (*s, tag.clone()),
                     points: data
                         .rows
                         .values()
                         .filter(|r| {
                             let c = r.config;
-                            c.strategy == s
+                            c.strategy == *s
+                                && c.tag() == *tag
                                 && match plot.x {
                                     PlotX::MessageSize => c.threads == f,
                                     PlotX::Threads => c.msg_size == f,
@@ -292,11 +297,15 @@ fn charts(reg: &Registry, data: &Data, prefix: &str, notes: &mut Vec<String>) ->
         format!("{dmin:.1}–{dmax:.1} s")
     };
     let n = data.rows.len();
-    let subtitle = format!(
-        "{n} configuration{}, {window} measured{} (warm-up excluded)",
-        if n == 1 { "" } else { "s" },
-        if n == 1 { "" } else { " each" },
-    );
+    let subtitle = if durations.is_empty() {
+        format!("{n} configuration{}", if n == 1 { "" } else { "s" })
+    } else {
+        format!(
+            "{n} configuration{}, {window} measured{} (warm-up excluded)",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "" } else { " each" },
+        )
+    };
     // Plot files in registry order, each with its metrics.
     let mut files: Vec<(&Plot, Vec<(&MetricDef, &Plot)>)> = Vec::new();
     for m in reg {
@@ -514,21 +523,47 @@ impl Chart {
             (FONT, 15).into_font().color(&RGBColor(90, 90, 90)),
         ))?;
         let y = 74;
-        for (i, s) in self.strategies.iter().enumerate() {
-            let x = 20 + i as i32 * 190;
+        let mut x = 20;
+        for (s, tag) in &self.strategies {
             let color = strategy_color(*s);
             area.draw(&PathElement::new(
                 vec![(x, y), (x + 32, y)],
                 color.stroke_width(3),
             ))?;
-            area.draw(&Circle::new((x + 16, y), 4, color.filled()))?;
-            area.draw(&Text::new(
-                strategy_label(*s),
-                (x + 40, y - 9),
-                (FONT, 16).into_font(),
-            ))?;
+            self.marker(area, (x + 16, y), tag, color)?;
+            let label = if tag.is_empty() {
+                strategy_label(*s)
+            } else {
+                format!("{} {tag}", strategy_label(*s))
+            };
+            let width = (label.chars().count() as i32 * 9 + 60).max(190);
+            area.draw(&Text::new(label, (x + 40, y - 9), (FONT, 16).into_font()))?;
+            x += width;
         }
         Ok(())
+    }
+
+    /// A line's point marker: a dot for the default axes, another shape for each
+    /// other axes tag, so lines of one strategy differ without relying on colour.
+    fn marker<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        at: (i32, i32),
+        tag: &str,
+        color: RGBColor,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        match self.tag_index(tag) % 3 {
+            0 => area.draw(&Circle::new(at, 4, color.filled())),
+            1 => area.draw(&TriangleMarker::new(at, 6, color.filled())),
+            _ => area.draw(&Cross::new(at, 5, color.stroke_width(2))),
+        }
+    }
+
+    fn tag_index(&self, tag: &str) -> usize {
+        let mut tags: Vec<&str> = self.strategies.iter().map(|(_, t)| t.as_str()).collect();
+        tags.sort_unstable();
+        tags.dedup();
+        tags.iter().position(|t| *t == tag).unwrap_or(0)
     }
 
     fn draw_panel<Y>(
@@ -598,9 +633,17 @@ impl Chart {
                 continue;
             }
             drew = true;
-            let color = strategy_color(s.strategy);
+            let color = strategy_color(s.line.0);
             chart.draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))?;
-            chart.draw_series(pts.iter().map(|p| Circle::new(*p, 4, color.filled())))?;
+            let shape = self.tag_index(&s.line.1) % 3;
+            chart.draw_series(pts.iter().map(|p| {
+                let e: DynElement<'static, _, (f64, f64)> = match shape {
+                    0 => Circle::new(*p, 4, color.filled()).into_dyn(),
+                    1 => TriangleMarker::new(*p, 6, color.filled()).into_dyn(),
+                    _ => Cross::new(*p, 5, color.stroke_width(2)).into_dyn(),
+                };
+                e
+            }))?;
         }
         if !drew {
             let (w, h) = area.dim_in_pixel();
