@@ -29,22 +29,22 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 pub struct Common {
     /// Run over 127.0.0.1 in the current namespace instead of a private veth network (no root needed for the network)
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub no_netns: bool,
     /// Network: veth (TCP between two namespaces) or sink (UDP datagrams through a router namespace, MTU 65535, to a blackhole route: nothing receives them, so zero-copy need not copy)
-    #[arg(long, global = true, default_value = "veth", value_parser = parse_topology, value_name = "T")]
+    #[arg(long, default_value = "veth", value_parser = parse_topology, value_name = "T")]
     pub topology: Topology,
     /// Write every sample and configuration change as JSON lines to FILE (replay it with `netio-tui replay FILE`)
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
     /// More detail: setup timings, per-connection byte checks
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
-    /// Sample interval in seconds
-    #[arg(long, global = true, default_value = "0.25", value_parser = parse_seconds, allow_negative_numbers = true, value_name = "SECS")]
+    /// Sample interval in seconds, 0.01 to 60
+    #[arg(long, default_value = "0.25", value_parser = parse_interval, allow_negative_numbers = true, value_name = "SECS")]
     pub interval: f64,
     /// Warm-up before each configuration's measured window, in seconds (excluded from all figures)
-    #[arg(long, global = true, default_value = "0.05", value_parser = parse_seconds_or_zero, allow_negative_numbers = true, value_name = "SECS")]
+    #[arg(long, default_value = "0.05", value_parser = parse_seconds_or_zero, allow_negative_numbers = true, value_name = "SECS")]
     pub warmup: f64,
 }
 
@@ -52,7 +52,7 @@ pub struct Common {
 #[derive(Debug, Clone, Args)]
 pub struct ExplorerArgs {
     /// Directory where `e` writes netio-<timestamp>.csv (default: current directory)
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, value_name = "DIR")]
     pub export_dir: Option<PathBuf>,
     /// Strategy measured at start
     #[arg(long = "start-strategy", default_value = "one-copy", value_parser = parse_strategy, value_name = "S")]
@@ -117,9 +117,21 @@ pub enum Command {
     Plot(PlotArgs),
 }
 
+impl ExplorerArgs {
+    /// The explorer's defaults (what a replay starts from).
+    pub fn defaults() -> ExplorerArgs {
+        match Cli::try_parse_from(["netio-tui"]) {
+            Ok(cli) => cli.explorer,
+            Err(e) => unreachable!("the defaults parse: {e}"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct RunArgs {
-    /// Send strategy: two-copy (A1), serialize, one-copy (A2), zero-copy (A3)
+    #[command(flatten)]
+    pub common: Common,
+    /// Send strategy: two-copy (A1), serialize, one-copy (A2), zero-copy (A3), uring, uring-zc, sendfile, splice
     #[arg(short, long, default_value = "one-copy", value_parser = parse_strategy, value_name = "S")]
     pub strategy: Strategy,
     /// Message size in bytes; K and M suffixes allowed (4K = 4096), 1 to 64M
@@ -143,7 +155,9 @@ pub struct RunArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct SweepArgs {
-    /// Comma-separated strategies
+    #[command(flatten)]
+    pub common: Common,
+    /// Comma-separated strategies (two-copy, serialize, one-copy, zero-copy, uring, uring-zc, sendfile, splice)
     #[arg(long, default_value = "two-copy,one-copy,zero-copy", value_parser = parse_strategies, value_name = "S,S..")]
     pub strategies: StrategyList,
     /// Comma-separated message sizes
@@ -182,6 +196,9 @@ pub struct ReplayArgs {
     /// Only validate the recording and print what it holds (machine, command, events); no explorer
     #[arg(long)]
     pub check: bool,
+    /// Directory where `e` writes netio-<timestamp>.csv (default: current directory)
+    #[arg(long, value_name = "DIR")]
+    pub export_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -194,6 +211,138 @@ pub struct PlotArgs {
     /// Chart title prefix, e.g. the machine (default: the CSV file name; the CSV has no machine column)
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
+}
+
+/// Parses the command line. Options of the explorer given before a subcommand are
+/// refused (each subcommand takes its own options after its name).
+pub fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::{CommandFactory, FromArgMatches};
+    let mut cmd = Cli::command();
+    let matches = cmd.try_get_matches_from_mut(args)?;
+    if let Some(sub) = matches.subcommand_name() {
+        let misplaced = cmd
+            .get_arguments()
+            .filter(|a| {
+                matches.value_source(a.get_id().as_str())
+                    == Some(clap::parser::ValueSource::CommandLine)
+            })
+            .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+            .next();
+        if let Some(arg) = misplaced {
+            return Err(cmd.error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "{arg} must come after the subcommand: netio-tui {sub} {arg} …; \
+                     each subcommand takes its own options"
+                ),
+            ));
+        }
+    }
+    Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))
+}
+
+/// What a clap error becomes: one or two lines saying what is wrong and what is
+/// allowed (clap's own text has a usage block and a "try --help" line).
+pub fn short_error(e: &clap::Error, args: &[String]) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    use clap::CommandFactory;
+    let ctx = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join(", ")),
+        Some(ContextValue::StyledStr(s)) => Some(s.to_string()),
+        Some(ContextValue::StyledStrs(v)) => Some(
+            v.iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        _ => None,
+    };
+    let cli = Cli::command();
+    let sub_names: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+    // The subcommand the user gave: the first word that names one.
+    let sub = args
+        .iter()
+        .skip(1)
+        .find(|a| sub_names.contains(&a.as_str()))
+        .and_then(|a| cli.find_subcommand(a));
+    let (who, cmd) = match sub {
+        Some(c) => (c.get_name().to_string(), c),
+        None => ("the explorer (no subcommand)".to_string(), &cli),
+    };
+    let options = || {
+        cmd.get_arguments()
+            .filter(|a| !a.is_positional() && !a.is_hide_set())
+            .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let first_word = |s: String| s.split_whitespace().next().unwrap_or("").to_string();
+    let rendered = e.render().to_string();
+    let first_line = rendered
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("error: ")
+        .to_string();
+    match e.kind() {
+        ErrorKind::ValueValidation | ErrorKind::InvalidValue => {
+            let arg = ctx(ContextKind::InvalidArg)
+                .map(first_word)
+                .unwrap_or_default();
+            match std::error::Error::source(e) {
+                Some(why) => format!("{arg}: {why}"),
+                None => match ctx(ContextKind::ValidValue) {
+                    Some(valid) => format!("{first_line}; allowed: {valid}"),
+                    None => first_line,
+                },
+            }
+        }
+        ErrorKind::UnknownArgument => {
+            let arg = ctx(ContextKind::InvalidArg).unwrap_or_default();
+            let hint = ctx(ContextKind::SuggestedArg)
+                .map(|s| format!(" (did you mean {s}?)"))
+                .unwrap_or_default();
+            format!(
+                "{arg} cannot be used with {who}{hint}\n{who} accepts: {}",
+                options()
+            )
+        }
+        ErrorKind::ArgumentConflict => {
+            let Some(arg) = ctx(ContextKind::InvalidArg).map(first_word) else {
+                return first_line;
+            };
+            match ctx(ContextKind::PriorArg) {
+                Some(prior) if first_word(prior.clone()) != arg => {
+                    let prior = first_word(prior);
+                    if sub_names.contains(&prior.as_str()) || sub_names.contains(&arg.as_str()) {
+                        format!(
+                            "{arg} cannot be used with {prior}; options go after the subcommand, \
+                             e.g. netio-tui run --no-netns"
+                        )
+                    } else {
+                        format!("{arg} cannot be used with {prior}")
+                    }
+                }
+                _ => format!("{arg} was given more than once; give each option once"),
+            }
+        }
+        ErrorKind::InvalidSubcommand => format!(
+            "'{}' is not a subcommand; allowed: {} (or none, for the explorer)",
+            ctx(ContextKind::InvalidSubcommand).unwrap_or_default(),
+            sub_names.join(", ")
+        ),
+        ErrorKind::MissingRequiredArgument => format!(
+            "{who} needs {}; see netio-tui {} --help",
+            ctx(ContextKind::InvalidArg).unwrap_or_default(),
+            sub.map_or("", |c| c.get_name())
+        ),
+        _ => format!("{first_line}\nsee netio-tui --help"),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -217,7 +366,7 @@ fn parse_pin(s: &str) -> Result<Pin, String> {
 }
 fn parse_nodelay_list(s: &str) -> Result<BoolList, String> {
     parse_list(s, "nodelay", |x| {
-        parse_on_off(x).map_err(|e| format!("--nodelay: {e}; allowed: on, off, or both as on,off"))
+        parse_on_off(x).map_err(|e| format!("{e}; allowed: on, off, or both as on,off"))
     })
     .map(BoolList)
 }
@@ -314,18 +463,35 @@ pub fn parse_threads(s: &str) -> Result<usize, String> {
     Ok(n)
 }
 
-/// Parses seconds, fractions allowed ("0.5"); must be positive and finite.
-pub fn parse_seconds(s: &str) -> Result<f64, String> {
+/// Shortest measured window or sample interval: below it the figures are noise (and
+/// sample intervals shorter than the engine can keep up with drop samples).
+pub const MIN_SECONDS: f64 = 0.01;
+/// Longest measured window: a day.
+pub const MAX_SECONDS: f64 = 86_400.0;
+/// Longest sample interval.
+pub const MAX_INTERVAL: f64 = 60.0;
+
+fn seconds_in(s: &str, what: &str, min: f64, max: f64) -> Result<f64, String> {
     let t = s.trim();
     let v: f64 = t
         .parse()
-        .map_err(|_| format!("duration '{t}' is not a number of seconds, e.g. 2 or 0.5"))?;
-    if !v.is_finite() || v <= 0.0 || v > 86_400.0 {
+        .map_err(|_| format!("{what} '{t}' is not a number of seconds, e.g. 2 or 0.5"))?;
+    if !(min..=max).contains(&v) {
         return Err(format!(
-            "duration '{t}' is out of range; allowed: more than 0 and at most 86400 seconds"
+            "{what} '{t}' is out of range; allowed: {min} to {max} seconds"
         ));
     }
     Ok(v)
+}
+
+/// Parses seconds, fractions allowed ("0.5"), from 0.01 s to a day.
+pub fn parse_seconds(s: &str) -> Result<f64, String> {
+    seconds_in(s, "duration", MIN_SECONDS, MAX_SECONDS)
+}
+
+/// A sample interval: 0.01 to 60 seconds.
+pub fn parse_interval(s: &str) -> Result<f64, String> {
+    seconds_in(s, "interval", MIN_SECONDS, MAX_INTERVAL)
 }
 
 /// Like [`parse_seconds`] but 0 is allowed (e.g. no warm-up).
@@ -333,7 +499,7 @@ pub fn parse_seconds_or_zero(s: &str) -> Result<f64, String> {
     if s.trim().parse::<f64>() == Ok(0.0) {
         return Ok(0.0);
     }
-    parse_seconds(s)
+    seconds_in(s, "warm-up", MIN_SECONDS, MAX_SECONDS).map_err(|e| e.replace(" to ", " (or 0) to "))
 }
 
 /// Parses a comma-separated list with `item`, rejecting empty items.
@@ -428,7 +594,7 @@ mod tests {
         };
         assert_eq!(r.size, 65536);
         assert_eq!(r.duration, 0.5);
-        assert!(cli.common.no_netns);
+        assert!(r.common.no_netns);
     }
 
     #[test]

@@ -41,6 +41,10 @@ const INPUT_POLL: Duration = Duration::from_millis(1000);
 /// `sudo netio-tui`: checks privileges, builds the engine, runs the explorer on it.
 pub fn run(common: &Common, args: &ExplorerArgs) -> anyhow::Result<()> {
     crate::session::require_privilege(common)?;
+    if let Some(dir) = &args.export_dir {
+        crate::export::files::check_dir(dir, "--export-dir").map_err(crate::usage)?;
+    }
+    crate::session::check_record(common, None)?;
     let initial = args.start_config();
     crate::session::check_config(&initial, false).map_err(crate::usage)?;
     let (source, recorder) = live_source(common, initial)?;

@@ -7,7 +7,8 @@ use crate::engine::live::LiveOrder;
 use crate::engine::metric::{Figures, Registry, METRICS};
 use crate::engine::sample::{ConfigResult, Counts, EngineEvent, Failure};
 use crate::engine::{Engine, LiveRunner};
-use crate::export::csv::{check_writable, to_json, write_rows};
+use crate::export::csv::{to_csv_bytes, to_json, write_rows};
+use crate::export::files::check_output;
 use crate::export::recording::Recorder;
 use crate::session::{self, Signals};
 use crate::Interrupted;
@@ -55,6 +56,8 @@ struct Driver {
     recorder: Option<Recorder>,
     signals: Signals,
     interrupted: bool,
+    /// Why the recording stopped early, if it did.
+    record_failed: Option<String>,
 }
 
 impl Driver {
@@ -86,6 +89,7 @@ impl Driver {
             recorder,
             signals,
             interrupted: false,
+            record_failed: None,
         })
     }
 
@@ -146,9 +150,32 @@ impl Driver {
     fn record(&mut self, ev: &EngineEvent) {
         if let Some(r) = &mut self.recorder {
             if let Err(e) = r.record(ev) {
-                eprintln!("netio-tui: recording stopped: {e:#}");
+                let why = format!(
+                    "{e:#}; {} holds only the first {} lines",
+                    r.path().display(),
+                    r.lines()
+                );
+                eprintln!("netio-tui: recording stopped: {why}");
+                self.record_failed = Some(why);
                 self.recorder = None;
             }
+        }
+    }
+
+    /// Whether a signal arrived that no measurement has taken yet.
+    fn signalled(&mut self) -> bool {
+        self.interrupted |= self.signals.pending();
+        self.interrupted
+    }
+
+    /// Stops the engine, records its last events, and says whether the recording is whole.
+    fn finish(mut self) -> anyhow::Result<()> {
+        for ev in self.runner.shutdown() {
+            self.record(&ev);
+        }
+        match self.record_failed.take() {
+            Some(why) => anyhow::bail!("the recording is incomplete: {why}"),
+            None => Ok(()),
         }
     }
 }
@@ -274,6 +301,7 @@ pub fn run(common: &Common, args: &RunArgs) -> anyhow::Result<()> {
     config.nodelay = args.axes.nodelay;
     config.recv = args.axes.recv;
     config.pin = args.axes.pin;
+    session::check_record(common, None)?;
     check_fits(common, &[config], args.verify)?;
     let mut driver = Driver::new(common, args.verify)?;
     if let Some(why) = driver.unavailable.get(&config.strategy) {
@@ -318,7 +346,7 @@ pub fn run(common: &Common, args: &RunArgs) -> anyhow::Result<()> {
                     }
                 );
             }
-            Ok(())
+            driver.finish()
         }
         Err(Failure::Interrupted) => Err(Interrupted(format!(
             "{config}: interrupted before the measured window was complete; no result"
@@ -335,23 +363,46 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
             crate::timefmt::compact(SystemTime::now())
         ))
     });
-    check_writable(&out).map_err(crate::usage)?;
+    check_output(&out, "--out", true).map_err(crate::usage)?;
+    session::check_record(common, Some(&out))?;
     let axes = session::AxisPlan {
-        nodelay: args.nodelay.0.clone(),
-        recv: args.recv.0.clone(),
-        pin: args.pin.iter().flat_map(|p| p.0.iter().copied()).collect(),
+        nodelay: session::dedup_warn("--nodelay", &args.nodelay.0),
+        recv: session::dedup_warn("--recv", &args.recv.0),
+        pin: session::dedup_warn(
+            "--pin",
+            &args
+                .pin
+                .iter()
+                .flat_map(|p| p.0.iter().copied())
+                .collect::<Vec<_>>(),
+        ),
     };
     let configs = session::cross(
-        &session::plan(&args.strategies.0, &args.sizes.0, &args.threads.0),
+        &session::plan(
+            &session::dedup_warn("--strategies", &args.strategies.0),
+            &session::dedup_warn("--sizes", &args.sizes.0),
+            &session::dedup_warn("--threads", &args.threads.0),
+        ),
         &axes,
     );
     check_fits(common, &configs, args.verify)?;
     let mut driver = Driver::new(common, args.verify)?;
     let bar = progress_bar(configs.len());
+    let say = |line: String| match &bar {
+        Some(b) => b.println(line),
+        None => eprintln!("{line}"),
+    };
     let mut rows: Vec<Figures> = Vec::new();
     let mut failures = Vec::new();
     let mut skipped = 0;
+    // Rows in the file on disk, and why the last write failed (the rows stay in memory
+    // and the write is tried again after each configuration).
+    let mut saved = 0;
+    let mut unsaved: Option<String> = None;
     for (i, &config) in configs.iter().enumerate() {
+        if driver.signalled() {
+            break;
+        }
         if let Some(b) = &bar {
             b.set_message(config.to_string());
         }
@@ -384,7 +435,7 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
             }
         }
         .on_kernel(&driver.runner.machine().kernel);
-        let line = format!(
+        say(format!(
             "[{}/{}] {}",
             i + 1,
             configs.len(),
@@ -398,34 +449,74 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
                         .map_or(String::new(), |r| counter_notes(&r.total.counts()))
                 ),
             }
-        );
-        match &bar {
-            Some(b) => {
-                b.println(line);
-                b.inc(1);
-            }
-            None => eprintln!("{line}"),
+        ));
+        if let Some(b) = &bar {
+            b.inc(1);
         }
         rows.push(figures);
         // Rewritten after every configuration: a late failure loses nothing measured.
-        write_rows(METRICS, &out, &rows)?;
+        match write_rows(METRICS, &out, &rows) {
+            Ok(()) => {
+                if unsaved.take().is_some() {
+                    say(format!(
+                        "netio-tui: {} written again ({} configurations)",
+                        out.display(),
+                        rows.len()
+                    ));
+                }
+                saved = rows.len();
+            }
+            Err(e) => {
+                if unsaved.is_none() {
+                    say(format!(
+                        "netio-tui: {e:#}; the results are kept in memory and the write is \
+                         tried again after each configuration"
+                    ));
+                }
+                unsaved = Some(format!("{e:#}"));
+            }
+        }
     }
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    drop(driver);
-    if rows.len() + skipped < configs.len() {
-        let saved = if rows.is_empty() {
-            "nothing was saved".to_string()
-        } else {
-            format!(
-                "{} of {} configurations saved to {}",
-                rows.len(),
-                configs.len(),
-                out.display()
-            )
-        };
-        return Err(Interrupted(format!("interrupted: {saved}")).into());
+    let interrupted = driver.interrupted;
+    let recording = driver.finish();
+    if unsaved.is_some() {
+        match write_rows(METRICS, &out, &rows) {
+            Ok(()) => {
+                unsaved = None;
+                saved = rows.len();
+            }
+            Err(e) => unsaved = Some(format!("{e:#}")),
+        }
+    }
+    let on_disk = if saved == 0 {
+        format!("nothing was saved to {}", out.display())
+    } else {
+        format!(
+            "{saved} of {} configurations saved to {}",
+            configs.len(),
+            out.display()
+        )
+    };
+    if let Some(why) = unsaved {
+        // Nothing measured is lost: the whole CSV goes to stdout.
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(&to_csv_bytes(METRICS, &rows)?)?;
+        stdout.flush()?;
+        let msg = format!(
+            "{why}; {on_disk}; all {} measured configurations were printed on stdout as CSV",
+            rows.len()
+        );
+        if interrupted {
+            return Err(Interrupted(format!("interrupted; {msg}")).into());
+        }
+        anyhow::bail!(msg);
+    }
+    if interrupted || rows.len() + skipped < configs.len() {
+        return Err(Interrupted(format!("interrupted: {on_disk}")).into());
     }
     println!("wrote {} configurations to {}", rows.len(), out.display());
     if skipped > 0 {
@@ -433,6 +524,7 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
             "netio-tui: {skipped} configurations skipped: their strategy is unavailable here"
         );
     }
+    recording?;
     if !failures.is_empty() {
         anyhow::bail!(
             "{} of {} configurations failed (rows with an error in {}): {}",

@@ -1,15 +1,28 @@
-use clap::Parser;
-use netio_tui::cli::{Cli, Command};
+use netio_tui::cli::Command;
 use netio_tui::{Interrupted, UsageError};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let cli = match netio_tui::cli::parse_from(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            eprintln!("netio-tui: {}", netio_tui::cli::short_error(&e, &args));
+            return ExitCode::from(2);
+        }
+        // --help, --version
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+    };
     let result = match cli.command {
         None => netio_tui::explorer::run(&cli.common, &cli.explorer),
-        Some(Command::Run(ref a)) => netio_tui::headless::run(&cli.common, a),
-        Some(Command::Sweep(ref a)) => netio_tui::headless::sweep(&cli.common, a),
-        Some(Command::Replay(ref a)) => netio_tui::replay::run(&cli.common, &cli.explorer, a),
+        Some(Command::Run(ref a)) => netio_tui::headless::run(&a.common, a),
+        Some(Command::Sweep(ref a)) => netio_tui::headless::sweep(&a.common, a),
+        Some(Command::Replay(ref a)) => netio_tui::replay::run(a),
         Some(Command::Plot(ref a)) => netio_tui::export::plot::run(a),
     };
     match result {

@@ -2,7 +2,7 @@
 //! explorer shows it exactly as it showed the live session. No root, no namespaces,
 //! no counters: the figures come from the file.
 
-use crate::cli::{Common, ExplorerArgs, ReplayArgs};
+use crate::cli::{ExplorerArgs, ReplayArgs};
 use crate::engine::config::format_size;
 use crate::engine::sample::{EngineEvent, MachineInfo};
 use crate::export::recording::{read_recording, Recording};
@@ -31,13 +31,13 @@ const QUEUE: usize = 256;
 
 /// Validates the recording (a bad file is a usage error, exit 2, before the terminal
 /// is touched), then runs the explorer on it.
-pub fn run(common: &Common, explorer: &ExplorerArgs, args: &ReplayArgs) -> anyhow::Result<()> {
-    if let Some(r) = &common.record {
-        return Err(usage(format!(
-            "--record {} cannot be used with replay: {} already is a recording; copy the file instead",
-            r.display(),
-            args.file.display()
-        )));
+pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
+    let explorer = ExplorerArgs {
+        export_dir: args.export_dir.clone(),
+        ..ExplorerArgs::defaults()
+    };
+    if let Some(dir) = &explorer.export_dir {
+        crate::export::files::check_dir(dir, "--export-dir").map_err(usage)?;
     }
     let recording = read_recording(&args.file)?;
     if recording.events.is_empty() {
@@ -52,7 +52,7 @@ pub fn run(common: &Common, explorer: &ExplorerArgs, args: &ReplayArgs) -> anyho
         return Ok(());
     }
     let player = ReplayPlayer::start(recording, args.file.clone(), args.speed);
-    crate::explorer::run_with_source(Box::new(player), explorer)
+    crate::explorer::run_with_source(Box::new(player), &explorer)
 }
 
 /// What `replay --check` prints: what the file holds and where it was made.

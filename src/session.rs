@@ -111,6 +111,49 @@ impl Drop for Signals {
     }
 }
 
+/// Checks `--record` before anything is built: a path that can be created, no link,
+/// no special file, and not the same file as the CSV `out` (the recording would be lost).
+pub fn check_record(common: &Common, out: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let Some(rec) = &common.record else {
+        return Ok(());
+    };
+    crate::export::files::check_output(rec, "--record", false).map_err(crate::usage)?;
+    if let Some(out) = out {
+        if crate::export::files::same_file(rec, out) {
+            return Err(crate::usage(format!(
+                "--record {} and --out {} are the same file; one would overwrite the other. \
+                 Give two different files",
+                rec.display(),
+                out.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The list without repeats, in first-seen order; one warning naming the repeats.
+pub fn dedup_warn<T: PartialEq + Copy + std::fmt::Display>(flag: &str, items: &[T]) -> Vec<T> {
+    let mut seen: Vec<T> = Vec::new();
+    let mut repeated: Vec<String> = Vec::new();
+    for &x in items {
+        if seen.contains(&x) {
+            let name = x.to_string();
+            if !repeated.contains(&name) {
+                repeated.push(name);
+            }
+        } else {
+            seen.push(x);
+        }
+    }
+    if !repeated.is_empty() {
+        eprintln!(
+            "netio-tui: warning: {flag} lists {} more than once; each is measured once",
+            repeated.join(", ")
+        );
+    }
+    seen
+}
+
 /// Every combination, strategies outermost, thread counts innermost.
 pub fn plan(strategies: &[Strategy], sizes: &[usize], threads: &[usize]) -> Vec<Config> {
     strategies

@@ -51,7 +51,7 @@ fn unknown_strategy_lists_the_allowed_ones() {
 
 #[test]
 fn durations_must_be_positive() {
-    assert_usage_error(&["run", "--duration", "0"], &["more than 0"]);
+    assert_usage_error(&["run", "--duration", "0"], &["0.01 to 86400"]);
     assert_usage_error(&["run", "--duration", "-1"], &["duration"]);
     assert_usage_error(&["sweep", "--duration", "abc"], &["not a number"]);
 }
@@ -94,7 +94,7 @@ fn unwritable_recording_is_refused() {
             "--record",
             "/nonexistent-dir/rec.jsonl",
         ],
-        &["cannot write recording", "--record"],
+        &["--record", "cannot be written"],
     );
 }
 

@@ -2,8 +2,7 @@
 
 use crate::engine::config::{Config, Strategy, TRAILING_AXES};
 use crate::engine::metric::{Figures, Registry};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The contract's 20 leading columns, in order (SPEC.md). The registry must list
 /// the figure columns among them first and in this order (a unit test checks).
@@ -114,8 +113,9 @@ pub fn to_json(reg: &Registry, f: &Figures) -> serde_json::Value {
 /// Reads a CSV written by `sweep` or the explorer. Columns are found by name: a
 /// figure column the file lacks reads as not measured; unknown columns are ignored.
 pub fn read_csv(reg: &Registry, path: &Path) -> anyhow::Result<Vec<Figures>> {
-    let mut r = csv::Reader::from_path(path)
-        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let bytes = super::files::read_bounded(path, super::files::MAX_CSV_BYTES, "CSV")
+        .map_err(anyhow::Error::msg)?;
+    let mut r = csv::Reader::from_reader(bytes.as_slice());
     let headers = r.headers()?.clone();
     let pos = |col: &str| headers.iter().position(|h| h == col);
     for col in ["strategy", "msg_size", "threads", "throughput_gbps"] {
@@ -179,59 +179,8 @@ pub fn read_csv(reg: &Registry, path: &Path) -> anyhow::Result<Vec<Figures>> {
     Ok(rows)
 }
 
-/// Writes `bytes` to `path` via a temporary file in the same directory and a rename,
-/// so a reader never sees a half-written file.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = parent_dir(path);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".netio-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(|e| anyhow::anyhow!("cannot write in {}: {e}", dir.display()))?;
-    tmp.write_all(bytes)?;
-    // Temporary files are created 0600; a result file is for everyone to read, also
-    // when it was written under sudo.
-    use std::os::unix::fs::PermissionsExt;
-    tmp.as_file()
-        .set_permissions(std::fs::Permissions::from_mode(0o644))?;
-    // No fsync: the rename already makes the file appear whole to every reader, and a
-    // sweep rewrites it after each configuration (fsync cost ~tens of ms on VM disks).
-    tmp.persist(path)
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), e.error))?;
-    Ok(())
-}
-
 pub fn write_rows(reg: &Registry, path: &Path, rows: &[Figures]) -> anyhow::Result<()> {
-    write_atomically(path, &to_csv_bytes(reg, rows)?)
-}
-
-/// Checks, before any measuring, that `path` can be written (its directory exists and
-/// accepts files, and the path is not a directory).
-pub fn check_writable(path: &Path) -> Result<(), String> {
-    if path.is_dir() {
-        return Err(format!(
-            "output path {} is a directory; give a file name such as results.csv",
-            path.display()
-        ));
-    }
-    let dir = parent_dir(path);
-    tempfile::Builder::new()
-        .prefix(".netio-probe-")
-        .tempfile_in(&dir)
-        .map(drop)
-        .map_err(|e| {
-            format!(
-                "output path {} cannot be written ({e}); choose a writable directory",
-                path.display()
-            )
-        })
-}
-
-fn parent_dir(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
+    super::files::write_atomically(path, &to_csv_bytes(reg, rows)?).map_err(anyhow::Error::msg)
 }
 
 #[cfg(test)]
@@ -372,13 +321,5 @@ mod tests {
         );
         assert_eq!(failed["error"], "boom");
         assert!(failed.get("throughput_gbps").is_none());
-    }
-
-    #[test]
-    fn unwritable_paths_are_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        assert!(check_writable(&dir.path().join("ok.csv")).is_ok());
-        assert!(check_writable(dir.path()).is_err());
-        assert!(check_writable(&dir.path().join("missing/sub/out.csv")).is_err());
     }
 }

@@ -111,27 +111,13 @@ pub fn plot_with(
         }
         let path = out_dir.join(chart.file);
         let svg = chart.render()?;
-        write_replacing(&path, svg.as_bytes()).map_err(|e| {
-            usage(format!(
-                "cannot write {} ({e}); choose a writable --out DIR",
-                path.display()
-            ))
-        })?;
+        // A browser showing the chart never reads half a file; a link planted at the
+        // name is replaced, never written through.
+        crate::export::files::write_atomically(&path, svg.as_bytes())
+            .map_err(|e| usage(format!("{e}; choose a writable --out DIR")))?;
         report.written.push(path);
     }
     Ok(report)
-}
-
-/// Writes via a temporary file and a rename, so a browser showing the chart never
-/// reads half a file; the file gets the usual permissions (umask), readable by others.
-fn write_replacing(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })
 }
 
 /// The CSV rows, one per configuration, with the axes they span.
@@ -424,6 +410,47 @@ fn short_number(v: f64) -> String {
     format!("{s}{unit}")
 }
 
+/// Largest magnitude an axis shows: far beyond any measured figure, and small enough
+/// that margins and tick steps stay finite.
+const AXIS_MAX: f64 = 1e100;
+/// Most decades a log axis spans: more would be unreadable, and tiny (subnormal)
+/// values would make the tick search crawl.
+const LOG_DECADES: f64 = 12.0;
+
+/// An axis range that is finite, ordered and not degenerate, whatever the CSV holds
+/// (subnormal, huge, equal values): points outside it are not drawn.
+fn sane_range((lo, hi): (f64, f64), log: bool) -> (f64, f64) {
+    let fallback = if log { (0.1, 1.0) } else { (0.0, 1.0) };
+    if !lo.is_finite() || !hi.is_finite() {
+        let hi = if hi.is_finite() { hi } else { AXIS_MAX };
+        return sane_range((if lo.is_finite() { lo } else { -AXIS_MAX }, hi), log);
+    }
+    let hi = hi.min(AXIS_MAX);
+    if log {
+        let lo = lo.max(hi / 10f64.powf(LOG_DECADES)).max(1.0 / AXIS_MAX);
+        if lo.is_normal() && hi.is_normal() && hi > lo * (1.0 + 1e-9) {
+            (lo, hi)
+        } else {
+            fallback
+        }
+    } else {
+        let lo = lo.max(-AXIS_MAX);
+        let span = hi - lo;
+        if span.is_normal() && span > 1e-12 * hi.abs().max(lo.abs()) && span > 1.0 / AXIS_MAX {
+            (lo, hi)
+        } else if hi.abs() > 1.0 / AXIS_MAX {
+            let m = hi.abs() * 0.5;
+            (lo - m, hi + m)
+        } else {
+            fallback
+        }
+    }
+}
+
+fn in_range(v: f64, (lo, hi): (f64, f64)) -> bool {
+    v >= lo && v <= hi
+}
+
 fn draw_err(file: &str) -> impl Fn(DrawingAreaErrorKind<std::io::Error>) -> anyhow::Error + '_ {
     move |e| anyhow::anyhow!("cannot draw {file}: {e}")
 }
@@ -462,9 +489,11 @@ impl Chart {
                 let x = (x_range.0..x_range.1).log_scale().base(2.0);
                 if log_y {
                     let y = (y_range.0..y_range.1).log_scale();
-                    self.draw_panel(area, panel, x, y).map_err(&err)?;
+                    self.draw_panel(area, panel, x, y, (x_range, y_range))
+                        .map_err(&err)?;
                 } else {
-                    self.draw_panel(area, panel, x, 0.0..y_range.1)
+                    let clip = (x_range, (0.0, y_range.1));
+                    self.draw_panel(area, panel, x, 0.0..y_range.1, clip)
                         .map_err(&err)?;
                 }
             }
@@ -478,11 +507,12 @@ impl Chart {
         let (xmin, xmax) = self
             .points()
             .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
-        if xmin < xmax {
+        let r = if xmin < xmax {
             (xmin / 2f64.powf(0.3), xmax * 2f64.powf(0.3))
         } else {
             (xmin / 1.5, xmax * 1.5)
-        }
+        };
+        sane_range(r, true)
     }
 
     /// Each panel its own y range: strategies are compared within a panel, and a
@@ -495,7 +525,7 @@ impl Chart {
             .flat_map(|s| s.points.iter().map(|p| p.1))
             .filter(|y| !log_y || *y > 0.0)
             .fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
-        if ymax <= 0.0 || ymin > ymax {
+        let r = if ymax <= 0.0 || ymin > ymax {
             (0.1, 1.0)
         } else if log_y {
             if ymin < ymax {
@@ -505,7 +535,8 @@ impl Chart {
             }
         } else {
             (ymin.min(0.0), ymax * 1.1)
-        }
+        };
+        sane_range(r, log_y)
     }
 
     fn draw_header(
@@ -572,6 +603,7 @@ impl Chart {
         panel: &Panel,
         x: impl AsRangedCoord<Value = f64, CoordDescType: ValueFormatter<f64>>,
         y: Y,
+        (x_range, y_range): ((f64, f64), (f64, f64)),
     ) -> Result<(), DrawingAreaErrorKind<std::io::Error>>
     where
         Y: AsRangedCoord<Value = f64>,
@@ -628,6 +660,8 @@ impl Chart {
                 .iter()
                 .copied()
                 .filter(|(_, y)| !log_y || *y > 0.0)
+                // Whatever the CSV holds, only what the axes can show is drawn.
+                .filter(|(x, y)| in_range(*x, x_range) && in_range(*y, y_range))
                 .collect();
             if pts.is_empty() {
                 continue;

@@ -28,6 +28,10 @@ pub const FORMAT: &str = "netio-tui-recording";
 /// The format version this build writes and the newest it reads.
 pub const VERSION: u32 = 1;
 
+/// Longest line a reader accepts: an event line is well under 4 KiB even with every
+/// counter and a long notice.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
 /// The first line of a recording.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RecordingHeader {
@@ -89,12 +93,7 @@ impl Recorder {
                 path.display()
             )));
         }
-        let file = File::create(path).map_err(|e| {
-            usage(format!(
-                "cannot write recording {} ({e}); choose a writable path for --record",
-                path.display()
-            ))
-        })?;
+        let file = super::files::create_recording_file(path).map_err(usage)?;
         let mut r = Recorder {
             file,
             path: path.to_path_buf(),
@@ -102,7 +101,14 @@ impl Recorder {
             last_t: 0.0,
             lines: 0,
         };
-        r.write_line(&serde_json::to_string(header)?)?;
+        if let Err(e) = r.write_line(&serde_json::to_string(header)?) {
+            // A full disk: leave no empty or half file behind.
+            let _ = std::fs::remove_file(path);
+            return Err(usage(format!(
+                "{e:#}; nothing was recorded and {} was removed",
+                path.display()
+            )));
+        }
         Ok(r)
     }
 
@@ -172,12 +178,8 @@ const EVENT_SHAPE: &str =
 /// Reads and validates a whole recording. Every error is a usage error (exit 2) that
 /// names the file, the line and what was expected.
 pub fn read_recording(path: &Path) -> anyhow::Result<Recording> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        usage(format!(
-            "cannot read recording {} ({e}); give a file written with --record",
-            path.display()
-        ))
-    })?;
+    let bytes = super::files::read_bounded(path, super::files::MAX_RECORDING_BYTES, "recording")
+        .map_err(|e| usage(format!("{e}; give a file written with --record")))?;
     parse_recording(&bytes, &path.display().to_string())
 }
 
@@ -198,6 +200,13 @@ pub fn parse_recording(bytes: &[u8], name: &str) -> anyhow::Result<Recording> {
         raw_lines.pop(); // the empty piece after the final newline
     }
     let last_index = raw_lines.len() - 1;
+    if let Some(i) = raw_lines.iter().position(|l| l.len() > MAX_LINE_BYTES) {
+        return Err(usage(format!(
+            "{name} line {}: longer than {} KiB; no line netio-tui records is that long",
+            i + 1,
+            MAX_LINE_BYTES >> 10
+        )));
+    }
 
     // Line 1: the header.
     let first = std::str::from_utf8(raw_lines[0]).map_err(|_| not_ours("line 1 is not text"))?;
