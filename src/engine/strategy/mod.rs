@@ -131,17 +131,28 @@ pub fn with_sender<W: WithSender>(strategy: Strategy, msg_size: usize, work: W) 
 /// Flags of every send: a vanished peer is an error, not a SIGPIPE.
 pub const SEND_FLAGS: i32 = libc::MSG_NOSIGNAL;
 
-/// Sends all of `buf`, finishing short writes.
-pub fn send_all<T: Transport + ?Sized>(t: &mut T, mut buf: &[u8]) -> io::Result<()> {
-    while !buf.is_empty() {
-        match t.send(buf, SEND_FLAGS) {
+/// Moves `len` bytes with `step(left)`, which moves some and says how many: short
+/// moves are finished, EINTR retried, a zero-byte move is an error (never a hang).
+pub fn move_all(
+    mut len: usize,
+    mut step: impl FnMut(usize) -> io::Result<usize>,
+) -> io::Result<()> {
+    while len > 0 {
+        match step(len) {
             Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-            Ok(n) => buf = &buf[n..],
+            Ok(n) => len -= n.min(len),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }
     Ok(())
+}
+
+/// Sends all of `buf`, finishing short writes.
+pub fn send_all<T: Transport + ?Sized>(t: &mut T, buf: &[u8]) -> io::Result<()> {
+    move_all(buf.len(), |left| {
+        t.send(&buf[buf.len() - left..], SEND_FLAGS)
+    })
 }
 
 /// Sends all of `iov` with one sendmsg per call, advancing past what was written.

@@ -1,7 +1,7 @@
 //! `sendfile()` from a memfd that holds the message: the kernel hands the file's
 //! pages to the socket by reference, so the sender copies nothing per message.
 
-use super::{Message, SendStrategy, Transport};
+use super::{move_all, Message, SendStrategy, Transport};
 use std::io::{self, Write};
 use std::os::fd::{AsFd, OwnedFd};
 
@@ -27,18 +27,11 @@ impl SendStrategy for SendfileSender {
             Some(f) => f,
             None => self.file.insert(message_file(msg)?),
         };
+        // sendfile advances `offset` itself; a short send resumes where it stopped.
         let mut offset = 0i64;
-        let end = msg.size() as i64;
-        while offset < end {
-            let left = (end - offset) as usize;
-            match t.send_file(file.as_fd(), &mut offset, left) {
-                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-                Ok(_) => {}
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(())
+        move_all(msg.size(), |left| {
+            t.send_file(file.as_fd(), &mut offset, left)
+        })
     }
 }
 

@@ -7,7 +7,7 @@
 //! `SPLICE_F_GIFT` is not used: since Linux 2.6.21 the kernel ignores a gift unless
 //! the pages are later moved into a file, which a socket never does.
 
-use super::{Message, SendStrategy, Transport};
+use super::{move_all, Message, SendStrategy, Transport};
 use crate::engine::sys::PageBuf;
 use nix::fcntl::{fcntl, vmsplice, FcntlArg, SpliceFFlags};
 use std::io::{self, IoSlice};
@@ -74,15 +74,7 @@ impl SendStrategy for SpliceSender {
                 Err(e) => return Err(e.into()),
             };
             IoSlice::advance_slices(&mut iov, taken);
-            let mut in_pipe = taken;
-            while in_pipe > 0 {
-                match t.splice_from(s.read.as_fd(), in_pipe) {
-                    Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-                    Ok(k) => in_pipe -= k,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => return Err(e),
-                }
-            }
+            move_all(taken, |in_pipe| t.splice_from(s.read.as_fd(), in_pipe))?;
         }
         Ok(())
     }
