@@ -195,6 +195,8 @@ pub fn summary_line(reg: &Registry, f: &Figures, scaled: bool) -> String {
         .zip(&f.values)
         .filter(|(m, _)| m.summary && m.applies(&f.config))
         .map(|(m, v)| match v {
+            // A label that already names its unit ("µs per message…") is not repeated.
+            Some(v) if m.short.starts_with(m.unit) => format!("{} {}", m.short, m.human(*v)),
             Some(v) => format!(
                 "{} {}{}{}",
                 m.short,

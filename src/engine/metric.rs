@@ -265,7 +265,7 @@ pub static METRICS: &Registry = &[
     },
     MetricDef {
         name: "latency_us",
-        short: "per message per connection",
+        short: "µs per message per connection",
         label: "µs per message per connection (1 / message rate, not a latency)",
         unit: "µs",
         better: Better::Lower,

@@ -367,6 +367,9 @@ pub fn notes(app: &App) -> Vec<String> {
         if s.interval.tx.scaled || s.interval.rx.scaled {
             na.push("counters multiplexed: values scaled".into());
         }
+        if let Some(n) = s.interval.counts().coverage_note() {
+            na.push(format!("{n}; counter figures are partial sums"));
+        }
     }
     na
 }
