@@ -342,7 +342,7 @@ fn send_until_stopped(
     stats: &ThreadStats,
     shared: &RunShared,
 ) -> io::Result<()> {
-    let msg = Message::new(config.msg_size);
+    let msg = Message::for_strategy(config.strategy, config.msg_size)?;
     let work = SendLoop {
         sock: &mut sock,
         msg: &msg,
