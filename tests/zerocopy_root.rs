@@ -1,7 +1,8 @@
 //! Zero-copy at its limits, for real: MSG_ZEROCOPY datagrams of the largest sizes
 //! UDP allows through the sink topology (the fields page-aligned, so one datagram
-//! fits the kernel's fragment limit), and the cause of the failure that alignment
-//! fixes, shown on the kernel itself. Needs root (skips with a reason otherwise).
+//! fits the kernel's fragment limit), the cause of the failure that alignment fixes,
+//! shown on the kernel itself, and zero-copy receive (TCP_ZEROCOPY_RECEIVE) over
+//! veth. Needs root (skips with a reason otherwise).
 
 mod common;
 
@@ -113,4 +114,62 @@ fn a_datagram_whose_fields_touch_too_many_pages_is_refused_with_emsgsize() {
             None => eprintln!("heap fields of {size} B ({pages} pages) accepted here"),
         }
     }
+}
+
+/// `--recv zerocopy` in a sweep beside `message`: verified data, mapped and copied
+/// bytes in the CSV, and the reason the kernel copies said for each sender.
+#[test]
+fn zero_copy_receive_maps_what_zero_copy_senders_send_and_says_why_others_copy() {
+    let _serial = serial();
+    if !root_or_skip("zero_copy_receive_maps_what_zero_copy_senders_send_and_says_why_others_copy")
+    {
+        return;
+    }
+    let before = HostState::capture();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("recv-zc.csv");
+    let out = netio()
+        .args(["sweep", "--verify", "--duration", "0.3", "--threads", "1"])
+        .args(["--strategies", "one-copy,zero-copy,sendfile"])
+        .args(["--sizes", "64K", "--recv", "zerocopy,message", "--out"])
+        .arg(&csv)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    let (header, rows) = csv_rows(&csv);
+    assert_eq!(rows.len(), 6, "{stderr}");
+    for row in &rows {
+        // With --verify a payload mismatch (mapped or copied bytes) fails the row.
+        assert_eq!(col(&header, row, "error"), "", "{row:?}");
+        let strategy = col(&header, row, "strategy");
+        let bytes: u64 = col(&header, row, "bytes").parse().unwrap();
+        assert!(bytes > 0, "{row:?}");
+        if col(&header, row, "recv") != "zerocopy" {
+            // Other receive modes have no mapped figures (and ran at MTU 1500).
+            assert_eq!(col(&header, row, "rx_mapped_pct"), "", "{row:?}");
+            continue;
+        }
+        let pct: f64 = col(&header, row, "rx_mapped_pct").parse().unwrap();
+        let mapped: u64 = col(&header, row, "rx_mapped_bytes").parse().unwrap();
+        let copied: u64 = col(&header, row, "rx_copied_bytes").parse().unwrap();
+        // Every measured byte was either mapped or copied.
+        assert!(mapped + copied >= bytes, "{row:?}");
+        if strategy == "zero-copy" {
+            // Copied on local delivery into fresh single pages, one page per
+            // segment at the raised MTU: nearly all of it is mapped.
+            assert!(pct > 90.0, "{row:?}");
+        } else {
+            // Compound page fragments (one-copy), page-cache pages (sendfile).
+            assert_eq!(pct, 0.0, "{row:?}");
+        }
+        assert!(
+            stderr.contains(&format!(
+                "{strategy} 64K ×1 recv=zerocopy: zero-copy receive maps only whole pages"
+            )),
+            "{stderr}"
+        );
+    }
+    assert!(stderr.contains("compound pages"), "{stderr}");
+    assert!(stderr.contains("belong to a file"), "{stderr}");
+    before.assert_restored();
 }
