@@ -210,7 +210,10 @@ impl Engine {
         if config.recv == config::RecvMode::ZeroCopy {
             let _ = events.send_timeout(
                 EngineEvent::Notice {
-                    message: receive_zc::fallback_note(config),
+                    message: receive_zc::fallback_note(
+                        config,
+                        matches!(self.net, Net::Veth(_)).then(receive_zc::page_mtu),
+                    ),
                 },
                 Duration::from_secs(1),
             );

@@ -47,7 +47,8 @@ pub fn before_connect(sock: &Socket) -> io::Result<()> {
 
 /// Why the kernel copies (part of) what `config`'s sender sends instead of mapping it:
 /// one line for the notes, from what the kernel's `can_map_frag` accepts.
-pub fn fallback_note(config: Config) -> String {
+/// `veth_mtu`: the MTU raised for it, on the veth network (loopback keeps its own).
+pub fn fallback_note(config: Config, veth_mtu: Option<u32>) -> String {
     let why = match config.strategy {
         Strategy::ZeroCopy | Strategy::UringZc => {
             "delivering the sender's pinned user pages to a local socket copies them into fresh single pages, which the kernel can map; it copies the part of each packet that does not fill a whole page"
@@ -62,10 +63,10 @@ pub fn fallback_note(config: Config) -> String {
             "the sender copies into its socket's page fragments, pieces of 32 KiB compound pages: the kernel never maps those, it copies"
         }
     };
-    format!(
-        "{config}: zero-copy receive maps only whole pages of their own (veth MTU {} for it, one page of payload per segment); {why}",
-        page_mtu()
-    )
+    let mtu = veth_mtu.map_or(String::new(), |m| {
+        format!(" (veth MTU {m} for it, one page of payload per segment)")
+    });
+    format!("{config}: zero-copy receive maps only whole pages of their own{mtu}; {why}")
 }
 
 /// The receive loop of `--recv zerocopy`, until EOF.
@@ -166,11 +167,13 @@ mod tests {
     #[test]
     fn every_sender_has_its_reason() {
         for s in Strategy::ALL {
-            let note = fallback_note(Config::new(s, 65536, 1));
+            let note = fallback_note(Config::new(s, 65536, 1), None);
             assert!(note.starts_with(&format!("{s} 64K ×1")), "{note}");
             assert!(note.contains("copies"), "{note}");
         }
         assert_eq!(page_mss(), sys::page_size() as u32 + 12);
+        let veth = fallback_note(Config::new(Strategy::ZeroCopy, 4096, 1), Some(page_mtu()));
+        assert!(veth.contains(&format!("veth MTU {}", page_mtu())), "{veth}");
     }
 
     /// Over loopback, without root: a zero-copy receiver gets every byte, verified,
