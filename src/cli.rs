@@ -97,7 +97,7 @@ pub struct AxisArgs {
     /// Set TCP_NODELAY on the sender (default: Nagle on, as the course's programs)
     #[arg(long)]
     pub nodelay: bool,
-    /// How receivers read: message (to the end of the current message), stream (256 KiB reads, as iperf3), trunc (MSG_TRUNC: no receive copy)
+    /// How receivers read: message (to the end of the current message), stream (256 KiB reads, as iperf3), trunc (MSG_TRUNC: no receive copy), zerocopy (TCP_ZEROCOPY_RECEIVE: pages mapped into an mmap'ed window, the rest copied)
     #[arg(long, default_value = "message", value_parser = parse_recv, value_name = "MODE")]
     pub recv: RecvMode,
     /// Pin threads: off, split (senders and receivers on separate CPUs), pair (a connection's two threads on one CPU), or a CPU list such as 0,1
@@ -178,7 +178,7 @@ pub struct SweepArgs {
     /// Nagle settings to measure: on = TCP_NODELAY on the sender, e.g. off,on
     #[arg(long, default_value = "off", value_parser = parse_nodelay_list, value_name = "on,off")]
     pub nodelay: BoolList,
-    /// Receive modes to measure: message, stream, trunc, e.g. message,trunc
+    /// Receive modes to measure: message, stream, trunc, zerocopy, e.g. message,zerocopy
     #[arg(long, default_value = "message", value_parser = parse_recv_list, value_name = "MODE,..")]
     pub recv: RecvList,
     /// Pinning to measure: off, split, pair (comma-separated), or one CPU list such as 0,1; repeat the option for several lists

@@ -224,7 +224,7 @@ pub fn check_config(c: &Config, verify: bool) -> Result<(), String> {
     }
     if verify && c.recv == RecvMode::Trunc {
         return Err(
-            "--verify cannot check payloads with --recv trunc (the kernel discards them); use message or stream"
+            "--verify cannot check payloads with --recv trunc (the kernel discards them); use message, stream or zerocopy"
                 .into(),
         );
     }

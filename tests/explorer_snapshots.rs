@@ -92,6 +92,7 @@ fn measured(c: Config, seconds: f64, wobble: f64) -> Measured {
             copied: messages,
             enobufs: 3,
         }),
+        rx_zc: None,
     }
 }
 
@@ -306,6 +307,7 @@ fn measured_at(c: Config, m: f64) -> Measured {
             copied: (messages as f64 * (m / 1e5).min(1.0)) as u64,
             enobufs: 0,
         }),
+        rx_zc: None,
     }
 }
 

@@ -73,6 +73,7 @@ fn session() -> Vec<EngineEvent> {
                     copied: 990,
                     enobufs: seq,
                 }),
+                rx_zc: None,
             };
             total.seconds += interval.seconds;
             total.bytes += interval.bytes;

@@ -69,7 +69,7 @@ pub enum Action {
     FewerThreads,
     /// TCP_NODELAY on the sender, or Nagle.
     ToggleNodelay,
-    /// message → stream → trunc receive mode.
+    /// message → stream → trunc → zerocopy receive mode.
     NextRecvMode,
     /// off → split → pair pinning.
     NextPin,

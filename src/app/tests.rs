@@ -64,6 +64,7 @@ fn measured(seconds: f64, gbps: f64, size: usize) -> Measured {
         tx: side,
         rx: side,
         zc: None,
+        rx_zc: None,
     }
 }
 

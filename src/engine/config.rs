@@ -150,16 +150,26 @@ pub enum RecvMode {
     Stream,
     /// `MSG_TRUNC`: the kernel discards the data, no receive-side copy.
     Trunc,
+    /// `TCP_ZEROCOPY_RECEIVE`: the kernel maps whole pages of received data into an
+    /// mmap'ed window; what it cannot map is read with a plain recv.
+    #[serde(rename = "zerocopy")]
+    ZeroCopy,
 }
 
 impl RecvMode {
-    pub const ALL: [RecvMode; 3] = [RecvMode::Message, RecvMode::Stream, RecvMode::Trunc];
+    pub const ALL: [RecvMode; 4] = [
+        RecvMode::Message,
+        RecvMode::Stream,
+        RecvMode::Trunc,
+        RecvMode::ZeroCopy,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             RecvMode::Message => "message",
             RecvMode::Stream => "stream",
             RecvMode::Trunc => "trunc",
+            RecvMode::ZeroCopy => "zerocopy",
         }
     }
 
@@ -432,7 +442,12 @@ impl FromStr for RecvMode {
         RecvMode::ALL
             .into_iter()
             .find(|m| m.name().eq_ignore_ascii_case(t))
-            .ok_or_else(|| format!("unknown receive mode '{t}'; allowed: message, stream, trunc"))
+            .ok_or_else(|| {
+                format!(
+                    "unknown receive mode '{t}'; allowed: {}",
+                    RecvMode::ALL.map(|m| m.name()).join(", ")
+                )
+            })
     }
 }
 
@@ -522,6 +537,9 @@ mod tests {
         assert!("2-1".parse::<Pin>().is_err());
         assert_eq!("STREAM".parse::<RecvMode>(), Ok(RecvMode::Stream));
         assert!("peek".parse::<RecvMode>().is_err());
+        assert_eq!("zerocopy".parse::<RecvMode>(), Ok(RecvMode::ZeroCopy));
+        assert_eq!(RecvMode::Trunc.next(), RecvMode::ZeroCopy);
+        assert_eq!(RecvMode::ZeroCopy.next(), RecvMode::Message);
         assert_eq!("cpu".parse::<Count>(), Ok(Count::Cpu));
         let mut c = Config::new(Strategy::OneCopy, 64, 1);
         for a in &TRAILING_AXES {

@@ -3,7 +3,9 @@
 
 use super::config::Config;
 use super::counters::{window, GroupSpec, ThreadCounters, ThreadReading};
-use super::sample::{ConfigResult, Counts, EngineEvent, Failure, Measured, Sample, ZcStats};
+use super::sample::{
+    ConfigResult, Counts, EngineEvent, Failure, Measured, RxZcStats, Sample, ZcStats,
+};
 use super::worker::{RunShared, ThreadStats};
 use crossbeam_channel::{Receiver, Sender};
 use std::sync::atomic::Ordering::Relaxed;
@@ -20,6 +22,7 @@ struct Snapshot {
     tx: Vec<ThreadReading>,
     rx: Vec<ThreadReading>,
     zc: ZcStats,
+    rx_zc: RxZcStats,
     /// No receiver threads (sink topology).
     sink: bool,
 }
@@ -34,7 +37,7 @@ fn side_window(groups: &[GroupSpec], earlier: &[ThreadReading], later: &[ThreadR
 }
 
 impl Snapshot {
-    fn since(&self, earlier: &Snapshot, groups: &[GroupSpec], zerocopy: bool) -> Measured {
+    fn since(&self, earlier: &Snapshot, groups: &[GroupSpec], zc: ZcKinds) -> Measured {
         let tx = side_window(groups, &earlier.tx, &self.tx);
         let rx = if self.sink {
             // No receiver threads: the receiving side costs nothing of ours, and a
@@ -49,7 +52,24 @@ impl Snapshot {
             messages: self.messages - earlier.messages,
             tx,
             rx,
-            zc: zerocopy.then(|| self.zc.minus(&earlier.zc)),
+            zc: zc.send.then(|| self.zc.minus(&earlier.zc)),
+            rx_zc: zc.receive.then(|| self.rx_zc.minus(&earlier.rx_zc)),
+        }
+    }
+}
+
+/// Which zero-copy figures a configuration has.
+#[derive(Clone, Copy)]
+struct ZcKinds {
+    send: bool,
+    receive: bool,
+}
+
+impl ZcKinds {
+    fn of(c: &Config) -> ZcKinds {
+        ZcKinds {
+            send: c.strategy.uses_zerocopy(),
+            receive: c.recv == super::config::RecvMode::ZeroCopy,
         }
     }
 }
@@ -91,6 +111,10 @@ impl Probe {
             rx: self.rx_counters.iter_mut().map(|c| c.read()).collect(),
             sink: self.sent_messages_of.is_some(),
             zc,
+            rx_zc: self
+                .rx_stats
+                .iter()
+                .fold(RxZcStats::default(), |a, s| a.plus(&s.rx_zc())),
         }
     }
 }
@@ -142,11 +166,12 @@ pub(crate) fn spawn_sampler(
             // The sampler sleeps almost always; when it wakes it must run at once, or a
             // machine saturated by workers would stretch the window it times. Best effort.
             let _ = super::sys::make_thread_realtime();
-            let zerocopy = config.strategy.uses_zerocopy();
+            let zerocopy = ZcKinds::of(&config);
             // Warm-up: excluded from every figure. A stop during warm-up yields an empty window.
             if stop.recv_timeout(window.warmup).is_ok() || shared.failed() {
                 return Measured {
-                    zc: zerocopy.then(ZcStats::default),
+                    zc: zerocopy.send.then(ZcStats::default),
+                    rx_zc: zerocopy.receive.then(RxZcStats::default),
                     ..Default::default()
                 };
             }

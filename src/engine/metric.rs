@@ -36,6 +36,8 @@ pub enum Needs {
     Counters(&'static [&'static str]),
     /// Only meaningful for strategies that use zero-copy sends (empty cell elsewhere).
     ZeroCopy,
+    /// Only meaningful with `--recv zerocopy` (empty cell elsewhere).
+    ZeroCopyReceive,
 }
 
 /// How a view turns the window's value into the figure it shows.
@@ -569,19 +571,54 @@ pub static METRICS: &Registry = &[
         value: |_, m| count(m.counts().split.and_then(|s| s[1].cycles)),
         ..BASE
     },
+    // --recv zerocopy only (empty elsewhere: no receive window was mapped).
+    MetricDef {
+        name: "rx_mapped_pct",
+        short: "mapped on receive",
+        label: "share of received bytes TCP_ZEROCOPY_RECEIVE mapped instead of copying (--recv zerocopy)",
+        unit: "%",
+        format: Format::Fixed(2),
+        value: |_, m| m.rx_zc.and_then(|z| z.mapped_pct()),
+        summary: true,
+        live: Some(Live::Detail(view("rx mapped", Scale::Raw))),
+        needs: Needs::ZeroCopyReceive,
+        ..BASE
+    },
+    MetricDef {
+        name: "rx_mapped_bytes",
+        short: "bytes mapped on receive",
+        label: "received bytes mapped into the receive window (--recv zerocopy)",
+        unit: "B",
+        value: |_, m| m.rx_zc.map(|z| z.mapped as f64),
+        needs: Needs::ZeroCopyReceive,
+        ..BASE
+    },
+    MetricDef {
+        name: "rx_copied_bytes",
+        short: "bytes copied on receive",
+        label: "received bytes the kernel could not map and the receiver copied (recv_skip_hint, --recv zerocopy)",
+        unit: "B",
+        value: |_, m| m.rx_zc.map(|z| z.copied as f64),
+        needs: Needs::ZeroCopyReceive,
+        ..BASE
+    },
 ];
 
 impl MetricDef {
     /// Whether the figure means anything for this configuration (zero-copy figures
     /// are empty for the other strategies, like their CSV cells).
     pub fn applies(&self, c: &Config) -> bool {
-        self.needs != Needs::ZeroCopy || c.strategy.uses_zerocopy()
+        match self.needs {
+            Needs::ZeroCopy => c.strategy.uses_zerocopy(),
+            Needs::ZeroCopyReceive => c.recv == super::config::RecvMode::ZeroCopy,
+            Needs::Nothing | Needs::Counters(_) => true,
+        }
     }
 
     /// Why this machine (or the recording) cannot measure it; `None` when it can.
     pub fn unavailable(&self, machine: &MachineInfo) -> Option<String> {
         match self.needs {
-            Needs::Nothing => None,
+            Needs::Nothing | Needs::ZeroCopyReceive => None,
             Needs::ZeroCopy => machine.zerocopy_error.clone(),
             Needs::Counters(names) => names.iter().find_map(|n| match machine.counter(n) {
                 Some(c) if c.available => None,
@@ -774,10 +811,23 @@ mod tests {
                 copied: 3,
                 ..Default::default()
             }),
+            rx_zc: Some(crate::engine::sample::RxZcStats {
+                mapped: 3 << 20,
+                copied: 1 << 20,
+            }),
         };
         let c = Config::new(Strategy::OneCopy, 1_000_000, 2);
         let v = |n: &str| find(METRICS, n).unwrap().of(&c, &m);
         assert_eq!(v("throughput_gbps"), Some(4.0));
+        // Zero-copy receive figures apply to --recv zerocopy only.
+        assert_eq!(v("rx_mapped_pct"), None);
+        let zr = Config {
+            recv: crate::engine::config::RecvMode::ZeroCopy,
+            ..c
+        };
+        let of = |n: &str| find(METRICS, n).unwrap().of(&zr, &m);
+        assert_eq!(of("rx_mapped_pct"), Some(75.0));
+        assert_eq!(of("rx_copied_bytes"), Some((1 << 20) as f64));
         assert_eq!(v("latency_us"), Some(4000.0));
         assert_eq!(v("cycles_per_byte"), Some(4.0));
         assert_eq!(v("cpu_ns_per_byte"), Some(2.0));

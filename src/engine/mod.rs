@@ -8,6 +8,7 @@ pub mod machine;
 mod measurement;
 pub mod metric;
 pub mod netns;
+mod receive_zc;
 pub mod sample;
 pub mod strategy;
 pub mod sys;
@@ -72,6 +73,8 @@ pub struct Engine {
     cpus: Arc<Vec<usize>>,
     /// Namespace setup time, when namespaces were built.
     pub setup_time: Option<Duration>,
+    /// The veth pair's MTU now: raised only while `--recv zerocopy` is measured.
+    mtu: std::sync::atomic::AtomicU32,
 }
 
 impl Engine {
@@ -148,6 +151,7 @@ impl Engine {
             opts,
             cpus: Arc::new(worker::allowed_cpus()),
             setup_time,
+            mtu: std::sync::atomic::AtomicU32::new(netns::DEFAULT_MTU),
         })
     }
 
@@ -199,6 +203,18 @@ impl Engine {
         if let Some(notice) = self.budget_counters(n) {
             let _ = events.send_timeout(
                 EngineEvent::Notice { message: notice },
+                Duration::from_secs(1),
+            );
+        }
+        self.set_mtu_for(config)?;
+        if config.recv == config::RecvMode::ZeroCopy {
+            let _ = events.send_timeout(
+                EngineEvent::Notice {
+                    message: receive_zc::fallback_note(
+                        config,
+                        matches!(self.net, Net::Veth(_)).then(receive_zc::page_mtu),
+                    ),
+                },
                 Duration::from_secs(1),
             );
         }
@@ -311,6 +327,31 @@ impl Engine {
         // Without a sampler, dropping the measurement stops and joins the workers.
         measurement.sampler = Some(sampler.context("starting the sampler thread")?);
         Ok(measurement)
+    }
+}
+
+impl Engine {
+    /// Zero-copy receive wants segments of one page of payload: the veth pair gets
+    /// [`receive_zc::page_mtu`] while it is measured, Ethernet's 1500 otherwise, so no
+    /// other figure is measured at another MTU. (The sink keeps its own MTU.)
+    fn set_mtu_for(&self, config: Config) -> anyhow::Result<()> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let Net::Veth(pair) = &self.net else {
+            return Ok(());
+        };
+        if self.opts.sink {
+            return Ok(());
+        }
+        let want = if config.recv == config::RecvMode::ZeroCopy {
+            receive_zc::page_mtu()
+        } else {
+            netns::DEFAULT_MTU
+        };
+        if self.mtu.load(Relaxed) != want {
+            pair.set_mtu(want)?;
+            self.mtu.store(want, Relaxed);
+        }
+        Ok(())
     }
 }
 

@@ -32,6 +32,8 @@ const SINK_PREFIX_LEN: u8 = 24;
 /// The sink's veth MTU: the largest, so a UDP datagram of up to 65507 bytes is never
 /// fragmented (fragmenting turns off checksum offload and with it zero-copy).
 pub const SINK_MTU: u32 = 65535;
+/// The veth MTU of the two-host network (Ethernet's).
+pub const DEFAULT_MTU: u32 = 1500;
 const SERVER_IF: &str = "nio-srv";
 const CLIENT_IF: &str = "nio-cli";
 /// A fresh namespace starts with 128 KB of option memory per socket, too little for
@@ -91,6 +93,34 @@ impl NetnsPair {
             client,
             setup_time: start.elapsed(),
         })
+    }
+
+    /// Sets the MTU of both ends of the veth pair (each in its namespace). Connections
+    /// opened afterwards use it; open ones keep the MSS they agreed on.
+    pub fn set_mtu(&self, mtu: u32) -> Result<(), NetnsError> {
+        for (ns, ifname) in [(&self.server, SERVER_IF), (&self.client, CLIENT_IF)] {
+            let ns = ns
+                .try_clone()
+                .map_err(io_err("duplicating a namespace handle"))?;
+            std::thread::Builder::new()
+                .name("netio-netns".into())
+                .spawn(move || -> Result<(), NetnsError> {
+                    enter(&ns).map_err(io_err("entering a namespace"))?;
+                    let index =
+                        nix::net::if_::if_nametoindex(ifname).map_err(|e| NetnsError::Io {
+                            what: format!("finding {ifname}"),
+                            source: e.into(),
+                        })?;
+                    Rtnl::open()?.set_mtu(index, mtu)
+                })
+                .map_err(io_err("spawning the namespace setup thread"))?
+                .join()
+                .map_err(|_| NetnsError::Io {
+                    what: "namespace setup thread".into(),
+                    source: io::Error::other("panicked"),
+                })??;
+        }
+        Ok(())
     }
 
     pub fn server(&self) -> &OwnedFd {
@@ -269,6 +299,17 @@ impl Rtnl {
             RouteNetlinkMessage::SetLink(link),
             0,
             &format!("bringing link {index} up"),
+        )
+    }
+
+    fn set_mtu(&mut self, index: u32, mtu: u32) -> Result<(), NetnsError> {
+        let mut link = LinkMessage::default();
+        link.header.index = index;
+        link.attributes = vec![LinkAttribute::Mtu(mtu)];
+        self.request(
+            RouteNetlinkMessage::SetLink(link),
+            0,
+            &format!("setting the MTU of link {index} to {mtu}"),
         )
     }
 

@@ -223,6 +223,37 @@ impl ZcStats {
     }
 }
 
+/// Zero-copy receive bookkeeping of the receiver threads (`--recv zerocopy`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RxZcStats {
+    /// Payload bytes the kernel mapped into the receive window (no copy).
+    pub mapped: u64,
+    /// Payload bytes it could not map (`recv_skip_hint`), read with a copy.
+    pub copied: u64,
+}
+
+impl RxZcStats {
+    pub fn plus(&self, o: &RxZcStats) -> RxZcStats {
+        RxZcStats {
+            mapped: self.mapped + o.mapped,
+            copied: self.copied + o.copied,
+        }
+    }
+
+    pub fn minus(&self, earlier: &RxZcStats) -> RxZcStats {
+        RxZcStats {
+            mapped: self.mapped.saturating_sub(earlier.mapped),
+            copied: self.copied.saturating_sub(earlier.copied),
+        }
+    }
+
+    /// Share of received bytes the kernel mapped, in percent.
+    pub fn mapped_pct(&self) -> Option<f64> {
+        let all = self.mapped + self.copied;
+        (all > 0).then(|| self.mapped as f64 * 100.0 / all as f64)
+    }
+}
+
 /// What was measured over one interval (or one whole window: see [`ConfigResult`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Measured {
@@ -238,6 +269,9 @@ pub struct Measured {
     pub rx: Counts,
     /// Present for zero-copy only.
     pub zc: Option<ZcStats>,
+    /// Present for zero-copy receive (`--recv zerocopy`) only.
+    #[serde(default)]
+    pub rx_zc: Option<RxZcStats>,
 }
 
 impl Measured {
@@ -254,6 +288,10 @@ impl Measured {
             tx: self.tx.then(&later.tx),
             rx: self.rx.then(&later.rx),
             zc: match (self.zc, later.zc) {
+                (Some(x), Some(y)) => Some(x.plus(&y)),
+                (x, y) => x.or(y),
+            },
+            rx_zc: match (self.rx_zc, later.rx_zc) {
                 (Some(x), Some(y)) => Some(x.plus(&y)),
                 (x, y) => x.or(y),
             },

@@ -4,7 +4,7 @@
 use super::config::{Config, RecvMode};
 use super::counters::{CounterPlan, ThreadCounters};
 use super::netns::{self, NetnsPair};
-use super::sample::{Failure, Side, ZcStats};
+use super::sample::{Failure, RxZcStats, Side, ZcStats};
 use super::strategy::{with_sender, Message, PayloadCheck, SendStrategy, WithSender};
 use super::sys;
 use crossbeam_channel::Sender;
@@ -58,6 +58,9 @@ pub struct ThreadStats {
     pub zc_completions: AtomicU64,
     pub zc_copied: AtomicU64,
     pub zc_enobufs: AtomicU64,
+    /// Receivers with `--recv zerocopy`: bytes mapped and bytes copied.
+    pub rx_mapped: AtomicU64,
+    pub rx_copied: AtomicU64,
 }
 
 impl ThreadStats {
@@ -67,6 +70,13 @@ impl ThreadStats {
             completions: self.zc_completions.load(Relaxed),
             copied: self.zc_copied.load(Relaxed),
             enobufs: self.zc_enobufs.load(Relaxed),
+        }
+    }
+
+    pub fn rx_zc(&self) -> RxZcStats {
+        RxZcStats {
+            mapped: self.rx_mapped.load(Relaxed),
+            copied: self.rx_copied.load(Relaxed),
         }
     }
 
@@ -224,6 +234,9 @@ pub fn spawn_receiver(
         // As the course's client: no effect on the data direction.
         s.set_tcp_nodelay(true)?;
         s.set_read_timeout(Some(IO_TIMEOUT))?;
+        if config.recv == RecvMode::ZeroCopy {
+            super::receive_zc::before_connect(&s)?;
+        }
         s.connect_timeout(&server.into(), IO_TIMEOUT)?;
         let local = s.local_addr().ok().and_then(|a| a.as_socket());
         Ok((s, local))
@@ -241,13 +254,16 @@ pub fn spawn_receiver(
 /// Read size of `--recv stream` and `trunc` (iperf3's default for TCP).
 pub const STREAM_CHUNK: usize = 256 << 10;
 
-fn receive(
+pub(super) fn receive(
     sock: Socket,
     config: Config,
     verify: bool,
     stats: &ThreadStats,
     shared: &RunShared,
 ) -> io::Result<()> {
+    if config.recv == RecvMode::ZeroCopy {
+        return super::receive_zc::receive(sock, config, verify, stats, shared);
+    }
     let size = config.msg_size;
     let whole_messages = config.recv == RecvMode::Message;
     // message: a message-size buffer, never read past the end of the current message.
@@ -347,7 +363,7 @@ fn send_until_stopped(
     stats: &ThreadStats,
     shared: &RunShared,
 ) -> io::Result<()> {
-    let msg = Message::new(config.msg_size);
+    let msg = Message::for_strategy(config.strategy, config.msg_size)?;
     let work = SendLoop {
         sock: &mut sock,
         msg: &msg,

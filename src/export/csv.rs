@@ -209,6 +209,7 @@ mod tests {
                 tx: side,
                 rx: side,
                 zc,
+                rx_zc: None,
             },
             bytes_sent: 0,
             bytes_received: 0,

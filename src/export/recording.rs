@@ -352,6 +352,10 @@ mod tests {
                 copied: 9,
                 enobufs: 1,
             }),
+            rx_zc: Some(crate::engine::sample::RxZcStats {
+                mapped: 1 << 29,
+                copied: 1 << 29,
+            }),
         };
         vec![
             EngineEvent::Started { config },

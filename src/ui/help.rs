@@ -28,7 +28,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             app.max_threads
         )),
         Line::from("  n        Nagle on the sender / TCP_NODELAY"),
-        Line::from("  m        receive mode: message → stream → trunc (MSG_TRUNC)"),
+        Line::from("  m        receive mode: message → stream → trunc → zerocopy"),
         Line::from("  c        pinning: off → split → pair"),
         Line::from("  space    pause / resume (workers stop, no CPU used)"),
         Line::from(format!(

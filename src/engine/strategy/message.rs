@@ -1,13 +1,47 @@
 //! The message: 8 separately allocated fields, each filled with its own letter,
 //! and the receiver's reassembly/verification of the byte stream.
 
-use crate::engine::config::FIELDS;
+use crate::engine::config::{Strategy, FIELDS};
+use crate::engine::sys::PageBuf;
+use std::io;
 
 /// One message as the sender holds it. Fields are never rewritten after creation,
 /// which is what makes zero-copy sends safe without tracking buffer ownership.
 pub struct Message {
-    fields: Vec<Vec<u8>>,
+    fields: Vec<Field>,
     size: usize,
+}
+
+/// One separately allocated field: on the heap, as the course's programs allocate
+/// them, or starting on a page boundary of its own (see [`Message::page_aligned`]).
+pub enum Field {
+    Heap(Vec<u8>),
+    Pages(PageBuf),
+}
+
+impl std::ops::Deref for Field {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Field::Heap(v) => v,
+            Field::Pages(p) => p,
+        }
+    }
+}
+
+impl std::borrow::Borrow<[u8]> for Field {
+    fn borrow(&self) -> &[u8] {
+        self
+    }
+}
+
+/// Pages that `len` bytes starting at address `addr` touch.
+pub fn pages_spanned(addr: usize, len: usize, page: usize) -> usize {
+    if len == 0 {
+        0
+    } else {
+        (addr + len - 1) / page - addr / page + 1
+    }
 }
 
 /// Length of field `i` of a `size`-byte message: even split, remainder to the last.
@@ -25,15 +59,49 @@ fn pattern(field: usize) -> u8 {
 }
 
 impl Message {
+    /// Fields on the heap, wherever the allocator puts them (the course's programs).
     pub fn new(size: usize) -> Message {
         let fields = (0..FIELDS)
-            .map(|i| vec![pattern(i); field_len(size, i)])
+            .map(|i| Field::Heap(vec![pattern(i); field_len(size, i)]))
             .collect();
         Message { fields, size }
     }
 
-    pub fn fields(&self) -> &[Vec<u8>] {
+    /// Every field starting on a page of its own, so a field of n pages' worth of
+    /// bytes touches no more than n pages. MSG_ZEROCOPY pins each page a field touches
+    /// as one fragment of the packet, and a UDP datagram is one packet of at most
+    /// MAX_SKB_FRAGS (17) fragments: 8 heap fields of 7500 bytes (a 60000-byte
+    /// datagram) start mid-page and touch 2 or 3 pages each, 20 or more in all, and
+    /// the kernel refuses the send with EMSGSIZE; page-aligned they touch 16.
+    pub fn page_aligned(size: usize) -> io::Result<Message> {
+        let fields = (0..FIELDS)
+            .map(|i| PageBuf::copy_of(&vec![pattern(i); field_len(size, i)]).map(Field::Pages))
+            .collect::<io::Result<_>>()?;
+        Ok(Message { fields, size })
+    }
+
+    /// The message as `strategy` sends it: page-aligned fields where the kernel pins
+    /// the fields' own pages (MSG_ZEROCOPY), heap fields everywhere else.
+    pub fn for_strategy(strategy: Strategy, size: usize) -> io::Result<Message> {
+        if strategy == Strategy::ZeroCopy {
+            Message::page_aligned(size)
+        } else {
+            Ok(Message::new(size))
+        }
+    }
+
+    pub fn fields(&self) -> &[Field] {
         &self.fields
+    }
+
+    /// Pages the fields touch in all: the fragments a zero-copy send of the message
+    /// pins (fields never share a page, heap fields rarely do at these sizes).
+    pub fn pages_touched(&self) -> usize {
+        let page = crate::engine::sys::page_size();
+        self.fields
+            .iter()
+            .map(|f| pages_spanned(f.as_ptr() as usize, f.len(), page))
+            .sum()
     }
 
     pub fn size(&self) -> usize {
@@ -125,12 +193,38 @@ mod tests {
     #[test]
     fn fields_split_evenly_with_remainder_last() {
         let m = Message::new(4099);
-        let lens: Vec<usize> = m.fields().iter().map(Vec::len).collect();
+        let lens: Vec<usize> = m.fields().iter().map(|f| f.len()).collect();
         assert_eq!(lens, vec![512, 512, 512, 512, 512, 512, 512, 515]);
         assert_eq!(m.fields()[2][0], b'C');
         let tiny = Message::new(3);
-        assert_eq!(tiny.fields().iter().map(Vec::len).sum::<usize>(), 3);
-        assert_eq!(tiny.fields()[7], b"HHH");
+        assert_eq!(tiny.fields().iter().map(|f| f.len()).sum::<usize>(), 3);
+        assert_eq!(&*tiny.fields()[7], b"HHH");
+    }
+
+    #[test]
+    fn page_aligned_fields_fit_one_datagram_of_any_size() {
+        // The kernel's fragment limit for one UDP datagram (MAX_SKB_FRAGS).
+        const MAX_SKB_FRAGS: usize = 17;
+        assert_eq!(pages_spanned(0, 4096, 4096), 1);
+        assert_eq!(pages_spanned(1, 4096, 4096), 2);
+        assert_eq!(pages_spanned(4000, 7500, 4096), 3);
+        assert_eq!(pages_spanned(5, 0, 4096), 0);
+        let page = crate::engine::sys::page_size();
+        for size in [1, 4096, 8000, 32768, 60000, 65507] {
+            let m = Message::page_aligned(size).unwrap();
+            assert!(m.fields().iter().all(|f| f.as_ptr() as usize % page == 0));
+            assert!(
+                m.pages_touched() <= MAX_SKB_FRAGS,
+                "size {size}: {} pages",
+                m.pages_touched()
+            );
+            assert_eq!(m.fields().concat(), Message::new(size).fields().concat());
+        }
+        // The same 60000 bytes as 8 fields of 7500 starting mid-page: over the limit.
+        let mid_page: usize = (0..FIELDS)
+            .map(|i| pages_spanned(i * 4096 + 2048, 7500, 4096))
+            .sum();
+        assert!(mid_page > MAX_SKB_FRAGS, "{mid_page}");
     }
 
     #[test]

@@ -12,7 +12,7 @@ mod two_copy;
 mod uring;
 mod zero_copy;
 
-pub use message::{Message, PayloadCheck};
+pub use message::{Field, Message, PayloadCheck};
 pub use one_copy::OneCopySender;
 pub use sendfile::SendfileSender;
 pub use serialize::SerializeSender;
