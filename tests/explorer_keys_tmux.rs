@@ -7,23 +7,13 @@
 //! Skips (with a printed reason) without root or without tmux. (Helpers as in
 //! tests/explorer_tmux.rs.)
 
+mod common;
+
+use common::{is_root, HostState, BIN};
 use std::io::Write as _;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_netio-tui");
-
-fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("Uid:"))
-                .and_then(|v| v.split_whitespace().nth(1).map(|e| e == "0"))
-        })
-        .unwrap_or(false)
-}
 
 fn have_tmux() -> bool {
     Command::new("tmux")
@@ -147,27 +137,13 @@ impl Drop for Session {
     }
 }
 
-/// Nothing of the explorer left: no named namespace, no veth link, process gone.
-fn assert_nothing_left(pid: u32) {
+/// Nothing of the explorer left: its process gone, the host as it was `before`.
+fn assert_nothing_left(pid: u32, before: &HostState) {
     assert!(
         !Path::new(&format!("/proc/{pid}")).exists(),
         "explorer process {pid} still exists"
     );
-    let netns = Command::new("ip").args(["netns", "list"]).output().unwrap();
-    assert!(
-        String::from_utf8_lossy(&netns.stdout).trim().is_empty(),
-        "ip netns list: {}",
-        String::from_utf8_lossy(&netns.stdout)
-    );
-    let veth = Command::new("ip")
-        .args(["-o", "link", "show", "type", "veth"])
-        .output()
-        .unwrap();
-    assert!(
-        String::from_utf8_lossy(&veth.stdout).trim().is_empty(),
-        "veth links left: {}",
-        String::from_utf8_lossy(&veth.stdout)
-    );
+    before.assert_restored();
 }
 
 fn assert_terminal_restored(s: &Session) {
@@ -223,6 +199,7 @@ fn rapid_keys_never_make_a_row_shorter_than_the_minimum_window() {
         return;
     }
     const MIN: f64 = 1.5;
+    let before = HostState::capture();
     let dir = tempfile::tempdir().unwrap();
     let s = Session::start(
         "rapid",
@@ -305,5 +282,5 @@ fn rapid_keys_never_make_a_row_shorter_than_the_minimum_window() {
         "the export path printed on exit: {end}"
     );
     assert_terminal_restored(&s);
-    assert_nothing_left(pid);
+    assert_nothing_left(pid, &before);
 }
