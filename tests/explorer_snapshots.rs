@@ -50,6 +50,7 @@ fn machine() -> MachineInfo {
         zerocopy_error: None,
         unavailable: Default::default(),
         started: "2025-01-01T12:00:00Z".into(),
+        ..Default::default()
     }
 }
 
@@ -92,6 +93,7 @@ fn measured(c: Config, seconds: f64, wobble: f64) -> Measured {
             copied: messages,
             enobufs: 3,
         }),
+        profile: None,
     }
 }
 
@@ -306,6 +308,7 @@ fn measured_at(c: Config, m: f64) -> Measured {
             copied: (messages as f64 * (m / 1e5).min(1.0)) as u64,
             enobufs: 0,
         }),
+        profile: None,
     }
 }
 

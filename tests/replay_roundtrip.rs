@@ -34,6 +34,7 @@ fn machine() -> MachineInfo {
         zerocopy_error: None,
         unavailable: Default::default(),
         started: "2025-02-01T09:30:00Z".into(),
+        ..Default::default()
     }
 }
 
@@ -73,6 +74,7 @@ fn session() -> Vec<EngineEvent> {
                     copied: 990,
                     enobufs: seq,
                 }),
+                profile: None,
             };
             total.seconds += interval.seconds;
             total.bytes += interval.bytes;

@@ -3,6 +3,7 @@
 
 use super::config::Config;
 use super::counters::{window, GroupSpec, ThreadCounters, ThreadReading};
+use super::profile::{Profile, ProfileProbe};
 use super::sample::{ConfigResult, Counts, EngineEvent, Failure, Measured, Sample, ZcStats};
 use super::worker::{RunShared, ThreadStats};
 use crossbeam_channel::{Receiver, Sender};
@@ -22,6 +23,8 @@ struct Snapshot {
     zc: ZcStats,
     /// No receiver threads (sink topology).
     sink: bool,
+    /// Cumulative samples per bucket, where profiling.
+    profile: Option<Profile>,
 }
 
 /// One side's counts over a window: each thread's estimate, summed.
@@ -50,6 +53,10 @@ impl Snapshot {
             tx,
             rx,
             zc: zerocopy.then(|| self.zc.minus(&earlier.zc)),
+            profile: self
+                .profile
+                .zip(earlier.profile)
+                .map(|(later, earlier)| later.minus(&earlier)),
         }
     }
 }
@@ -65,6 +72,8 @@ pub(crate) struct Probe {
     /// Nothing receives (sink topology): bytes are what the senders pushed, in
     /// messages of this size.
     pub sent_messages_of: Option<usize>,
+    /// The sampling profiler's ring buffers, drained here and nowhere else.
+    pub profile: Option<ProfileProbe>,
 }
 
 impl Probe {
@@ -91,6 +100,15 @@ impl Probe {
             rx: self.rx_counters.iter_mut().map(|c| c.read()).collect(),
             sink: self.sent_messages_of.is_some(),
             zc,
+            profile: self.profile.as_mut().map(ProfileProbe::drain),
+        }
+    }
+
+    /// Empties the profiler's ring buffers into its totals (between snapshots, so a
+    /// long interval cannot overflow them).
+    fn drain(&mut self) {
+        if let Some(p) = &mut self.profile {
+            p.drain();
         }
     }
 }
@@ -174,6 +192,7 @@ pub(crate) fn spawn_sampler(
                 let tick = at >= next_tick;
                 let timed_out = end.is_some_and(|e| at >= e);
                 if !(tick || timed_out || stopped) {
+                    probe.drain();
                     continue;
                 }
                 let now = probe.snapshot();

@@ -238,6 +238,9 @@ pub struct Measured {
     pub rx: Counts,
     /// Present for zero-copy only.
     pub zc: Option<ZcStats>,
+    /// Where the CPU time went, from samples of the worker threads (`--no-profile`: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<super::profile::Profile>,
 }
 
 impl Measured {
@@ -255,6 +258,10 @@ impl Measured {
             rx: self.rx.then(&later.rx),
             zc: match (self.zc, later.zc) {
                 (Some(x), Some(y)) => Some(x.plus(&y)),
+                (x, y) => x.or(y),
+            },
+            profile: match (self.profile, later.profile) {
+                (Some(x), Some(y)) => Some(x.then(&y)),
                 (x, y) => x.or(y),
             },
         }
@@ -377,6 +384,12 @@ pub struct MachineInfo {
     /// Set when this kernel refuses SO_ZEROCOPY (the zero-copy strategy cannot run).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zerocopy_error: Option<String>,
+    /// The sampling profiler: clock, rate and symbol source, when it runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_note: Option<String>,
+    /// Why there is no CPU-time breakdown (`--no-profile`, perf refused).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_error: Option<String>,
     /// Strategies this kernel refuses here, each with the reason (io_uring disabled, …).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub unavailable: BTreeMap<Strategy, String>,

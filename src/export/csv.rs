@@ -260,6 +260,7 @@ mod tests {
                 tx: side,
                 rx: side,
                 zc,
+                profile: None,
             },
             bytes_sent: 0,
             bytes_received: 0,

@@ -321,6 +321,7 @@ mod tests {
             zerocopy_error: None,
             unavailable: Default::default(),
             started: "2025-01-31T12:00:00Z".into(),
+            ..Default::default()
         }
     }
 
@@ -343,6 +344,7 @@ mod tests {
                 copied: 9,
                 enobufs: 1,
             }),
+            profile: None,
         };
         vec![
             EngineEvent::Started { config },

@@ -283,6 +283,7 @@ fn measure(plan: &CounterPlan, clock: &Arc<AtomicU64>, threads: usize) -> Config
             tx: side(&a.0, &b.0),
             rx: side(&a.1, &b.1),
             zc: None,
+            profile: None,
         },
         bytes_sent: 1_000_000,
         bytes_received: 1_000_000,
