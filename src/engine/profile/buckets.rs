@@ -82,6 +82,8 @@ const TABLE: &[(Bucket, &[&str])] = &[
             "finish_task_switch*",
             "__do_softirq",
             "handle_softirqs",
+            // local_irq_save … restore around the softirq run: its own time is irq-off.
+            "do_softirq*",
             "irqentry_exit*",
             "arch_local_irq_enable",
             "local_irq_enable*",
@@ -114,6 +116,11 @@ const TABLE: &[(Bucket, &[&str])] = &[
             "csum_and_copy*",
             "csum_partial_copy*",
             "*csum_and_copy*",
+            // Hardened usercopy: the checks every copy to or from user space makes.
+            "__check_object_size*",
+            "check_heap_object",
+            "__check_heap_object",
+            "__virt_addr_valid",
         ],
     ),
     (
@@ -256,6 +263,10 @@ const TABLE: &[(Bucket, &[&str])] = &[
         &[
             "tcp_*",
             "__tcp_*",
+            "bbr_*",
+            "cubic*",
+            "bictcp_*",
+            "*netmem*",
             "tcp4_*",
             "udp_*",
             "__udp*",
@@ -318,7 +329,6 @@ const TABLE: &[(Bucket, &[&str])] = &[
             "io_sendmsg",
             "io_issue_sqe",
             "raise_softirq*",
-            "do_softirq*",
             "__local_bh_enable_ip",
             "local_bh_enable",
         ],
@@ -369,6 +379,7 @@ mod tests {
                 "skb_copy_ubufs",
                 "csum_and_copy_from_user",
                 "copy_page_to_iter.isra.0",
+                "__check_object_size",
             ],
         );
     }
@@ -410,6 +421,8 @@ mod tests {
                 "skb_release_data",
                 "release_sock",
                 "udp_sendmsg",
+                "bbr_main",
+                "get_netmem",
             ],
         );
     }
@@ -458,6 +471,7 @@ mod tests {
                 "finish_task_switch.isra.0",
                 "_raw_spin_unlock_irq",
                 "__do_softirq",
+                "do_softirq.part.0",
             ],
         );
     }
