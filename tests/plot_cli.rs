@@ -266,3 +266,38 @@ fn foreign_or_empty_csv_is_a_usage_error() {
         .code(2)
         .stderr(predicate::str::contains("cannot create output directory"));
 }
+
+/// A sweep made by the tool with the sampling profiler on (3 strategies × 64, 4K, 64K).
+#[test]
+fn profiled_csv_gives_the_cpu_breakdown_charts() {
+    let out = tempfile::tempdir().unwrap();
+    let assert = netio()
+        .args([
+            "plot",
+            fixture("sweep-profile.csv").to_str().unwrap(),
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    for side in ["sender", "receiver"] {
+        let chart = format!("cpu-breakdown-{side}-vs-size.svg");
+        assert!(
+            stdout.contains(&format!("wrote {}", out.path().join(&chart).display())),
+            "{stdout}"
+        );
+        let svg = read(out.path(), &chart);
+        for series in ["two-copy (A1)", "one-copy (A2)", "zero-copy (A3)"] {
+            assert!(svg.contains(series), "{chart}: no legend entry {series}");
+        }
+        // One row of panels per bucket, each with one line per strategy.
+        for bucket in ["copy", "tcp", "syscall", "irq_late", "user"] {
+            assert!(svg.contains(bucket), "{chart}: no {bucket} panel");
+        }
+        assert!(
+            svg.matches("<polyline").count() >= 3 * 5,
+            "{chart}: too few lines"
+        );
+    }
+}
