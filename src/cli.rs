@@ -46,6 +46,23 @@ pub struct Common {
     /// Warm-up before each configuration's measured window, in seconds (excluded from all figures)
     #[arg(long, default_value = "0.05", value_parser = parse_seconds_or_zero, allow_negative_numbers = true, value_name = "SECS")]
     pub warmup: f64,
+    /// Do not sample where the worker threads' CPU time goes (copy, TCP/IP, syscall, scheduler, user)
+    #[arg(long, global = true)]
+    pub no_profile: bool,
+    /// Samples per second of each worker thread's CPU time, for the CPU-time breakdown (100 to 20000)
+    #[arg(long, global = true, default_value = "2000", value_parser = parse_profile_rate, value_name = "HZ", conflicts_with = "no_profile")]
+    pub profile_rate: u32,
+}
+
+/// The sampling profiler's rate: slow enough to stay cheap, fast enough to resolve a
+/// bucket of a few percent within one window.
+fn parse_profile_rate(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<u32>() {
+        Ok(v) if (100..=20_000).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "invalid profile rate '{s}': allowed: whole samples per second from 100 to 20000"
+        )),
+    }
 }
 
 /// Options of the interactive explorer (no subcommand).

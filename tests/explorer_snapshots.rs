@@ -50,6 +50,7 @@ fn machine() -> MachineInfo {
         zerocopy_error: None,
         unavailable: Default::default(),
         started: "2025-01-01T12:00:00Z".into(),
+        ..Default::default()
     }
 }
 
@@ -93,6 +94,7 @@ fn measured(c: Config, seconds: f64, wobble: f64) -> Measured {
             enobufs: 3,
         }),
         rx_zc: None,
+        profile: None,
     }
 }
 
@@ -308,6 +310,7 @@ fn measured_at(c: Config, m: f64) -> Measured {
             enobufs: 0,
         }),
         rx_zc: None,
+        profile: None,
     }
 }
 

@@ -34,6 +34,7 @@ fn machine() -> MachineInfo {
         zerocopy_error: None,
         unavailable: Default::default(),
         started: "2025-02-01T09:30:00Z".into(),
+        ..Default::default()
     }
 }
 
@@ -74,6 +75,7 @@ fn session() -> Vec<EngineEvent> {
                     enobufs: seq,
                 }),
                 rx_zc: None,
+                profile: None,
             };
             total.seconds += interval.seconds;
             total.bytes += interval.bytes;

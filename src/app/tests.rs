@@ -23,6 +23,7 @@ fn machine() -> MachineInfo {
         zerocopy_error: None,
         unavailable: Default::default(),
         started: "2025-01-01T00:00:00Z".into(),
+        ..Default::default()
     }
 }
 
@@ -65,6 +66,7 @@ fn measured(seconds: f64, gbps: f64, size: usize) -> Measured {
         rx: side,
         zc: None,
         rx_zc: None,
+        profile: None,
     }
 }
 

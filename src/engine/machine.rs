@@ -30,5 +30,6 @@ pub fn describe(network: &str, plan: &CounterPlan) -> MachineInfo {
         zerocopy_error: None,
         unavailable: Default::default(),
         started: crate::timefmt::iso8601(SystemTime::now()),
+        ..Default::default()
     }
 }

@@ -3,6 +3,7 @@
 
 use super::config::Config;
 use super::counters::{window, GroupSpec, ThreadCounters, ThreadReading};
+use super::profile::{Profile, ProfileProbe};
 use super::sample::{
     ConfigResult, Counts, EngineEvent, Failure, Measured, RxZcStats, Sample, ZcStats,
 };
@@ -25,6 +26,8 @@ struct Snapshot {
     rx_zc: RxZcStats,
     /// No receiver threads (sink topology).
     sink: bool,
+    /// Cumulative samples per bucket, where profiling.
+    profile: Option<Profile>,
 }
 
 /// One side's counts over a window: each thread's estimate, summed.
@@ -54,6 +57,10 @@ impl Snapshot {
             rx,
             zc: zc.send.then(|| self.zc.minus(&earlier.zc)),
             rx_zc: zc.receive.then(|| self.rx_zc.minus(&earlier.rx_zc)),
+            profile: self
+                .profile
+                .zip(earlier.profile)
+                .map(|(later, earlier)| later.minus(&earlier)),
         }
     }
 }
@@ -85,6 +92,8 @@ pub(crate) struct Probe {
     /// Nothing receives (sink topology): bytes are what the senders pushed, in
     /// messages of this size.
     pub sent_messages_of: Option<usize>,
+    /// The sampling profiler's ring buffers, drained here and nowhere else.
+    pub profile: Option<ProfileProbe>,
 }
 
 impl Probe {
@@ -115,6 +124,15 @@ impl Probe {
                 .rx_stats
                 .iter()
                 .fold(RxZcStats::default(), |a, s| a.plus(&s.rx_zc())),
+            profile: self.profile.as_mut().map(ProfileProbe::drain),
+        }
+    }
+
+    /// Empties the profiler's ring buffers into its totals (between snapshots, so a
+    /// long interval cannot overflow them).
+    fn drain(&mut self) {
+        if let Some(p) = &mut self.profile {
+            p.drain();
         }
     }
 }
@@ -194,6 +212,7 @@ pub(crate) fn spawn_sampler(
                 let tick = at >= next_tick;
                 let timed_out = end.is_some_and(|e| at >= e);
                 if !(tick || timed_out || stopped) {
+                    probe.drain();
                     continue;
                 }
                 let now = probe.snapshot();

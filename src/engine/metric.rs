@@ -7,6 +7,7 @@
 //! Adding a metric is one entry here plus its measurement in [`Measured`].
 
 use super::config::Config;
+use super::profile::{Bucket, Clock};
 use super::sample::{ConfigResult, MachineInfo, Measured};
 
 /// Which way a figure improves.
@@ -38,6 +39,8 @@ pub enum Needs {
     ZeroCopy,
     /// Only meaningful with `--recv zerocopy` (empty cell elsewhere).
     ZeroCopyReceive,
+    /// The sampling profiler (CPU-time breakdown) must have run.
+    Profile,
 }
 
 /// How a view turns the window's value into the figure it shows.
@@ -200,6 +203,85 @@ fn per_byte(v: Option<u64>, m: &Measured) -> Option<f64> {
 
 const fn view(title: &'static str, scale: Scale) -> View {
     View { title, scale }
+}
+
+const SENDER_PLOT: &[Plot] = &[breakdown_plot(
+    "cpu-breakdown-sender-vs-size.svg",
+    "Where the sender's CPU time goes vs message size (one row per bucket)",
+)];
+const RECEIVER_PLOT: &[Plot] = &[breakdown_plot(
+    "cpu-breakdown-receiver-vs-size.svg",
+    "Where the receiver's CPU time goes vs message size (one row per bucket)",
+)];
+
+const fn breakdown_plot(file: &'static str, title: &'static str) -> Plot {
+    Plot {
+        file,
+        title,
+        y_label: "CPU ns / byte in this bucket (sampled)",
+        x: PlotX::MessageSize,
+        scale: Scale::Raw,
+        y: YScale::Log,
+    }
+}
+
+/// CPU ns of one side in one bucket over the window; `None` where not sampled, or
+/// where the bucket cannot be told (named kernel buckets without kallsyms, and the
+/// unnamed kernel bucket with it).
+pub fn bucket_ns(m: &Measured, sender: bool, b: Bucket) -> Option<f64> {
+    let p = m.profile?;
+    let told = match b {
+        Bucket::User => true,
+        Bucket::Kernel => p.unresolved,
+        _ => !p.unresolved,
+    };
+    if !told {
+        return None;
+    }
+    let (side, counts) = if sender {
+        (&p.tx, &m.tx)
+    } else {
+        (&p.rx, &m.rx)
+    };
+    side.ns(p.clock, b, counts.cpu_ns)
+}
+
+fn bucket_per_byte(m: &Measured, sender: bool, b: Bucket) -> Option<f64> {
+    let ns = bucket_ns(m, sender, b)?;
+    (m.bytes > 0).then(|| ns / m.bytes as f64)
+}
+
+fn profiled_pct(m: &Measured, sender: bool) -> Option<f64> {
+    let p = m.profile?;
+    let (side, counts) = if sender {
+        (&p.tx, &m.tx)
+    } else {
+        (&p.rx, &m.rx)
+    };
+    // On cycles the buckets are scaled to task-clock: the check would be circular.
+    if p.clock != Clock::CpuClock || side.threads == 0 {
+        return None;
+    }
+    let cpu = counts.cpu_ns? as f64;
+    (cpu > 0.0).then(|| side.total_weight() as f64 * 100.0 / cpu)
+}
+
+/// One bucket of one side, as ns per payload byte.
+macro_rules! bucket_metric {
+    ($name:literal, $sender:literal, $bucket:ident, $label:literal, $plots:expr) => {
+        MetricDef {
+            name: $name,
+            short: $name,
+            label: $label,
+            unit: "ns/B",
+            better: Better::Lower,
+            format: Format::Fixed(4),
+            needs: Needs::Profile,
+            value: |_, m| bucket_per_byte(m, $sender, Bucket::$bucket),
+            plots: $plots,
+            ..BASE
+        }
+    };
 }
 
 const PER_MSG_CACHE: &str = "cache-misses-vs-size.svg";
@@ -602,6 +684,74 @@ pub static METRICS: &Registry = &[
         needs: Needs::ZeroCopyReceive,
         ..BASE
     },
+    // The CPU-time breakdown (sampling profiler): per side, per bucket, ns per byte.
+    MetricDef {
+        name: "copy_ns_per_byte",
+        short: "copy",
+        label: "CPU time in the kernel's copy routines per payload byte, sender + receiver (sampled)",
+        unit: "ns/B",
+        better: Better::Lower,
+        format: Format::Fixed(4),
+        needs: Needs::Profile,
+        value: |_, m| Some(bucket_ns(m, true, Bucket::Copy)? + bucket_ns(m, false, Bucket::Copy)?).map(|ns| ns / m.bytes as f64).filter(|_| m.bytes > 0),
+        summary: true,
+        matrix: Some((3, view("copy ns/B", Scale::Raw))),
+        ..BASE
+    },
+    bucket_metric!("tx_copy_ns_per_byte", true, Copy, "sender: kernel copy routines (copy_user, _copy_from_iter, memcpy, skb_copy, csum-and-copy)", SENDER_PLOT),
+    bucket_metric!("rx_copy_ns_per_byte", false, Copy, "receiver: kernel copy routines (copy_user, _copy_to_iter, memcpy, skb_copy, csum-and-copy)", RECEIVER_PLOT),
+    bucket_metric!("tx_zc_ns_per_byte", true, Zc, "sender: zero-copy bookkeeping (page pinning, completions, error queue)", SENDER_PLOT),
+    bucket_metric!("rx_zc_ns_per_byte", false, Zc, "receiver: zero-copy bookkeeping (page pinning, completions, error queue)", RECEIVER_PLOT),
+    bucket_metric!("tx_tcp_ns_per_byte", true, Tcp, "sender: TCP/IP, skb alloc/free, veth, softirq net_rx", SENDER_PLOT),
+    bucket_metric!("rx_tcp_ns_per_byte", false, Tcp, "receiver: TCP/IP, skb alloc/free, veth, softirq net_rx", RECEIVER_PLOT),
+    bucket_metric!("tx_syscall_ns_per_byte", true, Syscall, "sender: system-call entry and exit", SENDER_PLOT),
+    bucket_metric!("rx_syscall_ns_per_byte", false, Syscall, "receiver: system-call entry and exit", RECEIVER_PLOT),
+    bucket_metric!("tx_sched_ns_per_byte", true, Sched, "sender: scheduler, wake-ups, idle", SENDER_PLOT),
+    bucket_metric!("rx_sched_ns_per_byte", false, Sched, "receiver: scheduler, wake-ups, idle", RECEIVER_PLOT),
+    bucket_metric!("tx_irq_late_ns_per_byte", true, IrqLate, "sender: irq-off time attributed late (cpu-clock cannot fire with interrupts off; lands where they come back on)", SENDER_PLOT),
+    bucket_metric!("rx_irq_late_ns_per_byte", false, IrqLate, "receiver: irq-off time attributed late (cpu-clock cannot fire with interrupts off; lands where they come back on)", RECEIVER_PLOT),
+    bucket_metric!("tx_user_ns_per_byte", true, User, "sender: user space (the strategy's own work)", SENDER_PLOT),
+    bucket_metric!("rx_user_ns_per_byte", false, User, "receiver: user space", RECEIVER_PLOT),
+    bucket_metric!("tx_other_ns_per_byte", true, Other, "sender: other kernel functions", SENDER_PLOT),
+    bucket_metric!("rx_other_ns_per_byte", false, Other, "receiver: other kernel functions", RECEIVER_PLOT),
+    bucket_metric!("tx_kernel_ns_per_byte", true, Kernel, "sender: kernel, not broken down (kallsyms unreadable)", &[]),
+    bucket_metric!("rx_kernel_ns_per_byte", false, Kernel, "receiver: kernel, not broken down (kallsyms unreadable)", &[]),
+    MetricDef {
+        name: "tx_profiled_pct",
+        short: "sender time sampled",
+        label: "sender: sampled CPU time as % of its task-clock (≈100 within sampling error: the buckets account for all of it)",
+        unit: "%",
+        format: Format::Fixed(1),
+        needs: Needs::Profile,
+        value: |_, m| profiled_pct(m, true),
+        ..BASE
+    },
+    MetricDef {
+        name: "rx_profiled_pct",
+        short: "receiver time sampled",
+        label: "receiver: sampled CPU time as % of its task-clock (≈100 within sampling error: the buckets account for all of it)",
+        unit: "%",
+        format: Format::Fixed(1),
+        needs: Needs::Profile,
+        value: |_, m| profiled_pct(m, false),
+        ..BASE
+    },
+    MetricDef {
+        name: "profile_samples",
+        short: "profile samples",
+        label: "samples the CPU-time breakdown rests on, sender + receiver",
+        needs: Needs::Profile,
+        value: |_, m| m.profile.map(|p| (p.tx.total_samples() + p.rx.total_samples()) as f64),
+        ..BASE
+    },
+    MetricDef {
+        name: "profile_lost",
+        short: "profile samples lost",
+        label: "samples the kernel dropped (ring buffer full): the breakdown misses that time",
+        needs: Needs::Profile,
+        value: |_, m| m.profile.map(|p| (p.tx.lost + p.rx.lost) as f64),
+        ..BASE
+    },
 ];
 
 impl MetricDef {
@@ -611,7 +761,7 @@ impl MetricDef {
         match self.needs {
             Needs::ZeroCopy => c.strategy.uses_zerocopy(),
             Needs::ZeroCopyReceive => c.recv == super::config::RecvMode::ZeroCopy,
-            Needs::Nothing | Needs::Counters(_) => true,
+            Needs::Nothing | Needs::Counters(_) | Needs::Profile => true,
         }
     }
 
@@ -620,6 +770,12 @@ impl MetricDef {
         match self.needs {
             Needs::Nothing | Needs::ZeroCopyReceive => None,
             Needs::ZeroCopy => machine.zerocopy_error.clone(),
+            Needs::Profile => machine.profile_note.is_none().then(|| {
+                machine
+                    .profile_error
+                    .clone()
+                    .unwrap_or_else(|| "the CPU-time breakdown was not sampled".into())
+            }),
             Needs::Counters(names) => names.iter().find_map(|n| match machine.counter(n) {
                 Some(c) if c.available => None,
                 Some(c) => Some(
@@ -815,6 +971,7 @@ mod tests {
                 mapped: 3 << 20,
                 copied: 1 << 20,
             }),
+            profile: None,
         };
         let c = Config::new(Strategy::OneCopy, 1_000_000, 2);
         let v = |n: &str| find(METRICS, n).unwrap().of(&c, &m);

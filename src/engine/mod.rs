@@ -8,6 +8,7 @@ pub mod machine;
 mod measurement;
 pub mod metric;
 pub mod netns;
+pub mod profile;
 mod receive_zc;
 pub mod sample;
 pub mod strategy;
@@ -43,6 +44,8 @@ pub struct EngineOptions {
     pub warmup: Duration,
     pub verify: bool,
     pub verbose: bool,
+    /// Sampling profiler rate per worker thread in Hz; `None`: off (`--no-profile`).
+    pub profile_hz: Option<u32>,
 }
 
 impl Default for EngineOptions {
@@ -54,6 +57,7 @@ impl Default for EngineOptions {
             warmup: Duration::from_millis(50),
             verify: false,
             verbose: false,
+            profile_hz: Some(profile::DEFAULT_RATE_HZ),
         }
     }
 }
@@ -67,6 +71,7 @@ pub struct Engine {
     listener: Socket,
     server: SocketAddr,
     plan: Arc<CounterPlan>,
+    profile: Option<profile::ProfilePlan>,
     machine: MachineInfo,
     opts: EngineOptions,
     /// The CPUs this process may use, for pinning.
@@ -142,11 +147,28 @@ impl Engine {
                 machine.unavailable.insert(strategy, why);
             }
         }
+        let profile = match opts.profile_hz {
+            Some(hz) => match profile::ProfilePlan::probe(hz) {
+                Ok(p) => {
+                    machine.profile_note = Some(p.note.clone());
+                    Some(p)
+                }
+                Err(e) => {
+                    machine.profile_error = Some(e);
+                    None
+                }
+            },
+            None => {
+                machine.profile_error = Some("not sampled (--no-profile)".into());
+                None
+            }
+        };
         Ok(Engine {
             net,
             listener,
             server,
             plan,
+            profile,
             machine,
             opts,
             cpus: Arc::new(worker::allowed_cpus()),
@@ -244,7 +266,8 @@ impl Engine {
                 .workers
                 .push(h.with_context(|| format!("starting receiver {i}"))?);
         }
-        let (rx_counters, rx_local) = collect_ready(&ready_rx, rx_stats.len(), "receivers")?;
+        let (rx_counters, rx_local, rx_tids) =
+            collect_ready(&ready_rx, rx_stats.len(), "receivers")?;
         // Accept every connection and pair it with its receiver by address.
         let mut pairing = Vec::with_capacity(n);
         for (i, stats) in tx_stats.iter().enumerate() {
@@ -277,7 +300,8 @@ impl Engine {
                 .workers
                 .push(h.with_context(|| format!("starting sender {i}"))?);
         }
-        let (tx_counters, _) = collect_ready(&ready_rx, n, "senders")?;
+        let (tx_counters, _, tx_tids) = collect_ready(&ready_rx, n, "senders")?;
+        let profile = self.open_profilers(&tx_tids, &rx_tids, events);
         let probe = Probe {
             tx_stats: tx_stats.clone(),
             rx_stats: rx_stats.clone(),
@@ -286,6 +310,7 @@ impl Engine {
             rx_counters,
             // Nothing receives in the sink: its figures are what the senders pushed.
             sent_messages_of: self.opts.sink.then_some(config.msg_size),
+            profile,
         };
         let (stop_tx, stop_rx) = crossbeam_channel::bounded(1);
         let _ = shared.wake_sampler.set(stop_tx.clone());
@@ -383,7 +408,11 @@ impl Drop for Launch {
     }
 }
 
-type ReadyGroups = (Vec<counters::ThreadCounters>, Vec<Option<SocketAddr>>);
+type ReadyGroups = (
+    Vec<counters::ThreadCounters>,
+    Vec<Option<SocketAddr>>,
+    Vec<i32>,
+);
 
 /// Waits for `n` workers of one side to report ready; returns their counters and addresses.
 fn collect_ready(
@@ -393,6 +422,7 @@ fn collect_ready(
 ) -> anyhow::Result<ReadyGroups> {
     let mut counters: Vec<Option<counters::ThreadCounters>> = (0..n).map(|_| None).collect();
     let mut local = vec![None; n];
+    let mut tids = vec![0; n];
     for _ in 0..n {
         let r = ready
             .recv_timeout(IO_TIMEOUT)
@@ -400,12 +430,13 @@ fn collect_ready(
             .with_context(|| format!("{who} could not start"))?;
         counters[r.index] = Some(r.counters);
         local[r.index] = r.local;
+        tids[r.index] = r.tid;
     }
     let counters = counters
         .into_iter()
         .map(|c| c.ok_or_else(|| anyhow::anyhow!("{who}: a worker reported ready twice")))
         .collect::<anyhow::Result<_>>()?;
-    Ok((counters, local))
+    Ok((counters, local, tids))
 }
 
 /// Runs `f` on a thread inside the server namespace (sockets keep the namespace they
@@ -539,4 +570,33 @@ pub fn check_memory(config: Config) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+impl Engine {
+    /// Opens the sampling profiler on every worker thread of a configuration. A
+    /// thread whose sampler cannot be opened leaves the breakdown out (a partial
+    /// breakdown would misstate the shares), and a notice says why.
+    fn open_profilers(
+        &self,
+        tx: &[i32],
+        rx: &[i32],
+        events: &Sender<EngineEvent>,
+    ) -> Option<profile::ProfileProbe> {
+        let plan = self.profile.as_ref()?;
+        let open = |tids: &[i32]| -> io::Result<Vec<profile::ThreadProfiler>> {
+            tids.iter().map(|&t| plan.open(t)).collect()
+        };
+        match open(tx).and_then(|t| Ok((t, open(rx)?))) {
+            Ok((t, r)) => Some(profile::ProfileProbe::new(plan.clock, t, r)),
+            Err(e) => {
+                let _ = events.send_timeout(
+                    EngineEvent::Notice {
+                        message: format!("no CPU-time breakdown for this configuration: opening the sampling profiler failed ({e})"),
+                    },
+                    Duration::from_secs(1),
+                );
+                None
+            }
+        }
+    }
 }

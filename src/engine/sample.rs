@@ -272,6 +272,9 @@ pub struct Measured {
     /// Present for zero-copy receive (`--recv zerocopy`) only.
     #[serde(default)]
     pub rx_zc: Option<RxZcStats>,
+    /// Where the CPU time went, from samples of the worker threads (`--no-profile`: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<super::profile::Profile>,
 }
 
 impl Measured {
@@ -293,6 +296,10 @@ impl Measured {
             },
             rx_zc: match (self.rx_zc, later.rx_zc) {
                 (Some(x), Some(y)) => Some(x.plus(&y)),
+                (x, y) => x.or(y),
+            },
+            profile: match (self.profile, later.profile) {
+                (Some(x), Some(y)) => Some(x.then(&y)),
                 (x, y) => x.or(y),
             },
         }
@@ -415,6 +422,12 @@ pub struct MachineInfo {
     /// Set when this kernel refuses SO_ZEROCOPY (the zero-copy strategy cannot run).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zerocopy_error: Option<String>,
+    /// The sampling profiler: clock, rate and symbol source, when it runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_note: Option<String>,
+    /// Why there is no CPU-time breakdown (`--no-profile`, perf refused).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_error: Option<String>,
     /// Strategies this kernel refuses here, each with the reason (io_uring disabled, …).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub unavailable: BTreeMap<Strategy, String>,

@@ -129,6 +129,8 @@ pub struct Ready {
     pub counters: ThreadCounters,
     /// Receivers: their local address, to pair them with accepted connections.
     pub local: Option<SocketAddr>,
+    /// The thread's id, for the sampling profiler.
+    pub tid: i32,
 }
 
 pub struct WorkerSpec {
@@ -210,6 +212,7 @@ fn spawn_worker<T: 'static>(
             index,
             counters,
             local,
+            tid: nix::unistd::gettid().as_raw(),
         }));
         if start.recv().is_err() {
             return;

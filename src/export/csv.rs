@@ -210,6 +210,7 @@ mod tests {
                 rx: side,
                 zc,
                 rx_zc: None,
+                profile: None,
             },
             bytes_sent: 0,
             bytes_received: 0,

@@ -330,6 +330,7 @@ mod tests {
             zerocopy_error: None,
             unavailable: Default::default(),
             started: "2025-01-31T12:00:00Z".into(),
+            ..Default::default()
         }
     }
 
@@ -356,6 +357,7 @@ mod tests {
                 mapped: 1 << 29,
                 copied: 1 << 29,
             }),
+            profile: None,
         };
         vec![
             EngineEvent::Started { config },

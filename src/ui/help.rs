@@ -66,6 +66,22 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             c.view.title, c.metric.label
         )));
     }
+    if let Some(note) = &app.machine.profile_note {
+        lines.push(Line::from(""));
+        lines.push(Line::from(
+            "  CPU tx/rx bars: where each side's CPU time went this interval, % of",
+        ));
+        lines.push(Line::from(
+            "  its samples; before it, its CPU ns per byte. C copy, Z zero-copy",
+        ));
+        lines.push(Line::from(
+            "  bookkeeping, T TCP/IP, S syscall, W scheduler, I irq-off (attributed",
+        ));
+        lines.push(Line::from(
+            "  late), U user, O other, K kernel (unnamed), │ under 2 columns.",
+        ));
+        lines.push(Line::from(format!("  {note}")));
+    }
     if app.is_replay() {
         lines.push(Line::from(""));
         lines.push(Line::from(

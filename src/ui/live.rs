@@ -5,8 +5,10 @@
 use super::{clip, palette, section, si, sig3};
 use crate::app::history::live_scale;
 use crate::app::App;
-use crate::engine::metric::{find, Basis, Format, Live, MetricDef, Scale, View};
+use crate::engine::metric::{bucket_ns, find, Basis, Format, Live, MetricDef, Scale, View};
+use crate::engine::profile::Bucket;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Color;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline, SparklineBar};
@@ -24,7 +26,9 @@ pub fn height(app: &App, spark_rows: u16, body_h: u16, width: u16) -> u16 {
         _ => 4,
     };
     let wanted = detail_rows(app, width as usize, usize::MAX).len();
-    1 + rows(app).len() as u16 * spark_rows + (wanted as u16).clamp(1, max_details)
+    1 + rows(app).len() as u16 * spark_rows
+        + breakdown_rows(app)
+        + (wanted as u16).clamp(1, max_details)
 }
 
 /// One sparkline row: the metric at `index` of the registry shown in `view`, or the
@@ -100,6 +104,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, spark_rows: u16) {
         );
         y += spark_rows;
     }
+    let b = breakdown_rows(app).min(bottom - y);
+    render_breakdown(frame, Rect::new(area.x, y, area.width, b), app);
+    y += b;
     let lines = detail_rows(app, area.width as usize, (bottom - y) as usize);
     frame.render_widget(
         Paragraph::new(lines),
@@ -372,4 +379,156 @@ pub fn notes(app: &App) -> Vec<String> {
         }
     }
     na
+}
+
+/// Rows of the CPU-time breakdown: one per side, where the profiler runs.
+fn breakdown_rows(app: &App) -> u16 {
+    if app.machine.profile_note.is_none() {
+        return 0;
+    }
+    let sink = app
+        .current_sample()
+        .and_then(|s| s.interval.profile)
+        .is_some_and(|p| p.rx.threads == 0);
+    if sink {
+        1
+    } else {
+        2
+    }
+}
+
+/// The bar's segments, in order, each with a letter so no bucket is told by colour alone.
+const SEGMENTS: [(Bucket, char, &str, Color); 9] = [
+    (Bucket::Copy, 'C', "copy", Color::LightRed),
+    (Bucket::Zc, 'Z', "zc", Color::LightMagenta),
+    (Bucket::Tcp, 'T', "tcp", Color::LightBlue),
+    (Bucket::Syscall, 'S', "sys", Color::LightYellow),
+    (Bucket::Sched, 'W', "sched", Color::LightCyan),
+    (Bucket::IrqLate, 'I', "irq-off", Color::Gray),
+    (Bucket::User, 'U', "user", Color::LightGreen),
+    (Bucket::Other, 'O', "other", Color::DarkGray),
+    (Bucket::Kernel, 'K', "kernel", Color::Gray),
+];
+
+/// Widths of the segments of a `width`-column bar for these shares: largest
+/// remainders, so they fill the bar exactly; a share below half a column gets none.
+pub fn segment_widths(shares: &[f64], width: usize) -> Vec<usize> {
+    let total: f64 = shares.iter().sum();
+    if total <= 0.0 || width == 0 {
+        return vec![0; shares.len()];
+    }
+    let exact: Vec<f64> = shares.iter().map(|s| s / total * width as f64).collect();
+    let mut w: Vec<usize> = exact.iter().map(|e| e.floor() as usize).collect();
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())));
+    let mut left = width - w.iter().sum::<usize>();
+    for i in order {
+        if left == 0 {
+            break;
+        }
+        if exact[i] >= 0.5 || exact[i] - exact[i].floor() >= 0.5 {
+            w[i] += 1;
+            left -= 1;
+        }
+    }
+    if left > 0 {
+        // Rounding left columns over: the largest segment takes them.
+        if let Some(i) = (0..w.len()).max_by(|&a, &b| exact[a].total_cmp(&exact[b])) {
+            w[i] += left;
+        }
+    }
+    w
+}
+
+/// A stacked bar per side of the current interval: where its CPU time went, as %
+/// of its sampled time (in the bar) and ns per payload byte (before it).
+fn render_breakdown(frame: &mut Frame, area: Rect, app: &App) {
+    if area.height == 0 {
+        return;
+    }
+    let pal = palette(app);
+    let Some(s) = app.current_sample() else {
+        return;
+    };
+    let m = &s.interval;
+    let sides: &[(bool, &str)] = if area.height >= 2 {
+        &[(true, "CPU tx"), (false, "CPU rx")]
+    } else {
+        &[(true, "CPU tx")]
+    };
+    for (row, &(sender, title)) in sides.iter().enumerate() {
+        let line_area = Rect::new(area.x, area.y + row as u16, area.width, 1);
+        let ns: Vec<Option<f64>> = SEGMENTS
+            .iter()
+            .map(|(b, ..)| bucket_ns(m, sender, *b))
+            .collect();
+        let total: f64 = ns.iter().flatten().sum();
+        let threads = m
+            .profile
+            .map(|p| if sender { p.tx.threads } else { p.rx.threads });
+        if m.profile.is_none() || threads == Some(0) || total <= 0.0 || m.bytes == 0 {
+            let why = if m.profile.is_none() {
+                "not sampled in this interval"
+            } else if threads == Some(0) {
+                "no receiver threads (sink)"
+            } else {
+                "no samples or no bytes in this interval"
+            };
+            frame.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled(
+                        format!("{title:<12}"),
+                        Style::default().add_modifier(Modifier::BOLD),
+                    ),
+                    Span::styled(why, pal.dim),
+                ])),
+                line_area,
+            );
+            continue;
+        }
+        let per_byte = total / m.bytes as f64;
+        let head = format!("{title:<12}{:>13}", format!("{} ns/B", sig3(per_byte)));
+        let bar_w = (area.width as usize).saturating_sub(LABEL_W as usize);
+        let shares: Vec<f64> = ns.iter().map(|v| v.unwrap_or(0.0)).collect();
+        let widths = segment_widths(&shares, bar_w);
+        let mut spans = vec![Span::styled(
+            format!("{head:<w$}", w = LABEL_W as usize),
+            Style::default().add_modifier(Modifier::BOLD),
+        )];
+        for ((_, letter, name, color), (w, v)) in SEGMENTS.iter().zip(widths.iter().zip(&shares)) {
+            if *w == 0 {
+                continue;
+            }
+            let pct = v * 100.0 / total;
+            // A label always leaves a blank before the next segment, so segments read
+            // apart without colour; a one-column segment is a bare mark.
+            let label = [
+                format!("{name} {pct:.0}%"),
+                format!("{letter}{pct:.0}%"),
+                letter.to_string(),
+            ]
+            .into_iter()
+            .find(|l| l.chars().count() < *w)
+            .unwrap_or_else(|| "│".into());
+            spans.push(Span::styled(
+                format!("{label:<w$}", w = *w),
+                Style::default().fg(Color::Black).bg(*color),
+            ));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), line_area);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::segment_widths;
+
+    #[test]
+    fn segments_fill_the_bar_exactly_and_keep_their_order_of_size() {
+        let w = segment_widths(&[23.0, 11.0, 2.0, 52.0, 8.0, 4.0], 54);
+        assert_eq!(w.iter().sum::<usize>(), 54);
+        assert!(w[3] > w[0] && w[0] > w[1] && w[1] > w[2], "{w:?}");
+        assert_eq!(segment_widths(&[0.0, 0.0], 10), vec![0, 0]);
+        assert_eq!(segment_widths(&[1.0, 1000.0], 10), vec![0, 10]);
+    }
 }

@@ -284,6 +284,7 @@ fn measure(plan: &CounterPlan, clock: &Arc<AtomicU64>, threads: usize) -> Config
             rx: side(&a.1, &b.1),
             zc: None,
             rx_zc: None,
+            profile: None,
         },
         bytes_sent: 1_000_000,
         bytes_received: 1_000_000,
