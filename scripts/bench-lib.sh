@@ -87,7 +87,7 @@ bench_wait_listen() {
 
 # Prints the median of its arguments.
 bench_median() {
-  python3 -c 'import sys,statistics; print("%.3f" % statistics.median(float(x) for x in sys.argv[1:]))' "$@"
+  python3 -c 'import sys,statistics; print("%.4g" % statistics.median(float(x) for x in sys.argv[1:]))' "$@"
 }
 
 # Prints $1 / $2 to 3 decimals ("inf" when $2 is 0).
