@@ -4,8 +4,10 @@
 use super::config::Config;
 use super::counters::{window, GroupSpec, ThreadCounters, ThreadReading};
 use super::sample::{ConfigResult, Counts, EngineEvent, Failure, Measured, Sample, ZcStats};
+use super::sys::{self, TcpCounts};
 use super::worker::{RunShared, ThreadStats};
 use crossbeam_channel::{Receiver, Sender};
+use std::os::fd::AsFd;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -20,6 +22,27 @@ struct Snapshot {
     tx: Vec<ThreadReading>,
     rx: Vec<ThreadReading>,
     zc: ZcStats,
+    /// Each sender socket's TCP_INFO (`None`: unreadable).
+    tcp: Vec<Option<TcpCounts>>,
+}
+
+/// The sender sockets' TCP figures over a window: `None` unless every socket was read
+/// at both edges (a partial sum would look like fewer segments).
+fn tcp_window(earlier: &[Option<TcpCounts>], later: &[Option<TcpCounts>]) -> Option<[u64; 3]> {
+    if earlier.is_empty() || earlier.len() != later.len() {
+        return None;
+    }
+    earlier
+        .iter()
+        .zip(later)
+        .try_fold([0u64; 3], |sum, (a, b)| {
+            let (a, b) = ((*a)?, (*b)?);
+            Some([
+                sum[0] + u64::from(b.data_segs_out.wrapping_sub(a.data_segs_out)),
+                sum[1] + b.bytes_sent.saturating_sub(a.bytes_sent),
+                sum[2] + u64::from(b.total_retrans.wrapping_sub(a.total_retrans)),
+            ])
+        })
 }
 
 /// One side's counts over a window: each thread's estimate, summed.
@@ -32,14 +55,20 @@ fn side_window(groups: &[GroupSpec], earlier: &[ThreadReading], later: &[ThreadR
 }
 
 impl Snapshot {
-    fn since(&self, earlier: &Snapshot, groups: &[GroupSpec], zerocopy: bool) -> Measured {
+    fn since(&self, earlier: &Snapshot, probe: &Probe, zerocopy: bool) -> Measured {
+        let groups = &probe.groups;
+        let mut tx = side_window(groups, &earlier.tx, &self.tx);
+        if let Some([segs, bytes, retrans]) = tcp_window(&earlier.tcp, &self.tcp) {
+            (tx.tcp_segs, tx.tcp_bytes, tx.tcp_retrans) = (Some(segs), Some(bytes), Some(retrans));
+        }
         Measured {
             seconds: (self.at - earlier.at).as_secs_f64(),
             bytes: self.bytes - earlier.bytes,
             messages: self.messages - earlier.messages,
-            tx: side_window(groups, &earlier.tx, &self.tx),
+            tx,
             rx: side_window(groups, &earlier.rx, &self.rx),
             zc: zerocopy.then(|| self.zc.minus(&earlier.zc)),
+            memcpy_ns_per_byte: probe.memcpy_ns_per_byte,
         }
     }
 }
@@ -52,6 +81,11 @@ pub(crate) struct Probe {
     pub groups: Vec<GroupSpec>,
     pub tx_counters: Vec<ThreadCounters>,
     pub rx_counters: Vec<ThreadCounters>,
+    /// Duplicates of the sender sockets, for TCP_INFO at window edges: read here, the
+    /// senders' loop never pays for it.
+    pub tx_sockets: Vec<socket2::Socket>,
+    /// The machine's in-cache memcpy cost (the copy roofline), carried in every window.
+    pub memcpy_ns_per_byte: Option<f64>,
 }
 
 impl Probe {
@@ -67,6 +101,11 @@ impl Probe {
             tx: self.tx_counters.iter_mut().map(|c| c.read()).collect(),
             rx: self.rx_counters.iter_mut().map(|c| c.read()).collect(),
             zc,
+            tcp: self
+                .tx_sockets
+                .iter()
+                .map(|s| sys::tcp_counts(s.as_fd()).ok().flatten())
+                .collect(),
         }
     }
 }
@@ -110,6 +149,7 @@ pub(crate) fn spawn_sampler(
             if stop.recv_timeout(window.warmup).is_ok() || shared.failed() {
                 return Measured {
                     zc: zerocopy.then(ZcStats::default),
+                    memcpy_ns_per_byte: probe.memcpy_ns_per_byte,
                     ..Default::default()
                 };
             }
@@ -128,7 +168,7 @@ pub(crate) fn spawn_sampler(
                     .is_ok();
                 // A failed window is void (the result is the failure): no sample, no snapshot.
                 if shared.failed() {
-                    return prev.since(&baseline, &probe.groups, zerocopy);
+                    return prev.since(&baseline, &probe, zerocopy);
                 }
                 let at = Instant::now();
                 let tick = at >= next_tick;
@@ -143,7 +183,7 @@ pub(crate) fn spawn_sampler(
                         config,
                         seq,
                         elapsed_s: (now.at - baseline.at).as_secs_f64(),
-                        interval: now.since(&prev, &probe.groups, zerocopy),
+                        interval: now.since(&prev, &probe, zerocopy),
                     };
                     // A slow consumer never slows the measurement: drop and count.
                     if events.try_send(EngineEvent::Sample(sample)).is_err() {
@@ -153,7 +193,7 @@ pub(crate) fn spawn_sampler(
                     prev = now.clone();
                 }
                 if stopped || timed_out {
-                    return now.since(&baseline, &probe.groups, zerocopy);
+                    return now.since(&baseline, &probe, zerocopy);
                 }
                 if tick {
                     next_tick += window.interval;
