@@ -28,19 +28,20 @@ struct Snapshot {
 
 /// The sender sockets' TCP figures over a window: `None` unless every socket was read
 /// at both edges (a partial sum would look like fewer segments).
-fn tcp_window(earlier: &[Option<TcpCounts>], later: &[Option<TcpCounts>]) -> Option<[u64; 3]> {
+fn tcp_window(earlier: &[Option<TcpCounts>], later: &[Option<TcpCounts>]) -> Option<[u64; 4]> {
     if earlier.is_empty() || earlier.len() != later.len() {
         return None;
     }
     earlier
         .iter()
         .zip(later)
-        .try_fold([0u64; 3], |sum, (a, b)| {
+        .try_fold([0u64; 4], |sum, (a, b)| {
             let (a, b) = ((*a)?, (*b)?);
             Some([
                 sum[0] + u64::from(b.data_segs_out.wrapping_sub(a.data_segs_out)),
                 sum[1] + b.bytes_sent.saturating_sub(a.bytes_sent),
                 sum[2] + u64::from(b.total_retrans.wrapping_sub(a.total_retrans)),
+                sum[3] + b.limited_us.saturating_sub(a.limited_us),
             ])
         })
 }
@@ -58,8 +59,9 @@ impl Snapshot {
     fn since(&self, earlier: &Snapshot, probe: &Probe, zerocopy: bool) -> Measured {
         let groups = &probe.groups;
         let mut tx = side_window(groups, &earlier.tx, &self.tx);
-        if let Some([segs, bytes, retrans]) = tcp_window(&earlier.tcp, &self.tcp) {
+        if let Some([segs, bytes, retrans, limited]) = tcp_window(&earlier.tcp, &self.tcp) {
             (tx.tcp_segs, tx.tcp_bytes, tx.tcp_retrans) = (Some(segs), Some(bytes), Some(retrans));
+            tx.tcp_limited_us = Some(limited);
         }
         Measured {
             seconds: (self.at - earlier.at).as_secs_f64(),

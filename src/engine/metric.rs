@@ -684,6 +684,22 @@ pub static METRICS: &Registry = &[
         ..BASE
     },
     MetricDef {
+        name: "tx_limited_pct",
+        short: "sender held back",
+        label: "share of the window the senders had data TCP could not send yet (receive window or send buffer full: later sends queue behind it and share segments, TCP_NODELAY or not)",
+        unit: "%",
+        format: Format::Fixed(1),
+        needs: Needs::Counters(&["tcp_info"]),
+        value: |c, m| {
+            let us = m.tx.tcp_limited_us? as f64;
+            (m.seconds > 0.0).then(|| (us / (m.seconds * 1e6 * c.threads as f64) * 100.0).min(100.0))
+        },
+        summary: true,
+        matrix: Some((16, view("held%", Scale::Raw))),
+        live: Some(Live::Detail(view("held back", Scale::Raw))),
+        ..BASE
+    },
+    MetricDef {
         name: "rx_copies_per_msg",
         short: "receive copies/msg",
         label: "kernel-to-user copies of received data per message (skb:skb_copy_datagram_iovec, receiver threads)",

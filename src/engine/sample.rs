@@ -37,6 +37,10 @@ pub struct Counts {
     pub tcp_bytes: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tcp_retrans: Option<u64>,
+    /// µs the sender sockets were held back by the receive window or send buffer
+    /// (`tcpi_rwnd_limited` + `tcpi_sndbuf_limited`), summed over connections.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tcp_limited_us: Option<u64>,
     /// True when the kernel multiplexed the hardware counters in this window and the
     /// values are estimates: Δcount × Δenabled / Δrunning.
     #[serde(default)]
@@ -158,6 +162,7 @@ impl Counts {
             tcp_segs: add_partial(self.tcp_segs, o.tcp_segs),
             tcp_bytes: add_partial(self.tcp_bytes, o.tcp_bytes),
             tcp_retrans: add_partial(self.tcp_retrans, o.tcp_retrans),
+            tcp_limited_us: add_partial(self.tcp_limited_us, o.tcp_limited_us),
             scaled: self.scaled || o.scaled,
             hw_enabled_ns: add_partial(self.hw_enabled_ns, o.hw_enabled_ns),
             hw_running_ns: add_partial(self.hw_running_ns, o.hw_running_ns),
@@ -192,6 +197,7 @@ impl Counts {
             tcp_segs: sub_opt(self.tcp_segs, earlier.tcp_segs),
             tcp_bytes: sub_opt(self.tcp_bytes, earlier.tcp_bytes),
             tcp_retrans: sub_opt(self.tcp_retrans, earlier.tcp_retrans),
+            tcp_limited_us: sub_opt(self.tcp_limited_us, earlier.tcp_limited_us),
             ..*self
         }
     }

@@ -135,6 +135,10 @@ pub struct TcpCounts {
     pub bytes_sent: u64,
     /// `tcpi_total_retrans`: segments retransmitted.
     pub total_retrans: u32,
+    /// `tcpi_rwnd_limited` + `tcpi_sndbuf_limited`: µs the sender had data it could not
+    /// send for want of receive window or send buffer (its later sends queue behind it
+    /// and share segments, Nagle or not).
+    pub limited_us: u64,
 }
 
 /// Reads `TCP_INFO` of a TCP socket. `Ok(None)`: the kernel's struct is too old to
@@ -162,6 +166,7 @@ pub fn tcp_counts(fd: BorrowedFd<'_>) -> io::Result<Option<TcpCounts>> {
         data_segs_out: info.tcpi_data_segs_out,
         bytes_sent: info.tcpi_bytes_sent,
         total_retrans: info.tcpi_total_retrans,
+        limited_us: info.tcpi_rwnd_limited + info.tcpi_sndbuf_limited,
     }))
 }
 
