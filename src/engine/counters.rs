@@ -478,6 +478,10 @@ fn fault_from_env() -> Option<(i32, Option<usize>)> {
     }
 }
 
+/// Benchmark hook: `NETIO_TUI_EVIDENCE=off` measures without the evidence counters
+/// (syscall and receive-copy tracepoints, /proc user time), to see what they cost.
+pub const NO_EVIDENCE_ENV: &str = "NETIO_TUI_EVIDENCE";
+
 /// An opener that fails with `errno` after `after` successful opens.
 pub fn failing_after(inner: OpenFn, errno: i32, after: usize) -> OpenFn {
     let opened = AtomicUsize::new(0);
@@ -576,6 +580,31 @@ impl CounterPlan {
     /// The plan for this machine: real perf_event_open on its core PMUs, or the fault
     /// named by [`FAULT_ENV`].
     pub fn probe(vendor: &str) -> CounterPlan {
+        let mut plan = CounterPlan::probe_faults(vendor);
+        if std::env::var_os(NO_EVIDENCE_ENV).is_some_and(|v| v == "off") {
+            plan.drop_evidence(&format!("switched off by {NO_EVIDENCE_ENV}=off"));
+        }
+        plan
+    }
+
+    /// Without the evidence counters (tracepoints, /proc user time): for measuring
+    /// what they cost.
+    pub fn drop_evidence(&mut self, why: &str) {
+        let evidence = |m: &Metric| m.is_tracepoint() || *m == Metric::UserCpuTime;
+        self.groups.retain(|g| !g.events.iter().any(evidence));
+        self.metrics.retain(|m| !evidence(m));
+        for s in &mut self.statuses {
+            if Metric::ALL
+                .iter()
+                .any(|m| evidence(m) && m.column() == s.metric)
+            {
+                s.available = false;
+                s.note = Some(why.to_string());
+            }
+        }
+    }
+
+    fn probe_faults(vendor: &str) -> CounterPlan {
         let real: OpenFn = Arc::new(open_perf);
         let pmus = hybrid_pmus();
         match fault_from_env() {
