@@ -114,6 +114,16 @@ fn with(c: &Config, strategy: Strategy) -> Config {
     Config { strategy, ..*c }
 }
 
+/// A message size as people say it: 64 B, 4K.
+pub fn size_text(z: usize) -> String {
+    let s = format_size(z);
+    if s.ends_with(|c: char| c.is_ascii_digit()) {
+        format!("{s} B")
+    } else {
+        s
+    }
+}
+
 fn ratio(a: f64, b: f64) -> String {
     crate::format::sig(a / b, 3)
 }
@@ -404,7 +414,7 @@ fn threads(cells: &Cells, cores: Option<usize>) -> Answer {
         cited: Vec::new(),
     };
     let cores_text = cores.map_or("On this machine".to_string(), |n| format!("On {n} cores"));
-    let name = format!("{} {} B", k.strategy, format_size(k.msg_size));
+    let name = format!("{} {}", k.strategy, size_text(k.msg_size));
     let mut t = format!(
         "{cores_text}, throughput peaks at {common} thread pair{} in {count} of {n} strategy/size series. \
          The median series, {name}: {} at {t1} against {} at {tp} ({}×).",
@@ -511,10 +521,10 @@ fn crossover(cells: &Cells, s: Strategy, question: &'static str) -> Answer {
                 let below = ordered.iter().rev().find(|(w, _)| *w < z).map(|(w, _)| *w);
                 let smallest = ordered[0].0 == z;
                 let mut p = format!(
-                    "{} thread pair{}: from {} B{} ({s} {x} against two-copy {y})",
+                    "At {} thread pair{}: from {}{} ({s} {x} against two-copy {y})",
                     k.threads,
                     if k.threads == 1 { "" } else { "s" },
-                    format_size(z),
+                    size_text(z),
                     if smallest {
                         ", the smallest size measured"
                     } else {
@@ -527,17 +537,14 @@ fn crossover(cells: &Cells, s: Strategy, question: &'static str) -> Answer {
                         q.q(&a, GBPS).unwrap_or_default(),
                         q.q(&b, GBPS).unwrap_or_default(),
                     );
-                    p.push_str(&format!(
-                        "; at {} B not yet ({x} against {y})",
-                        format_size(w)
-                    ));
+                    p.push_str(&format!(", at {} not yet ({x} against {y})", size_text(w)));
                 }
                 let (a, b) = (cfg(z), with(&cfg(z), Strategy::TwoCopy));
                 if let (Some(x), Some(y)) = (
                     q.q(&a, "tx_syscalls_per_msg"),
                     q.q(&b, "tx_syscalls_per_msg"),
                 ) {
-                    p.push_str(&format!("; sender syscalls/msg {x} against {y}"));
+                    p.push_str(&format!("; sender syscalls {x} against {y}"));
                 }
                 parts.push(p);
             }
@@ -549,10 +556,10 @@ fn crossover(cells: &Cells, s: Strategy, question: &'static str) -> Answer {
                     q.q(&b, GBPS).unwrap_or_default(),
                 );
                 never.push(format!(
-                    "{} thread pair{}: not up to {} B ({s} {x} against two-copy {y})",
+                    "At {} thread pair{}: not up to {} ({s} {x} against two-copy {y})",
                     k.threads,
                     if k.threads == 1 { "" } else { "s" },
-                    format_size(z)
+                    size_text(z)
                 ));
             }
         }
@@ -566,15 +573,15 @@ fn crossover(cells: &Cells, s: Strategy, question: &'static str) -> Answer {
     let mut text = String::new();
     if !parts.is_empty() {
         text.push_str(&format!(
-            "{s} beats two-copy at every measured size from: {}.",
-            parts.join("; ")
+            "{s} beats two-copy at every measured size from the one given. {}.",
+            parts.join(". ")
         ));
     }
     if !never.is_empty() {
         if !text.is_empty() {
             text.push(' ');
         }
-        text.push_str(&format!("It never does at: {}.", never.join("; ")));
+        text.push_str(&format!("It never does: {}.", never.join(". ")));
     }
     Answer {
         question,
@@ -658,10 +665,10 @@ fn surprise(cells: &Cells) -> Answer {
         ("above", r)
     };
     let mut t = format!(
-        "The cell furthest from its neighbours: {c} at {v}, {}× {how} the line through {} B ({va}) and {} B ({vb}).",
+        "The cell furthest from its neighbours: {c} at {v}, {}× {how} the line through {} ({va}) and {} ({vb}).",
         crate::format::sig(factor, 3),
-        format_size(a.msg_size),
-        format_size(b.msg_size),
+        size_text(a.msg_size),
+        size_text(b.msg_size),
     );
     // The evidence counter that departs most from its neighbours, the same way.
     let moved = SURPRISE_EVIDENCE
@@ -754,7 +761,7 @@ mod tests {
         let a = answers(METRICS, &rows, Some(2));
         let zc = &a[4];
         assert!(
-            zc.answer.as_deref().unwrap().contains("not up to 4K B"),
+            zc.answer.as_deref().unwrap().contains("not up to 4K"),
             "{zc:?}"
         );
         assert!(zc.measure.as_deref().unwrap().contains("16K"), "{zc:?}");

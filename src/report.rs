@@ -3,7 +3,7 @@
 //! [`crate::insight::answers`], the same the explorer's insight panel shows.
 
 use crate::cli::ReportArgs;
-use crate::engine::config::{format_size, TRAILING_AXES};
+use crate::engine::config::TRAILING_AXES;
 use crate::engine::metric::{find, Figures, Registry, METRICS};
 use crate::engine::sample::{ConfigResult, EngineEvent, MachineInfo};
 use crate::export::{csv, plot, recording};
@@ -191,7 +191,7 @@ fn setting(reg: &Registry, input: &Input, file: &Path) -> String {
         "- Message sizes: {}",
         sizes
             .iter()
-            .map(|z| format_size(*z))
+            .map(|z| insight::size_text(*z))
             .collect::<Vec<_>>()
             .join(", ")
     );
@@ -215,7 +215,7 @@ fn setting(reg: &Registry, input: &Input, file: &Path) -> String {
     ) {
         let _ = writeln!(
             s,
-            "- Measured window per configuration: {lo}–{hi} s (warm-up excluded)"
+            "- Measured window per configuration: {lo:.4}–{hi:.4} s (warm-up excluded)"
         );
     }
     s

@@ -110,17 +110,13 @@ fn the_one_copy_crossover_is_recomputed_from_the_raw_csv() {
             .take_while(|&&z| gbps("one-copy", z, t) > gbps("two-copy", z, t))
             .last()
             .copied();
-        let label = |z: usize| netio_tui::engine::config::format_size(z);
         let said = match from {
-            Some(z) => format!("from {} B", label(z)),
+            Some(z) => format!("from {}", netio_tui::insight::size_text(z)),
             None => "not up to".to_string(),
         };
         let part = text
-            .split("; ")
-            .find(|p| {
-                p.starts_with(&format!("{t} thread pair"))
-                    || p.contains(&format!(": {t} thread pair"))
-            })
+            .split(". ")
+            .find(|p| p.starts_with(&format!("At {t} thread pair")))
             .unwrap_or_else(|| panic!("{t} threads not answered: {text}"));
         assert!(part.contains(&said), "{t}: expected {said} in {part}");
     }

@@ -594,7 +594,7 @@ pub static METRICS: &Registry = &[
     // The evidence counters: why each cost is what it is, measured without a PMU.
     MetricDef {
         name: "tx_syscalls_per_msg",
-        short: "sender syscalls/msg",
+        short: "sender syscalls",
         label: "system calls per message on the sender threads (raw_syscalls:sys_enter)",
         unit: "/msg",
         better: Better::Lower,
@@ -616,7 +616,7 @@ pub static METRICS: &Registry = &[
     },
     MetricDef {
         name: "rx_syscalls_per_msg",
-        short: "receiver syscalls/msg",
+        short: "receiver syscalls",
         label: "system calls per message on the receiver threads (raw_syscalls:sys_enter)",
         unit: "/msg",
         better: Better::Lower,
@@ -638,7 +638,7 @@ pub static METRICS: &Registry = &[
     },
     MetricDef {
         name: "segs_per_msg",
-        short: "TCP segments/msg",
+        short: "TCP segments",
         label: "TCP data segments per message, sender sockets (TCP_INFO tcpi_data_segs_out, in MSS units)",
         unit: "/msg",
         better: Better::Lower,
@@ -701,7 +701,7 @@ pub static METRICS: &Registry = &[
     },
     MetricDef {
         name: "rx_copies_per_msg",
-        short: "receive copies/msg",
+        short: "receive copies",
         label: "kernel-to-user copies of received data per message (skb:skb_copy_datagram_iovec, receiver threads)",
         unit: "/msg",
         better: Better::Lower,
