@@ -87,6 +87,19 @@ fn every_quoted_number_is_the_csvs_cell_and_the_markdown_says_it() {
         "{md}"
     );
     assert!(md.contains("## Where and how this was measured"));
+    // The copy roofline is drawn in the CPU-time chart, at the CSV's memcpy figure.
+    let cpu =
+        std::fs::read_to_string(dir.path().join("r-plots/cpu-time-per-byte-vs-size.svg")).unwrap();
+    assert!(
+        cpu.contains("memcpy cost: "),
+        "no roofline in the CPU-time chart"
+    );
+    for chart in [
+        "syscalls-per-message-vs-size.svg",
+        "segments-and-copies-per-message-vs-size.svg",
+    ] {
+        assert!(dir.path().join("r-plots").join(chart).is_file(), "{chart}");
+    }
 }
 
 #[test]

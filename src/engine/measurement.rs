@@ -338,3 +338,28 @@ impl Drop for Measurement {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tcp(segs: u32, bytes: u64, retrans: u32, limited: u64) -> Option<TcpCounts> {
+        Some(TcpCounts {
+            data_segs_out: segs,
+            bytes_sent: bytes,
+            total_retrans: retrans,
+            limited_us: limited,
+        })
+    }
+
+    #[test]
+    fn tcp_figures_sum_connections_and_survive_a_wrapping_segment_counter() {
+        let a = [tcp(u32::MAX - 1, 100, 0, 5), tcp(10, 1000, 1, 0)];
+        let b = [tcp(3, 600, 0, 7), tcp(20, 2000, 2, 0)];
+        // 5 segments across the wrap, plus 10.
+        assert_eq!(tcp_window(&a, &b), Some([15, 1500, 1, 2]));
+        // One socket unreadable at an edge: no figure rather than a partial sum.
+        assert_eq!(tcp_window(&a, &[b[0], None]), None);
+        assert_eq!(tcp_window(&[], &[]), None);
+    }
+}
