@@ -132,6 +132,17 @@ pub enum Command {
     Replay(ReplayArgs),
     /// Draw SVG charts from a CSV written by sweep or the explorer (no root needed)
     Plot(PlotArgs),
+    /// Answer the course's six questions from a sweep CSV or a recording, as Markdown with plots, citing the cells (no root needed)
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// A CSV written by `sweep` or by `e` in the explorer, or a recording (--record FILE)
+    pub file: PathBuf,
+    /// The Markdown file to write; its plots go in a directory beside it (default: FILE's name with -report.md, in the current directory)
+    #[arg(long, value_name = "FILE.md")]
+    pub out: Option<PathBuf>,
 }
 
 impl ExplorerArgs {

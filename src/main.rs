@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         Some(Command::Sweep(ref a)) => netio_tui::headless::sweep(&a.common, a),
         Some(Command::Replay(ref a)) => netio_tui::replay::run(a),
         Some(Command::Plot(ref a)) => netio_tui::export::plot::run(a),
+        Some(Command::Report(ref a)) => netio_tui::report::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -80,6 +80,7 @@ fn sample(c: Config, seq: u64) -> Sample {
             rx: counts(&rx),
             zc: None,
             rx_zc: None,
+            memcpy_ns_per_byte: None,
             profile: Some(Profile {
                 clock: Clock::CpuClock,
                 unresolved: false,

@@ -44,15 +44,15 @@ fn perf_denied_everywhere_still_measures_and_says_why_once() {
 
 #[test]
 fn opens_failing_after_the_kth_say_how_many_threads_were_counted() {
-    // Without a PMU each thread opens one (software) group: 6 groups, 6 threads.
-    let (stdout, stderr) = run("EMFILE@6", "8");
-    let counted = if stderr.contains("no hardware performance counters") {
-        "6 of 16"
-    } else {
-        // With a PMU, each thread opens two groups (or three on hybrid CPUs).
-        "of 16"
-    };
-    assert!(stdout.contains(counted), "{stdout}");
+    // Each thread opens one group per kind of counter (software, tracepoints, /proc,
+    // hardware where there is a PMU): 6 opens cover 6 threads or fewer, never all 16.
+    let (stdout, _) = run("EMFILE@6", "8");
+    let counted: Option<u32> = stdout
+        .split(" of 16 threads")
+        .next()
+        .and_then(|head| head.rsplit(' ').next())
+        .and_then(|n| n.parse().ok());
+    assert!(counted.is_some_and(|n| (1..=6).contains(&n)), "{stdout}");
     assert!(
         stdout.contains("out of file descriptors (EMFILE)"),
         "{stdout}"

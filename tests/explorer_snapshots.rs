@@ -22,6 +22,7 @@ fn machine() -> MachineInfo {
         note: note.map(Into::into),
     };
     MachineInfo {
+        roofline: None,
         tool_version: "0.1.0".into(),
         kernel: "6.8.0-test".into(),
         cpu_model: "AMD EPYC Test".into(),
@@ -82,6 +83,7 @@ fn measured(c: Config, seconds: f64, wobble: f64) -> Measured {
     };
     let messages = bytes / c.msg_size as u64;
     Measured {
+        memcpy_ns_per_byte: None,
         seconds,
         bytes,
         messages,
@@ -298,6 +300,7 @@ fn measured_at(c: Config, m: f64) -> Measured {
         ..Default::default()
     };
     Measured {
+        memcpy_ns_per_byte: None,
         seconds,
         bytes,
         messages,

@@ -42,6 +42,7 @@ const FAKE: MetricDef = MetricDef {
         scale: Scale::Raw,
         y: YScale::Linear,
     }],
+    reference: None,
 };
 
 fn registry() -> &'static Registry {

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 fn machine() -> MachineInfo {
     MachineInfo {
+        roofline: None,
         tool_version: env!("CARGO_PKG_VERSION").into(),
         kernel: "6.1.0-roundtrip".into(),
         cpu_model: "Round Trip CPU".into(),
@@ -50,6 +51,7 @@ fn session() -> Vec<EngineEvent> {
         let mut total = Measured::default();
         for seq in 0..3u64 {
             let interval = Measured {
+                memcpy_ns_per_byte: None,
                 seconds: 0.25,
                 bytes: 1_000_000 + seq * 17,
                 messages: 1000 + seq,

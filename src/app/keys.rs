@@ -5,7 +5,7 @@ use super::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// (keys, what they do), as shown on screen.
-pub const KEYS: [(&str, &str); 15] = [
+pub const KEYS: [(&str, &str); 16] = [
     ("←→", "strategy"),
     ("↑↓", "size"),
     ("+-", "threads"),
@@ -15,6 +15,7 @@ pub const KEYS: [(&str, &str); 15] = [
     ("r", "reset"),
     ("?", "help"),
     ("q", "quit"),
+    ("i", "insight"),
     ("n", "nagle"),
     ("m", "recv"),
     ("c", "pin"),
@@ -55,6 +56,7 @@ pub fn action_for_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('o') => Action::NextSort,
         KeyCode::Char('f') => Action::NextFilter,
         KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
+        KeyCode::Char('i') => Action::ToggleInsight,
         KeyCode::Esc => Action::Dismiss,
         KeyCode::Char('q') | KeyCode::Char('Q') => Action::Quit,
         KeyCode::Char('>') | KeyCode::Char('.') => Action::Faster,

@@ -78,6 +78,8 @@ pub enum Action {
     Export,
     ResetMatrix,
     ToggleHelp,
+    /// The insight panel: the course's questions answered from the matrix.
+    ToggleInsight,
     /// Matrix: scroll a page up / down, to the first / last row.
     ScrollUp,
     ScrollDown,
@@ -161,6 +163,8 @@ pub struct App {
     pub sweep_duration: f64,
     pub max_threads: usize,
     pub show_help: bool,
+    /// The insight panel is open (help's scroll position scrolls it).
+    pub show_insight: bool,
     pub status: Option<Status>,
     pub quit: bool,
     /// Notices and failures the source reported, newest last.
@@ -204,6 +208,7 @@ impl App {
             sweep_duration,
             max_threads,
             show_help: false,
+            show_insight: false,
             status: None,
             quit: false,
             notices: Vec::new(),
@@ -269,16 +274,24 @@ impl App {
             Action::ResetMatrix => self.reset(),
             Action::ToggleHelp => {
                 self.show_help = !self.show_help;
+                self.show_insight = false;
+                self.help_scroll = 0;
+                vec![]
+            }
+            Action::ToggleInsight => {
+                self.show_insight = !self.show_insight;
+                self.show_help = false;
                 self.help_scroll = 0;
                 vec![]
             }
             Action::Dismiss => {
                 self.show_help = false;
+                self.show_insight = false;
                 vec![]
             }
             Action::Quit => self.quit_or_ask(),
             Action::ScrollUp | Action::ScrollDown | Action::ScrollTop | Action::ScrollBottom
-                if self.show_help =>
+                if self.show_help || self.show_insight =>
             {
                 self.help_scroll = match action {
                     Action::ScrollUp => self.help_scroll.saturating_sub(PAGE),

@@ -8,6 +8,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 fn machine() -> MachineInfo {
     MachineInfo {
+        roofline: None,
         tool_version: "0.1.0".into(),
         kernel: "6.8.0".into(),
         cpu_model: "Test CPU".into(),
@@ -59,6 +60,7 @@ fn measured(seconds: f64, gbps: f64, size: usize) -> Measured {
         ..Default::default()
     };
     Measured {
+        memcpy_ns_per_byte: None,
         seconds,
         bytes,
         messages: bytes / size as u64,

@@ -15,7 +15,7 @@
 //! pipeline is tested with scripted fakes.
 
 use super::sample::{CounterStatus, Counts, Gap, PmuShare};
-use perf_event::events::{Cache, CacheId, CacheOp, CacheResult, Hardware, Software};
+use perf_event::events::{Cache, CacheId, CacheOp, CacheResult, Hardware, Software, Tracepoint};
 use perf_event::{Builder, Counter, Group};
 use std::io;
 use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
@@ -30,10 +30,17 @@ pub enum Metric {
     CacheMisses,
     ContextSwitches,
     CpuTime,
+    /// User-mode CPU time: the thread's utime from /proc (task-clock counts kernel
+    /// time even when told to exclude it, so it cannot split the two).
+    UserCpuTime,
+    /// `raw_syscalls:sys_enter`: system calls the thread entered.
+    Syscalls,
+    /// `skb:skb_copy_datagram_iovec`: copies of received data to user memory.
+    SkbCopies,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 7] = [
+    pub const ALL: [Metric; 10] = [
         Metric::Cycles,
         Metric::Instructions,
         Metric::L1dMisses,
@@ -41,6 +48,9 @@ impl Metric {
         Metric::CacheMisses,
         Metric::ContextSwitches,
         Metric::CpuTime,
+        Metric::UserCpuTime,
+        Metric::Syscalls,
+        Metric::SkbCopies,
     ];
 
     /// The CSV column / `Counts` field.
@@ -53,6 +63,9 @@ impl Metric {
             Metric::CacheMisses => "cache_misses",
             Metric::ContextSwitches => "context_switches",
             Metric::CpuTime => "cpu_ns",
+            Metric::UserCpuTime => "user_ns",
+            Metric::Syscalls => "syscalls",
+            Metric::SkbCopies => "skb_copies",
         }
     }
 
@@ -66,15 +79,30 @@ impl Metric {
             Metric::CacheMisses => "cache-misses",
             Metric::ContextSwitches => "context-switches",
             Metric::CpuTime => "task-clock",
+            Metric::UserCpuTime => "utime (/proc/self/task/TID/stat)",
+            Metric::Syscalls => "raw_syscalls:sys_enter",
+            Metric::SkbCopies => "skb:skb_copy_datagram_iovec",
         }
     }
 
     /// Counted by the kernel, not by a PMU counter.
     pub fn is_software(self) -> bool {
-        matches!(self, Metric::ContextSwitches | Metric::CpuTime)
+        !matches!(
+            self,
+            Metric::Cycles
+                | Metric::Instructions
+                | Metric::L1dMisses
+                | Metric::LlcMisses
+                | Metric::CacheMisses
+        )
     }
 
-    fn builder(self) -> Builder<'static> {
+    /// A kernel tracepoint (its id comes from tracefs).
+    pub fn is_tracepoint(self) -> bool {
+        matches!(self, Metric::Syscalls | Metric::SkbCopies)
+    }
+
+    fn builder(self) -> io::Result<Builder<'static>> {
         fn cache(which: CacheId) -> Cache {
             Cache {
                 which,
@@ -82,7 +110,7 @@ impl Metric {
                 result: CacheResult::MISS,
             }
         }
-        match self {
+        Ok(match self {
             Metric::Cycles => Builder::new(Hardware::CPU_CYCLES),
             Metric::Instructions => Builder::new(Hardware::INSTRUCTIONS),
             Metric::L1dMisses => Builder::new(cache(CacheId::L1D)),
@@ -90,7 +118,21 @@ impl Metric {
             Metric::CacheMisses => Builder::new(Hardware::CACHE_MISSES),
             Metric::ContextSwitches => Builder::new(Software::CONTEXT_SWITCHES),
             Metric::CpuTime => Builder::new(Software::TASK_CLOCK),
-        }
+            Metric::UserCpuTime => {
+                return Err(io::Error::other("utime is read from /proc, not perf"))
+            }
+            Metric::Syscalls | Metric::SkbCopies => {
+                let ids = tracepoint_ids();
+                let id = match self {
+                    Metric::Syscalls => &ids.syscalls,
+                    _ => &ids.skb_copies,
+                };
+                let id = id
+                    .clone()
+                    .map_err(|e| io::Error::new(io::ErrorKind::NotFound, e))?;
+                Builder::new(Tracepoint::with_id(id))
+            }
+        })
     }
 
     fn set(self, c: &mut Counts, v: Option<u64>) {
@@ -102,6 +144,9 @@ impl Metric {
             Metric::CacheMisses => c.cache_misses = v,
             Metric::ContextSwitches => c.context_switches = v,
             Metric::CpuTime => c.cpu_ns = v,
+            Metric::UserCpuTime => c.user_ns = v,
+            Metric::Syscalls => c.syscalls = v,
+            Metric::SkbCopies => c.skb_copies = v,
         }
     }
 }
@@ -130,11 +175,22 @@ pub fn vendor_note(m: Metric, vendor: &str) -> Option<String> {
 pub enum Pmu {
     /// Software events: no PMU counter.
     Software,
+    /// Kernel tracepoints: no PMU counter either, never multiplexed or scaled.
+    Tracepoint,
+    /// Not perf: the thread's user time from /proc (see [`Metric::UserCpuTime`]).
+    Proc,
     /// The CPU's one core PMU (generic hardware events as they are).
     Core,
     /// One core PMU of a hybrid CPU: its sysfs name and perf type, which goes into the
     /// high 32 bits of a generic event's `config`.
     Hybrid { name: String, type_id: u32 },
+}
+
+impl Pmu {
+    /// Counted by a PMU counter (may be multiplexed); else by the kernel, always.
+    pub fn is_hardware(&self) -> bool {
+        matches!(self, Pmu::Core | Pmu::Hybrid { .. })
+    }
 }
 
 /// One counter group of one thread.
@@ -152,7 +208,11 @@ pub struct GroupSpec {
 impl GroupSpec {
     /// perf file descriptors the group takes: perf-event2's leader plus one per event.
     pub fn fds(&self) -> usize {
-        1 + self.events.len()
+        if self.pmu == Pmu::Proc {
+            0
+        } else {
+            1 + self.events.len()
+        }
     }
 }
 
@@ -212,14 +272,153 @@ fn configure(b: &mut Builder<'_>, spec: &GroupSpec) {
     }
 }
 
+/// The calling thread's user time, read from /proc by whichever thread asks.
+struct ProcTimes {
+    path: String,
+    ns_per_tick: u64,
+}
+
+impl ProcTimes {
+    fn for_calling_thread() -> io::Result<ProcTimes> {
+        use nix::unistd::{sysconf, SysconfVar};
+        let ticks = sysconf(SysconfVar::CLK_TCK)
+            .ok()
+            .flatten()
+            .filter(|&t| t > 0)
+            .ok_or_else(|| io::Error::other("CLK_TCK unknown"))?;
+        let mut p = ProcTimes {
+            path: format!("/proc/self/task/{}/stat", nix::unistd::gettid()),
+            ns_per_tick: 1_000_000_000 / ticks as u64,
+        };
+        p.read()?;
+        Ok(p)
+    }
+}
+
+/// utime from a /proc/…/stat line, in clock ticks (field 14; the command name, field 2,
+/// may hold spaces and parentheses, so fields are counted after its last ')').
+pub fn utime_ticks(stat: &str) -> Option<u64> {
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_whitespace().nth(11)?.parse().ok()
+}
+
+impl RawGroup for ProcTimes {
+    fn enable(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn read(&mut self) -> io::Result<RawReading> {
+        use std::io::Read as _;
+        let mut text = String::new();
+        std::fs::File::open(&self.path)?
+            .take(4096)
+            .read_to_string(&mut text)?;
+        let ticks = utime_ticks(&text)
+            .ok_or_else(|| io::Error::other(format!("unreadable {}", self.path)))?;
+        // No enabled/running times: never scaled.
+        Ok(RawReading {
+            enabled: 0,
+            running: 0,
+            values: vec![ticks * self.ns_per_tick],
+        })
+    }
+}
+
+/// Ids of the tracepoints the evidence counters use, or why each is unknown.
+#[derive(Clone, Debug)]
+pub struct TracepointIds {
+    pub syscalls: Result<u64, String>,
+    pub skb_copies: Result<u64, String>,
+}
+
+const TRACEFS: [&str; 2] = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"];
+
+fn read_id(root: &str, event: &str) -> io::Result<u64> {
+    let text = std::fs::read_to_string(format!("{root}/events/{event}/id"))?;
+    text.trim()
+        .parse()
+        .map_err(|_| io::Error::other(format!("{root}/events/{event}/id is not a number")))
+}
+
+/// The tracepoint ids, from a mounted tracefs, or from one mounted for a moment in a
+/// private mount namespace of a helper thread (nothing is mounted for anyone else).
+pub fn tracepoint_ids() -> &'static TracepointIds {
+    static IDS: std::sync::OnceLock<TracepointIds> = std::sync::OnceLock::new();
+    IDS.get_or_init(|| {
+        const EVENTS: [&str; 2] = ["raw_syscalls/sys_enter", "skb/skb_copy_datagram_iovec"];
+        let events = EVENTS;
+        let lookup = |root: &str| EVENTS.map(|e| read_id(root, e));
+        let found = TRACEFS
+            .iter()
+            .map(|r| lookup(r))
+            .find(|ids| ids.iter().any(|i| i.is_ok()))
+            .map(Ok)
+            .unwrap_or_else(|| {
+                std::thread::Builder::new()
+                    .name("netio-tracefs".into())
+                    .spawn(move || -> Result<[io::Result<u64>; 2], String> {
+                        mount_private_tracefs(TRACEFS[0])?;
+                        Ok(lookup(TRACEFS[0]))
+                    })
+                    .map_err(|e| e.to_string())?
+                    .join()
+                    .map_err(|_| "tracefs helper panicked".to_string())?
+            });
+        let why = |e: String| {
+            format!("tracepoint id unknown: tracefs is not mounted and mounting it failed ({e}); mount -t tracefs nodev /sys/kernel/tracing")
+        };
+        match found {
+            Ok([a, b]) => {
+                let named = |r: io::Result<u64>, ev: &str| {
+                    r.map_err(|e| format!("tracepoint {ev} not found in tracefs ({e})"))
+                };
+                TracepointIds {
+                    syscalls: named(a, events[0]),
+                    skb_copies: named(b, events[1]),
+                }
+            }
+            Err(e) => TracepointIds {
+                syscalls: Err(why(e.clone())),
+                skb_copies: Err(why(e)),
+            },
+        }
+    })
+}
+
+/// In the calling thread only: a private mount namespace with tracefs at `at`.
+fn mount_private_tracefs(at: &str) -> Result<(), String> {
+    use nix::mount::{mount, MsFlags};
+    use nix::sched::{unshare, CloneFlags};
+    unshare(CloneFlags::CLONE_NEWNS).map_err(|e| format!("unshare(CLONE_NEWNS): {e}"))?;
+    mount(
+        None::<&str>,
+        "/",
+        None::<&str>,
+        MsFlags::MS_REC | MsFlags::MS_PRIVATE,
+        None::<&str>,
+    )
+    .map_err(|e| format!("making mounts private: {e}"))?;
+    mount(
+        Some("nodev"),
+        at,
+        Some("tracefs"),
+        MsFlags::empty(),
+        None::<&str>,
+    )
+    .map_err(|e| format!("mount tracefs: {e}"))
+}
+
 /// The real opener: perf_event_open for the calling thread, disabled.
 pub fn open_perf(spec: &GroupSpec) -> io::Result<Box<dyn RawGroup>> {
+    if spec.pmu == Pmu::Proc {
+        return Ok(Box::new(ProcTimes::for_calling_thread()?));
+    }
     let mut leader = Group::builder();
     configure(&mut leader, spec);
     let mut group = leader.build_group()?;
     let mut members = Vec::with_capacity(spec.events.len());
     for &m in &spec.events {
-        let mut b = m.builder();
+        let mut b = m.builder()?;
         configure(&mut b, spec);
         if let Pmu::Hybrid { type_id, .. } = spec.pmu {
             // PERF_PMU_TYPE_SHIFT: a generic hardware or cache event on this core PMU.
@@ -278,6 +477,10 @@ fn fault_from_env() -> Option<(i32, Option<usize>)> {
         None => Some((errno_named(&v)?, None)),
     }
 }
+
+/// Benchmark hook: `NETIO_TUI_EVIDENCE=off` measures without the evidence counters
+/// (syscall and receive-copy tracepoints, /proc user time), to see what they cost.
+pub const NO_EVIDENCE_ENV: &str = "NETIO_TUI_EVIDENCE";
 
 /// An opener that fails with `errno` after `after` successful opens.
 pub fn failing_after(inner: OpenFn, errno: i32, after: usize) -> OpenFn {
@@ -377,6 +580,31 @@ impl CounterPlan {
     /// The plan for this machine: real perf_event_open on its core PMUs, or the fault
     /// named by [`FAULT_ENV`].
     pub fn probe(vendor: &str) -> CounterPlan {
+        let mut plan = CounterPlan::probe_faults(vendor);
+        if std::env::var_os(NO_EVIDENCE_ENV).is_some_and(|v| v == "off") {
+            plan.drop_evidence(&format!("switched off by {NO_EVIDENCE_ENV}=off"));
+        }
+        plan
+    }
+
+    /// Without the evidence counters (tracepoints, /proc user time): for measuring
+    /// what they cost.
+    pub fn drop_evidence(&mut self, why: &str) {
+        let evidence = |m: &Metric| m.is_tracepoint() || *m == Metric::UserCpuTime;
+        self.groups.retain(|g| !g.events.iter().any(evidence));
+        self.metrics.retain(|m| !evidence(m));
+        for s in &mut self.statuses {
+            if Metric::ALL
+                .iter()
+                .any(|m| evidence(m) && m.column() == s.metric)
+            {
+                s.available = false;
+                s.note = Some(why.to_string());
+            }
+        }
+    }
+
+    fn probe_faults(vendor: &str) -> CounterPlan {
         let real: OpenFn = Arc::new(open_perf);
         let pmus = hybrid_pmus();
         match fault_from_env() {
@@ -471,6 +699,69 @@ impl CounterPlan {
                 cpu: None,
             });
         }
+        // The evidence counters: tracepoints and /proc, no PMU needed. Each in a group
+        // of its own kind, never dropped or scaled; added after the hardware groups.
+        let mut evidence_groups = Vec::new();
+        let mut evidence = Vec::new();
+        let tp: Vec<Metric> = [Metric::Syscalls, Metric::SkbCopies]
+            .into_iter()
+            .filter(|&m| {
+                let spec = GroupSpec {
+                    pmu: Pmu::Tracepoint,
+                    events: vec![m],
+                    include_kernel: true,
+                    cpu: None,
+                };
+                match tries(&spec) {
+                    Ok(()) => {
+                        statuses.push(status(m, true, None));
+                        true
+                    }
+                    Err(e) => {
+                        let ids = tracepoint_ids();
+                        let id = if m == Metric::Syscalls {
+                            &ids.syscalls
+                        } else {
+                            &ids.skb_copies
+                        };
+                        let note = match (id, refused(&e)) {
+                            (Err(why), false) => why.clone(),
+                            (_, true) => format!("{}; {}", describe(&e), paranoid_hint()),
+                            _ => describe(&e),
+                        };
+                        statuses.push(status(m, false, Some(note)));
+                        false
+                    }
+                }
+            })
+            .collect();
+        if !tp.is_empty() {
+            evidence.extend(tp.iter().copied());
+            evidence_groups.push(GroupSpec {
+                pmu: Pmu::Tracepoint,
+                events: tp,
+                include_kernel: true,
+                cpu: None,
+            });
+        }
+        let proc = GroupSpec {
+            pmu: Pmu::Proc,
+            events: vec![Metric::UserCpuTime],
+            include_kernel: true,
+            cpu: None,
+        };
+        match tries(&proc) {
+            Ok(()) => {
+                statuses.push(status(
+                    Metric::UserCpuTime,
+                    true,
+                    Some("split from the thread's CPU time by the kernel's tick sampling (utime/stime)".into()),
+                ));
+                evidence.push(Metric::UserCpuTime);
+                evidence_groups.push(proc);
+            }
+            Err(e) => statuses.push(status(Metric::UserCpuTime, false, Some(describe(&e)))),
+        }
 
         // Hardware: every event must open on every core PMU.
         let pmus: Vec<Pmu> = if hybrid.is_empty() {
@@ -542,6 +833,7 @@ impl CounterPlan {
         if !hw.is_empty() {
             groups.extend(pmus.iter().map(|p| hw_spec(p, hw.clone())));
         }
+        groups.extend(evidence_groups);
 
         if let Some(why) = hw_refused.as_ref().or(sw_refused.as_ref()) {
             if perf_error.is_none() && hw.is_empty() {
@@ -569,6 +861,7 @@ impl CounterPlan {
         statuses.sort_by_key(|s| Metric::ALL.iter().position(|m| m.column() == s.metric));
         let mut metrics = sw;
         metrics.extend(hw);
+        metrics.extend(evidence);
         CounterPlan {
             metrics,
             groups,
@@ -744,11 +1037,11 @@ pub fn window(groups: &[GroupSpec], earlier: &ThreadReading, later: &ThreadReadi
     let mut sets: Vec<Vec<usize>> = groups
         .iter()
         .enumerate()
-        .filter(|(_, g)| g.pmu == Pmu::Software)
+        .filter(|(_, g)| !g.pmu.is_hardware())
         .map(|(i, _)| vec![i])
         .collect();
     let hw: Vec<usize> = (0..groups.len())
-        .filter(|&i| groups[i].pmu != Pmu::Software)
+        .filter(|&i| groups[i].pmu.is_hardware())
         .collect();
     if !hw.is_empty() {
         sets.push(hw.clone());
@@ -756,7 +1049,7 @@ pub fn window(groups: &[GroupSpec], earlier: &ThreadReading, later: &ThreadReadi
     for set in sets {
         let events = &groups[set[0]].events;
         let ds: Vec<&RawReading> = set.iter().map(|&i| &deltas[i]).collect();
-        let is_hw = groups[set[0]].pmu != Pmu::Software;
+        let is_hw = groups[set[0]].pmu.is_hardware();
         match combine(events, &ds) {
             None => {
                 counted = false;

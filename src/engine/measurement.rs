@@ -7,8 +7,10 @@ use super::profile::{Profile, ProfileProbe};
 use super::sample::{
     ConfigResult, Counts, EngineEvent, Failure, Measured, RxZcStats, Sample, ZcStats,
 };
+use super::sys::{self, TcpCounts};
 use super::worker::{RunShared, ThreadStats};
 use crossbeam_channel::{Receiver, Sender};
+use std::os::fd::AsFd;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -28,6 +30,28 @@ struct Snapshot {
     sink: bool,
     /// Cumulative samples per bucket, where profiling.
     profile: Option<Profile>,
+    /// Each sender socket's TCP_INFO (`None`: unreadable).
+    tcp: Vec<Option<TcpCounts>>,
+}
+
+/// The sender sockets' TCP figures over a window: `None` unless every socket was read
+/// at both edges (a partial sum would look like fewer segments).
+fn tcp_window(earlier: &[Option<TcpCounts>], later: &[Option<TcpCounts>]) -> Option<[u64; 4]> {
+    if earlier.is_empty() || earlier.len() != later.len() {
+        return None;
+    }
+    earlier
+        .iter()
+        .zip(later)
+        .try_fold([0u64; 4], |sum, (a, b)| {
+            let (a, b) = ((*a)?, (*b)?);
+            Some([
+                sum[0] + u64::from(b.data_segs_out.wrapping_sub(a.data_segs_out)),
+                sum[1] + b.bytes_sent.saturating_sub(a.bytes_sent),
+                sum[2] + u64::from(b.total_retrans.wrapping_sub(a.total_retrans)),
+                sum[3] + b.limited_us.saturating_sub(a.limited_us),
+            ])
+        })
 }
 
 /// One side's counts over a window: each thread's estimate, summed.
@@ -40,8 +64,13 @@ fn side_window(groups: &[GroupSpec], earlier: &[ThreadReading], later: &[ThreadR
 }
 
 impl Snapshot {
-    fn since(&self, earlier: &Snapshot, groups: &[GroupSpec], zc: ZcKinds) -> Measured {
-        let tx = side_window(groups, &earlier.tx, &self.tx);
+    fn since(&self, earlier: &Snapshot, probe: &Probe, zc: ZcKinds) -> Measured {
+        let groups = &probe.groups;
+        let mut tx = side_window(groups, &earlier.tx, &self.tx);
+        if let Some([segs, bytes, retrans, limited]) = tcp_window(&earlier.tcp, &self.tcp) {
+            (tx.tcp_segs, tx.tcp_bytes, tx.tcp_retrans) = (Some(segs), Some(bytes), Some(retrans));
+            tx.tcp_limited_us = Some(limited);
+        }
         let rx = if self.sink {
             // No receiver threads: the receiving side costs nothing of ours, and a
             // figure the senders have is not made unknown by their absence.
@@ -61,6 +90,7 @@ impl Snapshot {
                 .profile
                 .zip(earlier.profile)
                 .map(|(later, earlier)| later.minus(&earlier)),
+            memcpy_ns_per_byte: probe.memcpy_ns_per_byte,
         }
     }
 }
@@ -94,6 +124,11 @@ pub(crate) struct Probe {
     pub sent_messages_of: Option<usize>,
     /// The sampling profiler's ring buffers, drained here and nowhere else.
     pub profile: Option<ProfileProbe>,
+    /// Duplicates of the sender sockets, for TCP_INFO at window edges: read here, the
+    /// senders' loop never pays for it.
+    pub tx_sockets: Vec<socket2::Socket>,
+    /// The machine's in-cache memcpy cost (the copy roofline), carried in every window.
+    pub memcpy_ns_per_byte: Option<f64>,
 }
 
 impl Probe {
@@ -125,6 +160,11 @@ impl Probe {
                 .iter()
                 .fold(RxZcStats::default(), |a, s| a.plus(&s.rx_zc())),
             profile: self.profile.as_mut().map(ProfileProbe::drain),
+            tcp: self
+                .tx_sockets
+                .iter()
+                .map(|s| sys::tcp_counts(s.as_fd()).ok().flatten())
+                .collect(),
         }
     }
 
@@ -190,6 +230,7 @@ pub(crate) fn spawn_sampler(
                 return Measured {
                     zc: zerocopy.send.then(ZcStats::default),
                     rx_zc: zerocopy.receive.then(RxZcStats::default),
+                    memcpy_ns_per_byte: probe.memcpy_ns_per_byte,
                     ..Default::default()
                 };
             }
@@ -206,7 +247,7 @@ pub(crate) fn spawn_sampler(
                     .is_ok();
                 // A failed window is void (the result is the failure): no sample, no snapshot.
                 if shared.failed() {
-                    return prev.since(&baseline, &probe.groups, zerocopy);
+                    return prev.since(&baseline, &probe, zerocopy);
                 }
                 let at = Instant::now();
                 let tick = at >= next_tick;
@@ -222,7 +263,7 @@ pub(crate) fn spawn_sampler(
                         config,
                         seq,
                         elapsed_s: (now.at - baseline.at).as_secs_f64(),
-                        interval: now.since(&prev, &probe.groups, zerocopy),
+                        interval: now.since(&prev, &probe, zerocopy),
                     };
                     // A slow consumer never slows the measurement: drop and count.
                     if events.try_send(EngineEvent::Sample(sample)).is_err() {
@@ -232,7 +273,7 @@ pub(crate) fn spawn_sampler(
                     prev = now.clone();
                 }
                 if stopped || timed_out {
-                    return now.since(&baseline, &probe.groups, zerocopy);
+                    return now.since(&baseline, &probe, zerocopy);
                 }
                 if tick {
                     next_tick += window.interval;
@@ -373,5 +414,30 @@ impl Drop for Measurement {
         for w in self.workers.drain(..) {
             let _ = w.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tcp(segs: u32, bytes: u64, retrans: u32, limited: u64) -> Option<TcpCounts> {
+        Some(TcpCounts {
+            data_segs_out: segs,
+            bytes_sent: bytes,
+            total_retrans: retrans,
+            limited_us: limited,
+        })
+    }
+
+    #[test]
+    fn tcp_figures_sum_connections_and_survive_a_wrapping_segment_counter() {
+        let a = [tcp(u32::MAX - 1, 100, 0, 5), tcp(10, 1000, 1, 0)];
+        let b = [tcp(3, 600, 0, 7), tcp(20, 2000, 2, 0)];
+        // 5 segments across the wrap, plus 10.
+        assert_eq!(tcp_window(&a, &b), Some([15, 1500, 1, 2]));
+        // One socket unreadable at an edge: no figure rather than a partial sum.
+        assert_eq!(tcp_window(&a, &[b[0], None]), None);
+        assert_eq!(tcp_window(&[], &[]), None);
     }
 }

@@ -41,6 +41,8 @@ pub enum Needs {
     ZeroCopyReceive,
     /// The sampling profiler (CPU-time breakdown) must have run.
     Profile,
+    /// The machine's copy roofline (memcpy cost measured at start).
+    Roofline,
 }
 
 /// How a view turns the window's value into the figure it shows.
@@ -169,6 +171,9 @@ pub struct MetricDef {
     pub matrix: Option<(u8, View)>,
     pub live: Option<Live>,
     pub plots: &'static [Plot],
+    /// Drawn as a horizontal reference line (e.g. the copy roofline) on the charts of
+    /// this plot file, beside the metrics plotted there.
+    pub reference: Option<&'static str>,
 }
 
 /// A registry: the built-in [`METRICS`], or another list (tests).
@@ -188,12 +193,24 @@ const BASE: MetricDef = MetricDef {
     matrix: None,
     live: None,
     plots: &[],
+    reference: None,
 };
 
 use Needs::Nothing;
 
 fn count(v: Option<u64>) -> Option<f64> {
     v.map(|v| v as f64)
+}
+
+fn per_msg(v: Option<u64>, m: &Measured) -> Option<f64> {
+    let v = v?;
+    (m.messages > 0).then(|| v as f64 / m.messages as f64)
+}
+
+/// A side's user-mode share of its CPU time, in percent.
+fn user_pct(c: &super::sample::Counts) -> Option<f64> {
+    let (u, t) = (c.user_ns? as f64, c.cpu_ns? as f64);
+    (t > 0.0).then(|| (u * 100.0 / t).min(100.0))
 }
 
 fn per_byte(v: Option<u64>, m: &Measured) -> Option<f64> {
@@ -285,6 +302,11 @@ macro_rules! bucket_metric {
 }
 
 const PER_MSG_CACHE: &str = "cache-misses-vs-size.svg";
+const CPU_TIME_PLOT: &str = "cpu-time-per-byte-vs-size.svg";
+const SYSCALLS_PLOT: &str = "syscalls-per-message-vs-size.svg";
+const SYSCALLS_TITLE: &str = "System calls per message vs message size";
+const EVIDENCE_PLOT: &str = "segments-and-copies-per-message-vs-size.svg";
+const EVIDENCE_TITLE: &str = "TCP segments and receive copies per message vs message size";
 const CACHE_TITLE: &str = "Cache misses per message vs message size";
 
 /// The built-in registry, in CSV column order: the contract's 17 figure columns
@@ -558,7 +580,7 @@ pub static METRICS: &Registry = &[
         // Beside cycles in the matrix; in the live panel only where cycles are not counted.
         live: Some(Live::StandIn(view("CPU time‡", Scale::Raw), "cycles_per_byte")),
         plots: &[Plot {
-            file: "cpu-time-per-byte-vs-size.svg",
+            file: CPU_TIME_PLOT,
             title: "CPU time per byte vs message size",
             y_label: "CPU ns / byte (task-clock, sender + receiver)",
             x: PlotX::MessageSize,
@@ -752,6 +774,189 @@ pub static METRICS: &Registry = &[
         value: |_, m| m.profile.map(|p| (p.tx.lost + p.rx.lost) as f64),
         ..BASE
     },
+    // The evidence counters: why each cost is what it is, measured without a PMU.
+    MetricDef {
+        name: "tx_syscalls_per_msg",
+        short: "sender syscalls",
+        label: "system calls per message on the sender threads (raw_syscalls:sys_enter)",
+        unit: "/msg",
+        better: Better::Lower,
+        format: Format::Fixed(3),
+        needs: Needs::Counters(&["syscalls"]),
+        value: |_, m| per_msg(m.tx.syscalls, m),
+        summary: true,
+        matrix: Some((10, view("sys/m tx", Scale::Raw))),
+        live: Some(Live::Detail(view("syscalls/msg tx", Scale::Raw))),
+        plots: &[Plot {
+            file: SYSCALLS_PLOT,
+            title: SYSCALLS_TITLE,
+            y_label: "sender system calls / message",
+            x: PlotX::MessageSize,
+            scale: Scale::Raw,
+            y: YScale::Log,
+        }],
+        ..BASE
+    },
+    MetricDef {
+        name: "rx_syscalls_per_msg",
+        short: "receiver syscalls",
+        label: "system calls per message on the receiver threads (raw_syscalls:sys_enter)",
+        unit: "/msg",
+        better: Better::Lower,
+        format: Format::Fixed(3),
+        needs: Needs::Counters(&["syscalls"]),
+        value: |_, m| per_msg(m.rx.syscalls, m),
+        summary: true,
+        matrix: Some((12, view("sys/m rx", Scale::Raw))),
+        live: Some(Live::Detail(view("rx", Scale::Raw))),
+        plots: &[Plot {
+            file: SYSCALLS_PLOT,
+            title: SYSCALLS_TITLE,
+            y_label: "receiver system calls / message",
+            x: PlotX::MessageSize,
+            scale: Scale::Raw,
+            y: YScale::Log,
+        }],
+        ..BASE
+    },
+    MetricDef {
+        name: "segs_per_msg",
+        short: "TCP segments",
+        label: "TCP data segments per message, sender sockets (TCP_INFO tcpi_data_segs_out, in MSS units)",
+        unit: "/msg",
+        better: Better::Lower,
+        format: Format::Fixed(3),
+        needs: Needs::Counters(&["tcp_info"]),
+        value: |_, m| per_msg(m.tx.tcp_segs, m),
+        summary: true,
+        matrix: Some((11, view("seg/msg", Scale::Raw))),
+        live: Some(Live::Detail(view("segs/msg", Scale::Raw))),
+        plots: &[Plot {
+            file: EVIDENCE_PLOT,
+            title: EVIDENCE_TITLE,
+            y_label: "TCP segments / message (sender)",
+            x: PlotX::MessageSize,
+            scale: Scale::Raw,
+            y: YScale::Log,
+        }],
+        ..BASE
+    },
+    MetricDef {
+        name: "avg_seg_bytes",
+        short: "bytes/segment",
+        label: "average TCP segment payload, sender sockets (TCP_INFO tcpi_bytes_sent / tcpi_data_segs_out)",
+        unit: "B",
+        format: Format::Fixed(1),
+        needs: Needs::Counters(&["tcp_info"]),
+        value: |_, m| {
+            let (b, s) = (m.tx.tcp_bytes? as f64, m.tx.tcp_segs? as f64);
+            (s > 0.0).then(|| b / s)
+        },
+        summary: true,
+        matrix: Some((14, view("B/seg", Scale::Raw))),
+        live: Some(Live::Detail(view("B/seg", Scale::Raw))),
+        ..BASE
+    },
+    MetricDef {
+        name: "tcp_retrans",
+        short: "TCP retransmits",
+        label: "TCP segments retransmitted by the senders (TCP_INFO tcpi_total_retrans)",
+        better: Better::Lower,
+        needs: Needs::Counters(&["tcp_info"]),
+        value: |_, m| count(m.tx.tcp_retrans),
+        ..BASE
+    },
+    MetricDef {
+        name: "tx_limited_pct",
+        short: "sender held back",
+        label: "share of the window the senders had data TCP could not send yet (receive window or send buffer full: later sends queue behind it and share segments, TCP_NODELAY or not)",
+        unit: "%",
+        format: Format::Fixed(1),
+        needs: Needs::Counters(&["tcp_info"]),
+        value: |c, m| {
+            let us = m.tx.tcp_limited_us? as f64;
+            (m.seconds > 0.0).then(|| (us / (m.seconds * 1e6 * c.threads as f64) * 100.0).min(100.0))
+        },
+        summary: true,
+        matrix: Some((16, view("held%", Scale::Raw))),
+        live: Some(Live::Detail(view("held back", Scale::Raw))),
+        ..BASE
+    },
+    MetricDef {
+        name: "rx_copies_per_msg",
+        short: "receive copies",
+        label: "kernel-to-user copies of received data per message (skb:skb_copy_datagram_iovec, receiver threads)",
+        unit: "/msg",
+        better: Better::Lower,
+        format: Format::Fixed(3),
+        needs: Needs::Counters(&["skb_copies"]),
+        value: |_, m| per_msg(m.rx.skb_copies, m),
+        summary: true,
+        matrix: Some((13, view("rcpy/m", Scale::Raw))),
+        live: Some(Live::Detail(view("rx copies/msg", Scale::Raw))),
+        plots: &[Plot {
+            file: EVIDENCE_PLOT,
+            title: EVIDENCE_TITLE,
+            y_label: "receive copies / message",
+            x: PlotX::MessageSize,
+            scale: Scale::Raw,
+            y: YScale::Log,
+        }],
+        ..BASE
+    },
+    MetricDef {
+        name: "tx_user_pct",
+        short: "sender user time",
+        label: "user-mode share of the sender threads' CPU time (the rest is kernel)",
+        unit: "%",
+        format: Format::Fixed(1),
+        needs: Needs::Counters(&["cpu_ns", "user_ns"]),
+        value: |_, m| user_pct(&m.tx),
+        summary: true,
+        matrix: Some((15, view("usr% tx", Scale::Raw))),
+        live: Some(Live::Detail(view("user% tx", Scale::Raw))),
+        ..BASE
+    },
+    MetricDef {
+        name: "rx_user_pct",
+        short: "receiver user time",
+        label: "user-mode share of the receiver threads' CPU time (the rest is kernel)",
+        unit: "%",
+        format: Format::Fixed(1),
+        needs: Needs::Counters(&["cpu_ns", "user_ns"]),
+        value: |_, m| user_pct(&m.rx),
+        summary: true,
+        live: Some(Live::Detail(view("rx", Scale::Raw))),
+        ..BASE
+    },
+    MetricDef {
+        name: "memcpy_ns_per_byte",
+        short: "memcpy cost",
+        label: "this machine's memcpy cost per byte, buffer in cache (the copy roofline, measured at start)",
+        unit: "ns/B",
+        format: Format::Fixed(5),
+        needs: Needs::Roofline,
+        value: |_, m| m.memcpy_ns_per_byte.filter(|v| *v > 0.0),
+        reference: Some(CPU_TIME_PLOT),
+        ..BASE
+    },
+    MetricDef {
+        name: "copies_worth",
+        short: "copies' worth",
+        label: "CPU time per byte as a multiple of one in-cache memcpy of it on this machine (≈ N copies' worth)",
+        unit: "×",
+        better: Better::Lower,
+        format: Format::Fixed(2),
+        needs: Needs::Roofline,
+        value: |_, m| {
+            let copy = m.memcpy_ns_per_byte.filter(|v| *v > 0.0)?;
+            per_byte(m.counts().cpu_ns, m).map(|ns| ns / copy)
+        },
+        summary: true,
+        matrix: Some((4, view("≈copies", Scale::Raw))),
+        live: Some(Live::Detail(view("≈ copies", Scale::Raw))),
+        ..BASE
+    },
 ];
 
 impl MetricDef {
@@ -761,7 +966,7 @@ impl MetricDef {
         match self.needs {
             Needs::ZeroCopy => c.strategy.uses_zerocopy(),
             Needs::ZeroCopyReceive => c.recv == super::config::RecvMode::ZeroCopy,
-            Needs::Nothing | Needs::Counters(_) | Needs::Profile => true,
+            Needs::Nothing | Needs::Counters(_) | Needs::Profile | Needs::Roofline => true,
         }
     }
 
@@ -775,6 +980,9 @@ impl MetricDef {
                     .profile_error
                     .clone()
                     .unwrap_or_else(|| "the CPU-time breakdown was not sampled".into())
+            }),
+            Needs::Roofline => machine.roofline.is_none().then(|| {
+                "no copy roofline (memcpy cost) was measured with these figures".to_string()
             }),
             Needs::Counters(names) => names.iter().find_map(|n| match machine.counter(n) {
                 Some(c) if c.available => None,
@@ -949,6 +1157,7 @@ mod tests {
     #[test]
     fn values_from_a_window() {
         let m = Measured {
+            memcpy_ns_per_byte: None,
             seconds: 2.0,
             bytes: 1_000_000_000,
             messages: 1000,

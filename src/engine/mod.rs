@@ -131,6 +131,8 @@ impl Engine {
             Net::Loopback => "loopback 127.0.0.1 in the current namespace".to_string(),
         };
         let mut machine = machine::describe(&network, &plan);
+        machine.roofline = Some(machine::measure_roofline());
+        machine.counters.push(tcp_info_status());
         machine.zerocopy_error = probe_zerocopy()
             .err()
             .map(|e| format!("SO_ZEROCOPY refused by this kernel ({e})"));
@@ -270,6 +272,7 @@ impl Engine {
             collect_ready(&ready_rx, rx_stats.len(), "receivers")?;
         // Accept every connection and pair it with its receiver by address.
         let mut pairing = Vec::with_capacity(n);
+        let mut tx_sockets = Vec::with_capacity(n);
         for (i, stats) in tx_stats.iter().enumerate() {
             if self.opts.sink {
                 let sock = in_server_ns(&self.net, || {
@@ -295,6 +298,11 @@ impl Engine {
                     .position(|l| l.is_some() && *l == peer)
                     .unwrap_or(i),
             );
+            // The sampler reads TCP_INFO through a duplicate, at window edges only.
+            tx_sockets.push(
+                sock.try_clone()
+                    .with_context(|| format!("duplicating connection {i}'s socket"))?,
+            );
             let h = worker::spawn_sender(&spec, i, sock, stats.clone());
             launch
                 .workers
@@ -311,6 +319,8 @@ impl Engine {
             // Nothing receives in the sink: its figures are what the senders pushed.
             sent_messages_of: self.opts.sink.then_some(config.msg_size),
             profile,
+            tx_sockets,
+            memcpy_ns_per_byte: self.machine.roofline.map(|r| r.cache_ns_per_byte),
         };
         let (stop_tx, stop_rx) = crossbeam_channel::bounded(1);
         let _ = shared.wake_sampler.set(stop_tx.clone());
@@ -485,6 +495,28 @@ pub fn sink_refuses(config: Config) -> Option<String> {
         ));
     }
     None
+}
+
+/// Whether the senders' TCP_INFO has the fields the segment figures need.
+fn tcp_info_status() -> sample::CounterStatus {
+    let read = Socket::new(Domain::IPV4, Type::STREAM, None)
+        .and_then(|s| sys::tcp_counts(std::os::fd::AsFd::as_fd(&s)));
+    let (available, note) = match read {
+        Ok(Some(_)) => (true, None),
+        Ok(None) => (
+            false,
+            Some(
+                "this kernel's TCP_INFO has no tcpi_bytes_sent (Linux 4.19 or later needed)".into(),
+            ),
+        ),
+        Err(e) => (false, Some(format!("getsockopt(TCP_INFO) failed: {e}"))),
+    };
+    sample::CounterStatus {
+        metric: "tcp_info".into(),
+        event: "TCP_INFO (tcpi_data_segs_out, tcpi_bytes_sent, tcpi_total_retrans)".into(),
+        available,
+        note,
+    }
 }
 
 /// Whether this kernel offers MSG_ZEROCOPY on TCP sockets at all.

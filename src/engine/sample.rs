@@ -19,6 +19,29 @@ pub struct Counts {
     /// even where the CPU offers no hardware counters.
     #[serde(default)]
     pub cpu_ns: Option<u64>,
+    /// User-mode CPU time only (task-clock with the kernel excluded), ns: the rest of
+    /// `cpu_ns` is kernel time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_ns: Option<u64>,
+    /// System calls entered (`raw_syscalls:sys_enter` tracepoint): no PMU needed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub syscalls: Option<u64>,
+    /// Kernel-to-user copies of received data (`skb:skb_copy_datagram_iovec`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skb_copies: Option<u64>,
+    /// Sender sockets' TCP_INFO: data segments sent (`tcpi_data_segs_out`, in MSS-sized
+    /// units as TCP counts them), payload bytes sent (`tcpi_bytes_sent`, retransmits
+    /// included) and segments retransmitted (`tcpi_total_retrans`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tcp_segs: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tcp_bytes: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tcp_retrans: Option<u64>,
+    /// µs the sender sockets were held back by the receive window or send buffer
+    /// (`tcpi_rwnd_limited` + `tcpi_sndbuf_limited`), summed over connections.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tcp_limited_us: Option<u64>,
     /// True when the kernel multiplexed the hardware counters in this window and the
     /// values are estimates: Δcount × Δenabled / Δrunning.
     #[serde(default)]
@@ -134,6 +157,13 @@ impl Counts {
             cache_misses: add_partial(self.cache_misses, o.cache_misses),
             context_switches: add_partial(self.context_switches, o.context_switches),
             cpu_ns: add_partial(self.cpu_ns, o.cpu_ns),
+            user_ns: add_partial(self.user_ns, o.user_ns),
+            syscalls: add_partial(self.syscalls, o.syscalls),
+            skb_copies: add_partial(self.skb_copies, o.skb_copies),
+            tcp_segs: add_partial(self.tcp_segs, o.tcp_segs),
+            tcp_bytes: add_partial(self.tcp_bytes, o.tcp_bytes),
+            tcp_retrans: add_partial(self.tcp_retrans, o.tcp_retrans),
+            tcp_limited_us: add_partial(self.tcp_limited_us, o.tcp_limited_us),
             scaled: self.scaled || o.scaled,
             hw_enabled_ns: add_partial(self.hw_enabled_ns, o.hw_enabled_ns),
             hw_running_ns: add_partial(self.hw_running_ns, o.hw_running_ns),
@@ -162,6 +192,13 @@ impl Counts {
             cache_misses: sub_opt(self.cache_misses, earlier.cache_misses),
             context_switches: sub_opt(self.context_switches, earlier.context_switches),
             cpu_ns: sub_opt(self.cpu_ns, earlier.cpu_ns),
+            user_ns: sub_opt(self.user_ns, earlier.user_ns),
+            syscalls: sub_opt(self.syscalls, earlier.syscalls),
+            skb_copies: sub_opt(self.skb_copies, earlier.skb_copies),
+            tcp_segs: sub_opt(self.tcp_segs, earlier.tcp_segs),
+            tcp_bytes: sub_opt(self.tcp_bytes, earlier.tcp_bytes),
+            tcp_retrans: sub_opt(self.tcp_retrans, earlier.tcp_retrans),
+            tcp_limited_us: sub_opt(self.tcp_limited_us, earlier.tcp_limited_us),
             ..*self
         }
     }
@@ -275,6 +312,10 @@ pub struct Measured {
     /// Where the CPU time went, from samples of the worker threads (`--no-profile`: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<super::profile::Profile>,
+    /// This machine's in-cache memcpy cost, ns per byte (the copy roofline, see
+    /// [`Roofline`]): carried with the window so its "copies' worth" needs nothing else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memcpy_ns_per_byte: Option<f64>,
 }
 
 impl Measured {
@@ -302,8 +343,19 @@ impl Measured {
                 (Some(x), Some(y)) => Some(x.then(&y)),
                 (x, y) => x.or(y),
             },
+            memcpy_ns_per_byte: self.memcpy_ns_per_byte.or(later.memcpy_ns_per_byte),
         }
     }
+}
+
+/// The copy roofline: what one memcpy of a byte costs on this machine, measured at
+/// start, for a buffer that stays in cache and one that must come from DRAM.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Roofline {
+    pub cache_bytes: u64,
+    pub cache_ns_per_byte: f64,
+    pub dram_bytes: u64,
+    pub dram_ns_per_byte: f64,
 }
 
 /// One interval's figures, published by the engine while a configuration runs.
@@ -408,7 +460,7 @@ pub struct CounterStatus {
 }
 
 /// What this machine offers, for the screen, recordings and the `n/a` reasons.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MachineInfo {
     pub tool_version: String,
     pub kernel: String,
@@ -433,6 +485,9 @@ pub struct MachineInfo {
     pub unavailable: BTreeMap<Strategy, String>,
     /// ISO-8601 start time.
     pub started: String,
+    /// This machine's memcpy cost (in cache and from DRAM), measured at start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roofline: Option<Roofline>,
 }
 
 impl MachineInfo {

@@ -203,6 +203,7 @@ mod tests {
         ConfigResult {
             config: Config::new(strategy, 4096, 2),
             total: Measured {
+                memcpy_ns_per_byte: None,
                 seconds: 1.0,
                 bytes: 4096 * 100,
                 messages: 100,

@@ -198,6 +198,8 @@ struct Chart {
     strategies: Vec<(Strategy, String)>,
     /// Said when the chart has no data.
     missing: String,
+    /// Horizontal reference lines (label, y), e.g. the copy roofline.
+    references: Vec<(String, f64)>,
 }
 
 fn plural_threads(n: usize) -> String {
@@ -344,7 +346,24 @@ fn charts(reg: &Registry, data: &Data, prefix: &str, notes: &mut Vec<String>) ->
         } else {
             grid_cols(panels.len())
         };
+        // Reference lines: the median of each reference metric over the rows.
+        let references = reg
+            .iter()
+            .filter(|m| m.reference == Some(first.file))
+            .filter_map(|m| {
+                let mut v: Vec<f64> = data
+                    .rows
+                    .values()
+                    .filter_map(|r| r.get(reg, m.name))
+                    .filter(|v| *v > 0.0)
+                    .collect();
+                v.sort_by(f64::total_cmp);
+                let y = *v.get(v.len() / 2)?;
+                Some((format!("{}: {} {}", m.short, m.csv_text(y), m.unit), y))
+            })
+            .collect();
         out.push(Chart {
+            references,
             file: first.file,
             title: format!("{} — {prefix}", first.title),
             subtitle: subtitle.clone(),
@@ -523,6 +542,7 @@ impl Chart {
             .series
             .iter()
             .flat_map(|s| s.points.iter().map(|p| p.1))
+            .chain(self.references.iter().map(|r| r.1))
             .filter(|y| !log_y || *y > 0.0)
             .fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
         let r = if ymax <= 0.0 || ymin > ymax {
@@ -678,6 +698,21 @@ impl Chart {
                 };
                 e
             }))?;
+        }
+        let (x0, x1) = self.x_range();
+        for (label, y) in &self.references {
+            let grey = RGBColor(110, 110, 110);
+            chart.draw_series(DashedLineSeries::new(
+                vec![(x0, *y), (x1, *y)],
+                6,
+                4,
+                grey.stroke_width(2),
+            ))?;
+            chart.draw_series(std::iter::once(Text::new(
+                label.clone(),
+                (x0 * 1.05, *y),
+                (FONT, 13).into_font().color(&grey),
+            )))?;
         }
         if !drew {
             let (w, h) = area.dim_in_pixel();

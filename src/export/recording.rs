@@ -307,6 +307,7 @@ mod tests {
 
     pub(crate) fn machine() -> MachineInfo {
         MachineInfo {
+            roofline: None,
             tool_version: "0.1.0".into(),
             kernel: "6.1.0-test".into(),
             cpu_model: "Test CPU @ 3.0GHz".into(),
@@ -337,6 +338,7 @@ mod tests {
     fn events() -> Vec<EngineEvent> {
         let config = Config::new(Strategy::ZeroCopy, 4096, 2);
         let interval = Measured {
+            memcpy_ns_per_byte: None,
             seconds: 0.25,
             bytes: 1 << 30,
             messages: 1 << 18,

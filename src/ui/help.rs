@@ -42,6 +42,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Line::from("  o        sort the matrix by the next column, best first"),
         Line::from("  f        filter: one thread count, one strategy, or all"),
         Line::from("  < >      replay speed (replay only)"),
+        Line::from("  i        insight: the course's six questions answered from the matrix"),
         Line::from("  ? Esc    this help          q Ctrl-C  quit (asks if unexported)"),
         Line::from(""),
         Line::styled("Figures", Style::default().add_modifier(Modifier::BOLD)),

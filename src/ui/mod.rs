@@ -6,6 +6,7 @@ pub mod chart;
 pub mod footer;
 pub mod header;
 pub mod help;
+pub mod insight;
 pub mod live;
 pub mod matrix;
 pub mod theme;
@@ -99,6 +100,9 @@ pub fn draw_paged(frame: &mut Frame, app: &App) -> usize {
     }
     if app.show_help {
         help::render(frame, area, app);
+    }
+    if app.show_insight {
+        insight::render(frame, area, app);
     }
     page
 }

@@ -277,6 +277,7 @@ fn measure(plan: &CounterPlan, clock: &Arc<AtomicU64>, threads: usize) -> Config
     ConfigResult {
         config: Config::new(Strategy::OneCopy, 1000, threads),
         total: Measured {
+            memcpy_ns_per_byte: None,
             seconds: 1.0,
             bytes: 1_000_000,
             messages: 1000,
@@ -365,9 +366,14 @@ fn einval_on_one_event_drops_only_that_event() {
         .unwrap()
         .contains("0xc860"));
     assert!(plan.perf_error.is_none());
-    // Software in its own group, hardware in another.
-    assert_eq!(plan.groups.len(), 2);
+    // Software in its own group, hardware in another, then the evidence counters'.
+    let pmus: Vec<Pmu> = plan.groups.iter().map(|g| g.pmu.clone()).collect();
+    assert_eq!(pmus, [Pmu::Software, Pmu::Core, Pmu::Tracepoint, Pmu::Proc]);
     assert!(plan.groups[1].events.iter().all(|m| !m.is_software()));
+    assert_eq!(
+        plan.groups[2].events,
+        vec![Metric::Syscalls, Metric::SkbCopies]
+    );
     let row = csv_row(&measure(&plan, &clock, 1));
     assert_eq!(cell(&row, "llc_misses"), "");
     assert_eq!(cell(&row, "cycles"), "6000000000");
@@ -458,9 +464,9 @@ fn emfile_after_the_kth_open_counts_the_first_threads_and_says_how_many() {
     let clock = Arc::new(AtomicU64::new(1000));
     let probe_open = fake_open(&clock, |_| Ok(1.0));
     let mut plan = CounterPlan::probe_with("GenuineIntel", &[], probe_open.clone());
-    assert_eq!(plan.groups.len(), 2);
-    // 6 threads' worth of groups open (2 each), then EMFILE.
-    plan.open = failing_after(probe_open, libc::EMFILE, 12);
+    assert_eq!(plan.groups.len(), 4);
+    // 6 threads' worth of groups open (4 each), then EMFILE.
+    plan.open = failing_after(probe_open, libc::EMFILE, 24);
     let r = measure(&plan, &clock, 8);
     let c = r.total.counts();
     assert_eq!((c.counted, c.threads), (6, 16));
@@ -483,8 +489,9 @@ fn emfile_after_the_kth_open_counts_the_first_threads_and_says_how_many() {
 fn the_descriptor_budget_leaves_room_for_sockets() {
     let clock = Arc::new(AtomicU64::new(1000));
     let plan = CounterPlan::probe_with("GenuineIntel", &[], fake_open(&clock, |_| Ok(1.0)));
-    // 2 software + 5 hardware events in two groups: 9 descriptors per thread.
-    assert_eq!(plan.fds_per_thread(), 9);
+    // 2 software + 5 hardware + 2 tracepoint events in three groups, and /proc (no
+    // perf descriptor): 12 descriptors per thread.
+    assert_eq!(plan.fds_per_thread(), 12);
     assert_eq!(crate::engine::counter_budget(1 << 20, 10, 512, 9), None);
     // 200 - 10 open - 32 reserved - 8 × 6 for connections = 110 → 12 threads.
     assert_eq!(crate::engine::counter_budget(200, 10, 8, 9), Some(12));
@@ -511,7 +518,7 @@ fn hybrid_probe_opens_one_group_per_core_pmu_and_names_them() {
     });
     let plan = CounterPlan::probe_with("GenuineIntel", &[core(), atom()], open);
     assert!(seen.lock().unwrap().contains(&atom()));
-    assert_eq!(plan.groups.len(), 3);
+    assert_eq!(plan.groups.len(), 5);
     assert!(status_of(&plan, Metric::Cycles)
         .note
         .as_deref()
@@ -550,6 +557,9 @@ fn the_real_perf_opener_reports_every_metric_once_with_a_reason_when_missing() {
             Metric::CacheMisses => c.cache_misses,
             Metric::ContextSwitches => c.context_switches,
             Metric::CpuTime => c.cpu_ns,
+            Metric::UserCpuTime => c.user_ns,
+            Metric::Syscalls => c.syscalls,
+            Metric::SkbCopies => c.skb_copies,
         };
         assert_eq!(field.is_some(), plan.metrics.contains(&m), "{m:?}");
     }
@@ -558,4 +568,60 @@ fn the_real_perf_opener_reports_every_metric_once_with_a_reason_when_missing() {
     } else {
         let _ = writeln!(std::io::stderr(), "skipped: {:?}", plan.perf_error);
     }
+}
+
+#[test]
+fn utime_is_field_14_even_when_the_thread_name_has_spaces_and_parens() {
+    let stat = "4242 (netio (tx) 0) S 1 2 3 4 5 6 7 8 9 10 1234 567 0 0 20 0 1 0";
+    assert_eq!(utime_ticks(stat), Some(1234));
+    assert_eq!(utime_ticks("garbage"), None);
+}
+
+#[test]
+fn evidence_counters_reach_the_csv_per_message_and_are_never_scaled() {
+    let clock = Arc::new(AtomicU64::new(1000));
+    // Hardware refused (a VM); tracepoints and /proc work.
+    let open = fake_open(&clock, |s| {
+        if s.pmu.is_hardware() {
+            Err(libc::ENOENT)
+        } else {
+            Ok(1.0)
+        }
+    });
+    let plan = CounterPlan::probe_with("GenuineIntel", &[], open);
+    assert!(status_of(&plan, Metric::Syscalls).available);
+    assert!(status_of(&plan, Metric::UserCpuTime).available);
+    let r = measure(&plan, &clock, 1);
+    let c = r.total.counts();
+    assert!(!c.scaled);
+    // 2 threads × 1 s × 3 per ns each, over r.total.messages messages.
+    assert_eq!(c.syscalls, Some(6_000_000_000));
+    let row = csv_row(&r);
+    let per_msg = 3_000_000_000.0 / r.total.messages as f64;
+    let want = format!("{:?}", (per_msg * 1000.0).round() / 1000.0);
+    assert_eq!(cell(&row, "tx_syscalls_per_msg"), want);
+    assert_eq!(cell(&row, "rx_copies_per_msg"), want);
+    assert_eq!(cell(&row, "cycles"), "");
+}
+
+#[test]
+fn a_tracepoint_the_kernel_refuses_is_n_a_with_the_reason() {
+    let clock = Arc::new(AtomicU64::new(1000));
+    let open = fake_open(&clock, |s| {
+        if s.pmu == Pmu::Tracepoint {
+            Err(libc::EACCES)
+        } else {
+            Ok(1.0)
+        }
+    });
+    let plan = CounterPlan::probe_with("GenuineIntel", &[], open);
+    let st = status_of(&plan, Metric::Syscalls);
+    assert!(!st.available);
+    assert!(
+        st.note.as_deref().unwrap().contains("perf_event_paranoid"),
+        "{st:?}"
+    );
+    assert!(plan.groups.iter().all(|g| g.pmu != Pmu::Tracepoint));
+    let row = csv_row(&measure(&plan, &clock, 1));
+    assert_eq!(cell(&row, "tx_syscalls_per_msg"), "", "n/a, never 0");
 }

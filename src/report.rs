@@ -1,0 +1,329 @@
+//! `netio-tui report FILE`: the course's six questions answered from a sweep CSV or a
+//! recording, as Markdown with the plots beside it. The answers are
+//! [`crate::insight::answers`], the same the explorer's insight panel shows.
+
+use crate::cli::ReportArgs;
+use crate::engine::config::TRAILING_AXES;
+use crate::engine::metric::{find, Figures, Registry, METRICS};
+use crate::engine::sample::{ConfigResult, EngineEvent, MachineInfo};
+use crate::export::{csv, plot, recording};
+use crate::insight::{self, Answer};
+use crate::usage;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// The rows of a recording: each configuration's finished windows merged, as the
+/// explorer's matrix has them.
+pub fn rows_of_recording(reg: &Registry, rec: &recording::Recording) -> Vec<Figures> {
+    let mut done: BTreeMap<crate::engine::config::Config, ConfigResult> = BTreeMap::new();
+    for (_, e) in &rec.events {
+        if let EngineEvent::Finished(r) = e {
+            let merged = match done.get(&r.config) {
+                Some(prev) => prev.merge(r),
+                None => r.clone(),
+            };
+            done.insert(r.config, merged);
+        }
+    }
+    done.values()
+        .map(|r| Figures::of(reg, r).on_kernel(&rec.header.machine.kernel))
+        .collect()
+}
+
+/// What was read: the rows, and the machine where the input says.
+pub struct Input {
+    pub rows: Vec<Figures>,
+    pub machine: Option<MachineInfo>,
+}
+
+fn is_recording(path: &Path) -> bool {
+    use std::io::Read as _;
+    let mut first = [0u8; 1];
+    let starts_with_brace = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut first))
+        .is_ok_and(|n| n == 1 && first[0] == b'{');
+    starts_with_brace || path.extension().is_some_and(|e| e == "jsonl")
+}
+
+pub fn read_input(reg: &Registry, path: &Path) -> anyhow::Result<Input> {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        usage(format!(
+            "cannot read {} ({e}); give a sweep CSV or a recording (--record FILE)",
+            path.display()
+        ))
+    })?;
+    if !meta.is_file() {
+        return Err(usage(format!(
+            "{} is not a regular file; give a sweep CSV or a recording (--record FILE)",
+            path.display()
+        )));
+    }
+    if is_recording(path) {
+        let rec = recording::read_recording(path)?;
+        let rows = rows_of_recording(reg, &rec);
+        if rows.is_empty() {
+            return Err(usage(format!(
+                "{} holds no finished configuration; record a sweep (`s` in the explorer) or a run",
+                path.display()
+            )));
+        }
+        return Ok(Input {
+            rows,
+            machine: Some(rec.header.machine),
+        });
+    }
+    let rows = csv::read_csv(reg, path).map_err(|e| {
+        usage(format!(
+            "{e:#}; give a CSV written by `netio-tui sweep` or by `e` in the explorer, or a recording"
+        ))
+    })?;
+    if rows.is_empty() {
+        return Err(usage(format!(
+            "{} has the netio-tui columns but no rows; nothing to report",
+            path.display()
+        )));
+    }
+    Ok(Input {
+        rows,
+        machine: None,
+    })
+}
+
+fn distinct<T: Ord + Clone>(v: impl Iterator<Item = T>) -> Vec<T> {
+    let mut v: Vec<T> = v.collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The machine, kernel, counters and every axis the figures were measured with.
+fn setting(reg: &Registry, input: &Input, file: &Path) -> String {
+    let rows = &input.rows;
+    let mut s = String::new();
+    let _ = writeln!(s, "## Where and how this was measured\n");
+    let _ = writeln!(
+        s,
+        "- Input: `{}`, {} configurations ({} failed)",
+        file.display(),
+        rows.len(),
+        rows.iter().filter(|r| r.error.is_some()).count()
+    );
+    let kernels = distinct(rows.iter().filter_map(|r| r.kernel.clone()));
+    match &input.machine {
+        Some(m) => {
+            let _ = writeln!(
+                s,
+                "- Machine: {}, {} cores; kernel {}; netio-tui {}; started {}",
+                m.cpu_model, m.cores, m.kernel, m.tool_version, m.started
+            );
+            let _ = writeln!(s, "- Network: {}", m.network);
+            let on: Vec<String> = m
+                .counters
+                .iter()
+                .filter(|c| c.available)
+                .map(|c| format!("{} ({})", c.metric, c.event))
+                .collect();
+            let off: Vec<String> = m
+                .counters
+                .iter()
+                .filter(|c| !c.available)
+                .map(|c| format!("{}: {}", c.metric, c.note.clone().unwrap_or_default()))
+                .collect();
+            let _ = writeln!(
+                s,
+                "- Counters available: {}",
+                if on.is_empty() {
+                    "none".into()
+                } else {
+                    on.join(", ")
+                }
+            );
+            if !off.is_empty() {
+                let _ = writeln!(s, "- Counters not available: {}", off.join("; "));
+            }
+            if let Some(e) = &m.perf_error {
+                let _ = writeln!(s, "- perf: {e}");
+            }
+            if let Some(r) = m.roofline {
+                let _ = writeln!(s, "- Copy roofline (memcpy): {:.5} ns/B in cache ({} KiB buffer, {:.1} GB/s), {:.5} ns/B from DRAM ({} MiB buffer, {:.1} GB/s)", r.cache_ns_per_byte, r.cache_bytes >> 10, 1.0 / r.cache_ns_per_byte, r.dram_ns_per_byte, r.dram_bytes >> 20, 1.0 / r.dram_ns_per_byte);
+            }
+        }
+        None => {
+            let _ = writeln!(s, "- Machine: not recorded in a CSV (CPU and cores unknown; a recording says them); kernel {}", if kernels.is_empty() { "not recorded".into() } else { kernels.join(", ") });
+            let measured: Vec<&str> = reg
+                .iter()
+                .filter(|m| rows.iter().any(|r| r.get(reg, m.name).is_some()))
+                .map(|m| m.name)
+                .collect();
+            let empty: Vec<&str> = reg
+                .iter()
+                .filter(|m| !measured.contains(&m.name))
+                .map(|m| m.name)
+                .collect();
+            let _ = writeln!(s, "- Figures measured: {}", measured.join(", "));
+            let _ = writeln!(
+                s,
+                "- Figures empty in every row (not measured there): {}",
+                if empty.is_empty() {
+                    "none".into()
+                } else {
+                    empty.join(", ")
+                }
+            );
+        }
+    }
+    let ok: Vec<&Figures> = rows.iter().filter(|r| r.error.is_none()).collect();
+    let strategies = distinct(ok.iter().map(|r| r.config.strategy));
+    let sizes = distinct(ok.iter().map(|r| r.config.msg_size));
+    let threads = distinct(ok.iter().map(|r| r.config.threads));
+    let _ = writeln!(
+        s,
+        "- Strategies: {}",
+        strategies
+            .iter()
+            .map(|x| x.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = writeln!(
+        s,
+        "- Message sizes: {}",
+        sizes
+            .iter()
+            .map(|z| insight::size_text(*z))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = writeln!(
+        s,
+        "- Thread pairs: {}",
+        threads
+            .iter()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for a in &TRAILING_AXES {
+        let v = distinct(ok.iter().map(|r| (a.get)(&r.config)));
+        let _ = writeln!(s, "- {}: {}", a.name, v.join(", "));
+    }
+    let d: Vec<f64> = ok.iter().filter_map(|r| r.get(reg, "duration_s")).collect();
+    if let (Some(lo), Some(hi)) = (
+        d.iter().copied().reduce(f64::min),
+        d.iter().copied().reduce(f64::max),
+    ) {
+        let _ = writeln!(
+            s,
+            "- Measured window per configuration: {lo:.4}–{hi:.4} s (warm-up excluded)"
+        );
+    }
+    s
+}
+
+fn answer_md(reg: &Registry, i: usize, a: &Answer) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "### {}. {}\n", i + 1, a.question);
+    match &a.answer {
+        Some(t) => {
+            let _ = writeln!(s, "{t}\n");
+        }
+        None => {
+            let _ = writeln!(s, "These figures cannot answer this.\n");
+        }
+    }
+    if let Some(m) = &a.measure {
+        let _ = writeln!(
+            s,
+            "*To answer {}:* {m}.\n",
+            if a.answer.is_some() {
+                "more fully"
+            } else {
+                "it"
+            }
+        );
+    }
+    if !a.cited.is_empty() {
+        let _ = writeln!(s, "| cell | figure | value |\n|---|---|---|");
+        for c in &a.cited {
+            for (n, v) in &c.figures {
+                let unit = find(reg, n).map_or("", |m| m.unit);
+                let text = find(reg, n).map_or(v.to_string(), |m| m.csv_text(*v));
+                let _ = writeln!(s, "| {} | `{n}` | {text} {unit} |", c.config);
+            }
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// The whole Markdown report; `plots` are file names relative to the report.
+pub fn markdown(reg: &Registry, input: &Input, file: &Path, plots: &[String]) -> String {
+    let mut s = format!("# netio-tui report: {}\n\n", file.display());
+    s.push_str("Each answer rests on the cells listed under it; every value is the cell's, as the CSV has it.\n\n");
+    s.push_str(&setting(reg, input, file));
+    s.push_str("\n## The six questions\n\n");
+    let answers = insight::answers(reg, &input.rows, input.machine.as_ref().map(|m| m.cores));
+    for (i, a) in answers.iter().enumerate() {
+        s.push_str(&answer_md(reg, i, a));
+    }
+    if !plots.is_empty() {
+        s.push_str("## Plots\n\n");
+        for p in plots {
+            let _ = writeln!(s, "![{p}]({p})\n");
+        }
+    }
+    s
+}
+
+fn default_out(input: &Path) -> PathBuf {
+    let stem = input
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "netio".into());
+    PathBuf::from(format!("{stem}-report.md"))
+}
+
+pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
+    let out = args.out.clone().unwrap_or_else(|| default_out(&args.file));
+    crate::export::files::check_output(&out, "--out", true).map_err(usage)?;
+    let input = read_input(METRICS, &args.file)?;
+    // The plots go in a directory beside the report, drawn from the rows themselves.
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    let dir_name = format!("{stem}-plots");
+    let dir = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from(&dir_name), |p| p.join(&dir_name));
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        usage(format!(
+            "cannot create {} ({e}); choose a writable --out",
+            dir.display()
+        ))
+    })?;
+    let rows_csv = dir.join("rows.csv");
+    csv::write_rows(METRICS, &rows_csv, &input.rows)?;
+    let title = input
+        .machine
+        .as_ref()
+        .map(|m| format!("{} · Linux {}", m.cpu_model, m.kernel));
+    let drawn = plot::plot_file(&rows_csv, &dir, title.as_deref())?;
+    let plots: Vec<String> = drawn
+        .written
+        .iter()
+        .filter_map(|p| p.file_name())
+        .map(|n| format!("{dir_name}/{}", n.to_string_lossy()))
+        .collect();
+    let md = markdown(METRICS, &input, &args.file, &plots);
+    crate::export::files::write_atomically(&out, md.as_bytes()).map_err(anyhow::Error::msg)?;
+    println!(
+        "wrote {} ({} plots in {})",
+        out.display(),
+        plots.len(),
+        dir.display()
+    );
+    Ok(())
+}

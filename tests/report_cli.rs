@@ -1,0 +1,168 @@
+//! `netio-tui report` on the shipped course sweep: six answers, and every number it
+//! quotes is the CSV's own cell (recomputed here from the raw file).
+
+use assert_cmd::Command;
+use netio_tui::engine::config::Config;
+use netio_tui::engine::metric::{find, METRICS};
+use netio_tui::insight::{answers, cited_figures, QUESTIONS};
+use std::collections::HashMap;
+use std::path::Path;
+
+const SWEEP: &str = "recordings/course-sweep.csv";
+
+/// The raw CSV: (strategy, size, threads, nodelay, recv, pin) → column → cell text.
+fn raw(path: &Path) -> HashMap<(String, String, String), HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let head: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            let m: HashMap<String, String> = head
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(String::from))
+                .collect();
+            (
+                (
+                    m["strategy"].clone(),
+                    m["msg_size"].clone(),
+                    m["threads"].clone(),
+                ),
+                m,
+            )
+        })
+        .collect()
+}
+
+fn key(c: &Config) -> (String, String, String) {
+    (
+        c.strategy.name().to_string(),
+        c.msg_size.to_string(),
+        c.threads.to_string(),
+    )
+}
+
+#[test]
+fn every_quoted_number_is_the_csvs_cell_and_the_markdown_says_it() {
+    let path = Path::new(SWEEP);
+    let rows = netio_tui::export::csv::read_csv(METRICS, path).unwrap();
+    let cells = raw(path);
+    let a = answers(METRICS, &rows, None);
+    assert_eq!(a.len(), 6);
+    let cited = cited_figures(&a);
+    assert!(cited.len() >= 10, "{cited:?}");
+    for (c, name, v) in &cited {
+        let text = find(METRICS, name).unwrap().csv_text(*v);
+        assert_eq!(
+            &text,
+            &cells[&key(c)][*name],
+            "{c} {name}: quoted {text}, the CSV says {}",
+            cells[&key(c)][*name]
+        );
+    }
+    // The binary writes the same answers, with every cited number in its text.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.md");
+    Command::cargo_bin("netio-tui")
+        .unwrap()
+        .args(["report", SWEEP, "--out", out.to_str().unwrap()])
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(&out).unwrap();
+    for q in QUESTIONS {
+        assert!(md.contains(q), "{q} missing:\n{md}");
+    }
+    for ans in &a {
+        let text = ans.answer.as_deref().or(ans.measure.as_deref()).unwrap();
+        assert!(md.contains(text), "{text}");
+        for c in &ans.cited {
+            for (n, v) in &c.figures {
+                let t = find(METRICS, n).unwrap().csv_text(*v);
+                assert!(text.contains(&t), "{n} {t} cited but not quoted in: {text}");
+            }
+        }
+    }
+    assert!(
+        md.contains("![") && dir.path().join("r-plots").is_dir(),
+        "{md}"
+    );
+    assert!(md.contains("## Where and how this was measured"));
+    // The copy roofline is drawn in the CPU-time chart, at the CSV's memcpy figure.
+    let cpu =
+        std::fs::read_to_string(dir.path().join("r-plots/cpu-time-per-byte-vs-size.svg")).unwrap();
+    assert!(
+        cpu.contains("memcpy cost: "),
+        "no roofline in the CPU-time chart"
+    );
+    for chart in [
+        "syscalls-per-message-vs-size.svg",
+        "segments-and-copies-per-message-vs-size.svg",
+    ] {
+        assert!(dir.path().join("r-plots").join(chart).is_file(), "{chart}");
+    }
+}
+
+#[test]
+fn the_one_copy_crossover_is_recomputed_from_the_raw_csv() {
+    let path = Path::new(SWEEP);
+    let rows = netio_tui::export::csv::read_csv(METRICS, path).unwrap();
+    let cells = raw(path);
+    let a = answers(METRICS, &rows, None);
+    let text = a[3].answer.clone().unwrap();
+    let gbps = |s: &str, z: usize, t: usize| -> f64 {
+        cells[&(s.to_string(), z.to_string(), t.to_string())]["throughput_gbps"]
+            .parse()
+            .unwrap()
+    };
+    for t in [1, 2, 4, 8] {
+        let sizes = [64, 256, 1024, 4096];
+        // The smallest size from which one-copy stays ahead of two-copy.
+        let from = sizes
+            .iter()
+            .rev()
+            .take_while(|&&z| gbps("one-copy", z, t) > gbps("two-copy", z, t))
+            .last()
+            .copied();
+        let said = match from {
+            Some(z) => format!("from {}", netio_tui::insight::size_text(z)),
+            None => "not up to".to_string(),
+        };
+        let part = text
+            .split(". ")
+            .find(|p| p.starts_with(&format!("At {t} thread pair")))
+            .unwrap_or_else(|| panic!("{t} threads not answered: {text}"));
+        assert!(part.contains(&said), "{t}: expected {said} in {part}");
+    }
+}
+
+#[test]
+fn bad_inputs_exit_2_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for (arg, want) in [
+        ("/nonexistent/x.csv", "cannot read"),
+        ("/dev/null", "not a regular file"),
+        (dir.path().to_str().unwrap(), "not a regular file"),
+    ] {
+        let out = Command::cargo_bin("netio-tui")
+            .unwrap()
+            .args(["report", arg])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{arg}: {out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(want) && err.lines().count() == 1,
+            "{arg}: {err}"
+        );
+    }
+    let junk = dir.path().join("junk.csv");
+    std::fs::write(&junk, "a,b\n1,2\n").unwrap();
+    let out = Command::cargo_bin("netio-tui")
+        .unwrap()
+        .args(["report", junk.to_str().unwrap()])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+}
