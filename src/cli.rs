@@ -47,10 +47,10 @@ pub struct Common {
     #[arg(long, default_value = "0.05", value_parser = parse_seconds_or_zero, allow_negative_numbers = true, value_name = "SECS")]
     pub warmup: f64,
     /// Do not sample where the worker threads' CPU time goes (copy, TCP/IP, syscall, scheduler, user)
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub no_profile: bool,
     /// Samples per second of each worker thread's CPU time, for the CPU-time breakdown (100 to 20000)
-    #[arg(long, global = true, default_value = "2000", value_parser = parse_profile_rate, value_name = "HZ", conflicts_with = "no_profile")]
+    #[arg(long, default_value = "2000", value_parser = parse_profile_rate, value_name = "HZ", conflicts_with = "no_profile")]
     pub profile_rate: u32,
 }
 

@@ -148,7 +148,7 @@ impl Engine {
             }
         }
         let profile = match opts.profile_hz {
-            Some(hz) => match profile::ProfilePlan::probe(hz) {
+            Some(hz) => match profile::ProfilePlan::probe(hz, &worker::allowed_cpus()) {
                 Ok(p) => {
                     machine.profile_note = Some(p.note.clone());
                     Some(p)
@@ -583,11 +583,8 @@ impl Engine {
         events: &Sender<EngineEvent>,
     ) -> Option<profile::ProfileProbe> {
         let plan = self.profile.as_ref()?;
-        let open = |tids: &[i32]| -> io::Result<Vec<profile::ThreadProfiler>> {
-            tids.iter().map(|&t| plan.open(t)).collect()
-        };
-        match open(tx).and_then(|t| Ok((t, open(rx)?))) {
-            Ok((t, r)) => Some(profile::ProfileProbe::new(plan.clock, t, r)),
+        match plan.open(tx, rx) {
+            Ok(p) => Some(p),
             Err(e) => {
                 let _ = events.send_timeout(
                     EngineEvent::Notice {
