@@ -27,7 +27,7 @@ const NAMED: [Bucket; 8] = [
 
 fn run_json(args: &[&str]) -> serde_json::Value {
     let out = Command::new(BIN)
-        .args(["run", "--json"])
+        .args(["run", "--json", "--profile"])
         .args(args)
         .stderr(Stdio::inherit())
         .output()
@@ -109,10 +109,14 @@ fn the_breakdown_accounts_for_the_cpu_time_and_follows_the_physics() {
         "--recv trunc: receiver copy share {rx_copy}% (message mode {copying}%)"
     );
 
-    // --no-profile: the columns are empty, never 0.
-    let mut off = base.to_vec();
-    off.push("--no-profile");
-    let n = run_json(&off);
+    // Without --profile (the default): the columns are empty, never 0.
+    let out = Command::new(BIN)
+        .args(["run", "--json"])
+        .args(base)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "run {base:?} failed");
+    let n: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(
         n["tx_copy_ns_per_byte"].is_null() && n["copy_ns_per_byte"].is_null(),
         "{n}"
@@ -198,7 +202,15 @@ fn compare_with_perf(
 ) -> Vec<(&'static str, BTreeMap<Bucket, f64>, BTreeMap<Bucket, f64>)> {
     let dir = tempfile::tempdir().unwrap();
     let child = Command::new(BIN)
-        .args(["run", "--json", "--strategy", strategy, "--size", size])
+        .args([
+            "run",
+            "--json",
+            "--profile",
+            "--strategy",
+            strategy,
+            "--size",
+            size,
+        ])
         .args(["--threads", "1", "--duration", "2.2"])
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

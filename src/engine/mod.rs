@@ -44,7 +44,7 @@ pub struct EngineOptions {
     pub warmup: Duration,
     pub verify: bool,
     pub verbose: bool,
-    /// Sampling profiler rate per worker thread in Hz; `None`: off (`--no-profile`).
+    /// Sampling profiler rate in Hz; `None`: off (the default; `--profile` turns it on).
     pub profile_hz: Option<u32>,
 }
 
@@ -57,7 +57,7 @@ impl Default for EngineOptions {
             warmup: Duration::from_millis(50),
             verify: false,
             verbose: false,
-            profile_hz: Some(profile::DEFAULT_RATE_HZ),
+            profile_hz: None,
         }
     }
 }
@@ -159,7 +159,8 @@ impl Engine {
                 }
             },
             None => {
-                machine.profile_error = Some("not sampled (--no-profile)".into());
+                machine.profile_error =
+                    Some("not sampled (off by default; --profile samples it)".into());
                 None
             }
         };
