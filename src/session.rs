@@ -49,7 +49,7 @@ pub fn engine_options(common: &Common, verify: bool) -> EngineOptions {
         warmup: Duration::from_secs_f64(common.warmup),
         verify,
         verbose: common.verbose > 0,
-        profile_hz: (!common.no_profile).then_some(common.profile_rate),
+        profile_hz: common.profile_hz(),
     }
 }
 

@@ -241,7 +241,11 @@ pub(crate) fn spawn_sampler(
             let mut next_tick = baseline.at + window.interval;
             loop {
                 // A failing worker wakes the sampler through the stop channel.
-                let wake = end.map_or(next_tick, |e| e.min(next_tick));
+                let mut wake = end.map_or(next_tick, |e| e.min(next_tick));
+                // Ring buffers are emptied often enough not to overflow at long intervals.
+                if probe.profile.is_some() {
+                    wake = wake.min(Instant::now() + super::profile::DRAIN_PERIOD);
+                }
                 let stopped = stop
                     .recv_timeout(wake.saturating_duration_since(Instant::now()))
                     .is_ok();

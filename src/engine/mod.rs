@@ -44,7 +44,7 @@ pub struct EngineOptions {
     pub warmup: Duration,
     pub verify: bool,
     pub verbose: bool,
-    /// Sampling profiler rate per worker thread in Hz; `None`: off (`--no-profile`).
+    /// Sampling profiler rate in Hz; `None`: off (the default; `--profile` turns it on).
     pub profile_hz: Option<u32>,
 }
 
@@ -57,7 +57,7 @@ impl Default for EngineOptions {
             warmup: Duration::from_millis(50),
             verify: false,
             verbose: false,
-            profile_hz: Some(profile::DEFAULT_RATE_HZ),
+            profile_hz: None,
         }
     }
 }
@@ -150,7 +150,7 @@ impl Engine {
             }
         }
         let profile = match opts.profile_hz {
-            Some(hz) => match profile::ProfilePlan::probe(hz) {
+            Some(hz) => match profile::ProfilePlan::probe(hz, &worker::allowed_cpus()) {
                 Ok(p) => {
                     machine.profile_note = Some(p.note.clone());
                     Some(p)
@@ -161,7 +161,8 @@ impl Engine {
                 }
             },
             None => {
-                machine.profile_error = Some("not sampled (--no-profile)".into());
+                machine.profile_error =
+                    Some("not sampled (off by default; --profile samples it)".into());
                 None
             }
         };
@@ -615,11 +616,8 @@ impl Engine {
         events: &Sender<EngineEvent>,
     ) -> Option<profile::ProfileProbe> {
         let plan = self.profile.as_ref()?;
-        let open = |tids: &[i32]| -> io::Result<Vec<profile::ThreadProfiler>> {
-            tids.iter().map(|&t| plan.open(t)).collect()
-        };
-        match open(tx).and_then(|t| Ok((t, open(rx)?))) {
-            Ok((t, r)) => Some(profile::ProfileProbe::new(plan.clock, t, r)),
+        match plan.open(tx, rx) {
+            Ok(p) => Some(p),
             Err(e) => {
                 let _ = events.send_timeout(
                     EngineEvent::Notice {

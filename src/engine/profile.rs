@@ -1,7 +1,8 @@
-//! Where the CPU time goes: per worker thread, a sampling perf event (software
-//! `cpu-clock`, or `cycles` where a PMU offers it), IP only, user + kernel. The
-//! sampler thread drains the ring buffers ([`ThreadProfiler::drain`]); the hot path
-//! never touches them. Kernel IPs are named through /proc/kallsyms (loaded once,
+//! Where the CPU time goes: a sampling perf event (software `cpu-clock`, or `cycles`
+//! where a PMU offers it), IP and thread id, user + kernel; one system-wide sampler
+//! per CPU whose samples go to a side by the worker threads' ids ([`Scope`]), or one
+//! per worker thread where system-wide sampling is refused. The sampler thread
+//! drains the ring buffers ([`ProfileProbe::drain`]); the hot path never touches them. Kernel IPs are named through /proc/kallsyms (loaded once,
 //! binary search) and put in one [`Bucket`] each ([`buckets`]).
 
 pub mod buckets;
@@ -225,37 +226,85 @@ impl Classifier {
     }
 }
 
+/// Where the samplers sit, decided once ([`ProfilePlan::probe`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// One system-wide sampler per CPU the workers may run on; each sample goes to a
+    /// side by its thread id, samples of other threads are dropped. The per-CPU
+    /// timers run continuously: a context switch never re-arms them.
+    PerCpu(Vec<usize>),
+    /// One sampler per worker thread, where system-wide sampling is refused: the
+    /// kernel re-arms a thread's timer at each of its context switches (a VM exit
+    /// each in a guest), which costs throughput at high switch rates.
+    PerThread,
+}
+
 /// How the engine samples, decided once ([`ProfilePlan::probe`]).
 #[derive(Clone, Debug)]
 pub struct ProfilePlan {
     pub clock: Clock,
+    pub scope: Scope,
     /// Samples per second of each thread's CPU time.
     pub rate_hz: u32,
     /// Said beside the breakdown: clock, rate, and what is not resolved.
     pub note: String,
 }
 
-/// Default sampling rate per worker thread.
+/// Default sampling rate (per CPU, or per worker thread where sampled per thread).
 pub const DEFAULT_RATE_HZ: u32 = 2000;
 
-/// Ring buffer per thread: at 4 kHz a 50 ms drain period fills about 5 KiB.
-const RING_BYTES: usize = 64 << 10;
+/// Ring buffer per sampler: a CPU sampled at 4 kHz writes about 128 KiB a second of
+/// 32-byte records, drained every [`DRAIN_PERIOD`].
+const RING_BYTES: usize = 128 << 10;
+
+/// How often the sampler thread empties the ring buffers between samples.
+pub const DRAIN_PERIOD: std::time::Duration = std::time::Duration::from_millis(100);
 
 const MISC_CPUMODE_MASK: u16 = 7;
 const MISC_USER: u16 = 2;
 const MISC_GUEST_USER: u16 = 5;
 
+/// Who a sampler observes.
+#[derive(Clone, Copy)]
+enum Target {
+    /// The calling thread (probing).
+    Myself,
+    Thread(i32),
+    /// Every thread on this CPU.
+    Cpu(usize),
+}
+
 impl ProfilePlan {
     /// Prefers `cycles` (NMI: no irq-off skid) where the PMU samples it, else
-    /// `cpu-clock`; `Err` when neither can be opened here.
-    pub fn probe(rate_hz: u32) -> Result<ProfilePlan, String> {
-        let clock = if open(Clock::Cycles, rate_hz, None).is_ok() {
+    /// `cpu-clock`; per CPU on `cpus` where system-wide sampling is allowed, else per
+    /// thread. `Err` when neither clock can be opened here.
+    pub fn probe(rate_hz: u32, cpus: &[usize]) -> Result<ProfilePlan, String> {
+        let clock = if open(Clock::Cycles, rate_hz, Target::Myself).is_ok() {
             Clock::Cycles
         } else {
-            open(Clock::CpuClock, rate_hz, None).map_err(|e| {
+            open(Clock::CpuClock, rate_hz, Target::Myself).map_err(|e| {
                 format!("sampling profiler unavailable: perf_event_open(cpu-clock) refused ({e})")
             })?;
             Clock::CpuClock
+        };
+        let (scope, scope_note) = match cpus
+            .iter()
+            .try_for_each(|&c| open(clock, rate_hz, Target::Cpu(c)).map(drop))
+        {
+            Ok(()) if !cpus.is_empty() => (
+                Scope::PerCpu(cpus.to_vec()),
+                format!(
+                    "per CPU ({} CPUs), samples given to the worker threads by thread id",
+                    cpus.len()
+                ),
+            ),
+            r => (
+                Scope::PerThread,
+                format!(
+                    "per worker thread (system-wide sampling refused: {}), which costs throughput at high context-switch rates",
+                    r.err().map_or("no CPUs".to_string(), |e| e.to_string())
+                ),
+            ),
         };
         let syms = match kallsyms() {
             Ok(k) => format!("kernel symbols from /proc/kallsyms ({} functions)", k.len()),
@@ -269,27 +318,55 @@ impl ProfilePlan {
         };
         Ok(ProfilePlan {
             clock,
+            scope,
             rate_hz,
             note: format!(
-                "sampled on {} at {rate_hz} Hz per thread; {skid}; {syms}",
+                "sampled on {} at {rate_hz} Hz {scope_note}; {skid}; {syms}",
                 clock.event_name()
             ),
         })
     }
 
-    /// Opens and enables the sampler of thread `tid`.
-    pub fn open(&self, tid: i32) -> std::io::Result<ThreadProfiler> {
-        let mut sampler = open(self.clock, self.rate_hz, Some(tid))?;
-        sampler.enable()?;
-        Ok(ThreadProfiler { sampler })
+    /// Opens and enables the samplers of one configuration's worker threads.
+    pub fn open(&self, tx: &[i32], rx: &[i32]) -> std::io::Result<ProfileProbe> {
+        let enabled = |target| -> std::io::Result<Sampler> {
+            let mut s = open(self.clock, self.rate_hz, target)?;
+            s.enable()?;
+            Ok(s)
+        };
+        let sources = match &self.scope {
+            Scope::PerCpu(cpus) => Sources::Cpus {
+                samplers: cpus
+                    .iter()
+                    .map(|&c| enabled(Target::Cpu(c)))
+                    .collect::<std::io::Result<_>>()?,
+                sides: tx
+                    .iter()
+                    .map(|&t| (t as u32, Side::Tx))
+                    .chain(rx.iter().map(|&t| (t as u32, Side::Rx)))
+                    .collect(),
+            },
+            Scope::PerThread => {
+                let open = |tids: &[i32]| {
+                    tids.iter()
+                        .map(|&t| enabled(Target::Thread(t)))
+                        .collect::<std::io::Result<Vec<_>>>()
+                };
+                Sources::Threads {
+                    tx: open(tx)?,
+                    rx: open(rx)?,
+                }
+            }
+        };
+        Ok(ProfileProbe::new(self.clock, sources, tx.len(), rx.len()))
     }
 }
 
-fn open(clock: Clock, rate_hz: u32, tid: Option<i32>) -> std::io::Result<Sampler> {
+fn open(clock: Clock, rate_hz: u32, target: Target) -> std::io::Result<Sampler> {
     let mut b = match clock {
         Clock::CpuClock => {
             let mut b = Builder::new(Software::CPU_CLOCK);
-            // cpu-clock's period is in ns of the thread's CPU time.
+            // cpu-clock's period is in ns of CPU time.
             b.sample_period(1_000_000_000 / u64::from(rate_hz.max(1)));
             b
         }
@@ -299,76 +376,99 @@ fn open(clock: Clock, rate_hz: u32, tid: Option<i32>) -> std::io::Result<Sampler
             b
         }
     };
-    match tid {
-        Some(t) => b.observe_pid(t),
-        None => b.observe_self(),
+    match target {
+        Target::Myself => b.observe_self().any_cpu(),
+        Target::Thread(t) => b.observe_pid(t).any_cpu(),
+        // The idle task's samples would only be dropped: the kernel need not write them.
+        Target::Cpu(c) => b.any_pid().one_cpu(c).exclude_idle(true),
     };
-    b.any_cpu()
-        .include_kernel()
+    b.include_kernel()
         .exclude_hv(true)
-        .sample(SampleFlag::IP | SampleFlag::PERIOD);
+        .sample(SampleFlag::IP | SampleFlag::TID | SampleFlag::PERIOD);
     b.build()?.sampled(RING_BYTES)
 }
 
-/// One worker thread's sampler, owned by the sampler thread.
-pub struct ThreadProfiler {
-    sampler: Sampler,
+/// One sample, or samples the kernel could not write.
+enum Record {
+    Sample {
+        tid: u32,
+        bucket: Bucket,
+        period: u64,
+    },
+    Lost(u64),
 }
 
-impl ThreadProfiler {
-    /// Moves every record in the ring buffer into `into`.
-    pub fn drain(&mut self, classify: &mut Classifier, into: &mut SideProfile) {
-        use perf_event::data::Record as R;
-        while let Some(rec) = self.sampler.next_record() {
-            let mode = rec.misc() & MISC_CPUMODE_MASK;
-            match rec.parse_record() {
-                Ok(R::Sample(s)) => {
-                    let (Some(ip), period) = (s.ip(), s.period().unwrap_or(0)) else {
-                        continue;
-                    };
-                    let b = if mode == MISC_USER || mode == MISC_GUEST_USER {
-                        Bucket::User
-                    } else {
-                        classify.kernel(ip)
-                    };
-                    into.add(b, period);
-                }
-                Ok(R::Lost(l)) => into.lost += l.lost,
-                _ => {}
+/// Moves every record in a ring buffer to `each`.
+fn drain_ring(sampler: &mut Sampler, classify: &mut Classifier, mut each: impl FnMut(Record)) {
+    use perf_event::data::Record as R;
+    while let Some(rec) = sampler.next_record() {
+        let mode = rec.misc() & MISC_CPUMODE_MASK;
+        match rec.parse_record() {
+            Ok(R::Sample(s)) => {
+                let (Some(ip), period) = (s.ip(), s.period().unwrap_or(0)) else {
+                    continue;
+                };
+                let bucket = if mode == MISC_USER || mode == MISC_GUEST_USER {
+                    Bucket::User
+                } else {
+                    classify.kernel(ip)
+                };
+                each(Record::Sample {
+                    tid: s.tid().unwrap_or(0),
+                    bucket,
+                    period,
+                });
             }
+            Ok(R::Lost(l)) => each(Record::Lost(l.lost)),
+            _ => {}
         }
     }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    Tx,
+    Rx,
+}
+
+/// The ring buffers of one configuration.
+enum Sources {
+    /// One per worker thread, by side.
+    Threads { tx: Vec<Sampler>, rx: Vec<Sampler> },
+    /// One per CPU, and which worker thread id is on which side.
+    Cpus {
+        samplers: Vec<Sampler>,
+        sides: HashMap<u32, Side>,
+    },
 }
 
 /// Samplers are opened by the engine and handed to the sampler thread.
 const _: () = {
     const fn is_send<T: Send>() {}
-    is_send::<ThreadProfiler>()
+    is_send::<ProfileProbe>()
 };
 
-/// All threads' samplers of one configuration, and the running totals per side.
+/// All samplers of one configuration, and the running totals per side.
 pub struct ProfileProbe {
     pub clock: Clock,
-    pub tx: Vec<ThreadProfiler>,
-    pub rx: Vec<ThreadProfiler>,
+    sources: Sources,
     classify: Classifier,
     totals: Profile,
 }
 
 impl ProfileProbe {
-    pub fn new(clock: Clock, tx: Vec<ThreadProfiler>, rx: Vec<ThreadProfiler>) -> ProfileProbe {
+    fn new(clock: Clock, sources: Sources, tx: usize, rx: usize) -> ProfileProbe {
         let mut totals = Profile {
             clock,
             unresolved: kallsyms().is_err(),
             tx: SideProfile::default(),
             rx: SideProfile::default(),
         };
-        totals.tx.threads = tx.len() as u32;
-        totals.rx.threads = rx.len() as u32;
+        totals.tx.threads = tx as u32;
+        totals.rx.threads = rx as u32;
         ProfileProbe {
             clock,
-            tx,
-            rx,
+            sources,
             classify: Classifier::new(kallsyms().as_ref().ok()),
             totals,
         }
@@ -376,13 +476,42 @@ impl ProfileProbe {
 
     /// Drains every ring buffer; returns the cumulative totals.
     pub fn drain(&mut self) -> Profile {
-        for t in &mut self.tx {
-            t.drain(&mut self.classify, &mut self.totals.tx);
-        }
-        for t in &mut self.rx {
-            t.drain(&mut self.classify, &mut self.totals.rx);
+        let (classify, totals) = (&mut self.classify, &mut self.totals);
+        match &mut self.sources {
+            Sources::Threads { tx, rx } => {
+                for (rings, side) in [(tx, &mut totals.tx), (rx, &mut totals.rx)] {
+                    for s in rings {
+                        drain_ring(s, classify, |r| match r {
+                            Record::Sample { bucket, period, .. } => side.add(bucket, period),
+                            Record::Lost(n) => side.lost += n,
+                        });
+                    }
+                }
+            }
+            Sources::Cpus { samplers, sides } => {
+                for s in samplers {
+                    drain_ring(s, classify, |r| attribute(sides, totals, r));
+                }
+            }
         }
         self.totals
+    }
+}
+
+/// A per-CPU record: a worker thread's sample to its side; other threads' dropped.
+/// Lost records name no thread: they are counted on the sending side.
+fn attribute(sides: &HashMap<u32, Side>, totals: &mut Profile, r: Record) {
+    match r {
+        Record::Sample {
+            tid,
+            bucket,
+            period,
+        } => match sides.get(&tid) {
+            Some(Side::Tx) => totals.tx.add(bucket, period),
+            Some(Side::Rx) => totals.rx.add(bucket, period),
+            None => {}
+        },
+        Record::Lost(n) => totals.tx.lost += n,
     }
 }
 
@@ -411,6 +540,34 @@ ffffffffc0001000 t veth_xmit\t[veth]
         assert_eq!(name(0x1000), None);
         let mut c = Classifier::new(None);
         assert_eq!(c.kernel(0xffffffff81baee90), Bucket::Kernel);
+    }
+
+    #[test]
+    fn per_cpu_samples_go_to_their_threads_side_and_others_are_dropped() {
+        let sides = HashMap::from([(10, Side::Tx), (11, Side::Rx)]);
+        let mut p = Profile {
+            clock: Clock::CpuClock,
+            unresolved: false,
+            tx: SideProfile::default(),
+            rx: SideProfile::default(),
+        };
+        let sample = |tid, bucket| Record::Sample {
+            tid,
+            bucket,
+            period: 500,
+        };
+        attribute(&sides, &mut p, sample(10, Bucket::Copy));
+        attribute(&sides, &mut p, sample(11, Bucket::Tcp));
+        attribute(&sides, &mut p, sample(11, Bucket::Tcp));
+        // Another process's thread, the sampler thread, the idle task.
+        attribute(&sides, &mut p, sample(999, Bucket::Copy));
+        attribute(&sides, &mut p, sample(0, Bucket::Sched));
+        attribute(&sides, &mut p, Record::Lost(3));
+        assert_eq!(p.tx.weight[Bucket::Copy.index()], 500);
+        assert_eq!(p.tx.total_weight(), 500);
+        assert_eq!(p.rx.weight[Bucket::Tcp.index()], 1000);
+        assert_eq!(p.rx.total_weight(), 1000);
+        assert_eq!((p.tx.lost, p.rx.lost), (3, 0));
     }
 
     #[test]

@@ -309,7 +309,7 @@ pub struct Measured {
     /// Present for zero-copy receive (`--recv zerocopy`) only.
     #[serde(default)]
     pub rx_zc: Option<RxZcStats>,
-    /// Where the CPU time went, from samples of the worker threads (`--no-profile`: none).
+    /// Where the CPU time went, from samples of the worker threads (none unless `--profile`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<super::profile::Profile>,
     /// This machine's in-cache memcpy cost, ns per byte (the copy roofline, see
@@ -477,7 +477,7 @@ pub struct MachineInfo {
     /// The sampling profiler: clock, rate and symbol source, when it runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_note: Option<String>,
-    /// Why there is no CPU-time breakdown (`--no-profile`, perf refused).
+    /// Why there is no CPU-time breakdown (no `--profile`, perf refused).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_error: Option<String>,
     /// Strategies this kernel refuses here, each with the reason (io_uring disabled, …).
