@@ -49,6 +49,9 @@ pub struct Common {
     /// Sample where the worker threads' CPU time goes (copy, TCP/IP, syscall, scheduler, user). Off by default: at 2000 Hz it cost up to about 8 % CPU per byte at small messages here
     #[arg(long)]
     pub profile: bool,
+    /// Count system calls per message (raw_syscalls tracepoint). Off by default: while it is open every system call takes the kernel's slow entry path (~12 % throughput at two-copy 64 B)
+    #[arg(long)]
+    pub syscalls: bool,
     /// Samples per second of each CPU's time for the CPU-time breakdown, 100 to 20000 (default 2000); implies --profile
     #[arg(long, value_parser = parse_profile_rate, value_name = "HZ")]
     pub profile_rate: Option<u32>,

@@ -50,6 +50,7 @@ pub fn engine_options(common: &Common, verify: bool) -> EngineOptions {
         verify,
         verbose: common.verbose > 0,
         profile_hz: common.profile_hz(),
+        syscalls: common.syscalls,
     }
 }
 

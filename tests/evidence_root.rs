@@ -6,7 +6,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{root_or_skip, serial, HostState};
+use common::{root_or_skip, serial, HostState, BIN};
 use std::io::Write as _;
 use std::time::Duration;
 
@@ -21,7 +21,7 @@ fn tracefs_mounts() -> usize {
 fn run(args: &[&str]) -> serde_json::Value {
     let out = Command::cargo_bin("netio-tui")
         .unwrap()
-        .args(["run", "--json", "--duration", "0.4"])
+        .args(["run", "--json", "--syscalls", "--duration", "0.4"])
         .args(args)
         .timeout(Duration::from_secs(60))
         .output()
@@ -127,4 +127,28 @@ fn syscalls_segments_and_receive_copies_per_message_match_each_send_path() {
 
     assert_eq!(tracefs_mounts(), mounts, "tracefs is never left mounted");
     before.assert_restored();
+}
+
+#[test]
+fn syscalls_are_counted_only_when_asked() {
+    let _serial = serial();
+    if !root_or_skip("syscalls_are_counted_only_when_asked") {
+        return;
+    }
+    // Off by default: the tracepoint slows every system call on the machine.
+    let out = std::process::Command::new(BIN)
+        .args([
+            "run",
+            "--json",
+            "--duration",
+            "0.3",
+            "--strategy",
+            "two-copy",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["tx_syscalls_per_msg"].is_null(), "{v}");
+    assert!(v["throughput_gbps"].as_f64().unwrap() > 0.0);
 }

@@ -587,11 +587,23 @@ impl CounterPlan {
         plan
     }
 
+    /// Without one metric's event, said as `why` wherever the figure would appear.
+    pub fn drop_metric(&mut self, metric: Metric, why: &str) {
+        self.drop_where(|m| *m == metric, why);
+    }
+
     /// Without the evidence counters (tracepoints, /proc user time): for measuring
     /// what they cost.
     pub fn drop_evidence(&mut self, why: &str) {
-        let evidence = |m: &Metric| m.is_tracepoint() || *m == Metric::UserCpuTime;
-        self.groups.retain(|g| !g.events.iter().any(evidence));
+        self.drop_where(|m| m.is_tracepoint() || *m == Metric::UserCpuTime, why);
+    }
+
+    fn drop_where(&mut self, evidence: impl Fn(&Metric) -> bool, why: &str) {
+        // The other events of a group stay: only the dropped ones leave it.
+        for g in &mut self.groups {
+            g.events.retain(|m| !evidence(m));
+        }
+        self.groups.retain(|g| !g.events.is_empty());
         self.metrics.retain(|m| !evidence(m));
         for s in &mut self.statuses {
             if Metric::ALL
