@@ -373,7 +373,7 @@ fn charts(reg: &Registry, data: &Data, prefix: &str, notes: &mut Vec<String>) ->
             panels,
             strategies: strategies.clone(),
             missing: format!(
-                "{} {} empty in every row (not measured on that machine)",
+                "{} {} empty in every row (not measured on that machine, or not asked for: --profile, --syscalls)",
                 names.join(", "),
                 if names.len() == 1 { "is" } else { "are" }
             ),
