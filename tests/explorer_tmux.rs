@@ -5,134 +5,15 @@
 //! Skips (with a printed reason) without root or without tmux; on CI a missing tmux fails.
 
 mod common;
+#[path = "common/tmux.rs"]
+mod tmux;
 
-use common::{is_root, processes_of_bin, serial, HostState, BIN};
+use common::{processes_of_bin, serial, HostState};
 use std::io::Write as _;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-fn have_tmux() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// None when the test can run; Some(reason) to skip.
-fn skip_reason() -> Option<String> {
-    if !have_tmux() {
-        if std::env::var_os("CI").is_some() {
-            panic!("tmux is missing on CI: install it (apt-get install tmux)");
-        }
-        return Some("tmux is not installed".into());
-    }
-    if !is_root() {
-        return Some("needs root (the explorer builds network namespaces)".into());
-    }
-    None
-}
-
-/// A detached tmux session running the explorer; killed on drop, pass or fail.
-struct Session {
-    name: String,
-}
-
-impl Session {
-    fn start(tag: &str, args: &str) -> Session {
-        Session::start_with_env(tag, "", args)
-    }
-
-    /// Like `start`, with `env` (e.g. "VAR=1") set for the explorer.
-    fn start_with_env(tag: &str, env: &str, args: &str) -> Session {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let name = format!("netio-test-{tag}-{}-{nanos}", std::process::id());
-        // After the explorer ends, the shell prints its exit status and waits, so the
-        // pane can still be inspected.
-        let cmd = format!("{env} {BIN} {args}; echo EXITED:$?; sleep 120");
-        let st = Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                &name,
-                "-x",
-                "120",
-                "-y",
-                "40",
-                &cmd,
-            ])
-            .status()
-            .expect("tmux new-session");
-        assert!(st.success(), "tmux new-session failed");
-        Session { name }
-    }
-
-    fn capture(&self) -> String {
-        let o = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.name])
-            .output()
-            .expect("tmux capture-pane");
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    }
-
-    fn display(&self, fmt: &str) -> String {
-        let o = Command::new("tmux")
-            .args(["display-message", "-p", "-t", &self.name, fmt])
-            .output()
-            .expect("tmux display-message");
-        String::from_utf8_lossy(&o.stdout).trim().to_string()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let st = Command::new("tmux")
-            .args(["send-keys", "-t", &self.name])
-            .args(keys)
-            .status()
-            .expect("tmux send-keys");
-        assert!(st.success());
-    }
-
-    /// Waits until `pred` holds for the pane's text; panics with the screen if it never does.
-    fn wait_for(&self, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
-        let end = Instant::now() + Duration::from_secs(secs);
-        loop {
-            let s = self.capture();
-            if pred(&s) {
-                return s;
-            }
-            if Instant::now() > end {
-                panic!("timed out waiting for {what}; screen:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    /// Pid of the explorer (the child of the pane's shell).
-    fn explorer_pid(&self) -> u32 {
-        let shell = self.display("#{pane_pid}");
-        let o = Command::new("pgrep")
-            .args(["-P", &shell])
-            .output()
-            .expect("pgrep");
-        String::from_utf8_lossy(&o.stdout)
-            .split_whitespace()
-            .next()
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("no child of the pane shell {shell}"))
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.name])
-            .status();
-    }
-}
+use tmux::{assert_nothing_left, assert_terminal_restored, skip_reason, Session};
 
 fn measuring_seconds(screen: &str) -> Option<f64> {
     let i = screen.find("measuring ")?;
@@ -146,24 +27,6 @@ fn throughput_line(screen: &str) -> Option<String> {
         .lines()
         .find(|l| l.starts_with("Throughput") && l.contains("Gb/s"))
         .map(|l| l.split("Gb/s").next().unwrap_or("").to_string())
-}
-
-/// Nothing of the explorer left: its process gone, the host as it was `before`.
-fn assert_nothing_left(pid: u32, before: &HostState) {
-    assert!(
-        !Path::new(&format!("/proc/{pid}")).exists(),
-        "explorer process {pid} still exists"
-    );
-    before.assert_restored();
-}
-
-fn assert_terminal_restored(s: &Session) {
-    assert_eq!(
-        s.display("#{alternate_on}"),
-        "0",
-        "still on the alternate screen"
-    );
-    assert_eq!(s.display("#{cursor_flag}"), "1", "cursor still hidden");
 }
 
 #[test]
