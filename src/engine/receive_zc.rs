@@ -11,7 +11,7 @@
 use super::config::{Config, Strategy};
 use super::strategy::PayloadCheck;
 use super::sys::{self, ZcRecvWindow};
-use super::worker::{RunShared, ThreadStats, IO_TIMEOUT};
+use super::worker::{timeout_said, RunShared, ThreadStats};
 use socket2::Socket;
 use std::io::{self, Read};
 use std::os::fd::AsFd;
@@ -149,17 +149,6 @@ fn wait_for_data(sock: &Socket) -> io::Result<bool> {
     }
 }
 
-fn timeout_said(e: io::Error) -> io::Error {
-    if matches!(
-        e.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    ) {
-        io::Error::new(e.kind(), format!("no data for {}s", IO_TIMEOUT.as_secs()))
-    } else {
-        e
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,7 +184,8 @@ mod tests {
         });
         let sock =
             socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-        sock.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
+        sock.set_read_timeout(Some(crate::engine::worker::IO_TIMEOUT))
+            .unwrap();
         before_connect(&sock).unwrap();
         sock.connect(&addr.into()).unwrap();
         let stats = ThreadStats::default();

@@ -303,18 +303,7 @@ pub(super) fn receive(
             Ok(0) => return Ok(()),
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
-                return Err(io::Error::new(
-                    e.kind(),
-                    format!("no data for {}s", IO_TIMEOUT.as_secs()),
-                ))
-            }
-            Err(e) => return Err(e),
+            Err(e) => return Err(timeout_said(e)),
         };
         if verify && discard.is_empty() {
             if let Some(err) = check.feed(&buf[start..start + n]) {
@@ -326,6 +315,18 @@ pub(super) fn receive(
         received += n as u64;
         stats.bytes.store(received, Relaxed);
         stats.messages.store(check.messages(), Relaxed);
+    }
+}
+
+/// A read that timed out says how long nothing came; other errors pass unchanged.
+pub(super) fn timeout_said(e: io::Error) -> io::Error {
+    if matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    ) {
+        io::Error::new(e.kind(), format!("no data for {}s", IO_TIMEOUT.as_secs()))
+    } else {
+        e
     }
 }
 
