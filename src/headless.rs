@@ -70,14 +70,6 @@ impl Driver {
         if let Some(why) = &engine.machine().perf_error {
             eprintln!("netio-tui: {why}; throughput is still measured, counters show n/a");
         }
-        // Software counters that fell back or went n/a say so once, whatever -v says.
-        if common.verbose == 0 {
-            for c in &engine.machine().counters {
-                if let Some(n) = c.note.as_deref().filter(|n| n.contains("user-only")) {
-                    eprintln!("netio-tui: {} ({}): {n}", c.metric, c.event);
-                }
-            }
-        }
         let recorder = match &common.record {
             // The recorder's error names the path and is already a usage error.
             Some(p) => Some(Recorder::create(p, engine.machine())?),

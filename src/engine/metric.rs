@@ -559,7 +559,7 @@ pub static METRICS: &Registry = &[
     MetricDef {
         name: "cpu_ns",
         short: "CPU time",
-        label: "CPU time of the worker threads (task-clock), sender + receiver",
+        label: "CPU time of the worker threads (thread CPU clocks), sender + receiver",
         unit: "ns",
         better: Better::Lower,
         needs: Needs::Counters(&["cpu_ns"]),
@@ -569,7 +569,7 @@ pub static METRICS: &Registry = &[
     MetricDef {
         name: "cpu_ns_per_byte",
         short: "CPU time/byte",
-        label: "CPU time per payload byte (task-clock), sender + receiver",
+        label: "CPU time per payload byte (thread CPU clocks), sender + receiver",
         unit: "ns/B",
         better: Better::Lower,
         format: Format::Fixed(4),
@@ -582,7 +582,7 @@ pub static METRICS: &Registry = &[
         plots: &[Plot {
             file: CPU_TIME_PLOT,
             title: "CPU time per byte vs message size",
-            y_label: "CPU ns / byte (task-clock, sender + receiver)",
+            y_label: "CPU ns / byte (thread CPU clocks, sender + receiver)",
             x: PlotX::MessageSize,
             scale: Scale::Raw,
             y: YScale::Log,
@@ -592,7 +592,7 @@ pub static METRICS: &Registry = &[
     MetricDef {
         name: "tx_cpu_ns",
         short: "sender CPU time",
-        label: "CPU time of the sender threads (task-clock)",
+        label: "CPU time of the sender threads (thread CPU clocks)",
         unit: "ns",
         better: Better::Lower,
         needs: Needs::Counters(&["cpu_ns"]),
@@ -603,7 +603,7 @@ pub static METRICS: &Registry = &[
     MetricDef {
         name: "rx_cpu_ns",
         short: "receiver CPU time",
-        label: "CPU time of the receiver threads (task-clock)",
+        label: "CPU time of the receiver threads (thread CPU clocks)",
         unit: "ns",
         better: Better::Lower,
         needs: Needs::Counters(&["cpu_ns"]),
@@ -741,7 +741,7 @@ pub static METRICS: &Registry = &[
     MetricDef {
         name: "tx_profiled_pct",
         short: "sender time sampled",
-        label: "sender: sampled CPU time as % of its task-clock (≈100 within sampling error: the buckets account for all of it)",
+        label: "sender: sampled CPU time as % of its CPU time (≈100 within sampling error: the buckets account for all of it)",
         unit: "%",
         format: Format::Fixed(1),
         needs: Needs::Profile,
@@ -751,7 +751,7 @@ pub static METRICS: &Registry = &[
     MetricDef {
         name: "rx_profiled_pct",
         short: "receiver time sampled",
-        label: "receiver: sampled CPU time as % of its task-clock (≈100 within sampling error: the buckets account for all of it)",
+        label: "receiver: sampled CPU time as % of its CPU time (≈100 within sampling error: the buckets account for all of it)",
         unit: "%",
         format: Format::Fixed(1),
         needs: Needs::Profile,

@@ -15,7 +15,7 @@ pub struct Counts {
     pub llc_misses: Option<u64>,
     pub cache_misses: Option<u64>,
     pub context_switches: Option<u64>,
-    /// CPU time of the threads (software task-clock), ns: the cost figure that exists
+    /// CPU time of the threads (their CPU clocks: the runtime task-clock counts), ns: the cost figure that exists
     /// even where the CPU offers no hardware counters.
     #[serde(default)]
     pub cpu_ns: Option<u64>,

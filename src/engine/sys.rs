@@ -172,6 +172,35 @@ pub fn tcp_counts(fd: BorrowedFd<'_>) -> io::Result<Option<TcpCounts>> {
     }))
 }
 
+/// The calling thread's CPU-time clock (what `clock_gettime(CLOCK_THREAD_CPUTIME_ID)`
+/// reads), as an id any thread of this process can read: the kernel's exact
+/// runtime of the thread, user + kernel, with no perf event attached to it.
+pub fn thread_cpu_clock() -> io::Result<libc::clockid_t> {
+    let mut clock: libc::clockid_t = 0;
+    // SAFETY: pthread_self() is the calling thread; `clock` is a valid out pointer.
+    let rc = unsafe { libc::pthread_getcpuclockid(libc::pthread_self(), &mut clock) };
+    if rc == 0 {
+        Ok(clock)
+    } else {
+        Err(io::Error::from_raw_os_error(rc))
+    }
+}
+
+/// Reads `clock` in ns (for a thread's CPU clock: its runtime so far, brought up to
+/// date by the kernel at the read, so a running thread is read exactly).
+pub fn clock_ns(clock: libc::clockid_t) -> io::Result<u64> {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid out pointer; an invalid clock id is an error, not UB.
+    let rc = unsafe { libc::clock_gettime(clock, &mut ts) };
+    if rc != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64)
+}
+
 /// Moves the calling thread to real-time priority (SCHED_FIFO 1), so that it wakes on
 /// time even when hundreds of busy worker threads share two cores. Needs root or
 /// CAP_SYS_NICE; the caller treats failure as "keep the normal priority".

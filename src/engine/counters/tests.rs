@@ -240,7 +240,11 @@ fn fake_open(
         Ok(Box::new(FakeGroup {
             clock: clock.clone(),
             share,
-            rate: if spec.pmu == Pmu::Software { 1 } else { 3 },
+            rate: if matches!(spec.pmu, Pmu::Software | Pmu::ThreadClock) {
+                1
+            } else {
+                3
+            },
             events: spec.events.len(),
             enabled: false,
         }) as Box<dyn RawGroup>)
@@ -312,7 +316,7 @@ fn cell(row: &[(String, String)], col: &str) -> String {
 fn no_pmu_enoent_keeps_software_counters_and_empties_hardware_cells() {
     let clock = Arc::new(AtomicU64::new(1000));
     let open = fake_open(&clock, |s| {
-        if s.pmu == Pmu::Software {
+        if s.pmu == Pmu::ThreadClock {
             Ok(1.0)
         } else {
             Err(libc::ENOENT)
@@ -321,7 +325,10 @@ fn no_pmu_enoent_keeps_software_counters_and_empties_hardware_cells() {
     let plan = CounterPlan::probe_with("GenuineIntel", &[], open);
     assert_eq!(
         plan.groups,
-        vec![sw_group(&[Metric::CpuTime, Metric::ContextSwitches])]
+        vec![GroupSpec {
+            pmu: Pmu::ThreadClock,
+            ..sw_group(&[Metric::CpuTime, Metric::ContextSwitches])
+        }]
     );
     assert!(status_of(&plan, Metric::Cycles)
         .note
@@ -366,9 +373,12 @@ fn einval_on_one_event_drops_only_that_event() {
         .unwrap()
         .contains("0xc860"));
     assert!(plan.perf_error.is_none());
-    // Software in its own group, hardware in another, then the evidence counters'.
+    // The thread's clock first, hardware in a group, then the evidence counters'.
     let pmus: Vec<Pmu> = plan.groups.iter().map(|g| g.pmu.clone()).collect();
-    assert_eq!(pmus, [Pmu::Software, Pmu::Core, Pmu::Tracepoint, Pmu::Proc]);
+    assert_eq!(
+        pmus,
+        [Pmu::ThreadClock, Pmu::Core, Pmu::Tracepoint, Pmu::Proc]
+    );
     assert!(plan.groups[1].events.iter().all(|m| !m.is_software()));
     assert_eq!(
         plan.groups[2].events,
@@ -385,7 +395,7 @@ fn a_group_that_does_not_fit_drops_hardware_events_never_software() {
     let clock = Arc::new(AtomicU64::new(1000));
     // More than three hardware events never get scheduled.
     let open = fake_open(&clock, |s| {
-        Ok(if s.pmu != Pmu::Software && s.events.len() > 3 {
+        Ok(if s.pmu.is_hardware() && s.events.len() > 3 {
             0.0
         } else {
             1.0
@@ -432,31 +442,69 @@ fn eacces_everywhere_counts_nothing_and_says_so_once() {
 }
 
 #[test]
-fn paranoid_2_without_root_falls_back_to_user_only_task_clock() {
+fn paranoid_2_without_root_still_counts_cpu_time_and_switches_in_full() {
     let clock = Arc::new(AtomicU64::new(1000));
+    // perf refuses kernel-side counting; the thread's clock and /proc need no perf.
     let open = fake_open(&clock, |s| {
-        if s.include_kernel {
-            Err(libc::EACCES)
-        } else {
+        if s.pmu == Pmu::ThreadClock || s.pmu == Pmu::Proc {
             Ok(1.0)
+        } else {
+            Err(libc::EACCES)
         }
     });
     let plan = CounterPlan::probe_with("GenuineIntel", &[], open);
-    assert_eq!(
-        plan.groups,
-        vec![GroupSpec {
-            include_kernel: false,
-            ..sw_group(&[Metric::CpuTime])
-        }]
+    assert_eq!(plan.groups[0].pmu, Pmu::ThreadClock);
+    assert!(status_of(&plan, Metric::CpuTime).available);
+    assert!(status_of(&plan, Metric::ContextSwitches).available);
+    let why = plan.perf_error.clone().unwrap();
+    assert!(
+        why.starts_with("hardware counters unavailable") && why.contains("perf_event_paranoid"),
+        "{why}"
     );
-    let cpu = status_of(&plan, Metric::CpuTime);
-    assert!(cpu.available && cpu.note.as_deref().unwrap().contains("user-only"));
-    let cs = status_of(&plan, Metric::ContextSwitches);
-    assert!(!cs.available);
-    assert!(cs.note.as_deref().unwrap().contains("reads 0"), "{cs:?}");
     let row = csv_row(&measure(&plan, &clock, 1));
-    assert_eq!(cell(&row, "context_switches"), "", "n/a, never 0");
+    assert_eq!(cell(&row, "context_switches"), "2000000000");
     assert_eq!(cell(&row, "cpu_ns"), "2000000000");
+    assert_eq!(cell(&row, "cycles"), "", "n/a, never 0");
+}
+
+#[test]
+fn context_switches_sum_voluntary_and_involuntary() {
+    let status =
+        "Name:\tnetio-tx-0\nvoluntary_ctxt_switches:\t120\nnonvoluntary_ctxt_switches:\t7\n";
+    assert_eq!(context_switches(status), Some(127));
+    assert_eq!(
+        context_switches("Name:\tx\nvoluntary_ctxt_switches:\t1\n"),
+        None
+    );
+}
+
+#[test]
+fn the_thread_clock_reads_a_running_thread_exactly_without_perf() {
+    let mut t = open_perf(&GroupSpec {
+        pmu: Pmu::ThreadClock,
+        events: vec![
+            Metric::CpuTime,
+            Metric::ContextSwitches,
+            Metric::UserCpuTime,
+        ],
+        include_kernel: true,
+        cpu: None,
+    })
+    .unwrap();
+    let a = t.read().unwrap();
+    let spin = std::time::Instant::now();
+    while spin.elapsed() < std::time::Duration::from_millis(30) {
+        std::hint::black_box(spin.elapsed());
+    }
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let b = t.read().unwrap();
+    let wall = spin.elapsed().as_nanos() as u64;
+    let ran = b.values[0] - a.values[0];
+    // On the CPU for part of 30 ms of spinning (other work may preempt it), never
+    // longer than the wall time between the reads.
+    assert!(ran > 1_000_000 && ran <= wall, "{ran} ns of {wall}");
+    assert!(b.values[1] > a.values[1], "the sleep is a voluntary switch");
+    assert_eq!((b.enabled, b.running), (0, 0), "never scaled");
 }
 
 #[test]
@@ -489,9 +537,9 @@ fn emfile_after_the_kth_open_counts_the_first_threads_and_says_how_many() {
 fn the_descriptor_budget_leaves_room_for_sockets() {
     let clock = Arc::new(AtomicU64::new(1000));
     let plan = CounterPlan::probe_with("GenuineIntel", &[], fake_open(&clock, |_| Ok(1.0)));
-    // 2 software + 5 hardware + 2 tracepoint events in three groups, and /proc (no
-    // perf descriptor): 12 descriptors per thread.
-    assert_eq!(plan.fds_per_thread(), 12);
+    // 5 hardware + 2 tracepoint events in two groups; the thread's clock and /proc
+    // take no perf descriptor: 9 descriptors per thread.
+    assert_eq!(plan.fds_per_thread(), 9);
     assert_eq!(crate::engine::counter_budget(1 << 20, 10, 512, 9), None);
     // 200 - 10 open - 32 reserved - 8 × 6 for connections = 110 → 12 threads.
     assert_eq!(crate::engine::counter_budget(200, 10, 8, 9), Some(12));
