@@ -186,6 +186,14 @@ pub fn thread_cpu_clock() -> io::Result<libc::clockid_t> {
     }
 }
 
+/// The user-time clock of the same thread as `cpu_clock` (from [`thread_cpu_clock`]):
+/// its `utime`, the kernel's user/kernel split of the runtime (tick-sampled, as
+/// /proc's utime is). The low two bits of a CPU clock id name the clock (the kernel's
+/// CPUCLOCK_WHICH: 1 = CPUCLOCK_VIRT, user time), a stable ABI glibc relies on too.
+pub fn user_clock_of(cpu_clock: libc::clockid_t) -> libc::clockid_t {
+    (cpu_clock & !3) | 1
+}
+
 /// Reads `clock` in ns (for a thread's CPU clock: its runtime so far, brought up to
 /// date by the kernel at the read, so a running thread is read exactly).
 pub fn clock_ns(clock: libc::clockid_t) -> io::Result<u64> {
