@@ -66,6 +66,22 @@ impl Bucket {
             Bucket::Kernel => "kernel",
         }
     }
+
+    /// What the time was spent in, as a sentence says it: "41 % of sender time in
+    /// syscall entry".
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Bucket::Copy => "copy",
+            Bucket::Zc => "zero-copy bookkeeping",
+            Bucket::Tcp => "TCP/IP",
+            Bucket::Syscall => "syscall entry",
+            Bucket::Sched => "the scheduler",
+            Bucket::IrqLate => "irq-off time (attributed late)",
+            Bucket::User => "user space",
+            Bucket::Other => "other kernel functions",
+            Bucket::Kernel => "the kernel (not broken down)",
+        }
+    }
 }
 
 /// The table: bucket, patterns. Order matters: `skb_copy_*` is a copy before `skb_*`
