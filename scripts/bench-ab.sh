@@ -3,8 +3,9 @@
 # Interleaved pairs, alternating which build goes first so drift hits both alike;
 # prints every pair and, per cell, the median of the per-pair ratios new/old.
 # The machine's noise (±20 % is common on shared cores) is why the median matters.
-# METRIC is any numeric field of `run --json`: throughput_gbps (default), or e.g.
-# cpu_ns_per_byte, which CPU contention from other work on the machine moves less.
+# METRIC is one or more (space-separated) numeric fields of `run --json`, all read from
+# the same runs: throughput_gbps (default), or e.g. "throughput_gbps cpu_ns_per_byte"
+# (CPU time per byte, which CPU contention from other work on the machine moves less).
 # Usage: sudo [SIZES="4K 64K"] [THREADS="1 2"] [STRATEGY=one-copy] [METRIC=throughput_gbps] \
 #          scripts/bench-ab.sh OLD_BIN NEW_BIN [PAIRS] [SECONDS]
 # (needs root: `run` builds its namespaces; python3)
@@ -29,8 +30,9 @@ median() { python3 -c 'import sys,statistics; print("%.4g" % statistics.median(f
 
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT
+read -r -a metrics <<<"$METRIC"
 
-# Prints METRIC of one run of binary $1; size $2, threads $3.
+# Prints each of METRIC (space-separated) of one run of binary $1; size $2, threads $3.
 measure() {
   local out
   if ! out=$("$1" run --strategy "$STRATEGY" --size "$2" --threads "$3" --duration "$SECS" --json 2>"$err"); then
@@ -38,7 +40,7 @@ measure() {
     cat "$err" >&2
     exit 1
   fi
-  if ! python3 -c 'import json,sys; print(float(json.loads(sys.argv[1])[sys.argv[2]]))' "$out" "$METRIC" 2>"$err"; then
+  if ! python3 -c 'import json,sys; v=json.loads(sys.argv[1]); print(" ".join(str(float(v[m])) for m in sys.argv[2:]))' "$out" "${metrics[@]}" 2>"$err"; then
     echo "$1: no numeric $METRIC in: $out" >&2
     exit 1
   fi
@@ -50,22 +52,31 @@ echo "each run: run --strategy $STRATEGY --size SIZE --threads N --duration $SEC
 summary=()
 for size in ${SIZES:-4K 64K}; do
   for threads in ${THREADS:-1 2}; do
-    olds=(); news=(); ratios=()
+    declare -A olds=() news=() ratios=()
     for ((i = 1; i <= PAIRS; i++)); do
       if ((i % 2)); then
         first=old; o=$(measure "$OLD" "$size" "$threads"); n=$(measure "$NEW" "$size" "$threads")
       else
         first=new; n=$(measure "$NEW" "$size" "$threads"); o=$(measure "$OLD" "$size" "$threads")
       fi
-      ratio=$(python3 -c "print('%.3f' % ($n / $o))")
-      olds+=("$o"); news+=("$n"); ratios+=("$ratio")
-      printf '%s %-5s x%s pair %d (%s first): old %8.4f  new %8.4f  new/old %s\n' \
-        "$STRATEGY" "$size" "$threads" "$i" "$first" "$o" "$n" "$ratio"
+      read -r -a ov <<<"$o"
+      read -r -a nv <<<"$n"
+      for k in "${!metrics[@]}"; do
+        m=${metrics[$k]}
+        ratio=$(python3 -c "print('%.3f' % (${nv[$k]} / ${ov[$k]}))")
+        olds[$m]+=" ${ov[$k]}"; news[$m]+=" ${nv[$k]}"; ratios[$m]+=" $ratio"
+        printf '%s %-5s x%s pair %d (%s first): %-16s old %10.4f  new %10.4f  new/old %s\n' \
+          "$STRATEGY" "$size" "$threads" "$i" "$first" "$m" "${ov[$k]}" "${nv[$k]}" "$ratio"
+      done
     done
-    line=$(printf '%s %-5s x%s: median old %8s  median new %8s  median ratio new/old %s over %d pairs' \
-      "$STRATEGY" "$size" "$threads" "$(median "${olds[@]}")" "$(median "${news[@]}")" "$(median "${ratios[@]}")" "$PAIRS")
-    echo "==> $line"
-    summary+=("$line")
+    for m in "${metrics[@]}"; do
+      # shellcheck disable=SC2086
+      line=$(printf '%s %-5s x%s %-16s: median old %8s  median new %8s  median ratio new/old %s over %d pairs' \
+        "$STRATEGY" "$size" "$threads" "$m" "$(median ${olds[$m]})" "$(median ${news[$m]})" "$(median ${ratios[$m]})" "$PAIRS")
+      echo "==> $line"
+      summary+=("$line")
+    done
+    unset olds news ratios
   done
 done
 echo

@@ -1,11 +1,13 @@
 //! Answers to the course's six questions from measured figures, each resting on cells
 //! it cites. One pure function, [`answers`], feeds both `netio-tui report` and the
 //! explorer's insight panel. Every number an answer quotes is a cited cell's value,
-//! written as the CSV writes it, or a ratio of two cited values; where the figures
-//! cannot answer, the answer says what to measure instead.
+//! written as the CSV writes it, or a ratio of two cited values (a bucket's share of a
+//! side's sampled time is its `*_ns_per_byte` over the side's `*_sampled_ns_per_byte`);
+//! where the figures cannot answer, the answer says what to measure instead.
 
 use crate::engine::config::{format_size, Config, Strategy};
 use crate::engine::metric::{find, Figures, Registry};
+use crate::engine::profile::Bucket;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One cell an answer rests on, with the figures it quotes (metric name, value).
@@ -240,6 +242,15 @@ fn zero_copy_not_fastest(cells: &Cells) -> Answer {
             if let (Some(a), Some(b)) = (q.q(&c, "cpu_ns_per_byte"), q.q(&o, "cpu_ns_per_byte")) {
                 t.push_str(&format!(" CPU time: {a} against {b}."));
             }
+            if profiled(cells, &c) && profiled(cells, &o) {
+                if let (Some(a), Some(b)) =
+                    (breakdown(&mut q, &c, true), breakdown(&mut q, &o, true))
+                {
+                    t.push_str(&format!(
+                        " Where the sender's time goes (sampled): {a}; {b}."
+                    ));
+                }
+            }
             t
         }
     };
@@ -249,6 +260,93 @@ fn zero_copy_not_fastest(cells: &Cells) -> Answer {
         measure: None,
         cited: q.cited,
     }
+}
+
+/// What to run where the rows carry no CPU-time breakdown.
+pub const PROFILE_HINT: &str = "where the CPU time goes (copy, syscall entry, TCP/IP, …) needs the sampling profiler, \
+     which these figures lack (the tx_*/rx_*_ns_per_byte columns are empty): measure with --profile \
+     (netio-tui --profile, or run/sweep --profile)";
+
+/// A side's CPU-time breakdown in a cell: the column of each bucket and of the total.
+fn side_columns(
+    cells: &Cells,
+    sender: bool,
+) -> Option<(&'static str, Vec<(Bucket, &'static str)>)> {
+    let side = if sender { "tx" } else { "rx" };
+    let total = find(cells.reg, &format!("{side}_sampled_ns_per_byte"))?.name;
+    let buckets = Bucket::ALL
+        .iter()
+        .filter_map(|b| {
+            Some((
+                *b,
+                find(cells.reg, &format!("{side}_{}_ns_per_byte", b.name()))?.name,
+            ))
+        })
+        .collect();
+    Some((total, buckets))
+}
+
+/// Whether a cell carries the CPU-time breakdown.
+fn profiled(cells: &Cells, c: &Config) -> bool {
+    cells
+        .get(c, "tx_sampled_ns_per_byte")
+        .is_some_and(|v| v > 0.0)
+}
+
+/// "two-copy 64 B ×1: 41 % of sender time in syscall entry (2.1400 ns/B), 9 % in copy
+/// (0.4700 ns/B), of 5.2100 ns/B sampled": the side's two largest buckets, and copy
+/// (and zero-copy bookkeeping for a zero-copy strategy) whatever their size. Each share
+/// is the bucket's cell over the side's sampled total, both quoted.
+fn breakdown(q: &mut Quote, c: &Config, sender: bool) -> Option<String> {
+    let cells = q.cells;
+    let (total_col, cols) = side_columns(cells, sender)?;
+    let total = cells.get(c, total_col).filter(|t| *t > 0.0)?;
+    let mut vals: Vec<(Bucket, &'static str, f64)> = cols
+        .into_iter()
+        .filter_map(|(b, n)| Some((b, n, cells.get(c, n)?)))
+        .collect();
+    vals.sort_by(|a, b| b.2.total_cmp(&a.2));
+    let wanted = |b: Bucket| b == Bucket::Copy || (b == Bucket::Zc && c.strategy.uses_zerocopy());
+    let chosen: Vec<_> = vals
+        .iter()
+        .enumerate()
+        .filter(|(i, (b, _, _))| *i < 2 || wanted(*b))
+        .map(|(_, v)| *v)
+        .collect();
+    if chosen.is_empty() {
+        return None;
+    }
+    let who = if sender { "sender" } else { "receiver" };
+    let parts: Vec<String> = chosen
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (b, n, v))| {
+            let text = q.q(c, n)?;
+            let of = if i == 0 {
+                format!(" of {who} time")
+            } else {
+                String::new()
+            };
+            Some(format!(
+                "{} %{of} in {} ({text})",
+                share_text(*v, total),
+                b.phrase()
+            ))
+        })
+        .collect();
+    let total_text = q.q(c, total_col)?;
+    Some(format!(
+        "{} {} ×{}: {}, of {total_text} sampled",
+        c.strategy,
+        size_text(c.msg_size),
+        c.threads,
+        parts.join(", ")
+    ))
+}
+
+/// A bucket's share of its side's sampled time, as the answers write it: whole percent.
+pub fn share_text(bucket: f64, total: f64) -> String {
+    format!("{:.0}", bucket * 100.0 / total)
 }
 
 const CACHE_LEVELS: [(&str, &str); 3] = [
@@ -356,6 +454,51 @@ fn cache_and_costs(cells: &Cells) -> Answer {
                 .collect::<Vec<_>>()
                 .join("; ")
         ));
+    }
+    // Where the sender's time goes, at the smallest and the largest size both were
+    // profiled at (fewest threads): what falls, bucket by bucket.
+    let profiled_pairs: Vec<&(Config, Config)> = ps
+        .iter()
+        .filter(|(a, b)| profiled(cells, a) && profiled(cells, b))
+        .collect();
+    let fewest = profiled_pairs.iter().map(|(a, _)| a.threads).min();
+    let at: Vec<&(Config, Config)> = profiled_pairs
+        .into_iter()
+        .filter(|(a, _)| Some(a.threads) == fewest)
+        .collect();
+    let ends: BTreeSet<&(Config, Config)> = [
+        at.iter().min_by_key(|(a, _)| (a.msg_size, *a)),
+        at.iter().max_by_key(|(a, _)| (a.msg_size, *a)),
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
+    .collect();
+    let mut claims: Vec<String> = ends
+        .iter()
+        .flat_map(|(a, b)| [breakdown(&mut q, a, true), breakdown(&mut q, b, true)])
+        .flatten()
+        .collect();
+    // And the receiver's, at the largest size: the copy every strategy leaves it.
+    if let Some(r) = ends.last().and_then(|(_, b)| breakdown(&mut q, b, false)) {
+        claims.push(r);
+    }
+    if !claims.is_empty() {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(&format!(
+            "Where the CPU time goes (sampled): {}.",
+            claims.join("; ")
+        ));
+    } else if !ps
+        .iter()
+        .any(|(a, b)| profiled(cells, a) || profiled(cells, b))
+    {
+        measure = Some(match measure {
+            Some(m) => format!("{m}; {PROFILE_HINT}"),
+            None => PROFILE_HINT.to_string(),
+        });
     }
     Answer {
         question,

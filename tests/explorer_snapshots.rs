@@ -127,6 +127,7 @@ fn session(kind: SourceKind, current: Config) -> App {
                         seq,
                         elapsed_s: (seq + 1) as f64 * 0.25,
                         interval: measured(c, 0.25, 1.0 + 0.05 * (seq % 3) as f64),
+                        top: None,
                     })));
                 }
                 app.update(Action::Engine(result(c)));
@@ -140,6 +141,7 @@ fn session(kind: SourceKind, current: Config) -> App {
             seq,
             elapsed_s: (seq + 1) as f64 * 0.25,
             interval: measured(current, 0.25, 1.0 + 0.1 * ((seq * 7) % 5) as f64),
+            top: None,
         })));
     }
     app

@@ -88,6 +88,8 @@ fn i_opens_the_answers_with_their_cells_and_esc_closes_them() {
     // The answer quotes the cells: zero-copy at 2 Gb/s against one-copy at 3.
     assert!(screen.contains("zero-copy 4K ×1"), "{screen}");
     assert!(screen.contains("copied by the kernel 100.0"), "{screen}");
+    // No CPU-time breakdown in these cells: the panel says which flag gives it.
+    assert!(screen.contains("measure with --profile"), "{screen}");
     app.update(action_for_key(KeyEvent::from(KeyCode::Esc)).unwrap());
     t.draw(|fr| netio_tui::ui::draw(fr, &app)).unwrap();
     assert!(!t.backend().to_string().contains("Why is zero-copy"));

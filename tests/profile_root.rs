@@ -72,7 +72,12 @@ fn the_breakdown_accounts_for_the_cpu_time_and_follows_the_physics() {
         "--duration",
         "1",
     ];
-    let v = run_json(&base);
+    let dir = tempfile::tempdir().unwrap();
+    let rec = dir.path().join("r.jsonl");
+    let mut recorded = base.to_vec();
+    recorded.extend(["--record", rec.to_str().unwrap()]);
+    let v = run_json(&recorded);
+    top_functions_are_named_and_add_up(&rec);
     for side in ["tx", "rx"] {
         // Every sample stands for its period of CPU time: the buckets add up to the
         // task-clock within sampling error.
@@ -122,6 +127,42 @@ fn the_breakdown_accounts_for_the_cpu_time_and_follows_the_physics() {
         "{n}"
     );
     before.assert_restored();
+}
+
+/// The samples of a recorded one-copy 64K run carry each side's top kernel functions:
+/// named, classified as our table does, most first, their shares of the side's samples
+/// adding up to at most 100 %; the receiver's list has a copy routine in it.
+fn top_functions_are_named_and_add_up(rec: &Path) {
+    let text = std::fs::read_to_string(rec).unwrap();
+    let last = text
+        .lines()
+        .rev()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|v| v["event"].clone())
+        .find(|e| e["kind"] == "sample")
+        .expect("no sample recorded");
+    let top = &last["top"];
+    for side in ["tx", "rx"] {
+        let samples = top[side]["samples"].as_u64().unwrap();
+        let fs = top[side]["functions"].as_array().unwrap();
+        assert!(
+            samples > 100 && !fs.is_empty() && fs.len() <= 10,
+            "{side}: {top}"
+        );
+        let counts: Vec<u64> = fs.iter().map(|f| f["samples"].as_u64().unwrap()).collect();
+        assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{side}: {top}");
+        assert!(counts.iter().sum::<u64>() <= samples, "{side}: {top}");
+        for f in fs {
+            let name = f["name"].as_str().unwrap();
+            let bucket: Bucket = serde_json::from_value(f["bucket"].clone()).unwrap();
+            assert_eq!(classify(name), bucket, "{name}");
+        }
+    }
+    let rx = top["rx"]["functions"].as_array().unwrap();
+    assert!(
+        rx.iter().any(|f| f["bucket"] == "copy"),
+        "a 64K receiver's top functions include a copy routine: {top}"
+    );
 }
 
 #[test]

@@ -108,6 +108,7 @@ fn a_new_metric_reaches_every_output() {
         seq: 0,
         elapsed_s: 0.25,
         interval: window(0.25),
+        top: None,
     })));
     app.update(Action::Engine(EngineEvent::Finished(result(c))));
     let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();

@@ -86,6 +86,7 @@ fn session() -> Vec<EngineEvent> {
                 seq,
                 elapsed_s: 0.25 * (seq + 1) as f64,
                 interval,
+                top: None,
             }));
         }
         out.push(EngineEvent::Finished(ConfigResult {

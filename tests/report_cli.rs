@@ -1,14 +1,18 @@
-//! `netio-tui report` on the shipped course sweep: six answers, and every number it
-//! quotes is the CSV's own cell (recomputed here from the raw file).
+//! `netio-tui report` on the shipped sweeps: six answers, and every number it quotes is
+//! the CSV's own cell or, for a share of a side's CPU time, recomputed here from the
+//! raw file's cells.
 
 use assert_cmd::Command;
 use netio_tui::engine::config::Config;
 use netio_tui::engine::metric::{find, METRICS};
-use netio_tui::insight::{answers, cited_figures, QUESTIONS};
+use netio_tui::engine::profile::Bucket;
+use netio_tui::insight::{answers, cited_figures, PROFILE_HINT, QUESTIONS};
 use std::collections::HashMap;
 use std::path::Path;
 
 const SWEEP: &str = "recordings/course-sweep.csv";
+/// A sweep made with --profile: the CPU-time breakdown's columns are filled.
+const PROFILED: &str = "recordings/profile-sweep.csv";
 
 /// The raw CSV: (strategy, size, threads, nodelay, recv, pin) → column → cell text.
 fn raw(path: &Path) -> HashMap<(String, String, String), HashMap<String, String>> {
@@ -44,13 +48,27 @@ fn key(c: &Config) -> (String, String, String) {
 
 #[test]
 fn every_quoted_number_is_the_csvs_cell_and_the_markdown_says_it() {
-    let path = Path::new(SWEEP);
+    every_quoted_number_is_the_csvs_cell(SWEEP);
+    every_quoted_number_is_the_csvs_cell(PROFILED);
+    // Without the breakdown's columns, the answers say which flag gives them.
+    let rows = netio_tui::export::csv::read_csv(METRICS, Path::new(SWEEP)).unwrap();
+    let a = answers(METRICS, &rows, None);
+    assert!(
+        a[1].measure.as_deref().unwrap().contains(PROFILE_HINT),
+        "{:?}",
+        a[1]
+    );
+    assert!(PROFILE_HINT.contains("--profile"));
+}
+
+fn every_quoted_number_is_the_csvs_cell(sweep: &str) {
+    let path = Path::new(sweep);
     let rows = netio_tui::export::csv::read_csv(METRICS, path).unwrap();
     let cells = raw(path);
     let a = answers(METRICS, &rows, None);
     assert_eq!(a.len(), 6);
     let cited = cited_figures(&a);
-    assert!(cited.len() >= 10, "{cited:?}");
+    assert!(cited.len() >= 10, "{sweep}: {cited:?}");
     for (c, name, v) in &cited {
         let text = find(METRICS, name).unwrap().csv_text(*v);
         assert_eq!(
@@ -65,7 +83,7 @@ fn every_quoted_number_is_the_csvs_cell_and_the_markdown_says_it() {
     let out = dir.path().join("r.md");
     Command::cargo_bin("netio-tui")
         .unwrap()
-        .args(["report", SWEEP, "--out", out.to_str().unwrap()])
+        .args(["report", sweep, "--out", out.to_str().unwrap()])
         .assert()
         .success();
     let md = std::fs::read_to_string(&out).unwrap();
@@ -100,7 +118,7 @@ fn every_quoted_number_is_the_csvs_cell_and_the_markdown_says_it() {
         .is_file());
     // System calls per message are counted only with --syscalls: their chart is drawn
     // exactly when the CSV has them.
-    let csv_text = std::fs::read_to_string(SWEEP).unwrap();
+    let csv_text = std::fs::read_to_string(sweep).unwrap();
     let has_syscalls = {
         let mut lines = csv_text.lines();
         let header: Vec<&str> = lines.next().unwrap().split(',').collect();
@@ -178,4 +196,65 @@ fn bad_inputs_exit_2_with_one_line() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{out:?}");
+}
+
+#[test]
+fn every_share_of_cpu_time_quoted_is_recomputed_from_the_raw_csv() {
+    let path = Path::new(PROFILED);
+    let rows = netio_tui::export::csv::read_csv(METRICS, path).unwrap();
+    let cells = raw(path);
+    let a = answers(METRICS, &rows, None);
+    let text: String = a
+        .iter()
+        .filter_map(|x| x.answer.clone())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let num = |c: &Config, col: &str| -> f64 {
+        cells[&key(c)][col]
+            .parse()
+            .unwrap_or_else(|_| panic!("{c} {col}: {:?}", cells[&key(c)][col]))
+    };
+    let mut checked = 0;
+    for (c, name, _) in cited_figures(&a) {
+        for (side, who) in [("tx", "sender"), ("rx", "receiver")] {
+            let Some(b) = Bucket::ALL
+                .into_iter()
+                .find(|b| name == format!("{side}_{}_ns_per_byte", b.name()))
+            else {
+                continue;
+            };
+            // The share: the bucket's cell over the side's sampled total, both as the
+            // CSV has them; the total is the sum of the side's bucket cells.
+            let total = num(&c, &format!("{side}_sampled_ns_per_byte"));
+            let sum: f64 = Bucket::ALL
+                .into_iter()
+                .filter_map(|x| {
+                    cells[&key(&c)][&format!("{side}_{}_ns_per_byte", x.name())]
+                        .parse::<f64>()
+                        .ok()
+                })
+                .sum();
+            assert!(
+                (sum - total).abs() <= total * 1e-3 + 5e-4,
+                "{c} {side}: buckets add to {sum}, the total says {total}"
+            );
+            let pct = format!("{:.0}", num(&c, name) * 100.0 / total);
+            let value = &cells[&key(&c)][name];
+            let first = format!("{pct} % of {who} time in {} ({value} ns/B)", b.phrase());
+            let later = format!("{pct} % in {} ({value} ns/B)", b.phrase());
+            assert!(
+                text.contains(&first) || text.contains(&later),
+                "{c} {name}: expected {pct} % ({value} ns/B of {total}) in:\n{text}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 6, "only {checked} shares quoted:\n{text}");
+    // Every share the answers write is one of those just recomputed.
+    let written = text.matches(" % of sender time in ").count()
+        + text.matches(" % of receiver time in ").count()
+        + text.matches(" % in ").count();
+    assert_eq!(written, checked, "{text}");
+    // The claim, in the words: two-copy at 64 B, its sender's time.
+    assert!(text.contains("two-copy 64 B ×1: "), "{text}");
 }

@@ -5,7 +5,7 @@ use super::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// (keys, what they do), as shown on screen.
-pub const KEYS: [(&str, &str); 16] = [
+pub const KEYS: [(&str, &str); 17] = [
     ("←→", "strategy"),
     ("↑↓", "size"),
     ("+-", "threads"),
@@ -16,6 +16,7 @@ pub const KEYS: [(&str, &str); 16] = [
     ("?", "help"),
     ("q", "quit"),
     ("i", "insight"),
+    ("t", "top"),
     ("n", "nagle"),
     ("m", "recv"),
     ("c", "pin"),
@@ -57,6 +58,7 @@ pub fn action_for_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('f') => Action::NextFilter,
         KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
         KeyCode::Char('i') => Action::ToggleInsight,
+        KeyCode::Char('t') => Action::ToggleTop,
         KeyCode::Esc => Action::Dismiss,
         KeyCode::Char('q') | KeyCode::Char('Q') => Action::Quit,
         KeyCode::Char('>') | KeyCode::Char('.') => Action::Faster,

@@ -80,6 +80,8 @@ pub enum Action {
     ToggleHelp,
     /// The insight panel: the course's questions answered from the matrix.
     ToggleInsight,
+    /// The top kernel functions of the configuration being measured, per side.
+    ToggleTop,
     /// Matrix: scroll a page up / down, to the first / last row.
     ScrollUp,
     ScrollDown,
@@ -89,7 +91,7 @@ pub enum Action {
     NextSort,
     /// Matrix: show one thread count, one strategy, or all rows.
     NextFilter,
-    /// Closes the help overlay if it is open.
+    /// Closes the overlay that is open.
     Dismiss,
     Quit,
     /// Replay only: playback speed.
@@ -127,6 +129,17 @@ pub enum Phase {
     Ended,
 }
 
+/// A panel drawn over the screen; one at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overlay {
+    /// `?`: keys, notes and what the figures mean.
+    Help,
+    /// `i`: the course's questions answered from the matrix.
+    Insight,
+    /// `t`: the top kernel functions of the configuration being measured.
+    Top,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Status {
     pub text: String,
@@ -162,9 +175,8 @@ pub struct App {
     pub sweep_plan: Vec<Config>,
     pub sweep_duration: f64,
     pub max_threads: usize,
-    pub show_help: bool,
-    /// The insight panel is open (help's scroll position scrolls it).
-    pub show_insight: bool,
+    /// The overlay that is open, if any.
+    pub overlay: Option<Overlay>,
     pub status: Option<Status>,
     pub quit: bool,
     /// Notices and failures the source reported, newest last.
@@ -180,8 +192,8 @@ pub struct App {
     pub quit_armed: bool,
     /// Files written by `e`, oldest first (printed when the explorer ends).
     pub exports: Vec<PathBuf>,
-    /// First line of the help overlay shown (PgUp/PgDn scroll it while it is open).
-    pub help_scroll: usize,
+    /// First line of the overlay shown (PgUp/PgDn scroll it while it is open).
+    pub overlay_scroll: usize,
     /// Matrix rows on screen: what PgUp/PgDn move by.
     pub page: usize,
     /// `r` restarted the current window: the old window's result is not a row.
@@ -207,8 +219,7 @@ impl App {
             sweep_plan: crate::session::course_plan(),
             sweep_duration,
             max_threads,
-            show_help: false,
-            show_insight: false,
+            overlay: None,
             status: None,
             quit: false,
             notices: Vec::new(),
@@ -220,7 +231,7 @@ impl App {
             exports: Vec::new(),
             discard_finished: false,
             page: PAGE,
-            help_scroll: 0,
+            overlay_scroll: 0,
         }
     }
 
@@ -272,30 +283,20 @@ impl App {
                 }
             }
             Action::ResetMatrix => self.reset(),
-            Action::ToggleHelp => {
-                self.show_help = !self.show_help;
-                self.show_insight = false;
-                self.help_scroll = 0;
-                vec![]
-            }
-            Action::ToggleInsight => {
-                self.show_insight = !self.show_insight;
-                self.show_help = false;
-                self.help_scroll = 0;
-                vec![]
-            }
+            Action::ToggleHelp => self.toggle_overlay(Overlay::Help),
+            Action::ToggleInsight => self.toggle_overlay(Overlay::Insight),
+            Action::ToggleTop => self.toggle_overlay(Overlay::Top),
             Action::Dismiss => {
-                self.show_help = false;
-                self.show_insight = false;
+                self.overlay = None;
                 vec![]
             }
             Action::Quit => self.quit_or_ask(),
             Action::ScrollUp | Action::ScrollDown | Action::ScrollTop | Action::ScrollBottom
-                if self.show_help || self.show_insight =>
+                if self.overlay.is_some() =>
             {
-                self.help_scroll = match action {
-                    Action::ScrollUp => self.help_scroll.saturating_sub(PAGE),
-                    Action::ScrollDown => (self.help_scroll + PAGE).min(200),
+                self.overlay_scroll = match action {
+                    Action::ScrollUp => self.overlay_scroll.saturating_sub(PAGE),
+                    Action::ScrollDown => (self.overlay_scroll + PAGE).min(200),
                     Action::ScrollTop => 0,
                     _ => 200,
                 };
@@ -426,6 +427,13 @@ impl App {
             },
             _ => Control::SetConfig(c),
         })]
+    }
+
+    /// Opens `o` (closing any other), or closes it if it is open.
+    fn toggle_overlay(&mut self, o: Overlay) -> Vec<Effect> {
+        self.overlay = (self.overlay != Some(o)).then_some(o);
+        self.overlay_scroll = 0;
+        vec![]
     }
 
     fn toggle_pause(&mut self) -> Vec<Effect> {

@@ -78,6 +78,7 @@ fn sample(config: Config, seq: u64, gbps: f64) -> EngineEvent {
         seq,
         elapsed_s: (seq + 1) as f64 * 0.25,
         interval: measured(0.25, gbps, config.msg_size),
+        top: None,
     })
 }
 
@@ -128,6 +129,8 @@ fn every_key_maps_to_its_action() {
         (KeyCode::Char('e'), Action::Export),
         (KeyCode::Char('r'), Action::ResetMatrix),
         (KeyCode::Char('?'), Action::ToggleHelp),
+        (KeyCode::Char('i'), Action::ToggleInsight),
+        (KeyCode::Char('t'), Action::ToggleTop),
         (KeyCode::Esc, Action::Dismiss),
         (KeyCode::Char('q'), Action::Quit),
         (KeyCode::Char('>'), Action::Faster),
@@ -391,12 +394,12 @@ fn reset_clears_the_matrix() {
 fn help_toggles_and_escape_closes_it() {
     let mut a = app();
     a.update(Action::ToggleHelp);
-    assert!(a.show_help);
+    assert_eq!(a.overlay, Some(Overlay::Help));
     a.update(Action::ToggleHelp);
-    assert!(!a.show_help);
+    assert_eq!(a.overlay, None);
     a.update(Action::ToggleHelp);
     a.update(Action::Dismiss);
-    assert!(!a.show_help);
+    assert_eq!(a.overlay, None);
 }
 
 #[test]

@@ -235,6 +235,10 @@ pub(crate) fn spawn_sampler(
                 };
             }
             let baseline = probe.snapshot();
+            // The top functions count the measured window, as every other figure.
+            if let Some(p) = &mut probe.profile {
+                p.restart_functions();
+            }
             let end = window.length.map(|l| baseline.at + l);
             let mut prev = baseline.clone();
             let mut seq = 0u64;
@@ -268,6 +272,7 @@ pub(crate) fn spawn_sampler(
                         seq,
                         elapsed_s: (now.at - baseline.at).as_secs_f64(),
                         interval: now.since(&prev, &probe, zerocopy),
+                        top: probe.profile.as_mut().map(ProfileProbe::top_functions),
                     };
                     // A slow consumer never slows the measurement: drop and count.
                     if events.try_send(EngineEvent::Sample(sample)).is_err() {

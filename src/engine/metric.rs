@@ -268,6 +268,16 @@ fn bucket_per_byte(m: &Measured, sender: bool, b: Bucket) -> Option<f64> {
     (m.bytes > 0).then(|| ns / m.bytes as f64)
 }
 
+/// All of one side's sampled CPU time per payload byte: the sum of its buckets, what
+/// a bucket's share is of.
+fn sampled_per_byte(m: &Measured, sender: bool) -> Option<f64> {
+    let ns: f64 = Bucket::ALL
+        .iter()
+        .filter_map(|b| bucket_ns(m, sender, *b))
+        .sum();
+    (m.profile.is_some() && m.bytes > 0).then(|| ns / m.bytes as f64)
+}
+
 fn profiled_pct(m: &Measured, sender: bool) -> Option<f64> {
     let p = m.profile?;
     let (side, counts) = if sender {
@@ -738,6 +748,26 @@ pub static METRICS: &Registry = &[
     bucket_metric!("rx_other_ns_per_byte", false, Other, "receiver: other kernel functions", RECEIVER_PLOT),
     bucket_metric!("tx_kernel_ns_per_byte", true, Kernel, "sender: kernel, not broken down (kallsyms unreadable)", &[]),
     bucket_metric!("rx_kernel_ns_per_byte", false, Kernel, "receiver: kernel, not broken down (kallsyms unreadable)", &[]),
+    MetricDef {
+        name: "tx_sampled_ns_per_byte",
+        short: "tx_sampled_ns_per_byte",
+        label: "sender: all its sampled CPU time per payload byte, the sum of its buckets (what a bucket's share is of)",
+        unit: "ns/B",
+        format: Format::Fixed(4),
+        needs: Needs::Profile,
+        value: |_, m| sampled_per_byte(m, true),
+        ..BASE
+    },
+    MetricDef {
+        name: "rx_sampled_ns_per_byte",
+        short: "rx_sampled_ns_per_byte",
+        label: "receiver: all its sampled CPU time per payload byte, the sum of its buckets (what a bucket's share is of)",
+        unit: "ns/B",
+        format: Format::Fixed(4),
+        needs: Needs::Profile,
+        value: |_, m| sampled_per_byte(m, false),
+        ..BASE
+    },
     MetricDef {
         name: "tx_profiled_pct",
         short: "sender time sampled",

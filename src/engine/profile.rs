@@ -114,6 +114,13 @@ pub struct Profile {
 }
 
 impl Profile {
+    fn side_mut(&mut self, side: Side) -> &mut SideProfile {
+        match side {
+            Side::Tx => &mut self.tx,
+            Side::Rx => &mut self.rx,
+        }
+    }
+
     pub fn then(&self, later: &Profile) -> Profile {
         Profile {
             clock: later.clock,
@@ -212,17 +219,111 @@ impl Classifier {
         }
     }
 
-    pub fn kernel(&mut self, ip: u64) -> Bucket {
+    /// The bucket of a kernel address, and the symbol it falls in where it is named.
+    pub fn kernel(&mut self, ip: u64) -> (Bucket, Option<usize>) {
         let Some(syms) = self.syms else {
-            return Bucket::Kernel;
+            return (Bucket::Kernel, None);
         };
         match syms.lookup(ip) {
-            Some(i) => *self
-                .cache
-                .entry(i)
-                .or_insert_with(|| buckets::classify(syms.name(i))),
-            None => Bucket::Other,
+            Some(i) => (self.bucket_of(i), Some(i)),
+            None => (Bucket::Other, None),
         }
+    }
+
+    /// The bucket of a named symbol (`Other` where nothing is named).
+    fn bucket_of(&mut self, symbol: usize) -> Bucket {
+        let Some(syms) = self.syms else {
+            return Bucket::Other;
+        };
+        *self
+            .cache
+            .entry(symbol)
+            .or_insert_with(|| buckets::classify(syms.name(symbol)))
+    }
+}
+
+/// How many kernel functions per side a [`TopFunctions`] lists.
+pub const TOP_FUNCTIONS: usize = 10;
+
+/// One kernel function's samples on one side.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunctionSamples {
+    pub name: String,
+    pub bucket: Bucket,
+    pub samples: u64,
+}
+
+/// The kernel functions one side's samples fell in most often.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SideTop {
+    /// Every sample of the side, user space and unnamed kernel addresses included: what
+    /// a function's share is of.
+    pub samples: u64,
+    /// Most samples first, at most [`TOP_FUNCTIONS`].
+    pub functions: Vec<FunctionSamples>,
+}
+
+impl SideTop {
+    /// A function's share of the side's samples, in percent.
+    pub fn pct(&self, f: &FunctionSamples) -> Option<f64> {
+        (self.samples > 0).then(|| f.samples as f64 * 100.0 / self.samples as f64)
+    }
+}
+
+/// The kernel functions of the configuration being measured, per side, counted since
+/// its measured window began: a bounded list, published with each sample.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopFunctions {
+    pub tx: SideTop,
+    pub rx: SideTop,
+}
+
+/// Samples per kernel symbol, per side: kept by the sampler thread as it drains, so
+/// the workers never pay for it.
+#[derive(Default)]
+struct FunctionTally {
+    /// Symbol index (in [`Kallsyms`]) → samples, for the sender and the receiver.
+    counts: [HashMap<usize, u64>; 2],
+    /// Every sample per side, named or not.
+    samples: [u64; 2],
+}
+
+impl FunctionTally {
+    fn add(&mut self, side: Side, symbol: Option<usize>) {
+        let i = side as usize;
+        self.samples[i] += 1;
+        if let Some(s) = symbol {
+            *self.counts[i].entry(s).or_default() += 1;
+        }
+    }
+
+    fn clear(&mut self) {
+        *self = FunctionTally::default();
+    }
+
+    /// The `n` functions with most samples per side (ties by name, so the list is stable).
+    fn top(&self, n: usize, classify: &mut Classifier) -> TopFunctions {
+        let mut side = |i: usize| {
+            let mut v: Vec<(usize, u64)> = self.counts[i].iter().map(|(s, c)| (*s, *c)).collect();
+            let syms = classify.syms;
+            let name = |s: usize| syms.map_or("", |k| k.name(s));
+            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| name(a.0).cmp(name(b.0))));
+            v.truncate(n);
+            SideTop {
+                samples: self.samples[i],
+                functions: v
+                    .into_iter()
+                    .map(|(s, c)| FunctionSamples {
+                        name: name(s).to_string(),
+                        bucket: classify.bucket_of(s),
+                        samples: c,
+                    })
+                    .collect(),
+            }
+        };
+        let tx = side(Side::Tx as usize);
+        let rx = side(Side::Rx as usize);
+        TopFunctions { tx, rx }
     }
 }
 
@@ -251,7 +352,12 @@ pub struct ProfilePlan {
 }
 
 /// Default sampling rate (per CPU, or per worker thread where sampled per thread).
-pub const DEFAULT_RATE_HZ: u32 = 2000;
+/// Each sample is a timer interrupt on a measured CPU (a VM exit in a guest): on our
+/// 2-vCPU VMs 2000 Hz cost one-copy 64K ×1 8–14 % throughput (median of 8 interleaved
+/// pairs, three sessions); at 500 Hz no cost was measurable (0.97–1.01× throughput,
+/// 1.00× CPU ns/B at 4K and 64K; README). 500 Hz still gives ~1000 samples per busy
+/// side in a 2 s window: a bucket's share to about ±1.5 points.
+pub const DEFAULT_RATE_HZ: u32 = 500;
 
 /// Ring buffer per sampler: a CPU sampled at 4 kHz writes about 128 KiB a second of
 /// 32-byte records, drained every [`DRAIN_PERIOD`].
@@ -393,6 +499,8 @@ enum Record {
     Sample {
         tid: u32,
         bucket: Bucket,
+        /// The kernel symbol it fell in, where named.
+        symbol: Option<usize>,
         period: u64,
     },
     Lost(u64),
@@ -408,14 +516,15 @@ fn drain_ring(sampler: &mut Sampler, classify: &mut Classifier, mut each: impl F
                 let (Some(ip), period) = (s.ip(), s.period().unwrap_or(0)) else {
                     continue;
                 };
-                let bucket = if mode == MISC_USER || mode == MISC_GUEST_USER {
-                    Bucket::User
+                let (bucket, symbol) = if mode == MISC_USER || mode == MISC_GUEST_USER {
+                    (Bucket::User, None)
                 } else {
                     classify.kernel(ip)
                 };
                 each(Record::Sample {
                     tid: s.tid().unwrap_or(0),
                     bucket,
+                    symbol,
                     period,
                 });
             }
@@ -427,8 +536,8 @@ fn drain_ring(sampler: &mut Sampler, classify: &mut Classifier, mut each: impl F
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Side {
-    Tx,
-    Rx,
+    Tx = 0,
+    Rx = 1,
 }
 
 /// The ring buffers of one configuration.
@@ -454,6 +563,7 @@ pub struct ProfileProbe {
     sources: Sources,
     classify: Classifier,
     totals: Profile,
+    functions: FunctionTally,
 }
 
 impl ProfileProbe {
@@ -471,48 +581,86 @@ impl ProfileProbe {
             sources,
             classify: Classifier::new(kallsyms().as_ref().ok()),
             totals,
+            functions: FunctionTally::default(),
         }
     }
 
     /// Drains every ring buffer; returns the cumulative totals.
     pub fn drain(&mut self) -> Profile {
-        let (classify, totals) = (&mut self.classify, &mut self.totals);
+        let (classify, totals, functions) =
+            (&mut self.classify, &mut self.totals, &mut self.functions);
         match &mut self.sources {
             Sources::Threads { tx, rx } => {
-                for (rings, side) in [(tx, &mut totals.tx), (rx, &mut totals.rx)] {
+                for (rings, side) in [(tx, Side::Tx), (rx, Side::Rx)] {
                     for s in rings {
+                        // Each ring is one thread's: its records are that side's.
                         drain_ring(s, classify, |r| match r {
-                            Record::Sample { bucket, period, .. } => side.add(bucket, period),
-                            Record::Lost(n) => side.lost += n,
+                            Record::Sample {
+                                bucket,
+                                symbol,
+                                period,
+                                ..
+                            } => count(side, totals, functions, bucket, symbol, period),
+                            Record::Lost(n) => totals.side_mut(side).lost += n,
                         });
                     }
                 }
             }
             Sources::Cpus { samplers, sides } => {
                 for s in samplers {
-                    drain_ring(s, classify, |r| attribute(sides, totals, r));
+                    drain_ring(s, classify, |r| attribute(sides, totals, functions, r));
                 }
             }
         }
         self.totals
     }
+
+    /// Starts counting samples per kernel function afresh (at the measured window's
+    /// start: warm-up is not in the top list).
+    pub fn restart_functions(&mut self) {
+        self.functions.clear();
+    }
+
+    /// Each side's [`TOP_FUNCTIONS`] kernel functions since [`Self::restart_functions`].
+    pub fn top_functions(&mut self) -> TopFunctions {
+        self.functions.top(TOP_FUNCTIONS, &mut self.classify)
+    }
 }
 
-/// A per-CPU record: a worker thread's sample to its side; other threads' dropped.
-/// Lost records name no thread: they are counted on the sending side.
-fn attribute(sides: &HashMap<u32, Side>, totals: &mut Profile, r: Record) {
+/// A per-CPU record: a worker thread's sample to its side by its thread id, other
+/// threads' dropped. Lost records name no thread: they are counted on the sending side.
+fn attribute(
+    sides: &HashMap<u32, Side>,
+    totals: &mut Profile,
+    functions: &mut FunctionTally,
+    r: Record,
+) {
     match r {
         Record::Sample {
             tid,
             bucket,
+            symbol,
             period,
-        } => match sides.get(&tid) {
-            Some(Side::Tx) => totals.tx.add(bucket, period),
-            Some(Side::Rx) => totals.rx.add(bucket, period),
-            None => {}
-        },
+        } => {
+            if let Some(&side) = sides.get(&tid) {
+                count(side, totals, functions, bucket, symbol, period);
+            }
+        }
         Record::Lost(n) => totals.tx.lost += n,
     }
+}
+
+/// One sample of a worker thread: its bucket's time, and its kernel function.
+fn count(
+    side: Side,
+    totals: &mut Profile,
+    functions: &mut FunctionTally,
+    bucket: Bucket,
+    symbol: Option<usize>,
+    period: u64,
+) {
+    totals.side_mut(side).add(bucket, period);
+    functions.add(side, symbol);
 }
 
 #[cfg(test)]
@@ -539,7 +687,7 @@ ffffffffc0001000 t veth_xmit\t[veth]
         assert_eq!(name(0xffffffffc0001010).as_deref(), Some("veth_xmit"));
         assert_eq!(name(0x1000), None);
         let mut c = Classifier::new(None);
-        assert_eq!(c.kernel(0xffffffff81baee90), Bucket::Kernel);
+        assert_eq!(c.kernel(0xffffffff81baee90), (Bucket::Kernel, None));
     }
 
     #[test]
@@ -551,23 +699,86 @@ ffffffffc0001000 t veth_xmit\t[veth]
             tx: SideProfile::default(),
             rx: SideProfile::default(),
         };
+        let mut f = FunctionTally::default();
         let sample = |tid, bucket| Record::Sample {
             tid,
             bucket,
+            symbol: None,
             period: 500,
         };
-        attribute(&sides, &mut p, sample(10, Bucket::Copy));
-        attribute(&sides, &mut p, sample(11, Bucket::Tcp));
-        attribute(&sides, &mut p, sample(11, Bucket::Tcp));
+        attribute(&sides, &mut p, &mut f, sample(10, Bucket::Copy));
+        attribute(&sides, &mut p, &mut f, sample(11, Bucket::Tcp));
+        attribute(&sides, &mut p, &mut f, sample(11, Bucket::Tcp));
         // Another process's thread, the sampler thread, the idle task.
-        attribute(&sides, &mut p, sample(999, Bucket::Copy));
-        attribute(&sides, &mut p, sample(0, Bucket::Sched));
-        attribute(&sides, &mut p, Record::Lost(3));
+        attribute(&sides, &mut p, &mut f, sample(999, Bucket::Copy));
+        attribute(&sides, &mut p, &mut f, sample(0, Bucket::Sched));
+        attribute(&sides, &mut p, &mut f, Record::Lost(3));
         assert_eq!(p.tx.weight[Bucket::Copy.index()], 500);
         assert_eq!(p.tx.total_weight(), 500);
         assert_eq!(p.rx.weight[Bucket::Tcp.index()], 1000);
         assert_eq!(p.rx.total_weight(), 1000);
         assert_eq!((p.tx.lost, p.rx.lost), (3, 0));
+        assert_eq!(f.samples, [1, 2]);
+    }
+
+    #[test]
+    fn the_top_functions_are_counted_per_side_most_first_and_restart_with_the_window() {
+        let syms: &'static Kallsyms = Box::leak(Box::new(Kallsyms::parse(TEXT).unwrap()));
+        let mut classify = Classifier::new(Some(syms));
+        let sides = HashMap::from([(10, Side::Tx), (11, Side::Rx)]);
+        let mut p = Profile {
+            clock: Clock::CpuClock,
+            unresolved: false,
+            tx: SideProfile::default(),
+            rx: SideProfile::default(),
+        };
+        let mut f = FunctionTally::default();
+        let mut at = |tid: u32, ip: u64, user: bool, f: &mut FunctionTally| {
+            let (bucket, symbol) = if user {
+                (Bucket::User, None)
+            } else {
+                classify.kernel(ip)
+            };
+            let r = Record::Sample {
+                tid,
+                bucket,
+                symbol,
+                period: 500,
+            };
+            attribute(&sides, &mut p, f, r);
+        };
+        // Sender: 3 in _copy_from_iter, 1 in tcp_sendmsg_locked, 1 in user space.
+        for _ in 0..3 {
+            at(10, 0xffffffff81bae800, false, &mut f);
+        }
+        at(10, 0xffffffff81c00010, false, &mut f);
+        at(10, 0x401000, true, &mut f);
+        // Receiver: _copy_to_iter and veth_xmit once each; another thread's sample dropped.
+        at(11, 0xffffffff81baee40, false, &mut f);
+        at(11, 0xffffffffc0001010, false, &mut f);
+        at(12, 0xffffffff81d00000, false, &mut f);
+        let top = f.top(TOP_FUNCTIONS, &mut classify);
+        assert_eq!(top.tx.samples, 5);
+        let tx: Vec<(&str, Bucket, u64)> = top
+            .tx
+            .functions
+            .iter()
+            .map(|x| (x.name.as_str(), x.bucket, x.samples))
+            .collect();
+        assert_eq!(
+            tx,
+            [
+                ("_copy_from_iter", Bucket::Copy, 3),
+                ("tcp_sendmsg_locked", Bucket::Tcp, 1)
+            ]
+        );
+        assert_eq!(top.tx.pct(&top.tx.functions[0]), Some(60.0));
+        // Ties in name order.
+        let rx: Vec<&str> = top.rx.functions.iter().map(|x| x.name.as_str()).collect();
+        assert_eq!(rx, ["_copy_to_iter", "veth_xmit"]);
+        assert_eq!(f.top(1, &mut classify).tx.functions.len(), 1);
+        f.clear();
+        assert_eq!(f.top(TOP_FUNCTIONS, &mut classify), TopFunctions::default());
     }
 
     #[test]

@@ -359,7 +359,7 @@ pub struct Roofline {
 }
 
 /// One interval's figures, published by the engine while a configuration runs.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Sample {
     pub config: Config,
     /// 0, 1, 2… within this configuration's measured window.
@@ -367,6 +367,10 @@ pub struct Sample {
     /// Seconds since the measured window of this configuration began (end of interval).
     pub elapsed_s: f64,
     pub interval: Measured,
+    /// The kernel functions each side's samples fell in most, since the measured window
+    /// began (a bounded list; none unless `--profile`, or in an older recording).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top: Option<super::profile::TopFunctions>,
 }
 
 /// A finished configuration: its measured window, warm-up excluded. One matrix cell,

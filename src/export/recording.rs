@@ -368,6 +368,18 @@ mod tests {
                 seq: 0,
                 elapsed_s: 0.25,
                 interval,
+                // The top kernel functions travel with the sample (`t` in a replay).
+                top: Some(crate::engine::profile::TopFunctions {
+                    tx: crate::engine::profile::SideTop {
+                        samples: 500,
+                        functions: vec![crate::engine::profile::FunctionSamples {
+                            name: "_copy_from_iter".into(),
+                            bucket: crate::engine::profile::Bucket::Copy,
+                            samples: 40,
+                        }],
+                    },
+                    rx: Default::default(),
+                }),
             }),
             EngineEvent::Notice {
                 message: "zero-copy: the kernel copied 100% \"anyway\"\nsecond line".into(),

@@ -4,7 +4,6 @@ use crate::app::App;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
@@ -43,6 +42,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Line::from("  f        filter: one thread count, one strategy, or all"),
         Line::from("  < >      replay speed (replay only)"),
         Line::from("  i        insight: the course's six questions answered from the matrix"),
+        Line::from("  t        top 10 kernel functions per side, now (needs --profile)"),
         Line::from("  ? Esc    this help          q Ctrl-C  quit (asks if unexported)"),
         Line::from(""),
         Line::styled("Figures", Style::default().add_modifier(Modifier::BOLD)),
@@ -90,39 +90,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         ));
         lines.push(Line::from("  thread and sweep keys do nothing."));
     }
-    let w = 74.min(area.width);
-    let h = (lines.len() as u16 + 2).min(area.height);
-    // Rows the wrapped text takes, to say whether (and how far) it scrolls.
-    let inner_w = w.saturating_sub(2).max(1) as usize;
-    let total: usize = lines
-        .iter()
-        .map(|l| l.width().div_ceil(inner_w).max(1))
-        .sum();
-    let inner_h = h.saturating_sub(2) as usize;
-    let max_scroll = total.saturating_sub(inner_h);
-    let scroll = app.help_scroll.min(max_scroll);
-    let title = if max_scroll > 0 {
-        format!(
-            " help {}–{} of {} — PgUp/PgDn scroll, ? or Esc closes ",
-            scroll + 1,
-            (scroll + inner_h).min(total),
-            total
-        )
-    } else {
-        " help — ? or Esc closes ".to_string()
-    };
-    let r = Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    );
-    frame.render_widget(Clear, r);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll as u16, 0))
-            .block(Block::default().borders(Borders::ALL).title(title)),
-        r,
-    );
+    let h = lines.len() as u16 + 2;
+    let r = super::overlay::place(area, 74, h, false);
+    super::overlay::render(frame, r, lines, app.overlay_scroll, "help", "?");
 }

@@ -6,7 +6,6 @@ use crate::engine::metric::find;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 /// The panel's text: per question the answer, what to measure, and the cited cells.
@@ -46,34 +45,6 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let lines = lines(app);
-    let w = 100.min(area.width);
-    let h = area.height;
-    let inner_w = w.saturating_sub(2).max(1) as usize;
-    let total: usize = lines
-        .iter()
-        .map(|l| l.width().div_ceil(inner_w).max(1))
-        .sum();
-    let inner_h = h.saturating_sub(2) as usize;
-    let max_scroll = total.saturating_sub(inner_h);
-    let scroll = app.help_scroll.min(max_scroll);
-    let title = if max_scroll > 0 {
-        format!(
-            " insight {}–{} of {} — PgUp/PgDn scroll, i or Esc closes ",
-            scroll + 1,
-            (scroll + inner_h).min(total),
-            total
-        )
-    } else {
-        " insight — i or Esc closes ".to_string()
-    };
-    let r = Rect::new(area.x + (area.width - w) / 2, area.y, w, h);
-    frame.render_widget(Clear, r);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll as u16, 0))
-            .block(Block::default().borders(Borders::ALL).title(title)),
-        r,
-    );
+    let r = super::overlay::place(area, 100, area.height, true);
+    super::overlay::render(frame, r, lines(app), app.overlay_scroll, "insight", "i");
 }

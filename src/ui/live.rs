@@ -410,6 +410,14 @@ const SEGMENTS: [(Bucket, char, &str, Color); 9] = [
     (Bucket::Kernel, 'K', "kernel", Color::Gray),
 ];
 
+/// A bucket's short name, as the bar's legend writes it.
+pub fn bucket_label(b: Bucket) -> &'static str {
+    SEGMENTS
+        .iter()
+        .find(|(x, ..)| *x == b)
+        .map_or(b.name(), |(_, _, name, _)| name)
+}
+
 /// Widths of the segments of a `width`-column bar for these shares: largest
 /// remainders, so they fill the bar exactly; a share below half a column gets none.
 pub fn segment_widths(shares: &[f64], width: usize) -> Vec<usize> {

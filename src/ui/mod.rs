@@ -9,9 +9,11 @@ pub mod help;
 pub mod insight;
 pub mod live;
 pub mod matrix;
+pub mod overlay;
 pub mod theme;
+pub mod top;
 
-use crate::app::App;
+use crate::app::{App, Overlay};
 use crate::engine::config::Strategy;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::style::{Modifier, Style};
@@ -98,11 +100,11 @@ pub fn draw_paged(frame: &mut Frame, app: &App) -> usize {
             chart::render(frame, bottom, app);
         }
     }
-    if app.show_help {
-        help::render(frame, area, app);
-    }
-    if app.show_insight {
-        insight::render(frame, area, app);
+    match app.overlay {
+        Some(Overlay::Help) => help::render(frame, area, app),
+        Some(Overlay::Insight) => insight::render(frame, area, app),
+        Some(Overlay::Top) => top::render(frame, area, app),
+        None => {}
     }
     page
 }

@@ -66,6 +66,22 @@ impl Bucket {
             Bucket::Kernel => "kernel",
         }
     }
+
+    /// What the time was spent in, as a sentence says it: "41 % of sender time in
+    /// syscall entry".
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Bucket::Copy => "copy",
+            Bucket::Zc => "zero-copy bookkeeping",
+            Bucket::Tcp => "TCP/IP",
+            Bucket::Syscall => "syscall entry",
+            Bucket::Sched => "the scheduler",
+            Bucket::IrqLate => "irq-off time attributed late",
+            Bucket::User => "user space",
+            Bucket::Other => "other kernel functions",
+            Bucket::Kernel => "the kernel (not broken down)",
+        }
+    }
 }
 
 /// The table: bucket, patterns. Order matters: `skb_copy_*` is a copy before `skb_*`
@@ -109,6 +125,9 @@ const TABLE: &[(Bucket, &[&str])] = &[
             "simple_copy_to_iter",
             "memcpy*",
             "__memcpy*",
+            // arm64 and newer x86 kernels name the position-independent copy so.
+            "__pi_memcpy*",
+            "__pi_memmove*",
             "memmove*",
             "__memmove*",
             "skb_copy_*",
@@ -164,6 +183,9 @@ const TABLE: &[(Bucket, &[&str])] = &[
             "__ia32_sys_*",
             "__arm64_sys_*",
             "__sys_*",
+            // sendmsg's helpers: ___sys_sendmsg, ____sys_sendmsg, ___sys_recvmsg.
+            "___sys_*",
+            "____sys_*",
             "__se_sys_*",
             "__do_sys_*",
             "x64_sys_call",
@@ -380,6 +402,7 @@ mod tests {
                 "csum_and_copy_from_user",
                 "copy_page_to_iter.isra.0",
                 "__check_object_size",
+                "__pi_memcpy",
             ],
         );
     }
@@ -437,6 +460,8 @@ mod tests {
                 "syscall_exit_to_user_mode",
                 "__x64_sys_sendmsg",
                 "__sys_recvfrom",
+                "___sys_sendmsg",
+                "____sys_sendmsg",
                 "__fget_light",
                 "import_iovec",
                 "exit_to_user_mode_prepare",
