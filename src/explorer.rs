@@ -1,8 +1,9 @@
 //! The interactive explorer: privilege check, terminal setup/teardown, the main loop.
 //!
 //! The loop blocks on a crossbeam `select!` over the source's events, the keyboard
-//! (a thread reading crossterm events), signals (SIGTERM/SIGINT/SIGHUP) and a redraw
-//! tick; it never polls in a busy loop, and it only ever reads from the source's
+//! (a thread reading crossterm events), signals (SIGTERM/SIGINT/SIGHUP), a panic
+//! elsewhere and, only while a frame is owed, a redraw deadline; it never polls, wakes
+//! not at all while nothing changes (paused), and it only ever reads from the source's
 //! channel, so a slow screen cannot slow the workers.
 //!
 //! Whatever ends it (q, Ctrl-C, a signal, a panic, an error) the terminal is restored
@@ -12,12 +13,11 @@
 use crate::app::keys::action_for_key;
 use crate::app::{Action, App, Effect};
 use crate::cli::{Common, ExplorerArgs};
-use crate::engine::config::Config;
 use crate::engine::sample::EngineEvent;
 use crate::engine::LiveRunner;
 use crate::export::recording::Recorder;
-use crate::source::SampleSource;
-use crossbeam_channel::{never, select, tick, unbounded, Receiver};
+use crate::source::{Control, SampleSource};
+use crossbeam_channel::{bounded, never, select, unbounded, Receiver, Sender};
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::cursor::{Hide, Show};
 use ratatui::crossterm::event::{self, Event};
@@ -29,12 +29,15 @@ use ratatui::Terminal;
 use std::io::{stdout, Stdout};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Once};
+use std::sync::{Arc, Mutex, Once};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-/// Redraw period while figures arrive (5 Hz); input redraws at once.
+/// Shortest time between two frames while figures arrive (they arrive every sample
+/// interval, 250 ms by default); input redraws at once.
 const TICK: Duration = Duration::from_millis(200);
+/// Benchmark hook: `NETIO_TUI_DRAW=off` draws only the first frame.
+pub const DRAW_ENV: &str = "NETIO_TUI_DRAW";
 /// How often the input thread looks up from the keyboard to see if it should stop.
 const INPUT_POLL: Duration = Duration::from_millis(1000);
 
@@ -47,8 +50,8 @@ pub fn run(common: &Common, args: &ExplorerArgs) -> anyhow::Result<()> {
     crate::session::check_record(common, None)?;
     let initial = args.start_config();
     crate::session::check_config(&initial, false).map_err(crate::usage)?;
-    let (source, recorder) = live_source(common, initial)?;
-    let exports = run_loop(source, args, recorder)?;
+    let (source, recorder) = live_source(common)?;
+    let exports = run_loop(source, args, recorder, Some(Control::SetConfig(initial)))?;
     print_exports(&exports);
     Ok(())
 }
@@ -60,11 +63,9 @@ fn print_exports(exports: &[PathBuf]) {
     }
 }
 
-/// Builds the engine and its runner (before the terminal is taken, so errors print plainly).
-fn live_source(
-    common: &Common,
-    initial: Config,
-) -> anyhow::Result<(Box<dyn SampleSource>, Option<Recorder>)> {
+/// Builds the engine and its runner (before the terminal is taken, so errors print
+/// plainly); nothing is measured until the explorer asks.
+fn live_source(common: &Common) -> anyhow::Result<(Box<dyn SampleSource>, Option<Recorder>)> {
     // Verbose output goes to stderr, which the full-screen explorer covers.
     let quiet = Common {
         verbose: 0,
@@ -75,15 +76,12 @@ fn live_source(
         Some(path) => Some(Recorder::create(path, engine.machine())?),
         None => None,
     };
-    Ok((
-        Box::new(LiveRunner::spawn(engine, Some(initial))?),
-        recorder,
-    ))
+    Ok((Box::new(LiveRunner::spawn(engine, None)?), recorder))
 }
 
 /// Runs the explorer on any source (live engine or a replay).
 pub fn run_with_source(source: Box<dyn SampleSource>, args: &ExplorerArgs) -> anyhow::Result<()> {
-    let exports = run_loop(source, args, None)?;
+    let exports = run_loop(source, args, None, None)?;
     print_exports(&exports);
     Ok(())
 }
@@ -92,6 +90,18 @@ pub fn run_with_source(source: Box<dyn SampleSource>, args: &ExplorerArgs) -> an
 static TERMINAL_ACTIVE: AtomicBool = AtomicBool::new(false);
 /// Set by the panic hook, so the main loop ends if another thread panicked.
 static PANICKED: AtomicBool = AtomicBool::new(false);
+
+/// Wakes the main loop when any thread panics (the panic hook sends on it).
+static PANIC_WAKE: Mutex<Option<Sender<()>>> = Mutex::new(None);
+
+/// The channel the panic hook wakes the main loop through.
+fn panic_wake() -> Receiver<()> {
+    let (tx, rx) = bounded(1);
+    if let Ok(mut w) = PANIC_WAKE.lock() {
+        *w = Some(tx);
+    }
+    rx
+}
 
 /// Puts the terminal back; safe to call from anywhere, any number of times.
 fn restore_terminal() {
@@ -110,6 +120,12 @@ fn install_panic_hook() {
             restore_terminal();
             PANICKED.store(true, Ordering::SeqCst);
             previous(info);
+            // try_lock: never wait inside a panic hook.
+            if let Ok(w) = PANIC_WAKE.try_lock() {
+                if let Some(tx) = w.as_ref() {
+                    let _ = tx.try_send(());
+                }
+            }
         }));
     });
 }
@@ -201,13 +217,14 @@ fn run_loop(
     source: Box<dyn SampleSource>,
     args: &ExplorerArgs,
     mut recorder: Option<Recorder>,
+    first: Option<Control>,
 ) -> anyhow::Result<Vec<PathBuf>> {
     // Declaration order is drop order reversed: terminal back first, then the source
     // is shut down, so a slow shutdown never leaves the terminal in raw mode.
     let mut source = SourceGuard(source);
     // The screen, keyboard and signal threads only watch: at the weakest priority they
-    // never preempt a worker when they wake (the workers were started before this, by
-    // the source's own thread, and keep the normal priority). Best effort.
+    // never preempt a worker when they wake (the workers keep the normal priority:
+    // the source's own thread, which starts them, was spawned before this). Best effort.
     let _ = crate::engine::sys::make_thread_background();
     let signals = crate::session::Signals::spawn()?;
     let start = args.start_config();
@@ -223,6 +240,7 @@ fn run_loop(
         .export_dir
         .clone()
         .unwrap_or_else(|| PathBuf::from("."));
+    let panicked = panic_wake();
     let _terminal_guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
     terminal.clear()?;
@@ -230,38 +248,54 @@ fn run_loop(
 
     let mut events = source.0.events().clone();
     let mut keys = input.rx.clone();
-    let ticker = tick(TICK);
-    let mut dirty = true;
-    let mut draw_now = true;
+    let mut first = first;
+    let mut redraw = Redraw::default();
     // Lets the end-to-end tests check what a panic leaves behind (terminal, threads,
     // namespaces) with the real binary.
     let test_panic = std::env::var_os("NETIO_TUI_TEST_PANIC").is_some();
+    // Benchmark hook (scripts/bench-explorer.sh): `NETIO_TUI_DRAW=off` draws the first
+    // frame only, so the cost of drawing can be told from the cost of driving the engine.
+    let draw_off = std::env::var_os(DRAW_ENV).is_some_and(|v| v == "off");
+    let mut drawn_once = false;
     loop {
         // After a panic elsewhere the terminal is already restored: draw nothing more.
-        if draw_now && !PANICKED.load(Ordering::SeqCst) {
-            let page = draw(&mut terminal, &app)?;
-            if page != app.page && page > 0 {
-                app.update(Action::MatrixPage(page));
+        if redraw.due(Instant::now()) && !PANICKED.load(Ordering::SeqCst) {
+            if !(draw_off && drawn_once) {
+                let page = draw(&mut terminal, &app)?;
+                if page != app.page && page > 0 {
+                    app.update(Action::MatrixPage(page));
+                }
             }
-            dirty = false;
-            draw_now = false;
+            drawn_once = true;
+            redraw.drawn(Instant::now());
+            if test_panic && app.current_sample().is_some() {
+                panic!("test panic (NETIO_TUI_TEST_PANIC is set)");
+            }
         }
+        // The workers start once the screen is up: taking the terminal and the first
+        // full frame (which the terminal must parse) stay out of their warm-up.
+        if let Some(c) = first.take() {
+            source.0.control(c);
+        }
+        // No timer runs unless a frame is owed: paused or idle, the loop sleeps until
+        // an event, a key or a signal.
+        let timer = redraw.at().map_or(never(), crossbeam_channel::at);
         select! {
             recv(events) -> ev => match ev {
                 Ok(ev) => {
                     let mut ev = Some(ev);
-                    // Take what is queued in one go; one redraw per tick at most.
+                    // Take what is queued in one go; one redraw per period at most.
                     for _ in 0..10_000 {
                         let Some(e) = ev.take() else { break };
                         ingest(&mut app, &mut source.0, &mut recorder, &export_dir, e);
                         ev = events.try_recv().ok();
                     }
-                    dirty = true;
+                    redraw.changed(Instant::now());
                 }
                 Err(_) => {
                     events = never();
                     app.source_ended();
-                    draw_now = true;
+                    redraw.now();
                 }
             },
             recv(keys) -> ev => match ev {
@@ -270,11 +304,11 @@ fn run_loop(
                         let effects = app.update(a);
                         apply(&mut app, &mut source.0, &export_dir, effects);
                     }
-                    draw_now = true;
+                    redraw.now();
                 }
                 Ok(Event::Resize(..)) => {
                     terminal.autoresize()?;
-                    draw_now = true;
+                    redraw.now();
                 }
                 Ok(_) => {}
                 Err(_) => {
@@ -289,15 +323,10 @@ fn run_loop(
                 autosave(&mut app, &export_dir);
                 app.quit = true;
             },
-            recv(ticker) -> _ => {
-                if PANICKED.load(Ordering::SeqCst) {
-                    anyhow::bail!("a thread of the explorer panicked (message above); terminal restored, workers stopped");
-                }
-                draw_now = dirty;
-                if test_panic && app.current_sample().is_some() {
-                    panic!("test panic (NETIO_TUI_TEST_PANIC is set)");
-                }
+            recv(panicked) -> _ => {
+                anyhow::bail!("a thread of the explorer panicked (message above); terminal restored, workers stopped");
             },
+            recv(timer) -> _ => {},
         }
         if app.quit {
             break;
@@ -310,6 +339,41 @@ fn run_loop(
         }
     }
     Ok(app.exports)
+}
+
+/// When the next frame is drawn. Input redraws at once; new figures at most once per
+/// [`TICK`], so a burst of events costs one frame; nothing owed, no timer at all.
+#[derive(Debug, Default)]
+struct Redraw {
+    last: Option<Instant>,
+    owed: Option<Instant>,
+}
+
+impl Redraw {
+    /// Something shown changed: draw no sooner than one period after the last frame.
+    fn changed(&mut self, now: Instant) {
+        let earliest = self.last.map_or(now, |l| l + TICK);
+        self.owed = Some(self.owed.map_or(earliest, |o| o.min(earliest)));
+    }
+
+    /// Draw before waiting again (input, resize, the source ended).
+    fn now(&mut self) {
+        self.owed = Some(Instant::now());
+    }
+
+    fn due(&self, now: Instant) -> bool {
+        self.last.is_none() || self.owed.is_some_and(|o| o <= now)
+    }
+
+    fn drawn(&mut self, now: Instant) {
+        self.last = Some(now);
+        self.owed = None;
+    }
+
+    /// The deadline to wake for, if a frame is owed.
+    fn at(&self) -> Option<Instant> {
+        self.owed
+    }
 }
 
 /// Exports the matrix if it holds rows no export has saved (quitting without a
@@ -394,4 +458,42 @@ pub fn export(
 /// UTC "YYYYMMDD-HHMMSS" for export file names.
 fn timestamp() -> String {
     crate::timefmt::compact(std::time::SystemTime::now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redraw_owes_nothing_until_something_changes() {
+        let t0 = Instant::now();
+        let mut r = Redraw::default();
+        // The first frame is always due.
+        assert!(r.due(t0));
+        r.drawn(t0);
+        // Nothing changed: no deadline, so the loop waits on events alone.
+        assert!(!r.due(t0 + TICK * 10));
+        assert_eq!(r.at(), None);
+    }
+
+    #[test]
+    fn new_figures_wait_for_the_period_and_input_does_not() {
+        let t0 = Instant::now();
+        let mut r = Redraw::default();
+        r.drawn(t0);
+        // Figures right after a frame: drawn one period after it, however many arrive.
+        r.changed(t0 + TICK / 4);
+        r.changed(t0 + TICK / 2);
+        assert_eq!(r.at(), Some(t0 + TICK));
+        assert!(!r.due(t0 + TICK / 2));
+        assert!(r.due(t0 + TICK));
+        // Figures long after the last frame are drawn at once.
+        r.drawn(t0 + TICK);
+        r.changed(t0 + TICK * 5);
+        assert!(r.due(t0 + TICK * 5));
+        // A key is drawn before the loop waits again.
+        r.drawn(t0 + TICK * 5);
+        r.now();
+        assert!(r.due(Instant::now()));
+    }
 }
