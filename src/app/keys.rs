@@ -5,7 +5,7 @@ use super::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// (keys, what they do), as shown on screen.
-pub const KEYS: [(&str, &str); 16] = [
+pub const KEYS: [(&str, &str); 17] = [
     ("←→", "strategy"),
     ("↑↓", "size"),
     ("+-", "threads"),
@@ -19,6 +19,7 @@ pub const KEYS: [(&str, &str); 16] = [
     ("n", "nagle"),
     ("m", "recv"),
     ("c", "pin"),
+    ("a", "count"),
     // Also named in the matrix's title, where they fit when these do not.
     ("PgUp/Dn Home", "scroll"),
     ("o", "sort"),
@@ -47,6 +48,7 @@ pub fn action_for_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('n') => Action::ToggleNodelay,
         KeyCode::Char('m') => Action::NextRecvMode,
         KeyCode::Char('c') => Action::NextPin,
+        KeyCode::Char('a') => Action::NextCount,
         KeyCode::Char('e') => Action::Export,
         KeyCode::Char('r') => Action::ResetMatrix,
         KeyCode::PageUp => Action::ScrollUp,
