@@ -19,6 +19,7 @@ fn main() {
         events,
         include_kernel: true,
         cpu: None,
+        system_wide: false,
     };
     let n = 2_000_000;
     let mut rows = Vec::new();

@@ -1,7 +1,9 @@
 //! The command line of SPEC.md. Value parsers give one clear line on bad input;
 //! clap turns them into exit status 2.
 
-use crate::engine::config::{parse_on_off, Pin, RecvMode, Strategy, MAX_MSG_SIZE, MAX_THREADS};
+use crate::engine::config::{
+    parse_on_off, Count, Pin, RecvMode, Strategy, MAX_MSG_SIZE, MAX_THREADS,
+};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -117,6 +119,7 @@ impl ExplorerArgs {
         c.nodelay = self.axes.nodelay;
         c.recv = self.axes.recv;
         c.pin = self.axes.pin;
+        c.count = self.axes.count;
         c
     }
 }
@@ -133,6 +136,9 @@ pub struct AxisArgs {
     /// Pin threads: off, split (senders and receivers on separate CPUs), pair (a connection's two threads on one CPU), or a CPU list such as 0,1
     #[arg(long, default_value = "off", value_parser = parse_pin, value_name = "P")]
     pub pin: Pin,
+    /// What the counters count: thread (each worker thread, the default) or cpu (everything on the pinned CPUs, system-wide: softirq and ksoftirqd included, CPU time from /proc/stat; needs --pin)
+    #[arg(long, default_value = "thread", value_parser = parse_count, value_name = "MODE")]
+    pub count: Count,
 }
 
 #[derive(Debug, Subcommand)]
@@ -225,6 +231,9 @@ pub struct SweepArgs {
     /// Pinning to measure: off, split, pair (comma-separated), or one CPU list such as 0,1; repeat the option for several lists
     #[arg(long, default_value = "off", value_parser = parse_pin_list, value_name = "P,..", action = clap::ArgAction::Append)]
     pub pin: Vec<PinList>,
+    /// Counting modes to measure: thread, cpu (system-wide on the pinned CPUs; needs --pin split, pair or a list), e.g. thread,cpu
+    #[arg(long, default_value = "thread", value_parser = parse_count_list, value_name = "MODE,..")]
+    pub count: CountList,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -398,12 +407,20 @@ pub struct BoolList(pub Vec<bool>);
 pub struct RecvList(pub Vec<RecvMode>);
 #[derive(Debug, Clone, PartialEq)]
 pub struct PinList(pub Vec<Pin>);
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountList(pub Vec<Count>);
 
 fn parse_recv(s: &str) -> Result<RecvMode, String> {
     s.parse()
 }
 fn parse_pin(s: &str) -> Result<Pin, String> {
     s.parse()
+}
+fn parse_count(s: &str) -> Result<Count, String> {
+    s.parse()
+}
+fn parse_count_list(s: &str) -> Result<CountList, String> {
+    parse_list(s, "counting mode", |x| x.parse()).map(CountList)
 }
 fn parse_nodelay_list(s: &str) -> Result<BoolList, String> {
     parse_list(s, "nodelay", |x| {

@@ -2,10 +2,12 @@
 //! and read the same event stream as the explorer.
 
 use crate::cli::{Common, RunArgs, SweepArgs};
-use crate::engine::config::Config;
+use crate::engine::config::{Config, Count};
 use crate::engine::live::LiveOrder;
 use crate::engine::metric::{Figures, Registry, METRICS};
-use crate::engine::sample::{ConfigResult, Counts, EngineEvent, Failure};
+use crate::engine::sample::{
+    ConfigResult, CounterStatus, EngineEvent, Failure, MachineInfo, Measured,
+};
 use crate::engine::{Engine, LiveRunner};
 use crate::export::csv::{to_csv_bytes, to_json, write_rows};
 use crate::export::files::check_output;
@@ -17,7 +19,17 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
-fn describe_engine(engine: &Engine) {
+fn describe_status(c: &CounterStatus) {
+    let state = if c.available { "ok " } else { "n/a" };
+    let note = c
+        .note
+        .as_deref()
+        .map(|n| format!(" — {n}"))
+        .unwrap_or_default();
+    eprintln!("netio-tui:   {state} {:<17} ({}){note}", c.metric, c.event);
+}
+
+fn describe_engine(engine: &Engine, counts: &[Count]) {
     let m = engine.machine();
     if let Some(t) = engine.setup_time {
         eprintln!(
@@ -36,14 +48,17 @@ fn describe_engine(engine: &Engine) {
     for (s, why) in &m.unavailable {
         eprintln!("netio-tui: {s} unavailable: {why}");
     }
-    for c in &m.counters {
-        let state = if c.available { "ok " } else { "n/a" };
-        let note = c
-            .note
-            .as_deref()
-            .map(|n| format!(" — {n}"))
-            .unwrap_or_default();
-        eprintln!("netio-tui:   {state} {:<17} ({}){note}", c.metric, c.event);
+    if counts.contains(&Count::Thread) {
+        if counts.contains(&Count::Cpu) {
+            eprintln!("netio-tui: --count thread: per worker thread");
+        }
+        m.counters.iter().for_each(describe_status);
+    }
+    if counts.contains(&Count::Cpu) {
+        eprintln!(
+            "netio-tui: --count cpu: every task on each pinned CPU (pid -1), no per-thread counter"
+        );
+        m.cpu_counters.iter().for_each(describe_status);
     }
 }
 
@@ -61,11 +76,16 @@ struct Driver {
 }
 
 impl Driver {
-    fn new(common: &Common, verify: bool) -> anyhow::Result<Driver> {
+    /// `counts`: the counting modes that will be measured (what `-v` lists).
+    fn new(common: &Common, verify: bool, counts: &[Count]) -> anyhow::Result<Driver> {
         let signals = Signals::spawn()?;
         let engine = session::build_engine(common, verify)?;
         if common.verbose > 0 {
-            describe_engine(&engine);
+            describe_engine(&engine, counts);
+        } else if counts.contains(&Count::Cpu) {
+            if let Some(gaps) = engine.machine().cpu_count_gaps() {
+                eprintln!("netio-tui: {gaps}");
+            }
         }
         if let Some(why) = &engine.machine().perf_error {
             eprintln!("netio-tui: {why}; throughput is still measured, counters show n/a");
@@ -216,10 +236,12 @@ pub fn summary_line(reg: &Registry, f: &Figures, scaled: bool) -> String {
     line
 }
 
-/// What `run`'s and `sweep`'s lines add about the counters: partial coverage (with
-/// the reason) and multiplexing. Empty when every thread was counted whole.
-pub fn counter_notes(c: &Counts) -> String {
+/// The sentences that qualify a window's counter figures: what `--count cpu`
+/// counted, partial coverage (with the reason) and multiplexing.
+pub fn counter_sentences(m: &Measured) -> Vec<String> {
+    let c = m.counts();
     let mut notes = Vec::new();
+    notes.extend(m.count_note());
     if let Some(n) = c.coverage_note() {
         notes.push(format!("{n}; counter figures are partial sums"));
     }
@@ -231,26 +253,59 @@ pub fn counter_notes(c: &Counts) -> String {
             ));
         }
     }
-    notes.iter().map(|n| format!(" ({n})")).collect()
+    notes
+}
+
+/// What `run`'s and `sweep`'s lines add about the counters ([`counter_sentences`]).
+/// Empty when every thread was counted whole.
+pub fn counter_notes(m: &Measured) -> String {
+    counter_sentences(m)
+        .iter()
+        .map(|n| format!(" ({n})"))
+        .collect()
 }
 
 /// Where the tx/rx split of a counter is shown: what the split does not say.
 pub const ATTRIBUTION_NOTE: &str = "per-thread counts: over veth the receiver's TCP work runs in the sender thread's softirq, and ksoftirqd is not counted; the tx + rx sum is the figure to compare";
 
+/// The same, for `--count cpu` with senders and receivers on separate CPUs.
+pub const CPU_ATTRIBUTION_NOTE: &str = "per-CPU counts: tx = the senders' CPUs, rx = the receivers' CPUs, each with everything that ran there (over veth the receive-side TCP work runs in softirq on the sender's CPU); the tx + rx sum is the figure to compare";
+
 /// `-v`: the sender/receiver split and, on hybrid CPUs, each core PMU's part.
 fn describe_counts(r: &ConfigResult) {
     let (tx, rx) = (&r.total.tx, &r.total.rx);
     let fmt = |v: Option<u64>| v.map_or("n/a".to_string(), |v| crate::format::si(v as f64));
-    eprintln!(
-        "netio-tui: cycles tx {} + rx {} = {}; CPU ns tx {} + rx {} = {}",
-        fmt(tx.cycles),
-        fmt(rx.cycles),
-        fmt(r.total.counts().cycles),
-        fmt(tx.cpu_ns),
-        fmt(rx.cpu_ns),
-        fmt(r.total.counts().cpu_ns),
-    );
-    eprintln!("netio-tui:   {ATTRIBUTION_NOTE}");
+    match &r.total.both {
+        None => eprintln!(
+            "netio-tui: cycles tx {} + rx {} = {}; CPU ns tx {} + rx {} = {}",
+            fmt(tx.cycles),
+            fmt(rx.cycles),
+            fmt(r.total.counts().cycles),
+            fmt(tx.cpu_ns),
+            fmt(rx.cpu_ns),
+            fmt(r.total.counts().cpu_ns),
+        ),
+        Some(both) => eprintln!(
+            "netio-tui: cycles tx {} + rx {} + both {} = {}; CPU ns tx {} + rx {} + both {} = {}",
+            fmt(tx.cycles),
+            fmt(rx.cycles),
+            fmt(both.cycles),
+            fmt(r.total.counts().cycles),
+            fmt(tx.cpu_ns),
+            fmt(rx.cpu_ns),
+            fmt(both.cpu_ns),
+            fmt(r.total.counts().cpu_ns),
+        ),
+    }
+    match r.total.count_note() {
+        None => eprintln!("netio-tui:   {ATTRIBUTION_NOTE}"),
+        Some(note) => {
+            eprintln!("netio-tui:   {note}");
+            if r.total.sides_apart() {
+                eprintln!("netio-tui:   {CPU_ATTRIBUTION_NOTE}");
+            }
+        }
+    }
     if let Some([core, atom]) = r.total.counts().split {
         eprintln!(
             "netio-tui: hybrid CPU: cpu_core ran {:.1} ms: cycles {}, instructions {}; cpu_atom ran {:.1} ms: cycles {}, instructions {}",
@@ -264,12 +319,19 @@ fn describe_counts(r: &ConfigResult) {
     }
 }
 
-/// `run --json`: the counters' coverage note and, on hybrid CPUs, the per-PMU split.
-fn add_counter_json(o: &mut serde_json::Value, r: &ConfigResult) {
+/// `run --json`: what qualifies the counter figures (what `--count cpu` counted,
+/// partial coverage, multiplexing) as one note and, on hybrid CPUs, the per-PMU split.
+fn add_counter_json(o: &mut serde_json::Value, r: &ConfigResult, machine: &MachineInfo) {
     let c = r.total.counts();
-    o["counters_note"] = c
-        .coverage_note()
-        .map_or(serde_json::Value::Null, Into::into);
+    let mut notes = counter_sentences(&r.total);
+    if r.config.count == Count::Cpu {
+        notes.extend(machine.cpu_count_gaps());
+    }
+    o["counters_note"] = if notes.is_empty() {
+        serde_json::Value::Null
+    } else {
+        notes.join("; ").into()
+    };
     if let Some(split) = c.split {
         o["pmu_split"] = serde_json::json!({ "cpu_core": split[0], "cpu_atom": split[1] });
     }
@@ -295,9 +357,10 @@ pub fn run(common: &Common, args: &RunArgs) -> anyhow::Result<()> {
     config.nodelay = args.axes.nodelay;
     config.recv = args.axes.recv;
     config.pin = args.axes.pin;
+    config.count = args.axes.count;
     session::check_record(common, None)?;
     check_fits(common, &[config], args.verify)?;
-    let mut driver = Driver::new(common, args.verify)?;
+    let mut driver = Driver::new(common, args.verify, &[config.count])?;
     if let Some(why) = driver.unavailable.get(&config.strategy) {
         anyhow::bail!(
             "{config}: {} unavailable on this machine: {why}; no result",
@@ -314,7 +377,7 @@ pub fn run(common: &Common, args: &RunArgs) -> anyhow::Result<()> {
     if args.json {
         let mut json = to_json(METRICS, &figures);
         if let Ok(r) = &outcome {
-            add_counter_json(&mut json, r);
+            add_counter_json(&mut json, r, driver.runner.machine());
         }
         println!("{json}");
     }
@@ -324,7 +387,7 @@ pub fn run(common: &Common, args: &RunArgs) -> anyhow::Result<()> {
                 println!(
                     "{}{}",
                     summary_line(METRICS, &figures, false),
-                    counter_notes(&r.total.counts())
+                    counter_notes(&r.total)
                 );
             }
             if common.verbose > 0 {
@@ -370,7 +433,21 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
                 .flat_map(|p| p.0.iter().copied())
                 .collect::<Vec<_>>(),
         ),
+        count: session::dedup_warn("--count", &args.count.0),
     };
+    if axes.count.contains(&Count::Cpu) {
+        let allowed = crate::engine::worker::allowed_cpus();
+        if let Some(p) = axes
+            .pin
+            .iter()
+            .find(|p| p.cpu_sides(1, true, &allowed).is_none())
+        {
+            return Err(crate::usage(format!(
+                "{}; this sweep crosses --count cpu with --pin {p}: leave {p} out of --pin, or sweep --count cpu on its own",
+                crate::engine::config::COUNT_CPU_NEEDS_PIN
+            )));
+        }
+    }
     let configs = session::cross(
         &session::plan(
             &session::dedup_warn("--strategies", &args.strategies.0),
@@ -380,7 +457,7 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
         &axes,
     );
     check_fits(common, &configs, args.verify)?;
-    let mut driver = Driver::new(common, args.verify)?;
+    let mut driver = Driver::new(common, args.verify, &axes.count)?;
     let bar = progress_bar(configs.len());
     let say = |line: String| match &bar {
         Some(b) => b.println(line),
@@ -440,7 +517,7 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
                     summary_line(METRICS, &figures, false),
                     outcome
                         .as_ref()
-                        .map_or(String::new(), |r| counter_notes(&r.total.counts()))
+                        .map_or(String::new(), |r| counter_notes(&r.total))
                 ),
             }
         ));

@@ -3,7 +3,7 @@
 //! sweep planner.
 
 use crate::cli::Common;
-use crate::engine::config::{Config, Pin, RecvMode, Strategy};
+use crate::engine::config::{Config, Count, Pin, RecvMode, Strategy};
 use crate::engine::{Engine, EngineOptions};
 use crossbeam_channel::{unbounded, Receiver};
 use std::thread::JoinHandle;
@@ -174,6 +174,7 @@ pub struct AxisPlan {
     pub nodelay: Vec<bool>,
     pub recv: Vec<RecvMode>,
     pub pin: Vec<Pin>,
+    pub count: Vec<Count>,
 }
 
 impl Default for AxisPlan {
@@ -182,6 +183,7 @@ impl Default for AxisPlan {
             nodelay: vec![false],
             recv: vec![RecvMode::Message],
             pin: vec![Pin::Off],
+            count: vec![Count::Thread],
         }
     }
 }
@@ -193,12 +195,15 @@ pub fn cross(base: &[Config], axes: &AxisPlan) -> Vec<Config> {
         for &nodelay in &axes.nodelay {
             for &recv in &axes.recv {
                 for &pin in &axes.pin {
-                    let mut x = c;
-                    x.nodelay = nodelay;
-                    x.recv = recv;
-                    x.pin = pin;
-                    if !out.contains(&x) {
-                        out.push(x);
+                    for &count in &axes.count {
+                        let mut x = c;
+                        x.nodelay = nodelay;
+                        x.recv = recv;
+                        x.pin = pin;
+                        x.count = count;
+                        if !out.contains(&x) {
+                            out.push(x);
+                        }
                     }
                 }
             }
@@ -208,11 +213,11 @@ pub fn cross(base: &[Config], axes: &AxisPlan) -> Vec<Config> {
 }
 
 /// Checks a configuration against this machine before anything is built: pinned
-/// CPUs must exist and be allowed, and a payload cannot be verified when the kernel
-/// discards it.
+/// CPUs must exist and be allowed, a payload cannot be verified when the kernel
+/// discards it, and `--count cpu` needs pinned CPUs to count.
 pub fn check_config(c: &Config, verify: bool) -> Result<(), String> {
+    let allowed = crate::engine::worker::allowed_cpus();
     if let Pin::List(l) = c.pin {
-        let allowed = crate::engine::worker::allowed_cpus();
         if let Some(bad) = l.cpus().into_iter().find(|x| !allowed.contains(x)) {
             return Err(format!(
                 "--pin names CPU {bad}, which this process may not use; allowed CPUs: {}",
@@ -223,6 +228,10 @@ pub fn check_config(c: &Config, verify: bool) -> Result<(), String> {
                     .join(",")
             ));
         }
+    }
+    // Receivers or not (the sink), pinning decides whether there are CPUs to count.
+    if c.count == Count::Cpu && c.pin.cpu_sides(c.threads, true, &allowed).is_none() {
+        return Err(crate::engine::config::COUNT_CPU_NEEDS_PIN.into());
     }
     if verify && c.recv == RecvMode::Trunc {
         return Err(
@@ -244,6 +253,32 @@ pub const COURSE_THREADS: [usize; 4] = [1, 2, 4, 8];
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn count_cpu_needs_pinned_cpus() {
+        let mut c = Config::new(Strategy::OneCopy, 4096, 1);
+        c.count = Count::Cpu;
+        assert_eq!(
+            check_config(&c, false),
+            Err(crate::engine::config::COUNT_CPU_NEEDS_PIN.to_string())
+        );
+        c.pin = Pin::Split;
+        assert_eq!(check_config(&c, false), Ok(()));
+        let axes = AxisPlan {
+            pin: vec![Pin::Off, Pin::Split],
+            count: vec![Count::Thread, Count::Cpu],
+            ..Default::default()
+        };
+        let all = cross(&[Config::new(Strategy::OneCopy, 64, 1)], &axes);
+        assert_eq!(all.len(), 4);
+        assert_eq!(
+            all.iter()
+                .filter(|c| check_config(c, false).is_err())
+                .map(|c| (c.pin, c.count))
+                .collect::<Vec<_>>(),
+            vec![(Pin::Off, Count::Cpu)]
+        );
+    }
 
     #[test]
     fn the_course_plan_is_48_configurations_in_matrix_order() {

@@ -81,6 +81,7 @@ fn sample(c: Config, seq: u64) -> Sample {
             messages: 6_103,
             tx: counts(&tx),
             rx: counts(&rx),
+            both: None,
             zc: None,
             rx_zc: None,
             memcpy_ns_per_byte: None,

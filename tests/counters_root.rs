@@ -50,6 +50,7 @@ fn task_clock(cpu: Option<usize>) -> GroupSpec {
         events: vec![Metric::CpuTime, Metric::ContextSwitches],
         include_kernel: true,
         cpu,
+        system_wide: false,
     }
 }
 

@@ -89,6 +89,7 @@ fn measured(c: Config, seconds: f64, wobble: f64) -> Measured {
         messages,
         tx: side(0.6),
         rx: side(0.4),
+        both: None,
         zc: c.strategy.uses_zerocopy().then_some(ZcStats {
             sends: messages,
             completions: messages,
@@ -308,6 +309,7 @@ fn measured_at(c: Config, m: f64) -> Measured {
         messages,
         tx: side,
         rx: side,
+        both: None,
         zc: c.strategy.uses_zerocopy().then_some(ZcStats {
             sends: messages,
             completions: messages,

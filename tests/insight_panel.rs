@@ -35,6 +35,7 @@ fn result(c: Config, gbps: f64, copied: bool) -> ConfigResult {
                 ..Default::default()
             },
             rx: Counts::default(),
+            both: None,
             zc: copied.then_some(ZcStats {
                 sends: messages,
                 completions: messages,

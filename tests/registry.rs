@@ -43,6 +43,7 @@ const FAKE: MetricDef = MetricDef {
         y: YScale::Linear,
     }],
     reference: None,
+    per_side: false,
 };
 
 fn registry() -> &'static Registry {

@@ -70,6 +70,7 @@ fn session() -> Vec<EngineEvent> {
                     cycles: Some(4_000_000),
                     ..Default::default()
                 },
+                both: None,
                 zc: strategy.uses_zerocopy().then_some(ZcStats {
                     sends: 1000,
                     completions: 990,

@@ -5,7 +5,7 @@ use super::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// (keys, what they do), as shown on screen.
-pub const KEYS: [(&str, &str); 17] = [
+pub const KEYS: [(&str, &str); 18] = [
     ("←→", "strategy"),
     ("↑↓", "size"),
     ("+-", "threads"),
@@ -20,6 +20,7 @@ pub const KEYS: [(&str, &str); 17] = [
     ("n", "nagle"),
     ("m", "recv"),
     ("c", "pin"),
+    ("a", "count"),
     // Also named in the matrix's title, where they fit when these do not.
     ("PgUp/Dn Home", "scroll"),
     ("o", "sort"),
@@ -48,6 +49,7 @@ pub fn action_for_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('n') => Action::ToggleNodelay,
         KeyCode::Char('m') => Action::NextRecvMode,
         KeyCode::Char('c') => Action::NextPin,
+        KeyCode::Char('a') => Action::NextCount,
         KeyCode::Char('e') => Action::Export,
         KeyCode::Char('r') => Action::ResetMatrix,
         KeyCode::PageUp => Action::ScrollUp,

@@ -10,7 +10,7 @@ pub mod keys;
 pub mod matrix;
 pub mod sweep;
 
-use crate::engine::config::{format_size, Config, MAX_THREADS};
+use crate::engine::config::{format_size, Config, Count, Pin, MAX_THREADS};
 use crate::engine::metric::{Figures, Registry, METRICS};
 use crate::engine::sample::{EngineEvent, MachineInfo, Measured, Sample};
 use crate::source::{Control, SourceKind};
@@ -73,6 +73,8 @@ pub enum Action {
     NextRecvMode,
     /// off → split → pair pinning.
     NextPin,
+    /// thread → cpu counting (cpu: system-wide on the pinned CPUs).
+    NextCount,
     TogglePause,
     ToggleSweep,
     Export,
@@ -271,7 +273,8 @@ impl App {
             }
             Action::ToggleNodelay => self.change(|c, _| c.nodelay = !c.nodelay),
             Action::NextRecvMode => self.change(|c, _| c.recv = c.recv.next()),
-            Action::NextPin => self.change(|c, _| c.pin = c.pin.next()),
+            Action::NextPin => self.next_pin(),
+            Action::NextCount => self.next_count(),
             Action::TogglePause => self.toggle_pause(),
             Action::ToggleSweep => self.toggle_sweep(),
             Action::Export => {
@@ -412,6 +415,55 @@ impl App {
             self.status = None;
         }
         self.set_config(next)
+    }
+
+    /// `c`: the next pinning. Unpinned, `--count cpu` has no CPUs to count: counting
+    /// goes back to per thread, and the status line says so.
+    fn next_pin(&mut self) -> Vec<Effect> {
+        let moved = self.selected.count == Count::Cpu && self.selected.pin.next() == Pin::Off;
+        let effects = self.change(|c, _| {
+            c.pin = c.pin.next();
+            if c.count == Count::Cpu && c.pin == Pin::Off {
+                c.count = Count::Thread;
+            }
+        });
+        if moved && !self.is_replay() {
+            self.also_note(
+                "pin off: count back to thread (count cpu needs pinned CPUs; a pins split and counts per CPU)",
+            );
+        }
+        effects
+    }
+
+    /// Adds to what the last change said (e.g. that it stopped the sweep).
+    fn also_note(&mut self, text: &str) {
+        let text = match self.status.take() {
+            Some(s) if !s.error => format!("{}; {text}", s.text),
+            _ => text.to_string(),
+        };
+        self.note(text);
+    }
+
+    /// `a`: the next counting mode. `cpu` counts the pinned CPUs system-wide: from pin
+    /// off it pins split (senders and receivers apart, so each side has its CPUs),
+    /// and the status line says so.
+    fn next_count(&mut self) -> Vec<Effect> {
+        let pins = self.selected.count == Count::Thread && self.selected.pin == Pin::Off;
+        let effects = self.change(|c, _| {
+            c.count = c.count.next();
+            if c.count == Count::Cpu && c.pin == Pin::Off {
+                c.pin = Pin::Split;
+            }
+        });
+        if self.is_replay() || effects.is_empty() {
+            return effects;
+        }
+        self.also_note(match self.selected.count {
+            Count::Cpu if pins => "count cpu: everything on the pinned CPUs, softirq and ksoftirqd included; pin was off, now split (c changes it)",
+            Count::Cpu => "count cpu: everything on the pinned CPUs, softirq and ksoftirqd included; CPU time from /proc/stat",
+            Count::Thread => "count thread: each worker thread's own counters",
+        });
+        effects
     }
 
     fn set_config(&mut self, c: Config) -> Vec<Effect> {

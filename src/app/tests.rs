@@ -66,6 +66,7 @@ fn measured(seconds: f64, gbps: f64, size: usize) -> Measured {
         messages: bytes / size as u64,
         tx: side,
         rx: side,
+        both: None,
         zc: None,
         rx_zc: None,
         profile: None,
@@ -126,6 +127,7 @@ fn every_key_maps_to_its_action() {
         (KeyCode::Char('n'), Action::ToggleNodelay),
         (KeyCode::Char('m'), Action::NextRecvMode),
         (KeyCode::Char('c'), Action::NextPin),
+        (KeyCode::Char('a'), Action::NextCount),
         (KeyCode::Char('e'), Action::Export),
         (KeyCode::Char('r'), Action::ResetMatrix),
         (KeyCode::Char('?'), Action::ToggleHelp),
@@ -685,4 +687,46 @@ fn the_end_of_a_replay_says_ended() {
         ),
     }));
     assert_eq!(r.phase, Phase::Ended);
+}
+
+#[test]
+fn a_cycles_counting_and_never_leaves_count_cpu_unpinned() {
+    use crate::engine::config::{Count, Pin};
+    let mut a = app();
+    assert_eq!(
+        (a.selected.pin, a.selected.count),
+        (Pin::Off, Count::Thread)
+    );
+    // From pin off, count cpu pins split (each side its own CPUs) and says so.
+    let fx = a.update(Action::NextCount);
+    assert_eq!((a.selected.pin, a.selected.count), (Pin::Split, Count::Cpu));
+    assert!(matches!(&fx[..], [Effect::Control(Control::SetConfig(c))] if c.count == Count::Cpu));
+    let said = a.status.clone().unwrap().text;
+    assert!(said.contains("pin was off, now split"), "{said}");
+    // Pinning kept when already pinned.
+    a.update(Action::NextPin);
+    assert_eq!((a.selected.pin, a.selected.count), (Pin::Pair, Count::Cpu));
+    // Pinning off takes counting back to threads, and says so.
+    a.update(Action::NextPin);
+    assert_eq!(
+        (a.selected.pin, a.selected.count),
+        (Pin::Off, Count::Thread)
+    );
+    let said = a.status.clone().unwrap().text;
+    assert!(said.contains("count back to thread"), "{said}");
+    a.update(Action::NextPin);
+    a.update(Action::NextCount);
+    assert_eq!((a.selected.pin, a.selected.count), (Pin::Split, Count::Cpu));
+    assert!(!a.status.clone().unwrap().text.contains("now split"));
+    a.update(Action::NextCount);
+    assert_eq!(
+        (a.selected.pin, a.selected.count),
+        (Pin::Split, Count::Thread)
+    );
+    // The key is on screen.
+    assert!(super::keys::KEYS.contains(&("a", "count")));
+    // Replay: the recording decides.
+    let mut r = App::new(machine(), replay(), START, 2.0);
+    assert!(r.update(Action::NextCount).is_empty());
+    assert_eq!(r.selected.count, Count::Thread);
 }

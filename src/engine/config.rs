@@ -251,6 +251,41 @@ impl Pin {
     }
 }
 
+impl Pin {
+    /// Where `connections` senders (and receivers, unless there are none: the sink)
+    /// are pinned, split into CPUs of senders only, receivers only and both; `None`
+    /// where they are not pinned (nothing for `--count cpu` to count).
+    pub fn cpu_sides(
+        self,
+        connections: usize,
+        receivers: bool,
+        allowed: &[usize],
+    ) -> Option<CpuSides> {
+        let place = |receiver: bool| -> Option<Vec<usize>> {
+            let mut cpus = Vec::new();
+            for i in 0..connections {
+                let c = self.cpu_for(receiver, i, allowed)?;
+                if !cpus.contains(&c) {
+                    cpus.push(c);
+                }
+            }
+            cpus.sort_unstable();
+            Some(cpus)
+        };
+        let tx = place(false)?;
+        let rx = if receivers { place(true)? } else { Vec::new() };
+        if tx.is_empty() {
+            return None;
+        }
+        let both: Vec<usize> = tx.iter().copied().filter(|c| rx.contains(c)).collect();
+        Some(CpuSides {
+            tx: tx.into_iter().filter(|c| !both.contains(c)).collect(),
+            rx: rx.into_iter().filter(|c| !both.contains(c)).collect(),
+            both,
+        })
+    }
+}
+
 impl fmt::Display for Pin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -279,11 +314,143 @@ pub enum Count {
 }
 
 impl Count {
+    pub const ALL: [Count; 2] = [Count::Thread, Count::Cpu];
+
     pub fn name(self) -> &'static str {
         match self {
             Count::Thread => "thread",
             Count::Cpu => "cpu",
         }
+    }
+
+    pub fn next(self) -> Count {
+        match self {
+            Count::Thread => Count::Cpu,
+            Count::Cpu => Count::Thread,
+        }
+    }
+}
+
+impl fmt::Display for Count {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why `--count cpu` cannot run unpinned: said wherever it is refused.
+pub const COUNT_CPU_NEEDS_PIN: &str =
+    "--count cpu counts the pinned CPUs system-wide; use it with --pin split|pair|LIST";
+
+/// CPUs `CpuSet` can hold: as many as the kernel's affinity mask the workers are
+/// pinned from (`CPU_SETSIZE`).
+pub const CPU_SET_SIZE: usize = 1024;
+
+/// A set of CPU numbers below [`CPU_SET_SIZE`], as plain (`Copy`) data; written as a
+/// list of numbers.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CpuSet([u64; CPU_SET_SIZE / 64]);
+
+impl CpuSet {
+    pub fn of(cpus: impl IntoIterator<Item = usize>) -> CpuSet {
+        let mut s = CpuSet::default();
+        for c in cpus {
+            s.insert(c);
+        }
+        s
+    }
+
+    /// Adds `cpu`; a number beyond [`CPU_SET_SIZE`] (no such pinning) is ignored.
+    pub fn insert(&mut self, cpu: usize) {
+        if cpu < CPU_SET_SIZE {
+            self.0[cpu / 64] |= 1 << (cpu % 64);
+        }
+    }
+
+    pub fn contains(&self, cpu: usize) -> bool {
+        cpu < CPU_SET_SIZE && self.0[cpu / 64] & (1 << (cpu % 64)) != 0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|w| *w == 0)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    pub fn union(&self, o: &CpuSet) -> CpuSet {
+        let mut s = *self;
+        for (a, b) in s.0.iter_mut().zip(o.0) {
+            *a |= b;
+        }
+        s
+    }
+
+    pub fn cpus(&self) -> Vec<usize> {
+        (0..CPU_SET_SIZE).filter(|&c| self.contains(c)).collect()
+    }
+}
+
+impl fmt::Display for CpuSet {
+    /// "0,1", "0-3,8": runs of three or more as ranges.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cpus = self.cpus();
+        let mut parts = Vec::new();
+        let mut i = 0;
+        while i < cpus.len() {
+            let mut j = i;
+            while j + 1 < cpus.len() && cpus[j + 1] == cpus[j] + 1 {
+                j += 1;
+            }
+            if j >= i + 2 {
+                parts.push(format!("{}-{}", cpus[i], cpus[j]));
+            } else {
+                parts.extend(cpus[i..=j].iter().map(|c| c.to_string()));
+            }
+            i = j + 1;
+        }
+        f.write_str(&parts.join(","))
+    }
+}
+
+impl fmt::Debug for CpuSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CpuSet({self})")
+    }
+}
+
+impl Serialize for CpuSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.cpus())
+    }
+}
+
+impl<'de> Deserialize<'de> for CpuSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let cpus = Vec::<usize>::deserialize(d)?;
+        if let Some(bad) = cpus.iter().find(|&&c| c >= CPU_SET_SIZE) {
+            return Err(serde::de::Error::custom(format!(
+                "CPU {bad} is beyond {}",
+                CPU_SET_SIZE - 1
+            )));
+        }
+        Ok(CpuSet::of(cpus))
+    }
+}
+
+/// The pinned CPUs of a configuration, by the worker threads they host
+/// (`--count cpu`): senders only, receivers only, or both (where the two sides
+/// share a CPU, its counts cannot be split between them).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CpuSides {
+    pub tx: Vec<usize>,
+    pub rx: Vec<usize>,
+    pub both: Vec<usize>,
+}
+
+impl CpuSides {
+    pub fn all(&self) -> CpuSet {
+        CpuSet::of(self.tx.iter().chain(&self.rx).chain(&self.both).copied())
     }
 }
 
@@ -566,6 +733,79 @@ mod tests {
         assert_eq!(l.cpu_for(true, 0, &cpus), Some(3));
         // One CPU: split puts both sides there.
         assert_eq!(Pin::Split.cpu_for(true, 0, &[0]), Some(0));
+    }
+
+    #[test]
+    fn pinned_cpus_split_into_sender_receiver_and_shared_ones() {
+        let two = [0, 1];
+        let sides = |p: Pin, n, receivers| p.cpu_sides(n, receivers, &two);
+        assert_eq!(sides(Pin::Off, 1, true), None);
+        assert_eq!(Pin::Split.cpu_sides(1, true, &[]), None);
+        assert_eq!(
+            sides(Pin::Split, 2, true),
+            Some(CpuSides {
+                tx: vec![0],
+                rx: vec![1],
+                both: vec![]
+            })
+        );
+        // pair: every CPU hosts a sender and its receiver.
+        assert_eq!(
+            sides(Pin::Pair, 2, true),
+            Some(CpuSides {
+                tx: vec![],
+                rx: vec![],
+                both: vec![0, 1]
+            })
+        );
+        // The sink has no receivers: nothing is shared.
+        assert_eq!(
+            sides(Pin::Pair, 2, false),
+            Some(CpuSides {
+                tx: vec![0, 1],
+                rx: vec![],
+                both: vec![]
+            })
+        );
+        // A list that wraps: 0,1,2 with 2 connections puts the senders on 0 and 2 and
+        // the receivers on 1 and 0, so CPU 0 hosts both sides.
+        let l: Pin = "0-2".parse().unwrap();
+        assert_eq!(
+            l.cpu_sides(2, true, &two),
+            Some(CpuSides {
+                tx: vec![2],
+                rx: vec![1],
+                both: vec![0]
+            })
+        );
+        // One CPU: split puts both sides on it.
+        assert_eq!(
+            Pin::Split.cpu_sides(1, true, &[3]),
+            Some(CpuSides {
+                tx: vec![],
+                rx: vec![],
+                both: vec![3]
+            })
+        );
+    }
+
+    #[test]
+    fn cpu_sets_print_ranges_and_round_trip_as_lists() {
+        let s = CpuSet::of([0, 1, 2, 3, 8, 10, 11, 1023, 5000]);
+        assert_eq!(s.to_string(), "0-3,8,10,11,1023");
+        assert_eq!(s.len(), 8);
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(json, "[0,1,2,3,8,10,11,1023]");
+        assert_eq!(serde_json::from_str::<CpuSet>(&json).unwrap(), s);
+        assert!(serde_json::from_str::<CpuSet>("[1024]").is_err());
+        assert!(CpuSet::default().is_empty());
+        assert_eq!(CpuSet::of([1]).union(&CpuSet::of([0])), CpuSet::of([0, 1]));
+        assert_eq!(Count::Thread.next(), Count::Cpu);
+        assert_eq!(Count::Cpu.next(), Count::Thread);
+        assert!("both"
+            .parse::<Count>()
+            .unwrap_err()
+            .contains("allowed: thread, cpu"));
     }
 
     #[test]

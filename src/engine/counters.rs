@@ -16,10 +16,17 @@
 //! Δrunning where the PMU multiplexed the group, the PMUs' sum unscaled where together
 //! they ran the whole window. Opening goes through an [`OpenFn`], so the whole
 //! pipeline is tested with scripted fakes.
+//!
+//! `--count cpu` opens no per-thread group: each pinned CPU gets the same events
+//! opened system-wide (pid -1 on that CPU: every task, softirq and ksoftirqd
+//! included), on that CPU's core PMU, and its CPU time is its busy time from
+//! /proc/stat ([`CpuTicks`]), because a per-CPU task-clock counts idle time too.
 
+use super::config::{CpuSet, CpuSides};
 use super::sample::{CounterStatus, Counts, Gap, PmuShare};
 use perf_event::events::{Cache, CacheId, CacheOp, CacheResult, Hardware, Software, Tracepoint};
 use perf_event::{Builder, Counter, Group};
+use std::collections::BTreeMap;
 use std::io;
 use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -187,6 +194,8 @@ pub enum Pmu {
     /// Not perf: the thread's CPU clock and its context switches from /proc, so no
     /// perf event rides along at each of its context switches.
     ThreadClock,
+    /// Not perf: one CPU's busy and user time from /proc/stat (`--count cpu`).
+    CpuStat,
     /// The CPU's one core PMU (generic hardware events as they are).
     Core,
     /// One core PMU of a hybrid CPU: its sysfs name and perf type, which goes into the
@@ -209,18 +218,26 @@ pub struct GroupSpec {
     /// Count kernel mode too (the normal case); `false`: user mode only, where
     /// perf_event_paranoid refuses kernel counting.
     pub include_kernel: bool,
-    /// Count only while the thread runs on this CPU (tests); `None`: any CPU.
+    /// Count only while the thread runs on this CPU (tests); `None`: any CPU. With
+    /// `system_wide`, the CPU counted.
     pub cpu: Option<usize>,
+    /// Every task on `cpu` (pid -1, `--count cpu`), not the calling thread.
+    pub system_wide: bool,
 }
 
 impl GroupSpec {
     /// perf file descriptors the group takes: perf-event2's leader plus one per event.
     pub fn fds(&self) -> usize {
-        if matches!(self.pmu, Pmu::Proc | Pmu::ThreadClock) {
-            0
-        } else {
+        if self.is_perf() {
             1 + self.events.len()
+        } else {
+            0
         }
+    }
+
+    /// Opened with perf_event_open (not read from /proc).
+    pub fn is_perf(&self) -> bool {
+        !matches!(self.pmu, Pmu::Proc | Pmu::CpuStat | Pmu::ThreadClock)
     }
 }
 
@@ -267,7 +284,11 @@ impl RawGroup for PerfGroup {
 }
 
 fn configure(b: &mut Builder<'_>, spec: &GroupSpec) {
-    b.observe_self();
+    if spec.system_wide {
+        b.any_pid();
+    } else {
+        b.observe_self();
+    }
     match spec.cpu {
         Some(c) => b.one_cpu(c),
         None => b.any_cpu(),
@@ -278,6 +299,48 @@ fn configure(b: &mut Builder<'_>, spec: &GroupSpec) {
     } else {
         b.exclude_kernel(true);
     }
+}
+
+/// Events opened one by one, not as a group: CPU-wide tracepoints (see [`open_perf`]).
+/// Software events, never multiplexed: read one after the other, they cover the
+/// same window within microseconds.
+struct SoloCounters {
+    counters: Vec<Counter>,
+}
+
+impl RawGroup for SoloCounters {
+    fn enable(&mut self) -> io::Result<()> {
+        self.counters.iter_mut().try_for_each(Counter::enable)
+    }
+
+    fn read(&mut self) -> io::Result<RawReading> {
+        let mut r = RawReading {
+            enabled: 0,
+            running: u64::MAX,
+            values: Vec::with_capacity(self.counters.len()),
+        };
+        for c in &mut self.counters {
+            let d = c.read_count_and_time()?;
+            r.enabled = r.enabled.max(d.time_enabled);
+            r.running = r.running.min(d.time_running);
+            r.values.push(d.count);
+        }
+        if r.values.is_empty() {
+            r.running = 0;
+        }
+        Ok(r)
+    }
+}
+
+/// Nanoseconds per clock tick of /proc's times (USER_HZ, 100 on Linux: 10 ms).
+pub fn ns_per_tick() -> io::Result<u64> {
+    use nix::unistd::{sysconf, SysconfVar};
+    let ticks = sysconf(SysconfVar::CLK_TCK)
+        .ok()
+        .flatten()
+        .filter(|&t| t > 0)
+        .ok_or_else(|| io::Error::other("CLK_TCK unknown"))?;
+    Ok(1_000_000_000 / ticks as u64)
 }
 
 /// The calling thread's CPU time, context switches and user time, read by whichever
@@ -354,6 +417,118 @@ impl RawGroup for ThreadTimes {
                 _ => super::sys::clock_ns(self.user_clock)?,
             });
         }
+        // No enabled/running times: never scaled.
+        Ok(RawReading {
+            enabled: 0,
+            running: 0,
+            values,
+        })
+    }
+}
+
+/// One CPU's times from its `cpuN` line of /proc/stat, in clock ticks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CpuTicks {
+    pub user: u64,
+    pub nice: u64,
+    pub system: u64,
+    pub idle: u64,
+    pub iowait: u64,
+    pub irq: u64,
+    pub softirq: u64,
+    pub steal: u64,
+}
+
+impl CpuTicks {
+    /// What ran on the CPU: user + nice + system + irq + softirq (guest time is
+    /// already inside user and nice). Not idle, iowait, or steal (the hypervisor ran
+    /// something else on that CPU).
+    pub fn busy(&self) -> u64 {
+        self.user + self.nice + self.system + self.irq + self.softirq
+    }
+
+    /// User-mode time: user + nice.
+    pub fn user_mode(&self) -> u64 {
+        self.user + self.nice
+    }
+}
+
+/// The times of CPU `cpu` from the text of /proc/stat: its `cpuN` line (not the
+/// summed `cpu` line, nor `cpuN0`), at least the seven fields every kernel since
+/// 2.6 writes.
+pub fn cpu_ticks(stat: &str, cpu: usize) -> Option<CpuTicks> {
+    let name = format!("cpu{cpu}");
+    let line = stat
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(name.as_str()))?;
+    let v: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .map(|f| f.parse().ok())
+        .collect::<Option<_>>()?;
+    if v.len() < 7 {
+        return None;
+    }
+    Some(CpuTicks {
+        user: v[0],
+        nice: v[1],
+        system: v[2],
+        idle: v[3],
+        iowait: v[4],
+        irq: v[5],
+        softirq: v[6],
+        steal: v.get(7).copied().unwrap_or(0),
+    })
+}
+
+/// One CPU's busy time ([`Metric::CpuTime`]) and user time from /proc/stat.
+struct CpuStat {
+    cpu: usize,
+    events: Vec<Metric>,
+    ns_per_tick: u64,
+}
+
+/// /proc/stat is read this far at most (its per-CPU lines come first).
+const STAT_BYTES: u64 = 1 << 20;
+
+impl CpuStat {
+    fn open(spec: &GroupSpec) -> io::Result<CpuStat> {
+        let cpu = spec
+            .cpu
+            .ok_or_else(|| io::Error::from_raw_os_error(libc::EINVAL))?;
+        let mut s = CpuStat {
+            cpu,
+            events: spec.events.clone(),
+            ns_per_tick: ns_per_tick()?,
+        };
+        s.read()?;
+        Ok(s)
+    }
+}
+
+impl RawGroup for CpuStat {
+    fn enable(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn read(&mut self) -> io::Result<RawReading> {
+        use std::io::Read as _;
+        let mut text = String::new();
+        std::fs::File::open("/proc/stat")?
+            .take(STAT_BYTES)
+            .read_to_string(&mut text)?;
+        let t = cpu_ticks(&text, self.cpu).ok_or_else(|| {
+            io::Error::other(format!("/proc/stat has no line for CPU {}", self.cpu))
+        })?;
+        let values = self
+            .events
+            .iter()
+            .map(|m| match m {
+                Metric::UserCpuTime => t.user_mode(),
+                _ => t.busy(),
+            })
+            .map(|ticks| ticks * self.ns_per_tick)
+            .collect();
         // No enabled/running times: never scaled.
         Ok(RawReading {
             enabled: 0,
@@ -449,8 +624,27 @@ fn mount_private_tracefs(at: &str) -> Result<(), String> {
 
 /// The real opener: perf_event_open for the calling thread, disabled.
 pub fn open_perf(spec: &GroupSpec) -> io::Result<Box<dyn RawGroup>> {
-    if matches!(spec.pmu, Pmu::Proc | Pmu::ThreadClock) {
-        return Ok(Box::new(ThreadTimes::for_calling_thread(&spec.events)?));
+    match spec.pmu {
+        Pmu::Proc | Pmu::ThreadClock => {
+            return Ok(Box::new(ThreadTimes::for_calling_thread(&spec.events)?))
+        }
+        Pmu::CpuStat => return Ok(Box::new(CpuStat::open(spec)?)),
+        // A CPU-wide tracepoint that is a group member counts nothing (Linux 6.18: a
+        // dummy-led group reads 0 while the same event alone, as `perf stat -C`
+        // opens it, counts): each is opened alone.
+        Pmu::Tracepoint if spec.system_wide => {
+            let counters = spec
+                .events
+                .iter()
+                .map(|&m| {
+                    let mut b = m.builder()?;
+                    configure(&mut b, spec);
+                    b.build()
+                })
+                .collect::<io::Result<_>>()?;
+            return Ok(Box::new(SoloCounters { counters }));
+        }
+        _ => {}
     }
     let mut leader = Group::builder();
     configure(&mut leader, spec);
@@ -466,6 +660,40 @@ pub fn open_perf(spec: &GroupSpec) -> io::Result<Box<dyn RawGroup>> {
         members.push(group.add(&b)?);
     }
     Ok(Box::new(PerfGroup { group, members }))
+}
+
+/// The CPUs of a sysfs cpulist ("0-7,16"); `None` if it is not one.
+pub fn parse_cpulist(text: &str) -> Option<Vec<usize>> {
+    let mut cpus = Vec::new();
+    for part in text.trim().split(',').filter(|p| !p.is_empty()) {
+        let (a, b): (usize, usize) = match part.split_once('-') {
+            Some((a, b)) => (a.trim().parse().ok()?, b.trim().parse().ok()?),
+            None => {
+                let c = part.trim().parse().ok()?;
+                (c, c)
+            }
+        };
+        if a > b || b >= super::config::CPU_SET_SIZE {
+            return None;
+        }
+        cpus.extend(a..=b);
+    }
+    Some(cpus)
+}
+
+/// The CPUs each core PMU of a hybrid CPU covers (sysfs `cpus`), by PMU name.
+pub fn hybrid_pmu_cpus(pmus: &[Pmu]) -> BTreeMap<String, Vec<usize>> {
+    pmus.iter()
+        .filter_map(|p| match p {
+            Pmu::Hybrid { name, .. } => {
+                let text =
+                    std::fs::read_to_string(format!("/sys/bus/event_source/devices/{name}/cpus"))
+                        .ok()?;
+                Some((name.clone(), parse_cpulist(&text)?))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The core PMUs of a hybrid Intel CPU, `[cpu_core, cpu_atom]`; empty elsewhere
@@ -521,10 +749,14 @@ fn fault_from_env() -> Option<(i32, Option<usize>)> {
 /// (syscall and receive-copy tracepoints, /proc user time), to see what they cost.
 pub const NO_EVIDENCE_ENV: &str = "NETIO_TUI_EVIDENCE";
 
-/// An opener that fails with `errno` after `after` successful opens.
+/// An opener that fails with `errno` after `after` successful opens. /proc/stat is
+/// not perf: a fault of perf_event_open leaves it alone.
 pub fn failing_after(inner: OpenFn, errno: i32, after: usize) -> OpenFn {
     let opened = AtomicUsize::new(0);
     Arc::new(move |spec| {
+        if spec.pmu == Pmu::CpuStat {
+            return inner(spec);
+        }
         if opened.fetch_add(1, Ordering::Relaxed) >= after {
             return Err(io::Error::from_raw_os_error(errno));
         }
@@ -542,6 +774,12 @@ pub struct CounterPlan {
     pub statuses: Vec<CounterStatus>,
     /// perf_event_open refused altogether (permissions, no perf support).
     pub perf_error: Option<String>,
+    /// `--count cpu`: the groups each pinned CPU opens system-wide (their `cpu` set
+    /// per CPU by [`CounterPlan::groups_on`]), and what is available that way.
+    pub cpu_groups: Vec<GroupSpec>,
+    pub cpu_statuses: Vec<CounterStatus>,
+    /// Hybrid CPUs: the CPUs of each core PMU, so a CPU opens its own PMU's group only.
+    pub pmu_cpus: BTreeMap<String, Vec<usize>>,
     open: OpenFn,
     /// Threads that may still open their groups in the configuration being started
     /// (the file-descriptor budget); negative: unlimited.
@@ -569,6 +807,13 @@ fn paranoid_level() -> String {
         .unwrap_or_default()
         .trim()
         .to_string()
+}
+
+fn system_wide_hint() -> String {
+    format!(
+        "perf_event_paranoid is {}; counting every task on a CPU needs root, CAP_PERFMON or perf_event_paranoid <= 0",
+        paranoid_level()
+    )
 }
 
 fn paranoid_hint() -> String {
@@ -639,12 +884,13 @@ impl CounterPlan {
 
     fn drop_where(&mut self, evidence: impl Fn(&Metric) -> bool, why: &str) {
         // The other events of a group stay: only the dropped ones leave it.
-        for g in &mut self.groups {
+        for g in self.groups.iter_mut().chain(&mut self.cpu_groups) {
             g.events.retain(|m| !evidence(m));
         }
         self.groups.retain(|g| !g.events.is_empty());
+        self.cpu_groups.retain(|g| !g.events.is_empty());
         self.metrics.retain(|m| !evidence(m));
-        for s in &mut self.statuses {
+        for s in self.statuses.iter_mut().chain(&mut self.cpu_statuses) {
             if Metric::ALL
                 .iter()
                 .any(|m| evidence(m) && m.column() == s.metric)
@@ -658,18 +904,25 @@ impl CounterPlan {
     fn probe_faults(vendor: &str) -> CounterPlan {
         let real: OpenFn = Arc::new(open_perf);
         let pmus = hybrid_pmus();
+        // Both counting modes, probed with the same opener.
+        let probe = |open: OpenFn| {
+            let mut plan = CounterPlan::probe_with(vendor, &pmus, open);
+            plan.pmu_cpus = hybrid_pmu_cpus(&pmus);
+            let cpu = super::worker::allowed_cpus().first().copied().unwrap_or(0);
+            plan.probe_cpu_mode(cpu);
+            plan
+        };
         match fault_from_env() {
-            None => CounterPlan::probe_with(vendor, &pmus, real),
+            None => probe(real),
             Some((errno, None)) => {
-                let mut plan =
-                    CounterPlan::probe_with(vendor, &pmus, failing_after(real, errno, 0));
+                let mut plan = probe(failing_after(real, errno, 0));
                 if let Some(e) = &mut plan.perf_error {
                     e.push_str(&format!(" (injected by {FAULT_ENV})"));
                 }
                 plan
             }
             Some((errno, Some(k))) => {
-                let mut plan = CounterPlan::probe_with(vendor, &pmus, real.clone());
+                let mut plan = probe(real.clone());
                 plan.open = failing_after(real, errno, k);
                 plan
             }
@@ -691,6 +944,7 @@ impl CounterPlan {
             events: vec![Metric::CpuTime, Metric::ContextSwitches],
             include_kernel: true,
             cpu: None,
+            system_wide: false,
         };
         let sw = match tries(&clock) {
             Ok(()) => {
@@ -722,6 +976,7 @@ impl CounterPlan {
                     events: vec![m],
                     include_kernel: true,
                     cpu: None,
+                    system_wide: false,
                 };
                 match tries(&spec) {
                     Ok(()) => {
@@ -753,6 +1008,7 @@ impl CounterPlan {
                 events: tp,
                 include_kernel: true,
                 cpu: None,
+                system_wide: false,
             });
         }
         let proc = GroupSpec {
@@ -760,6 +1016,7 @@ impl CounterPlan {
             events: vec![Metric::UserCpuTime],
             include_kernel: true,
             cpu: None,
+            system_wide: false,
         };
         match tries(&proc) {
             Ok(()) => {
@@ -785,6 +1042,7 @@ impl CounterPlan {
             events,
             include_kernel: true,
             cpu: None,
+            system_wide: false,
         };
         let mut hw = Vec::new();
         let mut hw_refused = None;
@@ -878,20 +1136,219 @@ impl CounterPlan {
             groups,
             statuses,
             perf_error,
+            cpu_groups: Vec::new(),
+            cpu_statuses: Vec::new(),
+            pmu_cpus: BTreeMap::new(),
             open,
             budget: Arc::new(AtomicIsize::new(-1)),
         }
     }
 
+    /// What `--count cpu` can count here, tried on `cpu`: the thread plan's hardware
+    /// and tracepoint groups and context switches, opened system-wide (pid -1), and
+    /// each CPU's busy time from /proc/stat (a per-CPU task-clock counts idle time too:
+    /// `perf stat -C 1 -e task-clock sleep 1` says 1000 ms on an idle CPU). A group
+    /// the kernel refuses is left out, with the reason, as for threads.
+    pub fn probe_cpu_mode(&mut self, cpu: usize) {
+        let on = |g: &GroupSpec| GroupSpec {
+            cpu: Some(cpu),
+            system_wide: true,
+            include_kernel: true,
+            ..g.clone()
+        };
+        let open = self.open.clone();
+        let tries = |g: &GroupSpec| open(&on(g)).map(drop);
+        let why = |e: &io::Error| {
+            if refused(e) {
+                format!(
+                    "n/a with --count cpu: system-wide counting refused ({}); {}",
+                    describe(e),
+                    system_wide_hint()
+                )
+            } else {
+                format!("n/a with --count cpu: {} (system-wide)", describe(e))
+            }
+        };
+        let template = |pmu: Pmu, events: Vec<Metric>| GroupSpec {
+            pmu,
+            events,
+            include_kernel: true,
+            cpu: None,
+            system_wide: true,
+        };
+        let thread_status = |m: Metric| {
+            self.statuses
+                .iter()
+                .find(|s| s.metric == m.column())
+                .cloned()
+                .unwrap_or_else(|| status(m, false, Some("not measured".into())))
+        };
+        let mut groups = Vec::new();
+        let mut statuses = Vec::new();
+
+        let sw = template(Pmu::Software, vec![Metric::ContextSwitches]);
+        match tries(&sw) {
+            Ok(()) => {
+                statuses.push(status(
+                    Metric::ContextSwitches,
+                    true,
+                    Some(
+                        "every context switch on the pinned CPUs, to and from idle included".into(),
+                    ),
+                ));
+                groups.push(sw);
+            }
+            Err(e) => statuses.push(status(Metric::ContextSwitches, false, Some(why(&e)))),
+        }
+
+        // Hardware: the thread plan's groups; a CPU opens its own core PMU's only.
+        let hw: Vec<GroupSpec> = self
+            .groups
+            .iter()
+            .filter(|g| g.pmu.is_hardware())
+            .map(|g| template(g.pmu.clone(), g.events.clone()))
+            .collect();
+        let hw_metrics: Vec<Metric> = hw.first().map(|g| g.events.clone()).unwrap_or_default();
+        let here: Vec<&GroupSpec> = hw.iter().filter(|g| self.pmu_covers(g, cpu)).collect();
+        let refused_hw = here.iter().find_map(|g| tries(g).err());
+        for m in Metric::ALL.into_iter().filter(|m| !m.is_software()) {
+            let st = match (&refused_hw, hw_metrics.contains(&m)) {
+                (None, true) => {
+                    let mut st = thread_status(m);
+                    let sys = "every task on the pinned CPUs".to_string();
+                    st.note = Some(st.note.map_or(sys.clone(), |n| format!("{n}; {sys}")));
+                    st
+                }
+                (Some(e), true) => status(m, false, Some(why(e))),
+                (_, false) => thread_status(m),
+            };
+            statuses.push(st);
+        }
+        if refused_hw.is_none() {
+            groups.extend(hw);
+        }
+
+        let tp: Vec<Metric> = self
+            .groups
+            .iter()
+            .filter(|g| g.pmu == Pmu::Tracepoint)
+            .flat_map(|g| g.events.clone())
+            .collect();
+        let tp_group = template(Pmu::Tracepoint, tp.clone());
+        let tp_result = if tp.is_empty() {
+            Ok(())
+        } else {
+            tries(&tp_group)
+        };
+        for m in [Metric::Syscalls, Metric::SkbCopies] {
+            statuses.push(match &tp_result {
+                Ok(()) if tp.contains(&m) => {
+                    status(m, true, Some("every task on the pinned CPUs".into()))
+                }
+                Err(e) if tp.contains(&m) => status(m, false, Some(why(e))),
+                _ => thread_status(m),
+            });
+        }
+        if tp_result.is_ok() && !tp.is_empty() {
+            groups.push(tp_group);
+        }
+
+        let stat = template(Pmu::CpuStat, vec![Metric::CpuTime, Metric::UserCpuTime]);
+        match tries(&stat) {
+            Ok(()) => {
+                let tick_ms = ns_per_tick().map_or(10, |ns| ns / 1_000_000);
+                statuses.push(status(
+                    Metric::CpuTime,
+                    true,
+                    Some(format!(
+                        "busy time of the pinned CPUs from /proc/stat (user+nice+system+irq+softirq, in {tick_ms} ms ticks; not idle, iowait or steal): a per-CPU task-clock would count idle time too"
+                    )),
+                ));
+                statuses.push(status(
+                    Metric::UserCpuTime,
+                    true,
+                    Some(format!(
+                        "user+nice of the pinned CPUs from /proc/stat ({tick_ms} ms ticks)"
+                    )),
+                ));
+                groups.push(stat);
+            }
+            Err(e) => {
+                for m in [Metric::CpuTime, Metric::UserCpuTime] {
+                    statuses.push(status(
+                        m,
+                        false,
+                        Some(format!(
+                            "n/a with --count cpu: reading /proc/stat failed ({e})"
+                        )),
+                    ));
+                }
+            }
+        }
+        statuses.sort_by_key(|s| Metric::ALL.iter().position(|m| m.column() == s.metric));
+        self.cpu_groups = groups;
+        self.cpu_statuses = statuses;
+    }
+
+    /// Whether `g` counts on `cpu`: not a hybrid core PMU that covers other CPUs only.
+    fn pmu_covers(&self, g: &GroupSpec, cpu: usize) -> bool {
+        match &g.pmu {
+            Pmu::Hybrid { name, .. } => self.pmu_cpus.get(name).is_none_or(|c| c.contains(&cpu)),
+            _ => true,
+        }
+    }
+
+    /// The groups pinned CPU `cpu` opens with `--count cpu`.
+    pub fn groups_on(&self, cpu: usize) -> Vec<GroupSpec> {
+        self.cpu_groups
+            .iter()
+            .filter(|g| self.pmu_covers(g, cpu))
+            .map(|g| GroupSpec {
+                cpu: Some(cpu),
+                ..g.clone()
+            })
+            .collect()
+    }
+
+    /// Opens and enables the groups of every pinned CPU of a configuration
+    /// (`--count cpu`). A CPU whose group fails is left out of every figure, with
+    /// the reason, as a thread would be.
+    pub fn open_cpus(&self, sides: &CpuSides) -> Vec<CpuCounters> {
+        let parts = [
+            (CpuPart::Senders, &sides.tx),
+            (CpuPart::Receivers, &sides.rx),
+            (CpuPart::Both, &sides.both),
+        ];
+        parts
+            .into_iter()
+            .flat_map(|(part, cpus)| cpus.iter().map(move |&c| (part, c)))
+            .map(|(part, cpu)| {
+                let groups = self.groups_on(cpu);
+                CpuCounters {
+                    cpu,
+                    part,
+                    counters: ThreadCounters {
+                        groups: open_all(&self.open, &groups),
+                    },
+                    groups,
+                }
+            })
+            .collect()
+    }
+
     /// A plan that measures nothing (for tests and machines without perf).
     pub fn none(reason: &str) -> CounterPlan {
+        let statuses: Vec<CounterStatus> = Metric::ALL
+            .iter()
+            .map(|&m| status(m, false, Some(reason.into())))
+            .collect();
         CounterPlan {
             metrics: Vec::new(),
             groups: Vec::new(),
-            statuses: Metric::ALL
-                .iter()
-                .map(|&m| status(m, false, Some(reason.into())))
-                .collect(),
+            cpu_statuses: statuses.clone(),
+            statuses,
+            cpu_groups: Vec::new(),
+            pmu_cpus: BTreeMap::new(),
             perf_error: Some(reason.into()),
             open: Arc::new(open_perf),
             budget: Arc::new(AtomicIsize::new(-1)),
@@ -945,20 +1402,16 @@ impl ThreadCounters {
                 groups: Err(Gap::NoDescriptors),
             };
         }
-        let open = || -> Result<Vec<Box<dyn RawGroup>>, Gap> {
-            let err = |e: io::Error| Gap::Open {
-                errno: e.raw_os_error().unwrap_or(libc::EIO),
-            };
-            let mut groups = Vec::with_capacity(plan.groups.len());
-            for spec in &plan.groups {
-                groups.push((plan.open)(spec).map_err(err)?);
-            }
-            for g in &mut groups {
-                g.enable().map_err(err)?;
-            }
-            Ok(groups)
-        };
-        ThreadCounters { groups: open() }
+        ThreadCounters {
+            groups: open_all(&plan.open, &plan.groups),
+        }
+    }
+
+    /// No groups (`--count cpu`: the pinned CPUs are counted instead).
+    pub fn none() -> ThreadCounters {
+        ThreadCounters {
+            groups: Ok(Vec::new()),
+        }
     }
 
     pub fn read(&mut self) -> ThreadReading {
@@ -974,10 +1427,51 @@ impl ThreadCounters {
     }
 }
 
+/// Opens and enables `specs`: all of them, or why not.
+fn open_all(open: &OpenFn, specs: &[GroupSpec]) -> Result<Vec<Box<dyn RawGroup>>, Gap> {
+    let err = |e: io::Error| Gap::Open {
+        errno: e.raw_os_error().unwrap_or(libc::EIO),
+    };
+    let mut groups = Vec::with_capacity(specs.len());
+    for spec in specs {
+        groups.push(open(spec).map_err(err)?);
+    }
+    for g in &mut groups {
+        g.enable().map_err(err)?;
+    }
+    Ok(groups)
+}
+
+/// Which worker threads a pinned CPU hosts (`--count cpu`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CpuPart {
+    Senders,
+    Receivers,
+    /// Senders and receivers: its counts cannot be given to either side.
+    Both,
+}
+
+/// The groups of one pinned CPU, counting every task on it (`--count cpu`): opened by
+/// the engine, read by the sampler at the same edges as threads' groups.
+pub struct CpuCounters {
+    pub cpu: usize,
+    pub part: CpuPart,
+    /// This CPU's groups (its own core PMU's on hybrid CPUs).
+    pub groups: Vec<GroupSpec>,
+    counters: ThreadCounters,
+}
+
+impl CpuCounters {
+    pub fn read(&mut self) -> ThreadReading {
+        self.counters.read()
+    }
+}
+
 /// Groups are opened by each worker and handed to the sampler thread.
 const _: () = {
     const fn is_send<T: Send>() {}
-    is_send::<ThreadCounters>()
+    is_send::<ThreadCounters>();
+    is_send::<CpuCounters>()
 };
 
 /// Within this share of the window, counters that ran are taken to have covered it
@@ -1082,22 +1576,53 @@ pub fn window(groups: &[GroupSpec], earlier: &ThreadReading, later: &ThreadReadi
             }
         }
     }
-    if let [core, atom] = hw[..] {
-        let share = |i: usize| {
-            let d = &deltas[i];
-            let of = |m: Metric| {
-                let pos = groups[i].events.iter().position(|&e| e == m)?;
-                d.values.get(pos).copied()
-            };
-            PmuShare {
-                running_ns: d.running,
-                cycles: of(Metric::Cycles),
-                instructions: of(Metric::Instructions),
-            }
+    // Hybrid: what each core PMU counted. A pinned CPU has one core type: the other
+    // PMU counted nothing there.
+    let mut split: [Option<PmuShare>; 2] = [None, None];
+    for &i in &hw {
+        let Pmu::Hybrid { name, .. } = &groups[i].pmu else {
+            continue;
         };
-        c.split = Some([share(core), share(atom)]);
+        let d = &deltas[i];
+        let of = |m: Metric| {
+            let pos = groups[i].events.iter().position(|&e| e == m)?;
+            d.values.get(pos).copied()
+        };
+        split[usize::from(name == "cpu_atom")] = Some(PmuShare {
+            running_ns: d.running,
+            cycles: of(Metric::Cycles),
+            instructions: of(Metric::Instructions),
+        });
     }
+    let none_of = |s: &PmuShare| PmuShare {
+        running_ns: 0,
+        cycles: s.cycles.map(|_| 0),
+        instructions: s.instructions.map(|_| 0),
+    };
+    c.split = match split {
+        [Some(core), Some(atom)] => Some([core, atom]),
+        [Some(core), None] => Some([core, none_of(&core)]),
+        [None, Some(atom)] => Some([none_of(&atom), atom]),
+        [None, None] => None,
+    };
     c.counted = u32::from(counted);
+    c
+}
+
+/// One pinned CPU's counts over a window (`--count cpu`): [`window`], said to be
+/// of that CPU, every task on it.
+pub fn cpu_window(
+    groups: &[GroupSpec],
+    cpu: usize,
+    earlier: &ThreadReading,
+    later: &ThreadReading,
+) -> Counts {
+    let mut c = window(groups, earlier, later);
+    if groups.is_empty() {
+        // Nothing opened (no plan): one CPU, not counted.
+        c.threads = 1;
+    }
+    c.cpus = CpuSet::of([cpu]);
     c
 }
 

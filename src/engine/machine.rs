@@ -27,6 +27,7 @@ pub fn describe(network: &str, plan: &CounterPlan) -> MachineInfo {
         network: network.to_string(),
         counters: plan.statuses.clone(),
         perf_error: plan.perf_error.clone(),
+        cpu_counters: plan.cpu_statuses.clone(),
         zerocopy_error: None,
         unavailable: Default::default(),
         started: crate::timefmt::iso8601(SystemTime::now()),

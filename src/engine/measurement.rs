@@ -2,7 +2,9 @@
 //! their counters into [`Sample`]s and, at the end, one [`ConfigResult`].
 
 use super::config::Config;
-use super::counters::{window, GroupSpec, ThreadCounters, ThreadReading};
+use super::counters::{
+    cpu_window, window, CpuCounters, CpuPart, GroupSpec, ThreadCounters, ThreadReading,
+};
 use super::profile::{Profile, ProfileProbe};
 use super::sample::{
     ConfigResult, Counts, EngineEvent, Failure, Measured, RxZcStats, Sample, ZcStats,
@@ -24,6 +26,8 @@ struct Snapshot {
     messages: u64,
     tx: Vec<ThreadReading>,
     rx: Vec<ThreadReading>,
+    /// `--count cpu`: each pinned CPU's reading, in the probe's order.
+    cpus: Vec<ThreadReading>,
     zc: ZcStats,
     rx_zc: RxZcStats,
     /// No receiver threads (sink topology).
@@ -63,10 +67,30 @@ fn side_window(groups: &[GroupSpec], earlier: &[ThreadReading], later: &[ThreadR
         .fold(Counts::default(), |sum, c| sum.plus(&c))
 }
 
+/// The counts of the pinned CPUs hosting `part` over a window (`--count cpu`), summed;
+/// `None` where no pinned CPU hosts it.
+pub(crate) fn cpu_part_window(
+    cpus: &[CpuCounters],
+    part: CpuPart,
+    earlier: &[ThreadReading],
+    later: &[ThreadReading],
+) -> Option<Counts> {
+    cpus.iter()
+        .zip(earlier.iter().zip(later))
+        .filter(|(c, _)| c.part == part)
+        .map(|(c, (a, b))| cpu_window(&c.groups, c.cpu, a, b))
+        .reduce(|sum, c| sum.plus(&c))
+}
+
 impl Snapshot {
     fn since(&self, earlier: &Snapshot, probe: &Probe, zc: ZcKinds) -> Measured {
         let groups = &probe.groups;
-        let mut tx = side_window(groups, &earlier.tx, &self.tx);
+        let per_cpu = |part| cpu_part_window(&probe.cpus, part, &earlier.cpus, &self.cpus);
+        let mut tx = if probe.cpus.is_empty() {
+            side_window(groups, &earlier.tx, &self.tx)
+        } else {
+            per_cpu(CpuPart::Senders).unwrap_or_default()
+        };
         if let Some([segs, bytes, retrans, limited]) = tcp_window(&earlier.tcp, &self.tcp) {
             (tx.tcp_segs, tx.tcp_bytes, tx.tcp_retrans) = (Some(segs), Some(bytes), Some(retrans));
             tx.tcp_limited_us = Some(limited);
@@ -75,15 +99,19 @@ impl Snapshot {
             // No receiver threads: the receiving side costs nothing of ours, and a
             // figure the senders have is not made unknown by their absence.
             nothing_like(&tx)
-        } else {
+        } else if probe.cpus.is_empty() {
             side_window(groups, &earlier.rx, &self.rx)
+        } else {
+            per_cpu(CpuPart::Receivers).unwrap_or_default()
         };
+        let both = per_cpu(CpuPart::Both);
         Measured {
             seconds: (self.at - earlier.at).as_secs_f64(),
             bytes: self.bytes - earlier.bytes,
             messages: self.messages - earlier.messages,
             tx,
             rx,
+            both,
             zc: zc.send.then(|| self.zc.minus(&earlier.zc)),
             rx_zc: zc.receive.then(|| self.rx_zc.minus(&earlier.rx_zc)),
             profile: self
@@ -119,6 +147,8 @@ pub(crate) struct Probe {
     pub groups: Vec<GroupSpec>,
     pub tx_counters: Vec<ThreadCounters>,
     pub rx_counters: Vec<ThreadCounters>,
+    /// `--count cpu`: the pinned CPUs' groups, read instead of the threads'.
+    pub cpus: Vec<CpuCounters>,
     /// Nothing receives (sink topology): bytes are what the senders pushed, in
     /// messages of this size.
     pub sent_messages_of: Option<usize>,
@@ -153,6 +183,7 @@ impl Probe {
             messages,
             tx: self.tx_counters.iter_mut().map(|c| c.read()).collect(),
             rx: self.rx_counters.iter_mut().map(|c| c.read()).collect(),
+            cpus: self.cpus.iter_mut().map(|c| c.read()).collect(),
             sink: self.sent_messages_of.is_some(),
             zc,
             rx_zc: self

@@ -174,6 +174,9 @@ pub struct MetricDef {
     /// Drawn as a horizontal reference line (e.g. the copy roofline) on the charts of
     /// this plot file, beside the metrics plotted there.
     pub reference: Option<&'static str>,
+    /// Reads one side's counters (`m.tx` or `m.rx`): n/a where `--count cpu` pinned
+    /// both sides on the same CPUs, whose counts belong to neither side alone.
+    pub per_side: bool,
 }
 
 /// A registry: the built-in [`METRICS`], or another list (tests).
@@ -194,6 +197,7 @@ const BASE: MetricDef = MetricDef {
     live: None,
     plots: &[],
     reference: None,
+    per_side: false,
 };
 
 use Needs::Nothing;
@@ -260,7 +264,10 @@ pub fn bucket_ns(m: &Measured, sender: bool, b: Bucket) -> Option<f64> {
     } else {
         (&p.rx, &m.rx)
     };
-    side.ns(p.clock, b, counts.cpu_ns)
+    // On cycles the buckets are scaled to the threads' task-clock, which --count cpu
+    // does not count (its CPU time is the CPUs', other tasks included).
+    let cpu_ns = counts.cpu_ns.filter(|_| !m.per_cpu());
+    side.ns(p.clock, b, cpu_ns)
 }
 
 fn bucket_per_byte(m: &Measured, sender: bool, b: Bucket) -> Option<f64> {
@@ -286,7 +293,8 @@ fn profiled_pct(m: &Measured, sender: bool) -> Option<f64> {
         (&p.rx, &m.rx)
     };
     // On cycles the buckets are scaled to task-clock: the check would be circular.
-    if p.clock != Clock::CpuClock || side.threads == 0 {
+    // With --count cpu the CPU time is the CPUs', not the threads'.
+    if p.clock != Clock::CpuClock || side.threads == 0 || m.per_cpu() {
         return None;
     }
     let cpu = counts.cpu_ns? as f64;
@@ -405,7 +413,7 @@ pub static METRICS: &Registry = &[
     MetricDef {
         name: "cycles",
         short: "cycles",
-        label: "CPU cycles, sender + receiver threads",
+        label: "CPU cycles, sender + receiver threads (--count cpu: their pinned CPUs, every task)",
         better: Better::Lower,
         needs: Needs::Counters(&["cycles"]),
         value: |_, m| count(m.counts().cycles),
@@ -418,6 +426,7 @@ pub static METRICS: &Registry = &[
         better: Better::Lower,
         needs: Needs::Counters(&["cycles"]),
         value: |_, m| count(m.tx.cycles),
+        per_side: true,
         ..BASE
     },
     MetricDef {
@@ -427,6 +436,7 @@ pub static METRICS: &Registry = &[
         better: Better::Lower,
         needs: Needs::Counters(&["cycles"]),
         value: |_, m| count(m.rx.cycles),
+        per_side: true,
         ..BASE
     },
     MetricDef {
@@ -523,7 +533,7 @@ pub static METRICS: &Registry = &[
     MetricDef {
         name: "context_switches",
         short: "context switches",
-        label: "context switches of the worker threads",
+        label: "context switches of the worker threads (--count cpu: every switch on their pinned CPUs, idle included)",
         better: Better::Lower,
         needs: Needs::Counters(&["context_switches"]),
         value: |_, m| count(m.counts().context_switches),
@@ -569,7 +579,7 @@ pub static METRICS: &Registry = &[
     MetricDef {
         name: "cpu_ns",
         short: "CPU time",
-        label: "CPU time of the worker threads (thread CPU clocks), sender + receiver",
+        label: "CPU time of the worker threads (thread CPU clocks), sender + receiver (--count cpu: busy time of their pinned CPUs from /proc/stat)",
         unit: "ns",
         better: Better::Lower,
         needs: Needs::Counters(&["cpu_ns"]),
@@ -608,6 +618,7 @@ pub static METRICS: &Registry = &[
         needs: Needs::Counters(&["cpu_ns"]),
         value: |_, m| count(m.tx.cpu_ns),
         live: Some(Live::Detail(view("CPU tx", Scale::CoreShare))),
+        per_side: true,
         ..BASE
     },
     MetricDef {
@@ -619,6 +630,7 @@ pub static METRICS: &Registry = &[
         needs: Needs::Counters(&["cpu_ns"]),
         value: |_, m| count(m.rx.cpu_ns),
         live: Some(Live::Detail(view("rx", Scale::CoreShare))),
+        per_side: true,
         ..BASE
     },
     MetricDef {
@@ -633,6 +645,7 @@ pub static METRICS: &Registry = &[
             (t + r > 0.0).then(|| t * 100.0 / (t + r))
         },
         matrix: Some((8, view("tx%", Scale::Raw))),
+        per_side: true,
         ..BASE
     },
     MetricDef {
@@ -665,7 +678,17 @@ pub static METRICS: &Registry = &[
         label: "worker threads whose counters were read, of 2 × threads (fewer: counter figures are partial sums)",
         value: |_, m| {
             let c = m.counts();
-            (c.threads > 0).then_some(c.counted as f64)
+            (c.threads > 0 && c.cpus.is_empty()).then_some(c.counted as f64)
+        },
+        ..BASE
+    },
+    MetricDef {
+        name: "counted_cpus",
+        short: "CPUs counted",
+        label: "--count cpu: pinned CPUs whose system-wide counters were read (fewer than pinned: counter figures are partial sums)",
+        value: |_, m| {
+            let c = m.counts();
+            (c.threads > 0 && !c.cpus.is_empty()).then_some(c.counted as f64)
         },
         ..BASE
     },
@@ -825,6 +848,7 @@ pub static METRICS: &Registry = &[
             scale: Scale::Raw,
             y: YScale::Log,
         }],
+        per_side: true,
         ..BASE
     },
     MetricDef {
@@ -847,6 +871,7 @@ pub static METRICS: &Registry = &[
             scale: Scale::Raw,
             y: YScale::Log,
         }],
+        per_side: true,
         ..BASE
     },
     MetricDef {
@@ -932,6 +957,7 @@ pub static METRICS: &Registry = &[
             scale: Scale::Raw,
             y: YScale::Log,
         }],
+        per_side: true,
         ..BASE
     },
     MetricDef {
@@ -945,6 +971,7 @@ pub static METRICS: &Registry = &[
         summary: true,
         matrix: Some((15, view("usr% tx", Scale::Raw))),
         live: Some(Live::Detail(view("user% tx", Scale::Raw))),
+        per_side: true,
         ..BASE
     },
     MetricDef {
@@ -957,6 +984,7 @@ pub static METRICS: &Registry = &[
         value: |_, m| user_pct(&m.rx),
         summary: true,
         live: Some(Live::Detail(view("rx", Scale::Raw))),
+        per_side: true,
         ..BASE
     },
     MetricDef {
@@ -1032,7 +1060,7 @@ impl MetricDef {
 
     /// The window's value, where it applies.
     pub fn of(&self, c: &Config, m: &Measured) -> Option<f64> {
-        if !self.applies(c) {
+        if !self.applies(c) || (self.per_side && !m.sides_apart()) {
             return None;
         }
         (self.value)(c, m).filter(|v| v.is_finite())
@@ -1201,6 +1229,7 @@ mod tests {
                 cpu_ns: Some(500_000_000),
                 ..Default::default()
             },
+            both: None,
             zc: Some(ZcStats {
                 completions: 4,
                 copied: 3,
@@ -1237,6 +1266,73 @@ mod tests {
             Some(75.0)
         );
         assert_eq!(Scale::CoreShare.apply(1e9, &Basis::of(&m)), Some(50.0));
+        // --count cpu on CPUs both sides share: the sums hold them, per-side figures
+        // are n/a rather than the other CPUs' part.
+        let shared = Measured {
+            both: Some(Counts {
+                cycles: Some(4_000_000_000),
+                cpu_ns: Some(2_000_000_000),
+                syscalls: Some(5000),
+                skb_copies: Some(1000),
+                user_ns: Some(1_000_000_000),
+                ..Default::default()
+            }),
+            ..m
+        };
+        let s = |n: &str| find(METRICS, n).unwrap().of(&c, &shared);
+        assert_eq!(s("cycles_per_byte"), Some(8.0));
+        assert_eq!(s("cpu_ns_per_byte"), Some(4.0));
+        for per_side in METRICS.iter().filter(|d| d.per_side) {
+            assert_eq!(per_side.of(&c, &shared), None, "{}", per_side.name);
+        }
+        for name in [
+            "tx_cycles",
+            "rx_cycles",
+            "tx_cpu_ns",
+            "rx_cpu_ns",
+            "tx_cpu_pct",
+            "tx_syscalls_per_msg",
+            "rx_syscalls_per_msg",
+            "rx_copies_per_msg",
+            "tx_user_pct",
+            "rx_user_pct",
+        ] {
+            assert!(find(METRICS, name).unwrap().per_side, "{name}");
+        }
+        // Every figure that reads one side's counters is marked: a window whose sides
+        // differ but whose sum is the same must not change any unmarked figure
+        // except through the sum.
+        let side = |k: u64| Counts {
+            cycles: Some(k * 3),
+            instructions: Some(k * 5),
+            l1d_misses: Some(k * 7),
+            llc_misses: Some(k * 11),
+            cache_misses: Some(k * 13),
+            context_switches: Some(k * 17),
+            cpu_ns: Some(k * 19),
+            user_ns: Some(k * 2),
+            syscalls: Some(k * 23),
+            skb_copies: Some(k * 29),
+            ..Default::default()
+        };
+        let rich = Measured {
+            tx: side(1000),
+            rx: side(7000),
+            ..m
+        };
+        let moved = Measured {
+            tx: rich.rx,
+            rx: rich.tx,
+            ..rich
+        };
+        for d in METRICS.iter().filter(|d| !d.per_side) {
+            assert_eq!(
+                d.of(&c, &moved),
+                d.of(&c, &rich),
+                "{} reads one side",
+                d.name
+            );
+        }
         assert_eq!(
             Scale::PerKiB.apply(1.0, &Basis::of(&Measured::default())),
             None

@@ -238,11 +238,23 @@ impl Engine {
         }
         check_memory(config)?;
         let n = config.threads;
-        if let Some(notice) = self.budget_counters(n) {
-            let _ = events.send_timeout(
-                EngineEvent::Notice { message: notice },
-                Duration::from_secs(1),
-            );
+        // --count cpu: the pinned CPUs are counted system-wide, no thread opens a group.
+        let per_cpu = match config.count {
+            config::Count::Thread => None,
+            config::Count::Cpu => Some(
+                config
+                    .pin
+                    .cpu_sides(n, !self.opts.sink, &self.cpus)
+                    .ok_or_else(|| anyhow::anyhow!(config::COUNT_CPU_NEEDS_PIN))?,
+            ),
+        };
+        if per_cpu.is_none() {
+            if let Some(notice) = self.budget_counters(n) {
+                let _ = events.send_timeout(
+                    EngineEvent::Notice { message: notice },
+                    Duration::from_secs(1),
+                );
+            }
         }
         self.set_mtu_for(config)?;
         if config.recv == config::RecvMode::ZeroCopy {
@@ -327,9 +339,15 @@ impl Engine {
         let probe = Probe {
             tx_stats: tx_stats.clone(),
             rx_stats: rx_stats.clone(),
-            groups: self.plan.groups.clone(),
+            groups: match per_cpu {
+                None => self.plan.groups.clone(),
+                Some(_) => Vec::new(),
+            },
             tx_counters,
             rx_counters,
+            cpus: per_cpu
+                .as_ref()
+                .map_or_else(Vec::new, |sides| self.plan.open_cpus(sides)),
             // Nothing receives in the sink: its figures are what the senders pushed.
             sent_messages_of: self.opts.sink.then_some(config.msg_size),
             profile,

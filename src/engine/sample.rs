@@ -1,7 +1,7 @@
 //! The one data model every consumer reads: the explorer, `run`, `sweep`,
 //! recordings and replay. Plain data, no behaviour beyond derived figures.
 
-use super::config::{Config, Strategy};
+use super::config::{Config, CpuSet, Strategy};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -64,6 +64,11 @@ pub struct Counts {
     /// Hybrid Intel CPUs: what each core PMU counted, unscaled: `[cpu_core, cpu_atom]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split: Option<[PmuShare; 2]>,
+    /// `--count cpu`: the CPUs counted, system-wide (every task on them, softirq and
+    /// ksoftirqd included); `counted` and `threads` then count CPUs. Empty: the
+    /// worker threads were counted.
+    #[serde(default, skip_serializing_if = "CpuSet::is_empty")]
+    pub cpus: CpuSet,
 }
 
 /// One core PMU's part of a hybrid window.
@@ -171,6 +176,7 @@ impl Counts {
             threads: self.threads + o.threads,
             gap: self.gap.or(o.gap),
             split: add_split(self.split, o.split),
+            cpus: self.cpus.union(&o.cpus),
         }
     }
 
@@ -214,8 +220,13 @@ impl Counts {
     pub fn coverage_note(&self) -> Option<String> {
         (self.counted < self.threads).then(|| {
             let why = self.gap.map(|g| format!(": {g}")).unwrap_or_default();
+            let of = if self.cpus.is_empty() {
+                "threads"
+            } else {
+                "CPUs"
+            };
             format!(
-                "counters counted on {} of {} threads{why}",
+                "counters counted on {} of {} {of}{why}",
                 self.counted, self.threads
             )
         })
@@ -304,6 +315,11 @@ pub struct Measured {
     pub tx: Counts,
     /// Receiver-side (client namespace) threads.
     pub rx: Counts,
+    /// `--count cpu` where senders and receivers share pinned CPUs (`--pin pair`, an
+    /// overlapping list): those CPUs' counts, which belong to neither side alone.
+    /// `tx` and `rx` then hold the other CPUs only, and per-side figures are n/a.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub both: Option<Counts>,
     /// Present for zero-copy only.
     pub zc: Option<ZcStats>,
     /// Present for zero-copy receive (`--recv zerocopy`) only.
@@ -319,8 +335,52 @@ pub struct Measured {
 }
 
 impl Measured {
+    /// Everything counted: senders, receivers, and CPUs both share.
     pub fn counts(&self) -> Counts {
-        self.tx.plus(&self.rx)
+        let sum = self.tx.plus(&self.rx);
+        match &self.both {
+            Some(b) => sum.plus(b),
+            None => sum,
+        }
+    }
+
+    /// Counted per pinned CPU, system-wide (`--count cpu`), not per worker thread.
+    pub fn per_cpu(&self) -> bool {
+        !self.counts().cpus.is_empty()
+    }
+
+    /// Whether the counts can be told apart by side (not when pinned CPUs host both).
+    pub fn sides_apart(&self) -> bool {
+        self.both.is_none()
+    }
+
+    /// `--count cpu`: what the figures count and, where the sides share CPUs, why
+    /// per-side figures are n/a; `None` for per-thread counts.
+    pub fn count_note(&self) -> Option<String> {
+        let all = self.counts().cpus;
+        if all.is_empty() {
+            return None;
+        }
+        let sides = match &self.both {
+            Some(b) => format!(
+                "; CPU{} {} run{} senders and receivers, so per-side figures are n/a (the sums hold them)",
+                if b.cpus.len() == 1 { "" } else { "s" },
+                b.cpus,
+                if b.cpus.len() == 1 { "s" } else { "" }
+            ),
+            None if self.rx.cpus.is_empty() => format!("; senders on {}", self.tx.cpus),
+            None => format!(
+                "; sender side = CPU{} {}, receiver side = CPU{} {}",
+                if self.tx.cpus.len() == 1 { "" } else { "s" },
+                self.tx.cpus,
+                if self.rx.cpus.len() == 1 { "" } else { "s" },
+                self.rx.cpus
+            ),
+        };
+        Some(format!(
+            "counted on CPU{} {all} system-wide: softirq, ksoftirqd and any other task on those CPUs included; CPU time from /proc/stat ticks{sides}",
+            if all.len() == 1 { "" } else { "s" }
+        ))
     }
 
     /// This window followed by `later`, as one window.
@@ -331,6 +391,10 @@ impl Measured {
             messages: self.messages + later.messages,
             tx: self.tx.then(&later.tx),
             rx: self.rx.then(&later.rx),
+            both: match (self.both, later.both) {
+                (Some(x), Some(y)) => Some(x.then(&y)),
+                (x, y) => x.or(y),
+            },
             zc: match (self.zc, later.zc) {
                 (Some(x), Some(y)) => Some(x.plus(&y)),
                 (x, y) => x.or(y),
@@ -475,6 +539,9 @@ pub struct MachineInfo {
     pub counters: Vec<CounterStatus>,
     /// Set when perf_event_open was refused altogether.
     pub perf_error: Option<String>,
+    /// What `--count cpu` counts here (every task on the pinned CPUs), with reasons.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cpu_counters: Vec<CounterStatus>,
     /// Set when this kernel refuses SO_ZEROCOPY (the zero-copy strategy cannot run).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zerocopy_error: Option<String>,
@@ -497,6 +564,29 @@ pub struct MachineInfo {
 impl MachineInfo {
     pub fn counter(&self, metric: &str) -> Option<&CounterStatus> {
         self.counters.iter().find(|c| c.metric == metric)
+    }
+
+    /// `--count cpu`: the figures per-thread counting has and counting the pinned CPUs
+    /// system-wide does not, with the reason (`None`: nothing is lost).
+    pub fn cpu_count_gaps(&self) -> Option<String> {
+        let lost: Vec<&CounterStatus> = self
+            .cpu_counters
+            .iter()
+            .filter(|c| !c.available && self.counter(&c.metric).is_some_and(|t| t.available))
+            .collect();
+        let first = lost.first()?;
+        Some(format!(
+            "--count cpu: {} n/a: {}",
+            lost.iter()
+                .map(|c| c.metric.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            first
+                .note
+                .as_deref()
+                .unwrap_or("not counted")
+                .trim_start_matches("n/a with --count cpu: ")
+        ))
     }
 
     /// Why `strategy` cannot run here, if it cannot.
@@ -605,6 +695,70 @@ mod tests {
             (m.bytes_sent, m.total.seconds, m.verified),
             (20, 2.0, false)
         );
+    }
+
+    #[test]
+    fn shared_cpus_count_in_the_sums_and_are_said() {
+        let cpu = |c: usize, ns: u64| Counts {
+            cpu_ns: Some(ns),
+            counted: 1,
+            threads: 1,
+            cpus: CpuSet::of([c]),
+            ..Default::default()
+        };
+        let split = Measured {
+            tx: cpu(0, 10),
+            rx: cpu(1, 20),
+            ..Default::default()
+        };
+        assert!(split.sides_apart());
+        assert_eq!(split.counts().cpu_ns, Some(30));
+        let note = split.count_note().unwrap();
+        assert!(
+            note.starts_with("counted on CPUs 0,1 system-wide: softirq, ksoftirqd and any other task on those CPUs included; CPU time from /proc/stat ticks"),
+            "{note}"
+        );
+        assert!(
+            note.ends_with("sender side = CPU 0, receiver side = CPU 1"),
+            "{note}"
+        );
+        let pair = Measured {
+            both: Some(cpu(0, 5).plus(&cpu(1, 7))),
+            ..Default::default()
+        };
+        assert!(!pair.sides_apart());
+        assert_eq!(pair.counts().cpu_ns, Some(12));
+        assert_eq!(pair.counts().threads, 2);
+        assert!(pair
+            .count_note()
+            .unwrap()
+            .contains("CPUs 0,1 run senders and receivers"));
+        assert_eq!(Measured::default().count_note(), None);
+        // Two windows: the shared part adds up too.
+        assert_eq!(pair.then(&pair).counts().cpu_ns, Some(24));
+        // Coverage counts CPUs here.
+        let refused = Counts {
+            threads: 1,
+            cpus: CpuSet::of([1]),
+            gap: Some(Gap::Open {
+                errno: libc::EACCES,
+            }),
+            ..Default::default()
+        };
+        assert_eq!(
+            cpu(0, 1).plus(&refused).coverage_note().unwrap(),
+            "counters counted on 1 of 2 CPUs: perf_event_open refused (Permission denied (os error 13))"
+        );
+        // Old recordings (no `both`, no `cpus`) still load; new ones round-trip.
+        let old: Measured = serde_json::from_str(
+            r#"{"seconds":1.0,"bytes":1,"messages":1,"tx":{"cycles":null,"instructions":null,"l1d_misses":null,"llc_misses":null,"cache_misses":null,"context_switches":null},"rx":{"cycles":null,"instructions":null,"l1d_misses":null,"llc_misses":null,"cache_misses":null,"context_switches":null},"zc":null}"#,
+        )
+        .unwrap();
+        assert_eq!((old.both, old.tx.cpus), (None, CpuSet::default()));
+        let text = serde_json::to_string(&Measured::default()).unwrap();
+        assert!(!text.contains("both") && !text.contains("cpus"), "{text}");
+        let text = serde_json::to_string(&pair).unwrap();
+        assert_eq!(serde_json::from_str::<Measured>(&text).unwrap(), pair);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Worker threads: per connection one sender in the server namespace and one receiver
 //! in the client namespace. They count into per-thread atomics; the sampler reads them.
 
-use super::config::{Config, RecvMode};
+use super::config::{Config, Count, RecvMode};
 use super::counters::{CounterPlan, ThreadCounters};
 use super::netns::{self, NetnsPair};
 use super::sample::{Failure, RxZcStats, Side, ZcStats};
@@ -191,6 +191,9 @@ fn spawn_worker<T: 'static>(
         .config
         .pin
         .cpu_for(side == Side::Receiver, index, &spec.cpus);
+    // --count cpu counts the pinned CPUs instead: no per-thread group, so nothing is
+    // switched in and out with the thread at each context switch.
+    let per_thread = spec.config.count == Count::Thread;
     let name = match side {
         Side::Sender => format!("netio-tx-{index}"),
         Side::Receiver => format!("netio-rx-{index}"),
@@ -206,7 +209,11 @@ fn spawn_worker<T: 'static>(
                 return;
             }
         };
-        let counters = open_counters(&metrics);
+        let counters = if per_thread {
+            open_counters(&metrics)
+        } else {
+            ThreadCounters::none()
+        };
         let _ = ready.send(Ok(Ready {
             side,
             index,

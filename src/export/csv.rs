@@ -209,6 +209,7 @@ mod tests {
                 messages: 100,
                 tx: side,
                 rx: side,
+                both: None,
                 zc,
                 rx_zc: None,
                 profile: None,

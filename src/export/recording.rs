@@ -349,6 +349,7 @@ mod tests {
                 ..Default::default()
             },
             rx: Counts::default(),
+            both: None,
             zc: Some(ZcStats {
                 sends: 10,
                 completions: 9,

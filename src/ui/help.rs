@@ -28,7 +28,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         )),
         Line::from("  n        Nagle on the sender / TCP_NODELAY"),
         Line::from("  m        receive mode: message → stream → trunc → zerocopy"),
-        Line::from("  c        pinning: off → split → pair"),
+        Line::from("  c        pinning: off → split → pair (off: count back to thread)"),
+        Line::from("  a        counting: thread → cpu (everything on the pinned CPUs,"),
+        Line::from("           softirq and ksoftirqd included; pins split if pin is off)"),
         Line::from("  space    pause / resume (workers stop, no CPU used)"),
         Line::from(format!(
             "  s        automatic sweep: {} configurations × {}s (s again cancels)",

@@ -361,7 +361,11 @@ pub fn notes(app: &App) -> Vec<String> {
     if let Some(e) = &app.machine.zerocopy_error {
         na.push(format!("zero-copy n/a: {e}"));
     }
+    if app.selected.count == crate::engine::config::Count::Cpu {
+        na.extend(app.machine.cpu_count_gaps());
+    }
     if let Some(s) = app.current_sample() {
+        na.extend(s.interval.count_note());
         if s.config.strategy.uses_zerocopy() {
             if let Some(z) = s.interval.zc.and_then(|z| z.copied_pct()) {
                 if z > 50.0 {
@@ -371,7 +375,7 @@ pub fn notes(app: &App) -> Vec<String> {
                 }
             }
         }
-        if s.interval.tx.scaled || s.interval.rx.scaled {
+        if s.interval.counts().scaled {
             na.push("counters multiplexed: values scaled".into());
         }
         if let Some(n) = s.interval.counts().coverage_note() {

@@ -24,6 +24,7 @@ fn sw_group(events: &[Metric]) -> GroupSpec {
         events: events.to_vec(),
         include_kernel: true,
         cpu: None,
+        system_wide: false,
     }
 }
 
@@ -33,6 +34,7 @@ fn hw_group(pmu: Pmu, events: &[Metric]) -> GroupSpec {
         events: events.to_vec(),
         include_kernel: true,
         cpu: None,
+        system_wide: false,
     }
 }
 
@@ -287,6 +289,7 @@ fn measure(plan: &CounterPlan, clock: &Arc<AtomicU64>, threads: usize) -> Config
             messages: 1000,
             tx: side(&a.0, &b.0),
             rx: side(&a.1, &b.1),
+            both: None,
             zc: None,
             rx_zc: None,
             profile: None,
@@ -489,6 +492,7 @@ fn the_thread_clock_reads_a_running_thread_exactly_without_perf() {
         ],
         include_kernel: true,
         cpu: None,
+        system_wide: false,
     })
     .unwrap();
     let a = t.read().unwrap();
@@ -531,7 +535,7 @@ fn emfile_after_the_kth_open_counts_the_first_threads_and_says_how_many() {
     assert_eq!(cell(&row, "cycles"), "18000000000");
     assert_eq!(cell(&row, "counted_threads"), "6");
     let line = crate::headless::summary_line(METRICS, &Figures::of(METRICS, &r), false)
-        + &crate::headless::counter_notes(&c);
+        + &crate::headless::counter_notes(&r.total);
     assert!(line.contains("6 of 16 threads"), "{line}");
     assert!(line.contains("partial"), "{line}");
 }
@@ -668,4 +672,302 @@ fn a_tracepoint_the_kernel_refuses_is_n_a_with_the_reason() {
     assert!(plan.groups.iter().all(|g| g.pmu != Pmu::Tracepoint));
     let row = csv_row(&measure(&plan, &clock, 1));
     assert_eq!(cell(&row, "tx_syscalls_per_msg"), "", "n/a, never 0");
+}
+
+// --count cpu: the pinned CPUs' groups, system-wide, through the same seam.
+
+use crate::engine::config::{Count, CpuSides, Pin};
+use crate::engine::measurement::cpu_part_window;
+
+/// Every spec an opener was asked for, in order.
+fn logging(inner: OpenFn) -> (OpenFn, Arc<Mutex<Vec<GroupSpec>>>) {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let seen = log.clone();
+    let open: OpenFn = Arc::new(move |spec: &GroupSpec| {
+        seen.lock().unwrap().push(spec.clone());
+        inner(spec)
+    });
+    (open, log)
+}
+
+/// One window of the pinned CPUs of `sides`, as the sampler reads them.
+fn measure_cpus(
+    plan: &CounterPlan,
+    clock: &Arc<AtomicU64>,
+    sides: &CpuSides,
+    pin: Pin,
+) -> ConfigResult {
+    let mut cpus = plan.open_cpus(sides);
+    clock.store(1_000, Ordering::Relaxed);
+    let a: Vec<ThreadReading> = cpus.iter_mut().map(|c| c.read()).collect();
+    clock.store(1_000_001_000, Ordering::Relaxed);
+    let b: Vec<ThreadReading> = cpus.iter_mut().map(|c| c.read()).collect();
+    let part = |p| cpu_part_window(&cpus, p, &a, &b);
+    ConfigResult {
+        config: Config {
+            count: Count::Cpu,
+            pin,
+            ..Config::new(Strategy::OneCopy, 1000, 2)
+        },
+        total: Measured {
+            seconds: 1.0,
+            bytes: 1_000_000,
+            messages: 1000,
+            tx: part(CpuPart::Senders).unwrap_or_default(),
+            rx: part(CpuPart::Receivers).unwrap_or_default(),
+            both: part(CpuPart::Both),
+            ..Default::default()
+        },
+        bytes_sent: 1_000_000,
+        bytes_received: 1_000_000,
+        verified: false,
+    }
+}
+
+#[test]
+fn proc_stat_busy_time_is_user_nice_system_irq_softirq_of_that_cpu_only() {
+    let stat = "cpu  300 3 100 9000 20 5 50 7 0 0\n\
+                cpu1 100 1 40 4000 10 0 20 3 0 0\n\
+                cpu10 1 1 1 1 1 1 1 1 0 0\n\
+                cpu0 200 2 60 5000 10 5 30 4 0 0\n\
+                cpu3 1 2 3 4 5 6 7\n\
+                cpu4 1 2 x 4 5 6 7\n\
+                cpu5 1 2 3\n\
+                intr 12345 0 0\n";
+    let t = cpu_ticks(stat, 1).unwrap();
+    assert_eq!(
+        t,
+        CpuTicks {
+            user: 100,
+            nice: 1,
+            system: 40,
+            idle: 4000,
+            iowait: 10,
+            irq: 0,
+            softirq: 20,
+            steal: 3
+        }
+    );
+    // Not idle, iowait or steal.
+    assert_eq!((t.busy(), t.user_mode()), (161, 101));
+    assert_eq!(cpu_ticks(stat, 0).unwrap().busy(), 297);
+    // cpu1 is not cpu10's prefix, nor the summed "cpu" line.
+    assert_eq!(cpu_ticks(stat, 10).unwrap().busy(), 5);
+    // Seven fields (old kernels): no steal.
+    assert_eq!(cpu_ticks(stat, 3).unwrap().steal, 0);
+    assert_eq!(cpu_ticks(stat, 4), None);
+    assert_eq!(cpu_ticks(stat, 5), None);
+    assert_eq!(cpu_ticks(stat, 2), None);
+    // This machine's own /proc/stat has a line for a CPU we may run on.
+    let cpu = crate::engine::worker::allowed_cpus()[0];
+    let real = std::fs::read_to_string("/proc/stat").unwrap();
+    assert!(cpu_ticks(&real, cpu).is_some_and(|t| t.busy() + t.idle > 0));
+    assert_eq!(parse_cpulist("0-3,8\n"), Some(vec![0, 1, 2, 3, 8]));
+    assert_eq!(parse_cpulist("3-1"), None);
+    assert_eq!(parse_cpulist("x"), None);
+}
+
+#[test]
+fn count_cpu_opens_no_thread_group_and_counts_each_pinned_cpu_system_wide() {
+    let clock = Arc::new(AtomicU64::new(1000));
+    let (open, log) = logging(fake_open(&clock, |_| Ok(1.0)));
+    let mut plan = CounterPlan::probe_with("GenuineIntel", &[], open);
+    plan.probe_cpu_mode(0);
+    let kinds: Vec<(Pmu, Vec<Metric>)> = plan
+        .cpu_groups
+        .iter()
+        .map(|g| (g.pmu.clone(), g.events.clone()))
+        .collect();
+    // The thread plan's events; CPU time from /proc/stat, not a per-CPU task-clock
+    // (which counts idle time).
+    assert_eq!(
+        kinds,
+        vec![
+            (Pmu::Software, vec![Metric::ContextSwitches]),
+            (Pmu::Core, plan.groups[1].events.clone()),
+            (Pmu::Tracepoint, vec![Metric::Syscalls, Metric::SkbCopies]),
+            (Pmu::CpuStat, vec![Metric::CpuTime, Metric::UserCpuTime]),
+        ]
+    );
+    assert!(plan
+        .cpu_groups
+        .iter()
+        .all(|g| g.system_wide && g.include_kernel));
+    let cpu_ns = plan
+        .cpu_statuses
+        .iter()
+        .find(|s| s.metric == "cpu_ns")
+        .unwrap();
+    assert!(cpu_ns.available);
+    assert!(cpu_ns.note.as_deref().unwrap().contains("/proc/stat"));
+    assert_eq!(plan.cpu_statuses.len(), Metric::ALL.len());
+
+    log.lock().unwrap().clear();
+    let sides = Pin::Split.cpu_sides(2, true, &[0, 1]).unwrap();
+    let r = measure_cpus(&plan, &clock, &sides, Pin::Split);
+    let opened = log.lock().unwrap().clone();
+    assert!(
+        opened.iter().all(|s| s.system_wide),
+        "no per-thread group: {opened:?}"
+    );
+    let on: Vec<Option<usize>> = opened.iter().map(|s| s.cpu).collect();
+    assert_eq!(on, [[Some(0); 4], [Some(1); 4]].concat());
+    let (tx, rx) = (&r.total.tx, &r.total.rx);
+    // One CPU each over 1 s: 3 cycles per ns, 1 switch per ns (the fake's rates).
+    assert_eq!(
+        (tx.cycles, rx.cycles),
+        (Some(3_000_000_000), Some(3_000_000_000))
+    );
+    assert_eq!(tx.context_switches, Some(1_000_000_000));
+    assert_eq!((tx.cpus, rx.cpus), (CpuSet::of([0]), CpuSet::of([1])));
+    assert!(r.total.sides_apart());
+    let row = csv_row(&r);
+    assert_eq!(cell(&row, "count"), "cpu");
+    assert_eq!(cell(&row, "counted_cpus"), "2");
+    assert_eq!(cell(&row, "counted_threads"), "");
+    assert_eq!(cell(&row, "tx_cycles"), "3000000000");
+    assert_eq!(cell(&row, "cycles"), "6000000000");
+    assert_eq!(cell(&row, "cpu_ns"), "6000000000");
+    assert_eq!(cell(&row, "counters_ran_pct"), "100.0");
+    let note = r.total.count_note().unwrap();
+    assert!(note.contains("counted on CPUs 0,1 system-wide"), "{note}");
+    assert!(
+        note.contains("sender side = CPU 0, receiver side = CPU 1"),
+        "{note}"
+    );
+    let line = crate::headless::summary_line(METRICS, &Figures::of(METRICS, &r), false)
+        + &crate::headless::counter_notes(&r.total);
+    assert!(line.contains("count cpu"), "{line}");
+    assert!(line.contains("softirq, ksoftirqd"), "{line}");
+}
+
+#[test]
+fn count_cpu_with_both_sides_on_a_cpu_keeps_sums_and_makes_per_side_figures_n_a() {
+    let clock = Arc::new(AtomicU64::new(1000));
+    let mut plan = CounterPlan::probe_with("GenuineIntel", &[], fake_open(&clock, |_| Ok(1.0)));
+    plan.probe_cpu_mode(0);
+    let sides = Pin::Pair.cpu_sides(2, true, &[0, 1]).unwrap();
+    let r = measure_cpus(&plan, &clock, &sides, Pin::Pair);
+    assert!(!r.total.sides_apart());
+    let row = csv_row(&r);
+    for col in [
+        "tx_cycles",
+        "rx_cycles",
+        "tx_cpu_ns",
+        "rx_cpu_ns",
+        "tx_cpu_pct",
+        "tx_syscalls_per_msg",
+        "rx_syscalls_per_msg",
+        "rx_copies_per_msg",
+        "tx_user_pct",
+        "rx_user_pct",
+    ] {
+        assert_eq!(cell(&row, col), "", "{col}: n/a, never another CPU's part");
+    }
+    assert_eq!(cell(&row, "cycles"), "6000000000");
+    assert_eq!(cell(&row, "cycles_per_byte"), "6000.0");
+    assert_eq!(cell(&row, "context_switches"), "2000000000");
+    let notes = crate::headless::counter_notes(&r.total);
+    assert!(
+        notes.contains("CPUs 0,1 run senders and receivers, so per-side figures are n/a"),
+        "{notes}"
+    );
+    // A list that overlaps on one CPU: the other CPUs' part is not a side's figure.
+    let sides = "0-2"
+        .parse::<Pin>()
+        .unwrap()
+        .cpu_sides(2, true, &[0, 1, 2])
+        .unwrap();
+    let r = measure_cpus(&plan, &clock, &sides, "0-2".parse().unwrap());
+    assert_eq!(r.total.both.unwrap().cpus, CpuSet::of([0]));
+    assert_eq!(r.total.counts().cpus, CpuSet::of([0, 1, 2]));
+    assert_eq!(cell(&csv_row(&r), "tx_cycles"), "");
+    assert_eq!(cell(&csv_row(&r), "cycles"), "9000000000");
+}
+
+#[test]
+fn system_wide_counting_refused_keeps_proc_stat_cpu_time_and_says_why() {
+    let clock = Arc::new(AtomicU64::new(1000));
+    // paranoid 2 without root: per-thread counting works, system-wide perf does not.
+    let open = fake_open(&clock, |s| {
+        if s.system_wide && s.is_perf() {
+            Err(libc::EACCES)
+        } else {
+            Ok(1.0)
+        }
+    });
+    let mut plan = CounterPlan::probe_with("GenuineIntel", &[], open);
+    plan.probe_cpu_mode(1);
+    assert_eq!(plan.cpu_groups.len(), 1);
+    assert_eq!(plan.cpu_groups[0].pmu, Pmu::CpuStat);
+    for m in ["context_switches", "cycles", "syscalls"] {
+        let s = plan.cpu_statuses.iter().find(|s| s.metric == m).unwrap();
+        assert!(!s.available, "{m}");
+        let note = s.note.as_deref().unwrap();
+        assert!(
+            note.contains("system-wide counting refused") && note.contains("perf_event_paranoid"),
+            "{m}: {note}"
+        );
+    }
+    let r = measure_cpus(
+        &plan,
+        &clock,
+        &Pin::Split.cpu_sides(1, true, &[0, 1]).unwrap(),
+        Pin::Split,
+    );
+    let row = csv_row(&r);
+    assert_eq!(cell(&row, "context_switches"), "", "n/a, never 0");
+    assert_eq!(cell(&row, "cycles"), "");
+    assert_eq!(cell(&row, "cpu_ns"), "6000000000");
+    // An injected perf fault leaves /proc/stat alone, as a real refusal would.
+    let faulty = failing_after(fake_open(&clock, |_| Ok(1.0)), libc::EACCES, 0);
+    let stat = GroupSpec {
+        pmu: Pmu::CpuStat,
+        events: vec![Metric::CpuTime],
+        include_kernel: true,
+        cpu: Some(0),
+        system_wide: true,
+    };
+    assert!(faulty(&stat).is_ok());
+    assert!(faulty(&sw_group(&[Metric::CpuTime])).is_err());
+}
+
+#[test]
+fn hybrid_cpus_open_their_own_core_pmu_and_the_split_adds_up_across_cpus() {
+    let clock = Arc::new(AtomicU64::new(1000));
+    let (open, log) = logging(fake_open(&clock, |_| Ok(1.0)));
+    let mut plan = CounterPlan::probe_with("GenuineIntel", &[core(), atom()], open);
+    plan.pmu_cpus = [
+        ("cpu_core".to_string(), vec![0, 1]),
+        ("cpu_atom".to_string(), vec![2, 3]),
+    ]
+    .into();
+    log.lock().unwrap().clear();
+    plan.probe_cpu_mode(0);
+    // Probed on a P-core: the E-core group is not tried there.
+    assert!(log.lock().unwrap().iter().all(|s| s.pmu != atom()));
+    let pmus = |cpu| -> Vec<Pmu> {
+        plan.groups_on(cpu)
+            .into_iter()
+            .filter(|g| g.pmu.is_hardware())
+            .map(|g| g.pmu)
+            .collect()
+    };
+    assert_eq!(pmus(1), vec![core()]);
+    assert_eq!(pmus(2), vec![atom()]);
+    let sides = CpuSides {
+        tx: vec![0],
+        rx: vec![3],
+        both: vec![],
+    };
+    let r = measure_cpus(&plan, &clock, &sides, "0,3".parse().unwrap());
+    let (tx, rx) = (r.total.tx, r.total.rx);
+    assert_eq!(tx.split.unwrap()[0].cycles, Some(3_000_000_000));
+    assert_eq!(tx.split.unwrap()[1].cycles, Some(0));
+    assert_eq!(rx.split.unwrap()[1].cycles, Some(3_000_000_000));
+    assert!(!tx.scaled && !rx.scaled);
+    let row = csv_row(&r);
+    assert_eq!(cell(&row, "cpu_core_cycles"), "3000000000");
+    assert_eq!(cell(&row, "cpu_atom_cycles"), "3000000000");
+    assert_eq!(cell(&row, "cycles"), "6000000000");
 }
