@@ -91,7 +91,7 @@ impl Driver {
             eprintln!("netio-tui: {why}; throughput is still measured, counters show n/a");
         }
         // Software counters that fell back or went n/a say so once, whatever -v says.
-        if common.verbose == 0 {
+        if common.verbose == 0 && counts.contains(&Count::Thread) {
             for c in &engine.machine().counters {
                 if let Some(n) = c.note.as_deref().filter(|n| n.contains("user-only")) {
                     eprintln!("netio-tui: {} ({}): {n}", c.metric, c.event);
