@@ -177,3 +177,51 @@ fn configurations_too_big_for_memory_are_refused_up_front() {
     );
     assert!(!std::path::Path::new("/tmp/never.csv").exists());
 }
+
+#[test]
+fn count_modes_are_checked_and_count_cpu_needs_pinned_cpus() {
+    const NEEDS_PIN: &str =
+        "--count cpu counts the pinned CPUs system-wide; use it with --pin split|pair|LIST";
+    assert_usage_error(
+        &["run", "--count", "both"],
+        &["--count", "allowed: thread, cpu"],
+    );
+    assert_usage_error(
+        &["sweep", "--count", "thread,both"],
+        &["'both'", "allowed: thread, cpu"],
+    );
+    assert_usage_error(&["sweep", "--count", "thread,,cpu"], &["empty item"]);
+    assert_usage_error(&["--count", "sometimes"], &["allowed: thread, cpu"]);
+    assert_usage_error(
+        &["replay", "x.jsonl", "--count", "cpu"],
+        &["--count cannot be used with replay"],
+    );
+    // --no-netns: refused before anything is built, with or without root.
+    assert_usage_error(&["run", "--no-netns", "--count", "cpu"], &[NEEDS_PIN]);
+    assert_usage_error(
+        &["run", "--no-netns", "--count", "cpu", "--pin", "off"],
+        &[NEEDS_PIN],
+    );
+    assert_usage_error(&["--no-netns", "--count", "cpu"], &[NEEDS_PIN]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s.csv");
+    let out = out.to_str().unwrap();
+    assert_usage_error(
+        &["sweep", "--no-netns", "--out", out, "--count", "cpu"],
+        &[NEEDS_PIN, "crosses --count cpu with --pin off"],
+    );
+    assert_usage_error(
+        &[
+            "sweep",
+            "--no-netns",
+            "--out",
+            out,
+            "--count",
+            "thread,cpu",
+            "--pin",
+            "split,off",
+        ],
+        &[NEEDS_PIN, "leave off out of --pin"],
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}

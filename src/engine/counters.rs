@@ -23,7 +23,7 @@
 //! /proc/stat ([`CpuTicks`]), because a per-CPU task-clock counts idle time too.
 
 use super::config::{CpuSet, CpuSides};
-use super::sample::{CounterStatus, Counts, Gap, PmuShare};
+use super::sample::{CounterStatus, Counts, Gap, PmuShare, CPU_COUNT_NA};
 use perf_event::events::{Cache, CacheId, CacheOp, CacheResult, Hardware, Software, Tracepoint};
 use perf_event::{Builder, Counter, Group};
 use std::collections::BTreeMap;
@@ -481,12 +481,32 @@ pub fn cpu_ticks(stat: &str, cpu: usize) -> Option<CpuTicks> {
     })
 }
 
+impl CpuTicks {
+    /// Time the CPU ran nothing: idle and iowait (both measured exactly by the kernel
+    /// under NO_HZ), and steal (the hypervisor ran something else).
+    pub fn not_busy(&self) -> u64 {
+        self.idle + self.iowait + self.steal
+    }
+}
+
 /// One CPU's busy time ([`Metric::CpuTime`]) and user time from /proc/stat.
+///
+/// Busy time is wall time minus [`CpuTicks::not_busy`], not the sum of the busy
+/// fields: with tick-based accounting those are sampled at the tick, which NO_HZ
+/// stops while the CPU idles, so the short busy bursts of a CPU that keeps waking up
+/// are missed (a receiver's CPU here, over 200 ticks: busy fields 106, wall minus
+/// idle 151). Its reading is [`CPU_STAT_VALUES`]; [`window`] derives the figures.
 struct CpuStat {
     cpu: usize,
-    events: Vec<Metric>,
     ns_per_tick: u64,
+    opened: std::time::Instant,
+    not_busy_at_open: u64,
 }
+
+/// What a /proc/stat group reads, whatever its events: busy ns since it was opened
+/// (wall minus not-busy), and the tick-sampled user and busy ns (their ratio is the
+/// user share).
+pub const CPU_STAT_VALUES: usize = 3;
 
 /// /proc/stat is read this far at most (its per-CPU lines come first).
 const STAT_BYTES: u64 = 1 << 20;
@@ -496,13 +516,24 @@ impl CpuStat {
         let cpu = spec
             .cpu
             .ok_or_else(|| io::Error::from_raw_os_error(libc::EINVAL))?;
-        let mut s = CpuStat {
+        let opened = std::time::Instant::now();
+        let t = CpuStat::ticks(cpu)?;
+        Ok(CpuStat {
             cpu,
-            events: spec.events.clone(),
             ns_per_tick: ns_per_tick()?,
-        };
-        s.read()?;
-        Ok(s)
+            opened,
+            not_busy_at_open: t.not_busy(),
+        })
+    }
+
+    fn ticks(cpu: usize) -> io::Result<CpuTicks> {
+        use std::io::Read as _;
+        let mut text = String::new();
+        std::fs::File::open("/proc/stat")?
+            .take(STAT_BYTES)
+            .read_to_string(&mut text)?;
+        cpu_ticks(&text, cpu)
+            .ok_or_else(|| io::Error::other(format!("/proc/stat has no line for CPU {cpu}")))
     }
 }
 
@@ -512,29 +543,42 @@ impl RawGroup for CpuStat {
     }
 
     fn read(&mut self) -> io::Result<RawReading> {
-        use std::io::Read as _;
-        let mut text = String::new();
-        std::fs::File::open("/proc/stat")?
-            .take(STAT_BYTES)
-            .read_to_string(&mut text)?;
-        let t = cpu_ticks(&text, self.cpu).ok_or_else(|| {
-            io::Error::other(format!("/proc/stat has no line for CPU {}", self.cpu))
-        })?;
-        let values = self
-            .events
-            .iter()
-            .map(|m| match m {
-                Metric::UserCpuTime => t.user_mode(),
-                _ => t.busy(),
-            })
-            .map(|ticks| ticks * self.ns_per_tick)
-            .collect();
+        let t = CpuStat::ticks(self.cpu)?;
+        let wall = self.opened.elapsed().as_nanos() as u64;
+        let not_busy = t.not_busy().saturating_sub(self.not_busy_at_open) * self.ns_per_tick;
         // No enabled/running times: never scaled.
         Ok(RawReading {
             enabled: 0,
             running: 0,
-            values,
+            values: vec![
+                wall.saturating_sub(not_busy),
+                t.user_mode() * self.ns_per_tick,
+                t.busy() * self.ns_per_tick,
+            ],
         })
+    }
+}
+
+/// A /proc/stat group's figures over a window, from its deltas ([`CPU_STAT_VALUES`]):
+/// busy ns, and user ns as the tick-sampled user share of it (`None` where no tick
+/// fell in busy time, so the share is unknown).
+fn cpu_stat_window(d: &RawReading, events: &[Metric], c: &mut Counts) {
+    let v = |i: usize| d.values.get(i).copied().unwrap_or(0);
+    let (busy, user_ticks, busy_ticks) = (v(0), v(1), v(2));
+    for m in events {
+        match m {
+            Metric::CpuTime => c.cpu_ns = Some(busy),
+            Metric::UserCpuTime => {
+                c.user_ns = match (busy, busy_ticks) {
+                    (0, _) => Some(0),
+                    (_, 0) => None,
+                    (b, t) => {
+                        Some((u128::from(user_ticks.min(t)) * u128::from(b) / u128::from(t)) as u64)
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -1161,12 +1205,12 @@ impl CounterPlan {
         let why = |e: &io::Error| {
             if refused(e) {
                 format!(
-                    "n/a with --count cpu: system-wide counting refused ({}); {}",
+                    "{CPU_COUNT_NA}system-wide counting refused ({}); {}",
                     describe(e),
                     system_wide_hint()
                 )
             } else {
-                format!("n/a with --count cpu: {} (system-wide)", describe(e))
+                format!("{CPU_COUNT_NA}{} (system-wide)", describe(e))
             }
         };
         let template = |pmu: Pmu, events: Vec<Metric>| GroupSpec {
@@ -1261,15 +1305,15 @@ impl CounterPlan {
                     Metric::CpuTime,
                     true,
                     Some(format!(
-                        "busy time of the pinned CPUs from /proc/stat (user+nice+system+irq+softirq, in {tick_ms} ms ticks; not idle, iowait or steal): a per-CPU task-clock would count idle time too"
+                        "busy time of the pinned CPUs: wall time minus idle, iowait and steal from /proc/stat ({tick_ms} ms ticks), everything that ran there (user, system, irq, softirq); a per-CPU task-clock would count idle time too, and the busy fields alone miss short bursts (sampled at a tick NO_HZ stops while idle)"
                     )),
                 ));
                 statuses.push(status(
                     Metric::UserCpuTime,
                     true,
-                    Some(format!(
-                        "user+nice of the pinned CPUs from /proc/stat ({tick_ms} ms ticks)"
-                    )),
+                    Some(
+                        "the busy time's user share: (user+nice) / (user+nice+system+irq+softirq) of /proc/stat's tick-sampled fields".into(),
+                    ),
                 ));
                 groups.push(stat);
             }
@@ -1278,11 +1322,17 @@ impl CounterPlan {
                     statuses.push(status(
                         m,
                         false,
-                        Some(format!(
-                            "n/a with --count cpu: reading /proc/stat failed ({e})"
-                        )),
+                        Some(format!("{CPU_COUNT_NA}reading /proc/stat failed ({e})")),
                     ));
                 }
+            }
+        }
+        for s in &mut statuses {
+            // Where the per-CPU figures come from, not the per-thread event.
+            if s.metric == Metric::CpuTime.column() {
+                s.event = "/proc/stat: wall - idle - iowait - steal".into();
+            } else if s.metric == Metric::UserCpuTime.column() {
+                s.event = "/proc/stat: user+nice share".into();
             }
         }
         statuses.sort_by_key(|s| Metric::ALL.iter().position(|m| m.column() == s.metric));
@@ -1553,6 +1603,10 @@ pub fn window(groups: &[GroupSpec], earlier: &ThreadReading, later: &ThreadReadi
     }
     for set in sets {
         let events = &groups[set[0]].events;
+        if groups[set[0]].pmu == Pmu::CpuStat {
+            cpu_stat_window(&deltas[set[0]], events, &mut c);
+            continue;
+        }
         let ds: Vec<&RawReading> = set.iter().map(|&i| &deltas[i]).collect();
         let is_hw = groups[set[0]].pmu.is_hardware();
         match combine(events, &ds) {

@@ -368,7 +368,11 @@ impl Measured {
                 b.cpus,
                 if b.cpus.len() == 1 { "s" } else { "" }
             ),
-            None if self.rx.cpus.is_empty() => format!("; senders on {}", self.tx.cpus),
+            None if self.rx.cpus.is_empty() => format!(
+                "; senders on CPU{} {} (no receivers)",
+                if self.tx.cpus.len() == 1 { "" } else { "s" },
+                self.tx.cpus
+            ),
             None => format!(
                 "; sender side = CPU{} {}, receiver side = CPU{} {}",
                 if self.tx.cpus.len() == 1 { "" } else { "s" },
@@ -527,6 +531,9 @@ pub struct CounterStatus {
     pub note: Option<String>,
 }
 
+/// How the reason of a figure `--count cpu` cannot have here begins.
+pub const CPU_COUNT_NA: &str = "n/a with --count cpu: ";
+
 /// What this machine offers, for the screen, recordings and the `n/a` reasons.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MachineInfo {
@@ -566,13 +573,19 @@ impl MachineInfo {
         self.counters.iter().find(|c| c.metric == metric)
     }
 
-    /// `--count cpu`: the figures per-thread counting has and counting the pinned CPUs
-    /// system-wide does not, with the reason (`None`: nothing is lost).
+    /// `--count cpu`: the figures counting the pinned CPUs system-wide cannot have
+    /// here though the machine offers their events (refused system-wide: permissions),
+    /// with the reason; `None` when there are none.
     pub fn cpu_count_gaps(&self) -> Option<String> {
         let lost: Vec<&CounterStatus> = self
             .cpu_counters
             .iter()
-            .filter(|c| !c.available && self.counter(&c.metric).is_some_and(|t| t.available))
+            .filter(|c| {
+                !c.available
+                    && c.note
+                        .as_deref()
+                        .is_some_and(|n| n.starts_with(CPU_COUNT_NA))
+            })
             .collect();
         let first = lost.first()?;
         Some(format!(
@@ -585,7 +598,7 @@ impl MachineInfo {
                 .note
                 .as_deref()
                 .unwrap_or("not counted")
-                .trim_start_matches("n/a with --count cpu: ")
+                .trim_start_matches(CPU_COUNT_NA)
         ))
     }
 

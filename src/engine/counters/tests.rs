@@ -247,7 +247,11 @@ fn fake_open(
             } else {
                 3
             },
-            events: spec.events.len(),
+            events: if spec.pmu == Pmu::CpuStat {
+                CPU_STAT_VALUES
+            } else {
+                spec.events.len()
+            },
             enabled: false,
         }) as Box<dyn RawGroup>)
     })
@@ -768,6 +772,49 @@ fn proc_stat_busy_time_is_user_nice_system_irq_softirq_of_that_cpu_only() {
 }
 
 #[test]
+fn proc_stat_cpu_time_is_wall_minus_idle_and_user_time_its_sampled_share() {
+    let groups = [GroupSpec {
+        pmu: Pmu::CpuStat,
+        events: vec![Metric::CpuTime, Metric::UserCpuTime],
+        include_kernel: true,
+        cpu: Some(1),
+        system_wide: true,
+    }];
+    let at = |busy: u64, user_ticks: u64, busy_ticks: u64| -> ThreadReading {
+        Ok(vec![reading(0, 0, &[busy, user_ticks, busy_ticks])])
+    };
+    // 0.9 s busy in the window; the tick saw 0.5 s of busy fields, 0.1 s of them user.
+    let c = cpu_window(
+        &groups,
+        1,
+        &at(100, 1_000, 2_000),
+        &at(900_000_100, 100_001_000, 500_002_000),
+    );
+    assert_eq!(c.cpu_ns, Some(900_000_000));
+    assert_eq!(c.user_ns, Some(180_000_000));
+    assert_eq!((c.counted, c.threads, c.cpus), (1, 1, CpuSet::of([1])));
+    assert!(!c.scaled);
+    // Idle all along: nothing, truly.
+    let idle = cpu_window(&groups, 1, &at(5, 1, 1), &at(5, 1, 1));
+    assert_eq!((idle.cpu_ns, idle.user_ns), (Some(0), Some(0)));
+    // Busy between ticks only: the user share is unknown, not 0.
+    let unseen = cpu_window(&groups, 1, &at(0, 0, 0), &at(30_000_000, 0, 0));
+    assert_eq!((unseen.cpu_ns, unseen.user_ns), (Some(30_000_000), None));
+    // Wall minus idle fell back by a tick's rounding: 0, not a wrapped count.
+    let rounded = cpu_window(&groups, 1, &at(20_000_000, 0, 0), &at(10_000_000, 0, 0));
+    assert_eq!(rounded.cpu_ns, Some(0));
+    // The real group reads this layout.
+    let mut real = open_perf(&GroupSpec {
+        cpu: Some(crate::engine::worker::allowed_cpus()[0]),
+        ..groups[0].clone()
+    })
+    .unwrap();
+    let r = real.read().unwrap();
+    assert_eq!(r.values.len(), CPU_STAT_VALUES);
+    assert!(r.values[1] <= r.values[2], "user within busy: {r:?}");
+}
+
+#[test]
 fn count_cpu_opens_no_thread_group_and_counts_each_pinned_cpu_system_wide() {
     let clock = Arc::new(AtomicU64::new(1000));
     let (open, log) = logging(fake_open(&clock, |_| Ok(1.0)));
@@ -909,6 +956,17 @@ fn system_wide_counting_refused_keeps_proc_stat_cpu_time_and_says_why() {
             "{m}: {note}"
         );
     }
+    // Said once, wherever --count cpu is measured: which figures, and why.
+    let machine = crate::engine::sample::MachineInfo {
+        counters: plan.statuses.clone(),
+        cpu_counters: plan.cpu_statuses.clone(),
+        ..Default::default()
+    };
+    let gaps = machine.cpu_count_gaps().unwrap();
+    assert!(
+        gaps.starts_with("--count cpu: cycles, instructions, l1d_misses, llc_misses, cache_misses, context_switches, syscalls, skb_copies n/a: system-wide counting refused"),
+        "{gaps}"
+    );
     let r = measure_cpus(
         &plan,
         &clock,

@@ -1,0 +1,137 @@
+//! `--count cpu` on this machine's CPUs, through the binary's `run --json`: it counts
+//! the pinned CPUs system-wide, so its CPU time holds the worker threads' and the
+//! softirq and ksoftirqd work per-thread counting misses; with `--pin split` each side
+//! has its CPUs, with `--pin pair` the sides share them and per-side figures are n/a.
+//! No speed is asserted: the machine may be shared.
+
+mod common;
+
+use assert_cmd::Command;
+use common::{root_or_skip, serial, HostState};
+use netio_tui::engine::config::Pin;
+use std::io::Write as _;
+use std::time::Duration;
+
+fn run(args: &[&str]) -> serde_json::Value {
+    let out = Command::cargo_bin("netio-tui")
+        .unwrap()
+        .args([
+            "run",
+            "--json",
+            "--duration",
+            "1",
+            "--strategy",
+            "one-copy",
+            "--size",
+            "16K",
+        ])
+        .args(args)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}: {out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let json = text
+        .lines()
+        .find(|l| l.starts_with('{'))
+        .unwrap_or_else(|| panic!("no JSON in {text}"));
+    serde_json::from_str(json).unwrap()
+}
+
+fn figure(j: &serde_json::Value, name: &str) -> f64 {
+    j[name]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{name} is n/a: {j}"))
+}
+
+#[test]
+fn count_cpu_counts_the_pinned_cpus_softirq_included_and_splits_sides_only_when_apart() {
+    let _serial = serial();
+    if !root_or_skip(
+        "count_cpu_counts_the_pinned_cpus_softirq_included_and_splits_sides_only_when_apart",
+    ) {
+        return;
+    }
+    let allowed = netio_tui::engine::worker::allowed_cpus();
+    if allowed.len() < 2 {
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: --pin split needs two CPUs to keep the sides apart"
+        );
+        return;
+    }
+    let before = HostState::capture();
+    let split = Pin::Split.cpu_sides(1, true, &allowed).unwrap();
+    let (tx, rx) = (split.tx[0], split.rx[0]);
+
+    let thread = run(&["--pin", "split"]);
+    let cpu = run(&["--pin", "split", "--count", "cpu"]);
+    assert_eq!(thread["count"], "thread");
+    assert_eq!(cpu["count"], "cpu");
+    // Labelled as what it is.
+    let note = cpu["counters_note"].as_str().unwrap_or_default();
+    for words in [
+        format!("counted on CPUs {} system-wide", split.all()),
+        "softirq, ksoftirqd and any other task on those CPUs included".into(),
+        "CPU time from /proc/stat ticks".into(),
+        format!("sender side = CPU {tx}, receiver side = CPU {rx}"),
+    ] {
+        assert!(note.contains(&words), "{words}: {note}");
+    }
+    // CPUs were counted, not threads.
+    assert_eq!(cpu["counted_cpus"], 2, "{cpu}");
+    assert!(cpu["counted_threads"].is_null(), "{cpu}");
+    assert_eq!(thread["counted_threads"], 2, "{thread}");
+
+    // The pinned CPUs' busy time holds the threads' own time and more (softirq,
+    // ksoftirqd, anything else there), per byte moved; 10 ms ticks and a shared
+    // machine leave some slack.
+    let (t, c) = (
+        figure(&thread, "cpu_ns_per_byte"),
+        figure(&cpu, "cpu_ns_per_byte"),
+    );
+    let _ = writeln!(
+        std::io::stderr(),
+        "CPU ns/B: per thread {t}, per CPU {c} (×{:.2}); context switches per thread {}, per CPU {}",
+        c / t,
+        thread["context_switches"],
+        cpu["context_switches"]
+    );
+    assert!(c >= 0.8 * t, "per CPU {c} ns/B < per thread {t} ns/B");
+    // Each side is one CPU: at most its wall time (plus a tick at each edge).
+    let wall = figure(&cpu, "duration_s") * 1e9;
+    for side in ["tx_cpu_ns", "rx_cpu_ns"] {
+        let ns = figure(&cpu, side);
+        assert!(ns > 0.0 && ns <= wall + 2e7, "{side} {ns} of {wall} ns");
+    }
+    assert!(figure(&cpu, "context_switches") > 0.0, "{cpu}");
+    // The receive-copy tracepoint, system-wide on the receiver's CPU.
+    if !thread["rx_copies_per_msg"].is_null() {
+        assert!(figure(&cpu, "rx_copies_per_msg") > 0.5, "{cpu}");
+    }
+
+    // pair: one CPU hosts both sides; the sums are there, the sides are not.
+    let pair = run(&["--pin", "pair", "--count", "cpu"]);
+    assert!(figure(&pair, "cpu_ns") > 0.0, "{pair}");
+    assert!(figure(&pair, "context_switches") > 0.0, "{pair}");
+    for side in [
+        "tx_cpu_ns",
+        "rx_cpu_ns",
+        "tx_cpu_pct",
+        "tx_user_pct",
+        "rx_user_pct",
+        "rx_copies_per_msg",
+    ] {
+        assert!(pair[side].is_null(), "{side} must be n/a: {pair}");
+    }
+    let note = pair["counters_note"].as_str().unwrap_or_default();
+    assert!(
+        note.contains(&format!(
+            "CPU {} runs senders and receivers, so per-side figures are n/a",
+            allowed[0]
+        )),
+        "{note}"
+    );
+
+    before.assert_restored();
+}
