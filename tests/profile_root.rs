@@ -246,7 +246,10 @@ fn compare_with_perf(
         .args([
             "run",
             "--json",
-            "--profile",
+            // perf record samples at 4 kHz; the default 500 Hz gives a quarter of the
+            // samples and a copy share that wandered 7-9 points from perf's.
+            "--profile-rate",
+            "2000",
             "--strategy",
             strategy,
             "--size",
