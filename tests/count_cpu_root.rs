@@ -6,36 +6,18 @@
 
 mod common;
 
-use assert_cmd::Command;
 use common::{root_or_skip, serial, HostState};
 use netio_tui::engine::config::Pin;
 use std::io::Write as _;
-use std::time::Duration;
 
 fn run(args: &[&str]) -> serde_json::Value {
-    let out = Command::cargo_bin("netio-tui")
-        .unwrap()
-        .args([
-            "run",
-            "--json",
-            "--duration",
-            "1",
-            "--strategy",
-            "one-copy",
-            "--size",
-            "16K",
-        ])
-        .args(args)
-        .timeout(Duration::from_secs(60))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{args:?}: {out:?}");
-    let text = String::from_utf8(out.stdout).unwrap();
-    let json = text
-        .lines()
-        .find(|l| l.starts_with('{'))
-        .unwrap_or_else(|| panic!("no JSON in {text}"));
-    serde_json::from_str(json).unwrap()
+    common::run_json(
+        &[
+            &["--duration", "1", "--strategy", "one-copy", "--size", "16K"][..],
+            args,
+        ]
+        .concat(),
+    )
 }
 
 fn figure(j: &serde_json::Value, name: &str) -> f64 {

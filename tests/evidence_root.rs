@@ -5,10 +5,8 @@
 
 mod common;
 
-use assert_cmd::Command;
 use common::{root_or_skip, serial, HostState, BIN};
 use std::io::Write as _;
-use std::time::Duration;
 
 fn tracefs_mounts() -> usize {
     std::fs::read_to_string("/proc/self/mountinfo")
@@ -19,20 +17,7 @@ fn tracefs_mounts() -> usize {
 }
 
 fn run(args: &[&str]) -> serde_json::Value {
-    let out = Command::cargo_bin("netio-tui")
-        .unwrap()
-        .args(["run", "--json", "--syscalls", "--duration", "0.4"])
-        .args(args)
-        .timeout(Duration::from_secs(60))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{args:?}: {out:?}");
-    let text = String::from_utf8(out.stdout).unwrap();
-    let json = text
-        .lines()
-        .find(|l| l.starts_with('{'))
-        .unwrap_or_else(|| panic!("no JSON in {text}"));
-    serde_json::from_str(json).unwrap()
+    common::run_json(&[&["--syscalls", "--duration", "0.4"][..], args].concat())
 }
 
 fn figure(j: &serde_json::Value, name: &str) -> Option<f64> {

@@ -233,3 +233,21 @@ impl HostState {
         }
     }
 }
+
+/// `netio-tui run --json ARGS…`, which must succeed: its one JSON object.
+pub fn run_json(args: &[&str]) -> serde_json::Value {
+    let out = assert_cmd::Command::cargo_bin("netio-tui")
+        .unwrap()
+        .args(["run", "--json"])
+        .args(args)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}: {out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let json = text
+        .lines()
+        .find(|l| l.starts_with('{'))
+        .unwrap_or_else(|| panic!("no JSON in {text}"));
+    serde_json::from_str(json).unwrap()
+}
