@@ -2,7 +2,7 @@
 //! clap turns them into exit status 2.
 
 use crate::engine::config::{
-    parse_on_off, Count, Pin, RecvMode, Strategy, MAX_MSG_SIZE, MAX_THREADS,
+    parse_on_off, BufOffset, Count, Pin, RecvMode, Strategy, MAX_MSG_SIZE, MAX_THREADS,
 };
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -120,6 +120,7 @@ impl ExplorerArgs {
         c.recv = self.axes.recv;
         c.pin = self.axes.pin;
         c.count = self.axes.count;
+        c.buf_offset = self.axes.buf_offset;
         c
     }
 }
@@ -139,6 +140,9 @@ pub struct AxisArgs {
     /// What the counters count: thread (each worker thread, the default) or cpu (everything on the pinned CPUs, system-wide: softirq and ksoftirqd included, CPU time from /proc/stat; needs --pin)
     #[arg(long, default_value = "thread", value_parser = parse_count, value_name = "MODE")]
     pub count: Count,
+    /// Where each field and the receive buffer start in their 4 KiB page: heap (wherever malloc puts them, as the course's programs; large buffers land 16 bytes in) or a byte offset 0 to 4095 (default 2048, mid-page). Copies whose destination sits a few bytes after their source modulo 4 KiB run several times slower on some CPUs (AMD Zen)
+    #[arg(long, default_value = "2048", value_parser = parse_buf_offset, value_name = "heap|N")]
+    pub buf_offset: BufOffset,
 }
 
 #[derive(Debug, Subcommand)]
@@ -234,6 +238,9 @@ pub struct SweepArgs {
     /// Counting modes to measure: thread, cpu (system-wide on the pinned CPUs; needs --pin split, pair or a list), e.g. thread,cpu
     #[arg(long, default_value = "thread", value_parser = parse_count_list, value_name = "MODE,..")]
     pub count: CountList,
+    /// Buffer placements to measure: heap or byte offsets 0 to 4095 into a page, e.g. heap,16,2048
+    #[arg(long, default_value = "2048", value_parser = parse_buf_offset_list, value_name = "heap|N,..")]
+    pub buf_offset: BufOffsetList,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -409,6 +416,8 @@ pub struct RecvList(pub Vec<RecvMode>);
 pub struct PinList(pub Vec<Pin>);
 #[derive(Debug, Clone, PartialEq)]
 pub struct CountList(pub Vec<Count>);
+#[derive(Debug, Clone, PartialEq)]
+pub struct BufOffsetList(pub Vec<BufOffset>);
 
 fn parse_recv(s: &str) -> Result<RecvMode, String> {
     s.parse()
@@ -418,6 +427,12 @@ fn parse_pin(s: &str) -> Result<Pin, String> {
 }
 fn parse_count(s: &str) -> Result<Count, String> {
     s.parse()
+}
+fn parse_buf_offset(s: &str) -> Result<BufOffset, String> {
+    s.parse()
+}
+fn parse_buf_offset_list(s: &str) -> Result<BufOffsetList, String> {
+    parse_list(s, "buffer offset", |x| x.parse()).map(BufOffsetList)
 }
 fn parse_count_list(s: &str) -> Result<CountList, String> {
     parse_list(s, "counting mode", |x| x.parse()).map(CountList)

@@ -358,6 +358,7 @@ pub fn run(common: &Common, args: &RunArgs) -> anyhow::Result<()> {
     config.recv = args.axes.recv;
     config.pin = args.axes.pin;
     config.count = args.axes.count;
+    config.buf_offset = args.axes.buf_offset;
     session::check_record(common, None)?;
     check_fits(common, &[config], args.verify)?;
     let mut driver = Driver::new(common, args.verify, &[config.count])?;
@@ -434,6 +435,7 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
                 .collect::<Vec<_>>(),
         ),
         count: session::dedup_warn("--count", &args.count.0),
+        buf_offset: session::dedup_warn("--buf-offset", &args.buf_offset.0),
     };
     if axes.count.contains(&Count::Cpu) {
         let allowed = crate::engine::worker::allowed_cpus();
@@ -639,7 +641,7 @@ mod tests {
         let line = summary_line(METRICS, &f, false);
         assert!(
             line.starts_with(
-                "one-copy 4K ×1 (Nagle on, recv message, pin off, count thread, kernel 6.18.0): "
+                "one-copy 4K ×1 (Nagle on, recv message, pin off, count thread, buffers page+2048, kernel 6.18.0): "
             ),
             "{line}"
         );

@@ -3,7 +3,7 @@
 //! sweep planner.
 
 use crate::cli::Common;
-use crate::engine::config::{Config, Count, Pin, RecvMode, Strategy};
+use crate::engine::config::{BufOffset, Config, Count, Pin, RecvMode, Strategy};
 use crate::engine::{Engine, EngineOptions};
 use crossbeam_channel::{unbounded, Receiver};
 use std::thread::JoinHandle;
@@ -175,6 +175,7 @@ pub struct AxisPlan {
     pub recv: Vec<RecvMode>,
     pub pin: Vec<Pin>,
     pub count: Vec<Count>,
+    pub buf_offset: Vec<BufOffset>,
 }
 
 impl Default for AxisPlan {
@@ -184,6 +185,7 @@ impl Default for AxisPlan {
             recv: vec![RecvMode::Message],
             pin: vec![Pin::Off],
             count: vec![Count::Thread],
+            buf_offset: vec![BufOffset::DEFAULT],
         }
     }
 }
@@ -196,13 +198,16 @@ pub fn cross(base: &[Config], axes: &AxisPlan) -> Vec<Config> {
             for &recv in &axes.recv {
                 for &pin in &axes.pin {
                     for &count in &axes.count {
-                        let mut x = c;
-                        x.nodelay = nodelay;
-                        x.recv = recv;
-                        x.pin = pin;
-                        x.count = count;
-                        if !out.contains(&x) {
-                            out.push(x);
+                        for &buf_offset in &axes.buf_offset {
+                            let mut x = c;
+                            x.nodelay = nodelay;
+                            x.recv = recv;
+                            x.pin = pin;
+                            x.count = count;
+                            x.buf_offset = buf_offset;
+                            if !out.contains(&x) {
+                                out.push(x);
+                            }
                         }
                     }
                 }

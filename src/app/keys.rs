@@ -5,7 +5,7 @@ use super::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// (keys, what they do), as shown on screen.
-pub const KEYS: [(&str, &str); 18] = [
+pub const KEYS: [(&str, &str); 19] = [
     ("←→", "strategy"),
     ("↑↓", "size"),
     ("+-", "threads"),
@@ -21,6 +21,7 @@ pub const KEYS: [(&str, &str); 18] = [
     ("m", "recv"),
     ("c", "pin"),
     ("a", "count"),
+    ("b", "buffers"),
     // Also named in the matrix's title, where they fit when these do not.
     ("PgUp/Dn Home", "scroll"),
     ("o", "sort"),
@@ -50,6 +51,7 @@ pub fn action_for_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('m') => Action::NextRecvMode,
         KeyCode::Char('c') => Action::NextPin,
         KeyCode::Char('a') => Action::NextCount,
+        KeyCode::Char('b') => Action::NextBufOffset,
         KeyCode::Char('e') => Action::Export,
         KeyCode::Char('r') => Action::ResetMatrix,
         KeyCode::PageUp => Action::ScrollUp,

@@ -10,7 +10,7 @@ pub mod keys;
 pub mod matrix;
 pub mod sweep;
 
-use crate::engine::config::{format_size, Config, Count, Pin, MAX_THREADS};
+use crate::engine::config::{format_size, BufOffset, Config, Count, Pin, MAX_THREADS};
 use crate::engine::metric::{Figures, Registry, METRICS};
 use crate::engine::sample::{EngineEvent, MachineInfo, Measured, Sample};
 use crate::source::{Control, SourceKind};
@@ -75,6 +75,8 @@ pub enum Action {
     NextPin,
     /// thread → cpu counting (cpu: system-wide on the pinned CPUs).
     NextCount,
+    /// page+2048 → heap → page+0 → page+16: where the user buffers start in their page.
+    NextBufOffset,
     TogglePause,
     ToggleSweep,
     Export,
@@ -275,6 +277,7 @@ impl App {
             Action::NextRecvMode => self.change(|c, _| c.recv = c.recv.next()),
             Action::NextPin => self.next_pin(),
             Action::NextCount => self.next_count(),
+            Action::NextBufOffset => self.next_buf_offset(),
             Action::TogglePause => self.toggle_pause(),
             Action::ToggleSweep => self.toggle_sweep(),
             Action::Export => {
@@ -463,6 +466,22 @@ impl App {
             Count::Cpu => "count cpu: everything on the pinned CPUs, softirq and ksoftirqd included; CPU time from /proc/stat",
             Count::Thread => "count thread: each worker thread's own counters",
         });
+        effects
+    }
+
+    /// `b`: where the user buffers start in their page, and what that means.
+    fn next_buf_offset(&mut self) -> Vec<Effect> {
+        let effects = self.change(|c, _| c.buf_offset = c.buf_offset.next());
+        if self.is_replay() || effects.is_empty() {
+            return effects;
+        }
+        let said = match self.selected.buf_offset {
+            BufOffset::Heap => "buffers heap: where malloc puts them, as the course's programs (128K and up: 16 bytes into a page)".to_string(),
+            BufOffset::Page(n) => format!(
+                "buffers page+{n}: every field and the receive buffer start {n} bytes into a page (copies a few bytes behind their source modulo 4 KiB are slow on some CPUs)"
+            ),
+        };
+        self.also_note(&said);
         effects
     }
 

@@ -128,6 +128,7 @@ fn every_key_maps_to_its_action() {
         (KeyCode::Char('m'), Action::NextRecvMode),
         (KeyCode::Char('c'), Action::NextPin),
         (KeyCode::Char('a'), Action::NextCount),
+        (KeyCode::Char('b'), Action::NextBufOffset),
         (KeyCode::Char('e'), Action::Export),
         (KeyCode::Char('r'), Action::ResetMatrix),
         (KeyCode::Char('?'), Action::ToggleHelp),
@@ -729,4 +730,29 @@ fn a_cycles_counting_and_never_leaves_count_cpu_unpinned() {
     let mut r = App::new(machine(), replay(), START, 2.0);
     assert!(r.update(Action::NextCount).is_empty());
     assert_eq!(r.selected.count, Count::Thread);
+}
+
+#[test]
+fn buffers_key_steps_through_the_placements_and_says_what_each_means() {
+    use crate::engine::config::BufOffset;
+    let mut a = App::new(machine(), live(), START, 2.0);
+    assert_eq!(a.selected.buf_offset, BufOffset::DEFAULT);
+    let fx = a.update(Action::NextBufOffset);
+    assert_eq!(a.selected.buf_offset, BufOffset::Heap);
+    assert!(
+        matches!(&fx[..], [Effect::Control(Control::SetConfig(c))] if c.buf_offset == BufOffset::Heap)
+    );
+    let said = a.status.clone().unwrap().text;
+    assert!(said.contains("where malloc puts them"), "{said}");
+    a.update(Action::NextBufOffset);
+    assert_eq!(a.selected.buf_offset, BufOffset::Page(0));
+    a.update(Action::NextBufOffset);
+    assert_eq!(a.selected.buf_offset, BufOffset::Page(16));
+    let said = a.status.clone().unwrap().text;
+    assert!(said.contains("start 16 bytes into a page"), "{said}");
+    a.update(Action::NextBufOffset);
+    assert_eq!(a.selected.buf_offset, BufOffset::DEFAULT);
+    assert!(super::keys::KEYS.contains(&("b", "buffers")));
+    let mut r = App::new(machine(), replay(), START, 2.0);
+    assert!(r.update(Action::NextBufOffset).is_empty());
 }

@@ -5,7 +5,7 @@ use super::config::{Config, Count, RecvMode};
 use super::counters::{CounterPlan, ThreadCounters};
 use super::netns::{self, NetnsPair};
 use super::sample::{Failure, RxZcStats, Side, ZcStats};
-use super::strategy::{with_sender, Message, PayloadCheck, SendStrategy, WithSender};
+use super::strategy::{with_sender, Message, PayloadCheck, PlacedBuf, SendStrategy, WithSender};
 use super::sys;
 use crossbeam_channel::Sender;
 use crossbeam_utils::CachePadded;
@@ -277,7 +277,8 @@ pub(super) fn receive(
     let size = config.msg_size;
     let whole_messages = config.recv == RecvMode::Message;
     // message: a message-size buffer, never read past the end of the current message.
-    let mut buf = vec![0u8; if whole_messages { size } else { STREAM_CHUNK }];
+    let place = config.buf_offset;
+    let mut buf = PlacedBuf::new(if whole_messages { size } else { STREAM_CHUNK }, 0, place);
     // trunc: the kernel discards what it "reads"; this buffer is never written.
     let mut discard = if config.recv == RecvMode::Trunc {
         vec![std::mem::MaybeUninit::<u8>::uninit(); STREAM_CHUNK]
@@ -294,7 +295,7 @@ pub(super) fn receive(
         // sizes message-sized reads would make stopping take seconds.
         if !draining && shared.stop.load(Relaxed) && buf.len() < DRAIN_CHUNK {
             draining = true;
-            buf = vec![0u8; DRAIN_CHUNK];
+            buf = PlacedBuf::new(DRAIN_CHUNK, 0, place);
         }
         let start = if draining || !whole_messages {
             0
@@ -374,14 +375,14 @@ fn send_until_stopped(
     stats: &ThreadStats,
     shared: &RunShared,
 ) -> io::Result<()> {
-    let msg = Message::for_strategy(config.strategy, config.msg_size)?;
+    let msg = Message::for_strategy(config.strategy, config.msg_size, config.buf_offset)?;
     let work = SendLoop {
         sock: &mut sock,
         msg: &msg,
         stats,
         shared,
     };
-    let result = with_sender(config.strategy, config.msg_size, work);
+    let result = with_sender(config.strategy, config.msg_size, config.buf_offset, work);
     // Always close our half so the receiver sees EOF and ends.
     let _ = sock.shutdown(Shutdown::Write);
     result

@@ -147,8 +147,10 @@ pub fn read_csv(reg: &Registry, path: &Path) -> anyhow::Result<Vec<Figures>> {
         };
         let mut config = Config::new(strategy, whole("msg_size")?, whole("threads")?);
         for a in &TRAILING_AXES {
-            let text = cell(pos(a.name));
-            if !text.is_empty() {
+            let text = Some(cell(pos(a.name)))
+                .filter(|t| !t.is_empty())
+                .or(a.absent);
+            if let Some(text) = text {
                 (a.set)(&mut config, text).map_err(|e| bad(a.name, e))?;
             }
         }
@@ -268,7 +270,7 @@ mod tests {
         // The axes and the kernel still say what was attempted.
         assert_eq!(
             &failed[3 + METRICS.len()..failed.len() - 2],
-            ["off", "message", "off", "thread"]
+            ["off", "message", "off", "thread", "2048"]
         );
         assert!(lines[3].ends_with("(os error 104)"));
     }
@@ -303,6 +305,36 @@ mod tests {
             std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
             0o644
         );
+    }
+
+    #[test]
+    fn rows_from_before_the_buffer_axis_read_as_heap_placement() {
+        use crate::engine::config::BufOffset;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.csv");
+        std::fs::write(
+            &path,
+            "strategy,msg_size,threads,throughput_gbps\none-copy,64,1,0.5\n",
+        )
+        .unwrap();
+        let rows = read_csv(METRICS, &path).unwrap();
+        assert_eq!(rows[0].config.buf_offset, BufOffset::Heap);
+        std::fs::write(
+            &path,
+            "strategy,msg_size,threads,throughput_gbps,buf_offset\none-copy,64,1,0.5,16\none-copy,64,1,0.5,\n",
+        )
+        .unwrap();
+        let rows = read_csv(METRICS, &path).unwrap();
+        assert_eq!(rows[0].config.buf_offset, BufOffset::Page(16));
+        assert_eq!(rows[1].config.buf_offset, BufOffset::Heap);
+        std::fs::write(
+            &path,
+            "strategy,msg_size,threads,throughput_gbps,buf_offset\none-copy,64,1,0.5,4096\n",
+        )
+        .unwrap();
+        let e = read_csv(METRICS, &path).unwrap_err().to_string();
+        assert!(e.contains("line 2, column buf_offset"), "{e}");
+        assert!(e.contains("0 to 4095"), "{e}");
     }
 
     #[test]

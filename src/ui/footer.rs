@@ -35,7 +35,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         vec![]
     };
     keys.extend(KEYS.iter().copied().filter(|(k, _)| {
-        !app.is_replay() || !matches!(*k, "←→" | "↑↓" | "+-" | "n" | "m" | "c" | "a" | "s")
+        !app.is_replay() || !matches!(*k, "←→" | "↑↓" | "+-" | "n" | "m" | "c" | "a" | "b" | "s")
     }));
     let mut spans = Vec::new();
     let mut used = 0;

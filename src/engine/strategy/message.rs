@@ -1,9 +1,58 @@
 //! The message: 8 separately allocated fields, each filled with its own letter,
 //! and the receiver's reassembly/verification of the byte stream.
 
-use crate::engine::config::{Strategy, FIELDS};
+use crate::engine::config::{BufOffset, Strategy, FIELDS};
 use crate::engine::sys::PageBuf;
 use std::io;
+
+/// The span `--buf-offset` counts within: the 4 KiB over which the copy's source and
+/// destination addresses are compared (whatever the system's page size).
+pub const PLACE_SPAN: usize = 4096;
+
+/// User bytes placed as `--buf-offset` asks, inside a heap allocation of their own:
+/// starting `n` bytes into a 4 KiB span, or (heap) exactly where the allocator puts
+/// an allocation of their length.
+pub struct PlacedBuf {
+    alloc: Vec<u8>,
+    start: usize,
+    len: usize,
+}
+
+impl PlacedBuf {
+    /// `len` bytes of `fill`, placed as `place` says.
+    pub fn new(len: usize, fill: u8, place: BufOffset) -> PlacedBuf {
+        match place {
+            BufOffset::Heap => PlacedBuf {
+                alloc: vec![fill; len],
+                start: 0,
+                len,
+            },
+            BufOffset::Page(n) => {
+                let n = n as usize;
+                let mut alloc = vec![0u8; len + PLACE_SPAN + n];
+                let addr = alloc.as_ptr() as usize;
+                let start = (PLACE_SPAN - addr % PLACE_SPAN) % PLACE_SPAN + n;
+                if fill != 0 {
+                    alloc[start..start + len].fill(fill);
+                }
+                PlacedBuf { alloc, start, len }
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for PlacedBuf {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.alloc[self.start..self.start + self.len]
+    }
+}
+
+impl std::ops::DerefMut for PlacedBuf {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        &mut self.alloc[self.start..self.start + self.len]
+    }
+}
 
 /// One message as the sender holds it. Fields are never rewritten after creation,
 /// which is what makes zero-copy sends safe without tracking buffer ownership.
@@ -13,9 +62,10 @@ pub struct Message {
 }
 
 /// One separately allocated field: on the heap, as the course's programs allocate
-/// them, or starting on a page boundary of its own (see [`Message::page_aligned`]).
+/// them (at the `--buf-offset` asked), or starting on a page boundary of its own
+/// (see [`Message::page_aligned`]).
 pub enum Field {
-    Heap(Vec<u8>),
+    Heap(PlacedBuf),
     Pages(PageBuf),
 }
 
@@ -61,8 +111,13 @@ fn pattern(field: usize) -> u8 {
 impl Message {
     /// Fields on the heap, wherever the allocator puts them (the course's programs).
     pub fn new(size: usize) -> Message {
+        Message::placed(size, BufOffset::Heap)
+    }
+
+    /// Fields on the heap, each its own allocation, starting where `place` says.
+    pub fn placed(size: usize, place: BufOffset) -> Message {
         let fields = (0..FIELDS)
-            .map(|i| Field::Heap(vec![pattern(i); field_len(size, i)]))
+            .map(|i| Field::Heap(PlacedBuf::new(field_len(size, i), pattern(i), place)))
             .collect();
         Message { fields, size }
     }
@@ -81,12 +136,13 @@ impl Message {
     }
 
     /// The message as `strategy` sends it: page-aligned fields where the kernel pins
-    /// the fields' own pages (MSG_ZEROCOPY), heap fields everywhere else.
-    pub fn for_strategy(strategy: Strategy, size: usize) -> io::Result<Message> {
+    /// the fields' own pages (MSG_ZEROCOPY: `place` does not apply), heap fields
+    /// placed as `place` says everywhere else.
+    pub fn for_strategy(strategy: Strategy, size: usize, place: BufOffset) -> io::Result<Message> {
         if strategy == Strategy::ZeroCopy {
             Message::page_aligned(size)
         } else {
-            Ok(Message::new(size))
+            Ok(Message::placed(size, place))
         }
     }
 
@@ -225,6 +281,32 @@ mod tests {
             .map(|i| pages_spanned(i * 4096 + 2048, 7500, 4096))
             .sum();
         assert!(mid_page > MAX_SKB_FRAGS, "{mid_page}");
+    }
+
+    #[test]
+    fn placed_fields_start_where_asked_and_hold_the_same_bytes() {
+        for size in [1, 64, 4099, 131072] {
+            let heap = Message::new(size).fields().concat();
+            for n in [0u16, 16, 2048, 4095] {
+                let m = Message::placed(size, BufOffset::Page(n));
+                for f in m.fields().iter().filter(|f| !f.is_empty()) {
+                    assert_eq!(f.as_ptr() as usize % PLACE_SPAN, n as usize, "size {size}");
+                }
+                assert_eq!(m.fields().concat(), heap, "size {size} offset {n}");
+            }
+        }
+        let mut b = PlacedBuf::new(100, 0, BufOffset::Page(5));
+        assert_eq!(b.as_ptr() as usize % PLACE_SPAN, 5);
+        assert!(b.iter().all(|&x| x == 0));
+        b[99] = 7;
+        assert_eq!(b.len(), 100);
+        assert_eq!(PlacedBuf::new(3, b'x', BufOffset::Heap)[..], *b"xxx");
+        // Zero-copy keeps its page-aligned fields whatever the offset asked.
+        let zc = Message::for_strategy(Strategy::ZeroCopy, 8192, BufOffset::Page(16)).unwrap();
+        assert!(zc
+            .fields()
+            .iter()
+            .all(|f| f.as_ptr() as usize % PLACE_SPAN == 0));
     }
 
     #[test]

@@ -12,7 +12,7 @@ mod two_copy;
 mod uring;
 mod zero_copy;
 
-pub use message::{Field, Message, PayloadCheck};
+pub use message::{Field, Message, PayloadCheck, PlacedBuf, PLACE_SPAN};
 pub use one_copy::OneCopySender;
 pub use sendfile::SendfileSender;
 pub use serialize::SerializeSender;
@@ -21,7 +21,7 @@ pub use two_copy::TwoCopySender;
 pub use uring::UringSender;
 pub use zero_copy::ZeroCopySender;
 
-use super::config::Strategy;
+use super::config::{BufOffset, Strategy};
 use super::sample::ZcStats;
 use super::sys::{self, ZcRange};
 use std::io::{self, IoSlice};
@@ -114,11 +114,17 @@ pub trait WithSender {
 
 /// Hands `work` the sender of `strategy`. The one place a strategy becomes a sender
 /// type: each arm compiles `work` for that type, so its loop calls the strategy
-/// directly. A new strategy is one arm here.
-pub fn with_sender<W: WithSender>(strategy: Strategy, msg_size: usize, work: W) -> W::Output {
+/// directly. A new strategy is one arm here. `place` is where buffers a strategy
+/// copies into in user space start (serialize's contiguous message).
+pub fn with_sender<W: WithSender>(
+    strategy: Strategy,
+    msg_size: usize,
+    place: BufOffset,
+    work: W,
+) -> W::Output {
     match strategy {
         Strategy::TwoCopy => work.run(TwoCopySender),
-        Strategy::Serialize => work.run(SerializeSender::new(msg_size)),
+        Strategy::Serialize => work.run(SerializeSender::new(msg_size, place)),
         Strategy::OneCopy => work.run(OneCopySender),
         Strategy::ZeroCopy => work.run(ZeroCopySender::default()),
         Strategy::Uring => work.run(UringSender::plain()),
@@ -337,7 +343,7 @@ mod tests {
             count,
             finish,
         };
-        with_sender(strategy, msg.size(), work)
+        with_sender(strategy, msg.size(), BufOffset::DEFAULT, work)
     }
 
     fn expected_wire(msg: &Message, count: usize) -> Vec<u8> {

@@ -1,16 +1,19 @@
 //! Copy the 8 fields into one contiguous buffer in user space, then one `send()`.
 
+use super::message::PlacedBuf;
 use super::{send_all, Message, SendStrategy, Transport};
+use crate::engine::config::BufOffset;
 use std::io;
 
 pub struct SerializeSender {
-    buf: Vec<u8>,
+    /// The contiguous message, placed as `--buf-offset` says.
+    buf: PlacedBuf,
 }
 
 impl SerializeSender {
-    pub fn new(msg_size: usize) -> Self {
+    pub fn new(msg_size: usize, place: BufOffset) -> Self {
         SerializeSender {
-            buf: Vec::with_capacity(msg_size),
+            buf: PlacedBuf::new(msg_size, 0, place),
         }
     }
 }
@@ -18,10 +21,11 @@ impl SerializeSender {
 impl SendStrategy for SerializeSender {
     fn send_message<T: Transport + ?Sized>(&mut self, t: &mut T, msg: &Message) -> io::Result<()> {
         // The user-space copy is the point of this strategy: it is redone for every message.
-        self.buf.clear();
+        let mut at = 0;
         for field in msg.fields() {
-            self.buf.extend_from_slice(field);
+            self.buf[at..at + field.len()].copy_from_slice(field);
+            at += field.len();
         }
-        send_all(t, &self.buf)
+        send_all(t, &self.buf[..at])
     }
 }
