@@ -18,10 +18,16 @@
 # builds its own anonymous namespaces of the same shape, as it always does.
 #
 # Usage: sudo [STRATEGIES="two-copy one-copy"] [NODELAYS="off on"] [SIZES="64 4K 64K 128K"] \
-#          [THREADS="1 2"] [RECVS=message] [WARMUP=0.05] scripts/bench-vs-c.sh [PAIRS] [SECONDS]
+#          [THREADS="1 2"] [RECVS=message] [BUFS="2048/heap"] [WARMUP=0.05] [SETTLE=0.5] \
+#          scripts/bench-vs-c.sh [PAIRS] [SECONDS]
 #   NODELAYS: off = Nagle on at both senders (the course's default), on = TCP_NODELAY on
 #   both senders (netio-tui --nodelay, course_peer server --nodelay).
 #   RECVS: message (the course's reads), stream (256 KiB reads), trunc (MSG_TRUNC).
+#   BUFS: buffer placements, each NETIO/C: netio-tui's --buf-offset and course_peer's
+#   (heap = wherever malloc puts them, N = N bytes into a 4 KiB page). The default
+#   2048/heap compares each as shipped; 2048/2048 or heap/heap the same placement.
+#   SETTLE: seconds of rest before each run (the previous run's sockets and softirq
+#   work drain first).
 #   NETIO_BIN / PEER_BIN override the binaries (default target/release/netio-tui, and
 #   target/course_peer built from scripts/peer/course_peer.c with gcc -O2 -pthread).
 # (needs root, gcc, python3, iproute2)
@@ -40,6 +46,8 @@ NODELAYS=${NODELAYS:-off on}
 SIZES=${SIZES:-64 4K 64K 128K}
 THREADS=${THREADS:-1 2}
 RECVS=${RECVS:-message}
+BUFS=${BUFS:-2048/heap}
+SETTLE=${SETTLE:-0.5}
 bench_int PAIRS "$PAIRS"
 bench_secs SECONDS "$SECS"
 [[ $WARMUP =~ ^[0-9]*\.?[0-9]+$ ]] || { echo "$0: bad WARMUP '$WARMUP': seconds, 0 or more" >&2; exit 2; }
@@ -58,6 +66,11 @@ done
 for r in $RECVS; do
   [[ $r =~ ^(message|stream|trunc)$ ]] || { echo "$0: bad RECVS entry '$r': message, stream or trunc" >&2; exit 2; }
 done
+for b in $BUFS; do
+  [[ $b =~ ^(heap|[0-9]+)/(heap|[0-9]+)$ ]] && ! [[ $b =~ (^|/)([0-9]{5,}|[5-9][0-9]{3}|4[1-9][0-9]{2}|409[6-9])(/|$) ]] ||
+    { echo "$0: bad BUFS entry '$b': NETIO/C, each heap or a byte offset 0 to 4095 (e.g. 2048/heap)" >&2; exit 2; }
+done
+[[ $SETTLE =~ ^[0-9]*\.?[0-9]+$ ]] || { echo "$0: bad SETTLE '$SETTLE': seconds, 0 or more" >&2; exit 2; }
 
 bench_need gcc python3 ip ss
 bench_netio_bin
@@ -77,15 +90,18 @@ PORT=5301
 bench_topology_up
 
 # Measures the C program once: strategy $1, size $2, connections $3, nodelay $4 (on|off),
-# receive mode $5. Sets C_GBPS. Not in a subshell, so the server is always reaped.
+# receive mode $5, buffer placement $6 (NETIO/C). Sets C_GBPS. Not in a subshell, so the
+# server is always reaped.
 measure_c() {
-  local flag=() out spid
+  local flag=() out spid buf=${6#*/}
   [ "$4" = on ] && flag=(--nodelay)
-  ip netns exec "$BENCH_NS_S" "$PEER" server --port $PORT --conns "$3" --size "$2" --strategy "$1" "${flag[@]}" &
+  sleep "$SETTLE"
+  ip netns exec "$BENCH_NS_S" "$PEER" server --port $PORT --conns "$3" --size "$2" --strategy "$1" \
+    --buf-offset "$buf" "${flag[@]}" &
   spid=$!
   BENCH_PIDS+=("$spid")
   if ! out=$(ip netns exec "$BENCH_NS_C" "$PEER" client --host "$BENCH_SERVER_IP" --port $PORT \
-    --conns "$3" --size "$2" --recv "$5" --duration "$SECS" --warmup "$WARMUP"); then
+    --conns "$3" --size "$2" --recv "$5" --duration "$SECS" --warmup "$WARMUP" --buf-offset "$buf"); then
     echo "course_peer client failed ($1 $2 x$3 nodelay=$4 recv=$5)" >&2
     exit 1
   fi
@@ -99,25 +115,27 @@ measure_c() {
 measure_netio() {
   local flag=()
   [ "$4" = on ] && flag=(--nodelay)
+  sleep "$SETTLE"
   NETIO_GBPS=$(bench_netio_gbps --strategy "$1" --size "$2" --threads "$3" --recv "$5" \
-    --duration "$SECS" --warmup "$WARMUP" "${flag[@]}")
+    --duration "$SECS" --warmup "$WARMUP" --buf-offset "${6%/*}" "${flag[@]}")
 }
 
 echo "netio-tui: $BENCH_NETIO ($("$BENCH_NETIO" --version 2>/dev/null || echo '?'))"
 echo "C peer:    $PEER"
 echo "kernel $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "each run: $SECS s measured after $WARMUP s warm-up; $PAIRS interleaved pairs per cell; Gbps received"
+echo "each run: $SECS s measured after $WARMUP s warm-up, $SETTLE s rest before it; $PAIRS interleaved pairs per cell; Gbps received"
 summary=()
 for strategy in $STRATEGIES; do
   for nodelay in $NODELAYS; do
     nagle=$([ "$nodelay" = on ] && echo "nodelay" || echo "nagle  ")
     for recv in $RECVS; do
+     for bufs in $BUFS; do
       for size in $SIZES; do
         for threads in $THREADS; do
           nets=(); cs=(); ratios=()
-          cell=$(printf '%-8s %-5s x%-2s %s recv=%s' "$strategy" "$size" "$threads" "$nagle" "$recv")
+          cell=$(printf '%-8s %-5s x%-2s %s recv=%s buf=%s' "$strategy" "$size" "$threads" "$nagle" "$recv" "$bufs")
           for ((i = 1; i <= PAIRS; i++)); do
-            args=("$strategy" "$size" "$threads" "$nodelay" "$recv")
+            args=("$strategy" "$size" "$threads" "$nodelay" "$recv" "$bufs")
             if ((i % 2)); then
               first=netio; measure_netio "${args[@]}"; measure_c "${args[@]}"
             else
@@ -134,9 +152,10 @@ for strategy in $STRATEGIES; do
           summary+=("$line")
         done
       done
+     done
     done
   done
 done
 echo
-echo "summary (Gbps over the measured window; ratio = netio-tui / course_peer):"
+echo "summary (Gbps over the measured window; ratio = netio-tui / course_peer; buf = NETIO/C placement):"
 printf '  %s\n' "${summary[@]}"

@@ -141,7 +141,7 @@ pub struct AxisArgs {
     #[arg(long, default_value = "thread", value_parser = parse_count, value_name = "MODE")]
     pub count: Count,
     /// Where each field and the receive buffer start in their 4 KiB page: heap (wherever malloc puts them, as the course's programs; large buffers land 16 bytes in) or a byte offset 0 to 4095 (default 2048, mid-page). Copies whose destination sits a few bytes after their source modulo 4 KiB run several times slower on some CPUs (AMD Zen)
-    #[arg(long, default_value = "2048", value_parser = parse_buf_offset, value_name = "heap|N")]
+    #[arg(long, default_value = "2048", value_parser = parse_buf_offset, allow_negative_numbers = true, value_name = "heap|N")]
     pub buf_offset: BufOffset,
 }
 
@@ -239,7 +239,7 @@ pub struct SweepArgs {
     #[arg(long, default_value = "thread", value_parser = parse_count_list, value_name = "MODE,..")]
     pub count: CountList,
     /// Buffer placements to measure: heap or byte offsets 0 to 4095 into a page, e.g. heap,16,2048
-    #[arg(long, default_value = "2048", value_parser = parse_buf_offset_list, value_name = "heap|N,..")]
+    #[arg(long, default_value = "2048", value_parser = parse_buf_offset_list, allow_negative_numbers = true, value_name = "heap|N,..")]
     pub buf_offset: BufOffsetList,
 }
 

@@ -225,3 +225,16 @@ fn count_modes_are_checked_and_count_cpu_needs_pinned_cpus() {
     );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn buffer_offsets_are_heap_or_0_to_4095() {
+    let allowed = "is not heap or a byte offset from 0 to 4095 into a page";
+    assert_usage_error(&["run", "--buf-offset", "4096"], &["'4096'", allowed]);
+    assert_usage_error(&["run", "--buf-offset", "-1"], &[allowed]);
+    assert_usage_error(&["run", "--buf-offset", "mid"], &["'mid'", allowed]);
+    assert_usage_error(&["sweep", "--buf-offset", "heap,2K"], &["'2K'", allowed]);
+    assert_usage_error(&["sweep", "--buf-offset", "heap,,16"], &["empty item"]);
+    assert_usage_error(&["--buf-offset", "page"], &[allowed]);
+    // Only the measuring commands place buffers.
+    assert_usage_error(&["plot", "x.csv", "--buf-offset", "16"], &["--buf-offset"]);
+}

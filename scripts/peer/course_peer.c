@@ -20,13 +20,19 @@
  *             bytes=N seconds=S gbps=G messages=M
  *           (gbps = bytes * 8 / seconds / 1e9 over the measured window only).
  *
+ * --buf-offset N (both sides): every field and the receive buffer start N bytes into
+ * a 4 KiB page (0 to 4095), as netio-tui --buf-offset N; default heap: wherever
+ * malloc puts them, as the course's programs.
+ *
  * Empty fields of messages under 8 bytes are not sent, as in netio-tui.
  * Sends use MSG_NOSIGNAL so that the client closing ends the server quietly.
  *
  * Build: gcc -O2 -pthread -o course_peer course_peer.c
  * Usage: course_peer server [--port P] [--conns N] [--size B] [--strategy two-copy|one-copy] [--nodelay]
+ *                           [--buf-offset heap|N]
  *        course_peer client --host IPV4 [--port P] [--conns N] [--size B]
  *                           [--recv message|stream|trunc] [--duration S] [--warmup S] [--verify]
+ *                           [--buf-offset heap|N]
  * Bad arguments exit 2 with one line saying what is allowed.
  */
 #define _GNU_SOURCE
@@ -50,9 +56,10 @@
 #define MAX_SIZE (64L << 20)
 
 static const char *usage_line =
-    "usage: course_peer server [--port P] [--conns N] [--size B] [--strategy two-copy|one-copy] [--nodelay] | "
+    "usage: course_peer server [--port P] [--conns N] [--size B] [--strategy two-copy|one-copy] [--nodelay] "
+    "[--buf-offset heap|N] | "
     "course_peer client --host IPV4 [--port P] [--conns N] [--size B] [--recv message|stream|trunc] "
-    "[--duration S] [--warmup S] [--verify]";
+    "[--duration S] [--warmup S] [--verify] [--buf-offset heap|N]";
 
 enum strategy { TWO_COPY, ONE_COPY };
 enum recv_mode { RECV_MESSAGE, RECV_STREAM, RECV_TRUNC };
@@ -69,7 +76,8 @@ static struct {
 	double duration;
 	double warmup;
 	int verify;
-} opt = {.port = 5301, .conns = 1, .size = 4096, .duration = 2.0, .warmup = 0.05};
+	long buf_offset; /* -1: heap (malloc's placement); else bytes into a 4 KiB page */
+} opt = {.port = 5301, .conns = 1, .size = 4096, .duration = 2.0, .warmup = 0.05, .buf_offset = -1};
 
 static void bad(const char *what, const char *value, const char *allowed)
 {
@@ -159,6 +167,15 @@ static void parse_args(int argc, char **argv)
 				opt.recv = RECV_TRUNC;
 			else
 				bad("--recv", v, "message, stream or trunc");
+		} else if (!strcmp(a, "--buf-offset")) {
+			char *end;
+			errno = 0;
+			long n = strtol(v, &end, 10);
+			if (!strcmp(v, "heap"))
+				n = -1;
+			else if (end == v || *end || errno || n < 0 || n > 4095)
+				bad("--buf-offset", v, "heap or a byte offset from 0 to 4095 into a page");
+			opt.buf_offset = n;
 		} else if (!strcmp(a, "--duration") && !opt.server)
 			opt.duration = parse_seconds("--duration", v, 1e-9);
 		else if (!strcmp(a, "--warmup") && !opt.server)
@@ -188,6 +205,17 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* len bytes of their own allocation, placed as --buf-offset says. */
+static char *placed_alloc(size_t len)
+{
+	if (opt.buf_offset < 0)
+		return malloc(len ? len : 1);
+	char *p = malloc(len + 4096 + (size_t)opt.buf_offset);
+	if (!p)
+		return NULL;
+	return (char *)(((uintptr_t)p + 4095) & ~(uintptr_t)4095) + opt.buf_offset;
+}
+
 /* ---------------------------------------------------------------- server */
 
 struct message {
@@ -200,7 +228,7 @@ static void message_init(struct message *m, size_t size)
 	size_t each = size / FIELDS;
 	for (int i = 0; i < FIELDS; i++) {
 		m->len[i] = i == FIELDS - 1 ? size - each * (FIELDS - 1) : each;
-		m->field[i] = malloc(m->len[i] ? m->len[i] : 1);
+		m->field[i] = placed_alloc(m->len[i]);
 		if (!m->field[i])
 			die("malloc");
 		memset(m->field[i], 'A' + i, m->len[i]);
@@ -327,7 +355,7 @@ static void *receiver(void *arg)
 	struct receiver *r = arg;
 	size_t size = (size_t)opt.size;
 	size_t cap = opt.recv == RECV_MESSAGE ? size : STREAM_CHUNK;
-	char *buf = malloc(cap);
+	char *buf = placed_alloc(cap);
 	if (!buf)
 		die("malloc");
 	size_t each = size / FIELDS, off = 0; /* offset in the current message */
@@ -366,7 +394,7 @@ static void *receiver(void *arg)
 		__atomic_store_n(&r->bytes, total, __ATOMIC_RELAXED);
 		__atomic_store_n(&r->messages, msgs, __ATOMIC_RELAXED);
 	}
-	free(buf);
+	/* Not freed: it may start inside its allocation (--buf-offset); the process ends soon. */
 	return NULL;
 }
 
