@@ -205,12 +205,12 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* len bytes of their own allocation, placed as --buf-offset says. */
-static char *placed_alloc(size_t len)
+/* len bytes of their own allocation, placed as --buf-offset says; *alloc is what to free. */
+static char *placed_alloc(size_t len, void **alloc)
 {
 	if (opt.buf_offset < 0)
-		return malloc(len ? len : 1);
-	char *p = malloc(len + 4096 + (size_t)opt.buf_offset);
+		return *alloc = malloc(len ? len : 1);
+	char *p = *alloc = malloc(len + 4096 + (size_t)opt.buf_offset);
 	if (!p)
 		return NULL;
 	return (char *)(((uintptr_t)p + 4095) & ~(uintptr_t)4095) + opt.buf_offset;
@@ -220,6 +220,7 @@ static char *placed_alloc(size_t len)
 
 struct message {
 	char *field[FIELDS];
+	void *alloc[FIELDS];
 	size_t len[FIELDS];
 };
 
@@ -228,7 +229,7 @@ static void message_init(struct message *m, size_t size)
 	size_t each = size / FIELDS;
 	for (int i = 0; i < FIELDS; i++) {
 		m->len[i] = i == FIELDS - 1 ? size - each * (FIELDS - 1) : each;
-		m->field[i] = placed_alloc(m->len[i]);
+		m->field[i] = placed_alloc(m->len[i], &m->alloc[i]);
 		if (!m->field[i])
 			die("malloc");
 		memset(m->field[i], 'A' + i, m->len[i]);
@@ -300,7 +301,7 @@ static void *sender(void *arg)
 done:
 	close(fd);
 	for (int i = 0; i < FIELDS; i++)
-		free(m.field[i]);
+		free(m.alloc[i]);
 	return NULL;
 }
 
@@ -355,7 +356,8 @@ static void *receiver(void *arg)
 	struct receiver *r = arg;
 	size_t size = (size_t)opt.size;
 	size_t cap = opt.recv == RECV_MESSAGE ? size : STREAM_CHUNK;
-	char *buf = placed_alloc(cap);
+	void *alloc;
+	char *buf = placed_alloc(cap, &alloc);
 	if (!buf)
 		die("malloc");
 	size_t each = size / FIELDS, off = 0; /* offset in the current message */
@@ -394,7 +396,7 @@ static void *receiver(void *arg)
 		__atomic_store_n(&r->bytes, total, __ATOMIC_RELAXED);
 		__atomic_store_n(&r->messages, msgs, __ATOMIC_RELAXED);
 	}
-	/* Not freed: it may start inside its allocation (--buf-offset); the process ends soon. */
+	free(alloc);
 	return NULL;
 }
 
@@ -460,6 +462,10 @@ static int run_client(void)
 	int corrupt = 0;
 	for (int i = 0; i < opt.conns; i++) {
 		pthread_join(r[i].th, NULL);
+		/* A reset, not a FIN: a sender blocked on a window this side closed would
+		 * otherwise probe it for minutes before its send() fails. */
+		struct linger lg = {.l_onoff = 1, .l_linger = 0};
+		setsockopt(r[i].fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 		close(r[i].fd);
 		corrupt |= r[i].corrupt;
 	}
