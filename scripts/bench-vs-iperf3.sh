@@ -26,8 +26,11 @@
 #
 # Usage: sudo [DIRS="forward reverse"] [NODELAYS="off on"] [RECVS="stream message"] \
 #          [SIZES="4K 64K 128K"] [THREADS="1 2"] [STRATEGY=one-copy] [WARMUP=0.05] \
-#          scripts/bench-vs-iperf3.sh [PAIRS] [SECONDS]
+#          [SETTLE=0.5] scripts/bench-vs-iperf3.sh [PAIRS] [SECONDS]
 #   SECONDS is a whole number (iperf3 -t). NETIO_BIN overrides target/release/netio-tui.
+#   SETTLE: seconds of rest before each run (the previous run's sockets drain first).
+#   netio-tui runs with its default --buf-offset (2048); iperf3's buffer is an mmap'ed
+#   file, so it starts on a page boundary.
 # (needs root, iperf3, python3, iproute2)
 set -euo pipefail
 . "$(dirname "$0")/bench-lib.sh"
@@ -45,7 +48,9 @@ RECVS=${RECVS:-stream message}
 SIZES=${SIZES:-4K 64K 128K}
 THREADS=${THREADS:-1 2}
 STRATEGY=${STRATEGY:-one-copy}
+SETTLE=${SETTLE:-0.5}
 bench_int PAIRS "$PAIRS"
+[[ $SETTLE =~ ^[0-9]*\.?[0-9]+$ ]] || { echo "$0: bad SETTLE '$SETTLE': seconds, 0 or more" >&2; exit 2; }
 [[ $SECS =~ ^[1-9][0-9]*$ ]] || { echo "$0: bad SECONDS '$SECS': a whole number of seconds from 1 (iperf3 -t)" >&2; exit 2; }
 [[ $WARMUP =~ ^[0-9]*\.?[0-9]+$ ]] || { echo "$0: bad WARMUP '$WARMUP': seconds, 0 or more" >&2; exit 2; }
 for d in $DIRS; do
@@ -76,6 +81,7 @@ measure_iperf3() {
   local flags=() out spid
   [ "$1" = reverse ] && flags+=(-R)
   [ "$2" = on ] && flags+=(-N)
+  sleep "$SETTLE"
   ip netns exec "$BENCH_NS_S" iperf3 -s -1 -p $PORT >/dev/null 2>&1 &
   spid=$!
   BENCH_PIDS+=("$spid")
@@ -95,6 +101,7 @@ measure_iperf3() {
 measure_netio() {
   local flag=()
   [ "$1" = on ] && flag=(--nodelay)
+  sleep "$SETTLE"
   bench_netio_gbps --strategy "$STRATEGY" --size "$2" --threads "$3" --recv "$4" \
     --duration "$SECS" --warmup "$WARMUP" "${flag[@]}"
 }
@@ -102,7 +109,7 @@ measure_netio() {
 echo "netio-tui: $BENCH_NETIO ($("$BENCH_NETIO" --version 2>/dev/null || echo '?')), --strategy $STRATEGY"
 echo "iperf3:    $(iperf3 --version | head -1)"
 echo "kernel $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "each run: $SECS s; $PAIRS interleaved pairs per cell; netio-tui receive modes: $RECVS"
+echo "each run: $SECS s, $SETTLE s rest before it; $PAIRS interleaved pairs per cell; netio-tui receive modes: $RECVS"
 summary=()
 for dir in $DIRS; do
   for nodelay in $NODELAYS; do
