@@ -54,8 +54,10 @@ for k in Right Right Right Up Up + n Left Left; do
 done
 sleep 2
 tmux capture-pane -p -t "$SESSION" > assets/explorer.txt
+# e exports, q quits (a second q answers the unexported-rows question if one is asked).
 for k in e q q; do
-  tmux send-keys -t "$SESSION" "$k"
+  [ -f "$TMP/exit" ] && break
+  tmux send-keys -t "$SESSION" "$k" 2>/dev/null || true
   sleep 1
 done
 for _ in $(seq 50); do
