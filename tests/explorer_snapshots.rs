@@ -486,3 +486,39 @@ fn rows_that_differ_only_in_an_axis_say_which() {
     assert!(s.contains("axes"), "{s}");
     assert!(s.contains("nodelay split"), "{s}");
 }
+
+/// A cell that shows a figure unscaled says what the CSV says: never more decimals
+/// than the file holds, and the file's value to the cell's last digit (a matrix once
+/// showed usr% 6.08 where the CSV had 6.1).
+#[test]
+fn unscaled_cells_agree_with_the_csv() {
+    let app = magnitudes_session();
+    let mut checked = 0;
+    for r in app.matrix_rows() {
+        for col in app.columns() {
+            let Some(d) = col.written_decimals() else {
+                continue;
+            };
+            let Some(raw) = col.metric.of(&r.result.config, &r.result.total) else {
+                continue;
+            };
+            let csv: f64 = col.metric.csv_text(raw).parse().unwrap();
+            let cell = netio_tui::ui::matrix::cell_text(&col, &r);
+            let shown: f64 = cell.parse().unwrap();
+            let decimals = cell.split_once('.').map_or(0, |(_, f)| f.len());
+            assert!(
+                decimals <= d as usize,
+                "{}: {cell} against CSV {csv}",
+                col.view.title
+            );
+            let unit = 10f64.powi(-(decimals as i32));
+            assert!(
+                (shown - csv).abs() <= unit / 2.0 + 1e-9,
+                "{}: {cell} against CSV {csv}",
+                col.view.title
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 50, "only {checked} cells checked");
+}

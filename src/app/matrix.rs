@@ -3,7 +3,7 @@
 
 use super::LiveCell;
 use crate::engine::config::{Config, Strategy};
-use crate::engine::metric::{shown, Basis, Better, MetricDef, Registry, View};
+use crate::engine::metric::{shown, Basis, Better, Format, MetricDef, Registry, Scale, View};
 use crate::engine::sample::{ConfigResult, MachineInfo};
 use std::collections::BTreeMap;
 
@@ -115,10 +115,24 @@ pub struct Column {
 }
 
 impl Column {
-    /// The cell's value for a row (per KiB, per second… as the view says).
+    /// The cell's value for a row (per KiB, per second… as the view says). A column
+    /// that shows the figure unscaled shows it as the CSV writes it, so the two agree.
     pub fn value(&self, r: &ConfigResult) -> Option<f64> {
         let v = self.metric.of(&r.config, &r.total)?;
-        self.view.scale.apply(v, &Basis::of(&r.total))
+        let v = self.view.scale.apply(v, &Basis::of(&r.total))?;
+        Some(match self.written_decimals() {
+            Some(_) => self.metric.as_written(v),
+            None => v,
+        })
+    }
+
+    /// The CSV's decimals when the column shows the figure unscaled (a cell never
+    /// shows more than the file holds).
+    pub fn written_decimals(&self) -> Option<u8> {
+        match (self.view.scale, self.metric.format) {
+            (Scale::Raw, Format::Fixed(d)) => Some(d),
+            _ => None,
+        }
     }
 
     /// Whether the metric means anything for this configuration (else a dash).

@@ -1066,19 +1066,27 @@ impl MetricDef {
         (self.value)(c, m).filter(|v| v.is_finite())
     }
 
+    /// The value rounded as CSV and JSON write it.
+    pub fn as_written(&self, v: f64) -> f64 {
+        match self.format {
+            Format::Int => v.round(),
+            Format::Fixed(d) => round(v, d),
+        }
+    }
+
     /// The value as CSV writes it (rounded, integers without a point).
     pub fn csv_text(&self, v: f64) -> String {
         match self.format {
-            Format::Int => format!("{}", v.round() as u64),
-            Format::Fixed(d) => format!("{:?}", round(v, d)),
+            Format::Int => format!("{}", self.as_written(v) as u64),
+            Format::Fixed(_) => format!("{:?}", self.as_written(v)),
         }
     }
 
     /// The value as JSON writes it.
     pub fn json_value(&self, v: f64) -> serde_json::Value {
         match self.format {
-            Format::Int => serde_json::Value::from(v.round() as u64),
-            Format::Fixed(d) => serde_json::Value::from(round(v, d)),
+            Format::Int => serde_json::Value::from(self.as_written(v) as u64),
+            Format::Fixed(_) => serde_json::Value::from(self.as_written(v)),
         }
     }
 

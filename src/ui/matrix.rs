@@ -19,12 +19,28 @@ const KEY_W: usize = 1 + 1 + 9 + 1 + 5 + 1 + 3;
 /// Marks the best cell of a column, in every theme (colour is never the only sign).
 pub const BEST_MARK: char = '*';
 
-/// A cell's text: 3 significant digits, never fewer whole digits than the value has.
+/// A cell's text: 3 significant digits, never fewer whole digits than the value has,
+/// nor more decimals than the CSV writes of it.
 pub fn cell_text(col: &Column, r: &MatrixRow) -> String {
     match col.value(&r.result) {
-        Some(v) => sig(v, 3),
+        Some(v) => match col.written_decimals() {
+            Some(d) => sig_at_most(v, 3, d),
+            None => sig(v, 3),
+        },
         None if !col.applies(&r.result) => "–".into(),
         None => "n/a".into(),
+    }
+}
+
+/// `sig(v, n)`, cut to `decimals` decimals where it has more.
+fn sig_at_most(v: f64, n: u32, decimals: u8) -> String {
+    let s = sig(v, n);
+    match s.split_once('.') {
+        Some((_, frac)) if frac.len() > decimals as usize => {
+            let d = decimals as usize;
+            format!("{v:.d$}")
+        }
+        _ => s,
     }
 }
 
