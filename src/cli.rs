@@ -140,7 +140,7 @@ pub struct AxisArgs {
     /// What the counters count: thread (each worker thread, the default) or cpu (everything on the pinned CPUs, system-wide: softirq and ksoftirqd included, CPU time from /proc/stat; needs --pin)
     #[arg(long, default_value = "thread", value_parser = parse_count, value_name = "MODE")]
     pub count: Count,
-    /// Where each field and the receive buffer start in their 4 KiB page: heap (wherever malloc puts them, as the course's programs; large buffers land 16 bytes in) or a byte offset 0 to 4095 (default 2048, mid-page). Copies whose destination sits a few bytes after their source modulo 4 KiB run several times slower on some CPUs (AMD Zen)
+    /// Where each field and the receive buffer start in their 4 KiB page: heap (wherever malloc puts them, as the course's programs; large buffers land 16 bytes in) or a byte offset 0 to 4095 (default 2048, mid-page): the receive buffer starts that far into a page, each field where it would in a contiguous message starting there. Copies whose destination sits a few bytes after their source modulo 4 KiB run several times slower on some CPUs (AMD Zen)
     #[arg(long, default_value = "2048", value_parser = parse_buf_offset, allow_negative_numbers = true, value_name = "heap|N")]
     pub buf_offset: BufOffset,
 }

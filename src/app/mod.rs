@@ -478,7 +478,7 @@ impl App {
         let said = match self.selected.buf_offset {
             BufOffset::Heap => "buffers heap: where malloc puts them, as the course's programs (128K and up: 16 bytes into a page)".to_string(),
             BufOffset::Page(n) => format!(
-                "buffers page+{n}: every field and the receive buffer start {n} bytes into a page (copies a few bytes behind their source modulo 4 KiB are slow on some CPUs)"
+                "buffers page+{n}: the receive buffer starts {n} bytes into a page, each field where it would in a contiguous message starting there (copies a few bytes behind their source modulo 4 KiB are slow on some CPUs)"
             ),
         };
         self.also_note(&said);

@@ -749,7 +749,7 @@ fn buffers_key_steps_through_the_placements_and_says_what_each_means() {
     a.update(Action::NextBufOffset);
     assert_eq!(a.selected.buf_offset, BufOffset::Page(16));
     let said = a.status.clone().unwrap().text;
-    assert!(said.contains("start 16 bytes into a page"), "{said}");
+    assert!(said.contains("starts 16 bytes into a page"), "{said}");
     a.update(Action::NextBufOffset);
     assert_eq!(a.selected.buf_offset, BufOffset::DEFAULT);
     assert!(super::keys::KEYS.contains(&("b", "buffers")));

@@ -309,7 +309,9 @@ impl fmt::Display for Pin {
 /// copy pays that. `Heap` leaves it to the allocator, as the course's programs do:
 /// glibc puts a buffer of 128 KiB or more 16 bytes into a page, and smaller ones
 /// wherever the heap has reached, so the same run can differ from one start to the
-/// next. `Page(n)`: every buffer starts `n` bytes into a page of its own allocation.
+/// next. `Page(n)`: the receive buffer (and serialize's) starts `n` bytes into a page,
+/// and each field, still its own allocation, where it would in one contiguous message
+/// starting there (`n` plus the bytes before it, modulo 4 KiB).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(into = "String", try_from = "String")]
 pub enum BufOffset {

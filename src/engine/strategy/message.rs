@@ -114,10 +114,24 @@ impl Message {
         Message::placed(size, BufOffset::Heap)
     }
 
-    /// Fields on the heap, each its own allocation, starting where `place` says.
+    /// Fields on the heap, each its own allocation, placed as `place` says. With an
+    /// offset, field i starts where it would in one contiguous message starting that
+    /// far into a page: at the offset plus the bytes before it, modulo 4 KiB. Every
+    /// byte then sits at the same distance from its stream position, and small fields
+    /// spread over the cache's sets as a contiguous message does instead of all landing
+    /// on the same ones.
     pub fn placed(size: usize, place: BufOffset) -> Message {
         let fields = (0..FIELDS)
-            .map(|i| Field::Heap(PlacedBuf::new(field_len(size, i), pattern(i), place)))
+            .map(|i| {
+                let at = match place {
+                    BufOffset::Heap => BufOffset::Heap,
+                    BufOffset::Page(n) => {
+                        let before = i * (size / FIELDS);
+                        BufOffset::Page(((n as usize + before) % PLACE_SPAN) as u16)
+                    }
+                };
+                Field::Heap(PlacedBuf::new(field_len(size, i), pattern(i), at))
+            })
             .collect();
         Message { fields, size }
     }
@@ -289,8 +303,14 @@ mod tests {
             let heap = Message::new(size).fields().concat();
             for n in [0u16, 16, 2048, 4095] {
                 let m = Message::placed(size, BufOffset::Page(n));
-                for f in m.fields().iter().filter(|f| !f.is_empty()) {
-                    assert_eq!(f.as_ptr() as usize % PLACE_SPAN, n as usize, "size {size}");
+                // Each field where it would be in a contiguous message at page+n.
+                let mut before = 0;
+                for f in m.fields().iter() {
+                    if !f.is_empty() {
+                        let want = (n as usize + before) % PLACE_SPAN;
+                        assert_eq!(f.as_ptr() as usize % PLACE_SPAN, want, "size {size}");
+                    }
+                    before += f.len();
                 }
                 assert_eq!(m.fields().concat(), heap, "size {size} offset {n}");
             }
