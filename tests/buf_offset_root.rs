@@ -6,7 +6,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{root_or_skip, serial, HostState};
+use common::{root_or_skip, serial, CsvRows, HostState};
 use std::time::Duration;
 
 #[test]
@@ -40,15 +40,11 @@ fn every_placement_moves_verified_data_and_the_csv_says_which() {
         .arg(&csv)
         .assert()
         .success();
-    let mut reader = csv::Reader::from_path(&csv).unwrap();
-    let header = reader.headers().unwrap().clone();
-    let col = |row: &csv::StringRecord, name: &str| {
-        let i = header.iter().position(|h| h == name).unwrap();
-        row[i].to_string()
-    };
-    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let table = CsvRows::read(&csv);
+    let col = |row: &csv::StringRecord, name: &str| table.cell(row, name);
+    let rows = &table.rows;
     let mut seen = Vec::new();
-    for row in &rows {
+    for row in rows {
         // A mismatch under --verify fails the configuration: error non-empty.
         assert_eq!(col(row, "error"), "", "{row:?}");
         assert!(col(row, "bytes").parse::<u64>().unwrap() > 0, "{row:?}");

@@ -7,7 +7,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{root_or_skip, serial, HostState};
+use common::{root_or_skip, serial, CsvRows, HostState};
 use netio_tui::engine::config::Strategy;
 use std::time::Duration;
 
@@ -44,15 +44,11 @@ fn new_paths_move_verified_data_into_the_csv_and_the_plots() {
         .arg(&csv)
         .assert()
         .success();
-    let mut reader = csv::Reader::from_path(&csv).unwrap();
-    let header = reader.headers().unwrap().clone();
-    let col = |row: &csv::StringRecord, name: &str| {
-        let i = header.iter().position(|h| h == name).unwrap();
-        row[i].to_string()
-    };
-    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let table = CsvRows::read(&csv);
+    let col = |row: &csv::StringRecord, name: &str| table.cell(row, name);
+    let rows = &table.rows;
     assert_eq!(rows.len(), NEW_PATHS.len() * 2 * 2);
-    for row in &rows {
+    for row in rows {
         let strategy: Strategy = col(row, "strategy").parse().unwrap();
         assert_eq!(col(row, "error"), "", "{row:?}");
         assert!(col(row, "bytes").parse::<u64>().unwrap() > 0, "{row:?}");
@@ -175,14 +171,11 @@ fn the_sink_topology_lets_zero_copy_be_zero_copy() {
         .arg(&csv)
         .assert()
         .success();
-    let mut reader = csv::Reader::from_path(&csv).unwrap();
-    let header = reader.headers().unwrap().clone();
-    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let table = CsvRows::read(&csv);
+    let col = |row: &csv::StringRecord, name: &str| table.cell(row, name);
+    let rows = &table.rows;
     assert_eq!(rows.len(), 3);
-    let col = |row: &csv::StringRecord, name: &str| {
-        row[header.iter().position(|h| h == name).unwrap()].to_string()
-    };
-    for row in &rows {
+    for row in rows {
         assert_eq!(col(row, "error"), "", "{row:?}");
         assert!(col(row, "bytes").parse::<u64>().unwrap() > 0, "{row:?}");
         assert!(!col(row, "cpu_ns_per_byte").is_empty(), "{row:?}");

@@ -667,9 +667,9 @@ pub struct Axis {
     pub name: &'static str,
     pub get: fn(&Config) -> String,
     pub set: fn(&mut Config, &str) -> Result<(), String>,
-    /// The value a file without this column (or with the cell empty) measured, when
+    /// Sets what a file without this column (or with the cell empty) measured, when
     /// that is not the default of today.
-    pub absent: Option<&'static str>,
+    pub absent: Option<fn(&mut Config)>,
 }
 
 /// The axes after the figure columns (the first three lead every CSV row).
@@ -717,7 +717,7 @@ pub const TRAILING_AXES: [Axis; 5] = [
             c.buf_offset = v.parse()?;
             Ok(())
         },
-        absent: Some("heap"),
+        absent: Some(|c| c.buf_offset = BufOffset::BEFORE_AXIS),
     },
 ];
 

@@ -690,15 +690,20 @@ ffffffffc0001000 t veth_xmit\t[veth]
         assert_eq!(c.kernel(0xffffffff81baee90), (Bucket::Kernel, None));
     }
 
-    #[test]
-    fn per_cpu_samples_go_to_their_threads_side_and_others_are_dropped() {
-        let sides = HashMap::from([(10, Side::Tx), (11, Side::Rx)]);
-        let mut p = Profile {
+    /// A window with no samples yet, on the CPU clock.
+    fn empty_profile() -> Profile {
+        Profile {
             clock: Clock::CpuClock,
             unresolved: false,
             tx: SideProfile::default(),
             rx: SideProfile::default(),
-        };
+        }
+    }
+
+    #[test]
+    fn per_cpu_samples_go_to_their_threads_side_and_others_are_dropped() {
+        let sides = HashMap::from([(10, Side::Tx), (11, Side::Rx)]);
+        let mut p = empty_profile();
         let mut f = FunctionTally::default();
         let sample = |tid, bucket| Record::Sample {
             tid,
@@ -726,12 +731,7 @@ ffffffffc0001000 t veth_xmit\t[veth]
         let syms: &'static Kallsyms = Box::leak(Box::new(Kallsyms::parse(TEXT).unwrap()));
         let mut classify = Classifier::new(Some(syms));
         let sides = HashMap::from([(10, Side::Tx), (11, Side::Rx)]);
-        let mut p = Profile {
-            clock: Clock::CpuClock,
-            unresolved: false,
-            tx: SideProfile::default(),
-            rx: SideProfile::default(),
-        };
+        let mut p = empty_profile();
         let mut f = FunctionTally::default();
         let mut at = |tid: u32, ip: u64, user: bool, f: &mut FunctionTally| {
             let (bucket, symbol) = if user {

@@ -147,11 +147,11 @@ pub fn read_csv(reg: &Registry, path: &Path) -> anyhow::Result<Vec<Figures>> {
         };
         let mut config = Config::new(strategy, whole("msg_size")?, whole("threads")?);
         for a in &TRAILING_AXES {
-            let text = Some(cell(pos(a.name)))
-                .filter(|t| !t.is_empty())
-                .or(a.absent);
-            if let Some(text) = text {
+            let text = cell(pos(a.name));
+            if !text.is_empty() {
                 (a.set)(&mut config, text).map_err(|e| bad(a.name, e))?;
+            } else if let Some(absent) = a.absent {
+                absent(&mut config);
             }
         }
         let mut values = Vec::with_capacity(reg.len());

@@ -251,3 +251,24 @@ pub fn run_json(args: &[&str]) -> serde_json::Value {
         .unwrap_or_else(|| panic!("no JSON in {text}"));
     serde_json::from_str(json).unwrap()
 }
+
+/// A CSV the binary wrote: its rows, each cell found by its column's name.
+pub struct CsvRows {
+    header: csv::StringRecord,
+    pub rows: Vec<csv::StringRecord>,
+}
+
+impl CsvRows {
+    pub fn read(path: &Path) -> CsvRows {
+        let mut reader = csv::Reader::from_path(path).unwrap();
+        let header = reader.headers().unwrap().clone();
+        let rows = reader.records().map(Result::unwrap).collect();
+        CsvRows { header, rows }
+    }
+
+    /// The cell of `row` in column `name` (a missing column fails the test).
+    pub fn cell(&self, row: &csv::StringRecord, name: &str) -> String {
+        let i = self.header.iter().position(|h| h == name);
+        row[i.unwrap_or_else(|| panic!("no column {name}"))].to_string()
+    }
+}

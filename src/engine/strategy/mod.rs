@@ -12,7 +12,7 @@ mod two_copy;
 mod uring;
 mod zero_copy;
 
-pub use message::{Field, Message, PayloadCheck, PlacedBuf, PLACE_SPAN};
+pub use message::{Field, Message, PayloadCheck, PlacedBuf};
 pub use one_copy::OneCopySender;
 pub use sendfile::SendfileSender;
 pub use serialize::SerializeSender;
