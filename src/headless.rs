@@ -236,30 +236,10 @@ pub fn summary_line(reg: &Registry, f: &Figures, scaled: bool) -> String {
     line
 }
 
-/// The sentences that qualify a window's counter figures: what `--count cpu`
-/// counted, partial coverage (with the reason) and multiplexing.
-pub fn counter_sentences(m: &Measured) -> Vec<String> {
-    let c = m.counts();
-    let mut notes = Vec::new();
-    notes.extend(m.count_note());
-    if let Some(n) = c.coverage_note() {
-        notes.push(format!("{n}; counter figures are partial sums"));
-    }
-    if c.scaled {
-        if let Some(f) = c.ran_fraction() {
-            notes.push(format!(
-                "hardware counters multiplexed: ran {:.1}% of the window, figures scaled",
-                f * 100.0
-            ));
-        }
-    }
-    notes
-}
-
-/// What `run`'s and `sweep`'s lines add about the counters ([`counter_sentences`]).
+/// What `run`'s and `sweep`'s lines add about the counters ([`Measured::counter_sentences`]).
 /// Empty when every thread was counted whole.
 pub fn counter_notes(m: &Measured) -> String {
-    counter_sentences(m)
+    m.counter_sentences()
         .iter()
         .map(|n| format!(" ({n})"))
         .collect()
@@ -323,7 +303,7 @@ fn describe_counts(r: &ConfigResult) {
 /// partial coverage, multiplexing) as one note and, on hybrid CPUs, the per-PMU split.
 fn add_counter_json(o: &mut serde_json::Value, r: &ConfigResult, machine: &MachineInfo) {
     let c = r.total.counts();
-    let mut notes = counter_sentences(&r.total);
+    let mut notes = r.total.counter_sentences();
     if r.config.count == Count::Cpu {
         notes.extend(machine.cpu_count_gaps());
     }

@@ -11,18 +11,19 @@ compile_error!(
 
 pub mod app;
 pub mod cli;
-pub mod engine;
 pub mod explorer;
 pub mod export;
-pub mod format;
 pub mod headless;
 pub mod insight;
 pub mod replay;
 pub mod report;
 pub mod session;
 pub mod source;
-pub mod timefmt;
 pub mod ui;
+
+/// The measuring engine, its own crate: no UI, no CLI.
+pub use netio_engine as engine;
+pub use netio_engine::{format, timefmt};
 
 /// An error the user caused (bad input, missing privilege, unreadable file):
 /// printed as one clear message, exit status 2.

@@ -32,6 +32,13 @@ fn main() -> ExitCode {
             eprintln!("netio-tui: {e}");
             ExitCode::from(2)
         }
+        Err(e)
+            if e.downcast_ref::<netio_tui::engine::Error>()
+                .is_some_and(|e| e.kind() == netio_tui::engine::ErrorKind::Usage) =>
+        {
+            eprintln!("netio-tui: {e}");
+            ExitCode::from(2)
+        }
         Err(e) if e.downcast_ref::<Interrupted>().is_some() => {
             eprintln!("netio-tui: {e}");
             ExitCode::from(130)

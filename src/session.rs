@@ -62,7 +62,7 @@ pub fn build_engine(common: &Common, verify: bool) -> anyhow::Result<Engine> {
         ));
     }
     require_privilege(common)?;
-    Engine::new(engine_options(common, verify))
+    Ok(Engine::new(engine_options(common, verify))?)
 }
 
 /// SIGTERM, SIGINT and SIGHUP as a channel, so a loop selecting on it wakes at once.

@@ -191,6 +191,16 @@ mod tests {
     use crate::engine::metric::METRICS;
     use crate::engine::sample::{ConfigResult, Counts, Measured, ZcStats};
 
+    #[test]
+    fn the_registry_lists_the_contracts_figure_columns_first_in_order() {
+        let names: Vec<&str> = METRICS.iter().map(|m| m.name).collect();
+        assert_eq!(
+            &names[..17],
+            &COLUMNS[3..],
+            "the contract's columns, in order"
+        );
+    }
+
     fn result(strategy: Strategy, zc: Option<ZcStats>, llc: Option<u64>) -> ConfigResult {
         let side = Counts {
             cycles: Some(1000),

@@ -3,8 +3,8 @@
 //! it had to copy after all (always, over loopback and veth).
 
 use super::{field_slices, send_iov_all, Message, SendStrategy, Transport, SEND_FLAGS};
-use crate::engine::sample::ZcStats;
-use crate::engine::sys::ZcRange;
+use crate::sample::ZcStats;
+use crate::sys::ZcRange;
 use std::io::{self, IoSlice};
 use std::time::{Duration, Instant};
 

@@ -335,6 +335,26 @@ pub struct Measured {
 }
 
 impl Measured {
+    /// The sentences that qualify this window's counter figures: what `--count cpu`
+    /// counted, partial coverage (with the reason) and multiplexing.
+    pub fn counter_sentences(&self) -> Vec<String> {
+        let c = self.counts();
+        let mut notes = Vec::new();
+        notes.extend(self.count_note());
+        if let Some(n) = c.coverage_note() {
+            notes.push(format!("{n}; counter figures are partial sums"));
+        }
+        if c.scaled {
+            if let Some(f) = c.ran_fraction() {
+                notes.push(format!(
+                    "hardware counters multiplexed: ran {:.1}% of the window, figures scaled",
+                    f * 100.0
+                ));
+            }
+        }
+        notes
+    }
+
     /// Everything counted: senders, receivers, and CPUs both share.
     pub fn counts(&self) -> Counts {
         let sum = self.tx.plus(&self.rx);
@@ -694,7 +714,7 @@ mod tests {
         assert_eq!(s.zc.unwrap().copied_pct(), Some(75.0));
         assert_eq!(ZcStats::default().copied_pct(), None);
         let r = ConfigResult {
-            config: Config::new(crate::engine::config::Strategy::OneCopy, 64, 1),
+            config: Config::new(crate::config::Strategy::OneCopy, 64, 1),
             total: a,
             bytes_sent: 10,
             bytes_received: 10,
@@ -776,7 +796,7 @@ mod tests {
 
     #[test]
     fn events_round_trip_as_json() {
-        let config = Config::new(crate::engine::config::Strategy::TwoCopy, 64, 1);
+        let config = Config::new(crate::config::Strategy::TwoCopy, 64, 1);
         for e in [
             EngineEvent::Notice {
                 message: "x".into(),

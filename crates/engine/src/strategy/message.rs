@@ -1,8 +1,8 @@
 //! The message: 8 separately allocated fields, each filled with its own letter,
 //! and the receiver's reassembly/verification of the byte stream.
 
-use crate::engine::config::{BufOffset, Strategy, FIELDS};
-use crate::engine::sys::PageBuf;
+use crate::config::{BufOffset, Strategy, FIELDS};
+use crate::sys::PageBuf;
 use std::io;
 
 /// The span `--buf-offset` counts within: the 4 KiB over which the copy's source and
@@ -167,7 +167,7 @@ impl Message {
     /// Pages the fields touch in all: the fragments a zero-copy send of the message
     /// pins (fields never share a page, heap fields rarely do at these sizes).
     pub fn pages_touched(&self) -> usize {
-        let page = crate::engine::sys::page_size();
+        let page = crate::sys::page_size();
         self.fields
             .iter()
             .map(|f| pages_spanned(f.as_ptr() as usize, f.len(), page))
@@ -279,7 +279,7 @@ mod tests {
         assert_eq!(pages_spanned(1, 4096, 4096), 2);
         assert_eq!(pages_spanned(4000, 7500, 4096), 3);
         assert_eq!(pages_spanned(5, 0, 4096), 0);
-        let page = crate::engine::sys::page_size();
+        let page = crate::sys::page_size();
         for size in [1, 4096, 8000, 32768, 60000, 65507] {
             let m = Message::page_aligned(size).unwrap();
             assert!(m.fields().iter().all(|f| f.as_ptr() as usize % page == 0));

@@ -8,7 +8,7 @@
 //! the pages are later moved into a file, which a socket never does.
 
 use super::{move_all, Message, SendStrategy, Transport};
-use crate::engine::sys::PageBuf;
+use crate::sys::PageBuf;
 use nix::fcntl::{fcntl, vmsplice, FcntlArg, SpliceFFlags};
 use std::io::{self, IoSlice};
 use std::os::fd::{AsFd, OwnedFd};

@@ -2,10 +2,9 @@
 //! window estimate to the CSV cells, JSON values and reasons a user sees.
 
 use super::*;
-use crate::engine::config::{Config, Strategy};
-use crate::engine::metric::{Figures, METRICS};
-use crate::engine::sample::{ConfigResult, Measured};
-use crate::export::csv::{header, to_csv_bytes, to_json};
+use crate::config::{Config, Strategy};
+use crate::metric::{Figures, METRICS};
+use crate::sample::{ConfigResult, Measured};
 use std::io::Write as _;
 use std::sync::atomic::AtomicU64;
 use std::sync::Mutex;
@@ -304,15 +303,20 @@ fn measure(plan: &CounterPlan, clock: &Arc<AtomicU64>, threads: usize) -> Config
     }
 }
 
+/// The figure cells of the row a CSV writer would make: name and text, empty where
+/// the figure is missing (the writer itself is tested with the CSV contract).
 fn csv_row(r: &ConfigResult) -> Vec<(String, String)> {
     let f = Figures::of(METRICS, r);
-    let bytes = to_csv_bytes(METRICS, &[f]).unwrap();
-    let text = String::from_utf8(bytes).unwrap();
-    let mut lines = text.lines();
-    let head: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
-    let row: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
-    assert_eq!(head, header(METRICS));
-    head.into_iter().zip(row).collect()
+    METRICS
+        .iter()
+        .zip(&f.values)
+        .map(|(m, v)| {
+            (
+                m.name.to_string(),
+                v.map(|v| m.csv_text(v)).unwrap_or_default(),
+            )
+        })
+        .collect()
 }
 
 fn cell(row: &[(String, String)], col: &str) -> String {
@@ -354,9 +358,13 @@ fn no_pmu_enoent_keeps_software_counters_and_empties_hardware_cells() {
     assert_eq!(cell(&row, "cpu_ns"), "4000000000");
     assert_eq!(cell(&row, "context_switches"), "4000000000");
     assert_eq!(cell(&row, "counted_threads"), "4");
-    let json = to_json(METRICS, &Figures::of(METRICS, &r));
-    assert!(json["cycles"].is_null());
-    assert_eq!(json["cpu_ns"], 4_000_000_000u64);
+    let f = Figures::of(METRICS, &r);
+    let json = |name: &str| {
+        let i = METRICS.iter().position(|m| m.name == name).unwrap();
+        f.values[i].map(|v| METRICS[i].json_value(v))
+    };
+    assert_eq!(json("cycles"), None);
+    assert_eq!(json("cpu_ns"), Some(4_000_000_000u64.into()));
     assert_eq!(r.total.counts().coverage_note(), None);
 }
 
@@ -538,8 +546,7 @@ fn emfile_after_the_kth_open_counts_the_first_threads_and_says_how_many() {
     let row = csv_row(&r);
     assert_eq!(cell(&row, "cycles"), "18000000000");
     assert_eq!(cell(&row, "counted_threads"), "6");
-    let line = crate::headless::summary_line(METRICS, &Figures::of(METRICS, &r), false)
-        + &crate::headless::counter_notes(&r.total);
+    let line = r.total.counter_sentences().join("; ");
     assert!(line.contains("6 of 16 threads"), "{line}");
     assert!(line.contains("partial"), "{line}");
 }
@@ -551,9 +558,9 @@ fn the_descriptor_budget_leaves_room_for_sockets() {
     // 5 hardware + 2 tracepoint events in two groups; the thread's clock and /proc
     // take no perf descriptor: 9 descriptors per thread.
     assert_eq!(plan.fds_per_thread(), 9);
-    assert_eq!(crate::engine::counter_budget(1 << 20, 10, 512, 9), None);
+    assert_eq!(crate::counter_budget(1 << 20, 10, 512, 9), None);
     // 200 - 10 open - 32 reserved - 8 × 6 for connections = 110 → 12 threads.
-    assert_eq!(crate::engine::counter_budget(200, 10, 8, 9), Some(12));
+    assert_eq!(crate::counter_budget(200, 10, 8, 9), Some(12));
     plan.set_budget(Some(1));
     let mut a = ThreadCounters::open(&plan);
     let mut b = ThreadCounters::open(&plan);
@@ -680,8 +687,8 @@ fn a_tracepoint_the_kernel_refuses_is_n_a_with_the_reason() {
 
 // --count cpu: the pinned CPUs' groups, system-wide, through the same seam.
 
-use crate::engine::config::{Count, CpuSides, Pin};
-use crate::engine::measurement::cpu_part_window;
+use crate::config::{Count, CpuSides, Pin};
+use crate::measurement::cpu_part_window;
 
 /// Every spec an opener was asked for, in order.
 fn logging(inner: OpenFn) -> (OpenFn, Arc<Mutex<Vec<GroupSpec>>>) {
@@ -763,7 +770,7 @@ fn proc_stat_busy_time_is_user_nice_system_irq_softirq_of_that_cpu_only() {
     assert_eq!(cpu_ticks(stat, 5), None);
     assert_eq!(cpu_ticks(stat, 2), None);
     // This machine's own /proc/stat has a line for a CPU we may run on.
-    let cpu = crate::engine::worker::allowed_cpus()[0];
+    let cpu = crate::worker::allowed_cpus()[0];
     let real = std::fs::read_to_string("/proc/stat").unwrap();
     assert!(cpu_ticks(&real, cpu).is_some_and(|t| t.busy() + t.idle > 0));
     assert_eq!(parse_cpulist("0-3,8\n"), Some(vec![0, 1, 2, 3, 8]));
@@ -805,7 +812,7 @@ fn proc_stat_cpu_time_is_wall_minus_idle_and_user_time_its_sampled_share() {
     assert_eq!(rounded.cpu_ns, Some(0));
     // The real group reads this layout.
     let mut real = open_perf(&GroupSpec {
-        cpu: Some(crate::engine::worker::allowed_cpus()[0]),
+        cpu: Some(crate::worker::allowed_cpus()[0]),
         ..groups[0].clone()
     })
     .unwrap();
@@ -868,8 +875,12 @@ fn count_cpu_opens_no_thread_group_and_counts_each_pinned_cpu_system_wide() {
     assert_eq!(tx.context_switches, Some(1_000_000_000));
     assert_eq!((tx.cpus, rx.cpus), (CpuSet::of([0]), CpuSet::of([1])));
     assert!(r.total.sides_apart());
+    assert_eq!(
+        r.config.count,
+        Count::Cpu,
+        "the row's count column says cpu"
+    );
     let row = csv_row(&r);
-    assert_eq!(cell(&row, "count"), "cpu");
     assert_eq!(cell(&row, "counted_cpus"), "2");
     assert_eq!(cell(&row, "counted_threads"), "");
     assert_eq!(cell(&row, "tx_cycles"), "3000000000");
@@ -882,9 +893,8 @@ fn count_cpu_opens_no_thread_group_and_counts_each_pinned_cpu_system_wide() {
         note.contains("sender side = CPU 0, receiver side = CPU 1"),
         "{note}"
     );
-    let line = crate::headless::summary_line(METRICS, &Figures::of(METRICS, &r), false)
-        + &crate::headless::counter_notes(&r.total);
-    assert!(line.contains("count cpu"), "{line}");
+    let line = r.total.counter_sentences().join("; ");
+    assert!(line.contains("counted on CPUs 0,1"), "{line}");
     assert!(line.contains("softirq, ksoftirqd"), "{line}");
 }
 
@@ -904,7 +914,7 @@ fn count_cpu_with_both_sides_on_a_cpu_keeps_sums_and_makes_per_side_figures_n_a(
     assert_eq!(cell(&row, "cycles"), "6000000000");
     assert_eq!(cell(&row, "cycles_per_byte"), "6000.0");
     assert_eq!(cell(&row, "context_switches"), "2000000000");
-    let notes = crate::headless::counter_notes(&r.total);
+    let notes = r.total.counter_sentences().join("; ");
     assert!(
         notes.contains("CPUs 0,1 run senders and receivers, so per-side figures are n/a"),
         "{notes}"
@@ -947,7 +957,7 @@ fn system_wide_counting_refused_keeps_proc_stat_cpu_time_and_says_why() {
         );
     }
     // Said once, wherever --count cpu is measured: which figures, and why.
-    let machine = crate::engine::sample::MachineInfo {
+    let machine = crate::sample::MachineInfo {
         counters: plan.statuses.clone(),
         cpu_counters: plan.cpu_statuses.clone(),
         ..Default::default()

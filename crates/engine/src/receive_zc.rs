@@ -169,7 +169,7 @@ mod tests {
     /// whatever share the kernel maps.
     #[test]
     fn receives_every_byte_verified_over_loopback() {
-        use crate::engine::strategy::Message;
+        use crate::strategy::Message;
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let size = 64 << 10;
@@ -184,7 +184,7 @@ mod tests {
         });
         let sock =
             socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-        sock.set_read_timeout(Some(crate::engine::worker::IO_TIMEOUT))
+        sock.set_read_timeout(Some(crate::worker::IO_TIMEOUT))
             .unwrap();
         before_connect(&sock).unwrap();
         sock.connect(&addr.into()).unwrap();

@@ -1,8 +1,18 @@
-//! The measuring engine. Knows nothing of any UI: it publishes [`sample::EngineEvent`]s
-//! on a crossbeam channel and takes orders through plain method calls.
+//! The measuring engine of netio-tui. Knows nothing of any UI: it publishes
+//! [`sample::EngineEvent`]s on a crossbeam channel and takes orders through plain method
+//! calls. `unsafe` lives in [`sys`] only.
+
+#![deny(unsafe_code)]
+
+#[cfg(not(target_os = "linux"))]
+compile_error!(
+    "netio-tui is Linux only: it needs network namespaces, veth, MSG_ZEROCOPY and perf_event_open."
+);
 
 pub mod config;
 pub mod counters;
+pub mod error;
+pub mod format;
 pub mod live;
 pub mod machine;
 mod measurement;
@@ -12,16 +22,19 @@ pub mod profile;
 mod receive_zc;
 pub mod sample;
 pub mod strategy;
+#[allow(unsafe_code)]
 pub mod sys;
+pub mod timefmt;
 pub mod worker;
 
+pub use error::{Error, ErrorKind, Result};
 pub use live::LiveRunner;
 pub use measurement::Measurement;
 
-use anyhow::Context;
 use config::Config;
 use counters::CounterPlan;
 use crossbeam_channel::Sender;
+use error::Context;
 use measurement::Probe;
 use netns::NetnsPair;
 use sample::{EngineEvent, MachineInfo};
@@ -90,7 +103,7 @@ pub struct Engine {
 impl Engine {
     /// Builds the private network (or uses loopback), probes the counters, and opens the
     /// one listening socket every configuration connects to.
-    pub fn new(opts: EngineOptions) -> anyhow::Result<Engine> {
+    pub fn new(opts: EngineOptions) -> Result<Engine> {
         raise_fd_limit();
         let (net, setup_time) = if opts.use_netns {
             let pair = if opts.sink {
@@ -119,7 +132,7 @@ impl Engine {
         let server = listener
             .local_addr()?
             .as_socket()
-            .ok_or_else(|| anyhow::anyhow!("listener has no address"))?;
+            .ok_or_else(|| Error::Fault("the listening socket has no address".into()))?;
         let mut plan = CounterPlan::probe(&machine::cpu_vendor());
         if !opts.syscalls {
             plan.drop_metric(
@@ -203,11 +216,7 @@ impl Engine {
 
     /// Starts worker threads for `config`; events go to `events`. Warm-up runs first;
     /// the window lasts until [`Measurement::finish`].
-    pub fn start(
-        &self,
-        config: Config,
-        events: &Sender<EngineEvent>,
-    ) -> anyhow::Result<Measurement> {
+    pub fn start(&self, config: Config, events: &Sender<EngineEvent>) -> Result<Measurement> {
         self.start_window(config, events, None)
     }
 
@@ -218,7 +227,7 @@ impl Engine {
         config: Config,
         events: &Sender<EngineEvent>,
         length: Duration,
-    ) -> anyhow::Result<Measurement> {
+    ) -> Result<Measurement> {
         self.start_window(config, events, Some(length))
     }
 
@@ -227,13 +236,16 @@ impl Engine {
         config: Config,
         events: &Sender<EngineEvent>,
         length: Option<Duration>,
-    ) -> anyhow::Result<Measurement> {
+    ) -> Result<Measurement> {
         if let Some(why) = self.machine.unavailable(config.strategy) {
-            anyhow::bail!("{} unavailable: {why}", config.strategy);
+            return Err(Error::Unavailable(format!(
+                "{} unavailable: {why}",
+                config.strategy
+            )));
         }
         if self.opts.sink {
             if let Some(why) = sink_refuses(config) {
-                anyhow::bail!("{why}");
+                return Err(Error::Usage(why));
             }
         }
         check_memory(config)?;
@@ -245,7 +257,7 @@ impl Engine {
                 config
                     .pin
                     .cpu_sides(n, !self.opts.sink, &self.cpus)
-                    .ok_or_else(|| anyhow::anyhow!(config::COUNT_CPU_NEEDS_PIN))?,
+                    .ok_or_else(|| Error::Usage(config::COUNT_CPU_NEEDS_PIN.into()))?,
             ),
         };
         if per_cpu.is_none() {
@@ -401,7 +413,7 @@ impl Engine {
     /// Zero-copy receive wants segments of one page of payload: the veth pair gets
     /// [`receive_zc::page_mtu`] while it is measured, Ethernet's 1500 otherwise, so no
     /// other figure is measured at another MTU. (The sink keeps its own MTU.)
-    fn set_mtu_for(&self, config: Config) -> anyhow::Result<()> {
+    fn set_mtu_for(&self, config: Config) -> Result<()> {
         use std::sync::atomic::Ordering::Relaxed;
         let Net::Veth(pair) = &self.net else {
             return Ok(());
@@ -461,14 +473,19 @@ fn collect_ready(
     ready: &crossbeam_channel::Receiver<io::Result<worker::Ready>>,
     n: usize,
     who: &str,
-) -> anyhow::Result<ReadyGroups> {
+) -> Result<ReadyGroups> {
     let mut counters: Vec<Option<counters::ThreadCounters>> = (0..n).map(|_| None).collect();
     let mut local = vec![None; n];
     let mut tids = vec![0; n];
     for _ in 0..n {
         let r = ready
             .recv_timeout(IO_TIMEOUT)
-            .map_err(|_| anyhow::anyhow!("{who} did not start within {}s", IO_TIMEOUT.as_secs()))?
+            .map_err(|_| {
+                Error::Fault(format!(
+                    "{who} did not start within {}s",
+                    IO_TIMEOUT.as_secs()
+                ))
+            })?
             .with_context(|| format!("{who} could not start"))?;
         counters[r.index] = Some(r.counters);
         local[r.index] = r.local;
@@ -476,8 +493,8 @@ fn collect_ready(
     }
     let counters = counters
         .into_iter()
-        .map(|c| c.ok_or_else(|| anyhow::anyhow!("{who}: a worker reported ready twice")))
-        .collect::<anyhow::Result<_>>()?;
+        .map(|c| c.ok_or_else(|| Error::Fault(format!("{who}: a worker reported ready twice"))))
+        .collect::<Result<_>>()?;
     Ok((counters, local, tids))
 }
 
@@ -615,7 +632,7 @@ impl Engine {
 }
 
 /// Refuses configurations whose buffers would not fit comfortably in memory.
-pub fn check_memory(config: Config) -> anyhow::Result<()> {
+pub fn check_memory(config: Config) -> Result<()> {
     // Sender fields + serialize buffer + receiver buffer, per connection.
     let need = (config.msg_size as u64) * 3 * config.threads as u64;
     let avail_kb: u64 = std::fs::read_to_string("/proc/meminfo")
@@ -627,11 +644,11 @@ pub fn check_memory(config: Config) -> anyhow::Result<()> {
         })
         .unwrap_or(u64::MAX / 1024);
     if need > avail_kb.saturating_mul(1024) / 2 {
-        anyhow::bail!(
+        return Err(Error::Usage(format!(
             "{config} needs about {} MiB of buffers but only {} MiB of memory is available; use fewer threads or smaller messages",
             need >> 20,
             avail_kb >> 10
-        );
+        )));
     }
     Ok(())
 }

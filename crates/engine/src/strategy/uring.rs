@@ -4,8 +4,8 @@
 //! kernel copied after all, counted like MSG_ZEROCOPY's completions.
 
 use super::{Message, SendStrategy, Transport, SEND_FLAGS};
-use crate::engine::sample::ZcStats;
-use crate::engine::sys::{SendRing, IORING_NOTIF_USAGE_ZC_COPIED, RING_ENTRIES};
+use crate::sample::ZcStats;
+use crate::sys::{SendRing, IORING_NOTIF_USAGE_ZC_COPIED, RING_ENTRIES};
 use io_uring::{cqueue, types};
 use std::io;
 use std::time::{Duration, Instant};

@@ -2,7 +2,7 @@
 
 use super::message::PlacedBuf;
 use super::{send_all, Message, SendStrategy, Transport};
-use crate::engine::config::BufOffset;
+use crate::config::BufOffset;
 use std::io;
 
 pub struct SerializeSender {
