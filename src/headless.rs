@@ -13,6 +13,7 @@ use crate::export::csv::{to_csv_bytes, to_json, write_rows};
 use crate::export::files::check_output;
 use crate::export::recording::Recorder;
 use crate::session::{self, Signals};
+use crate::view::{Views, VIEWS};
 use crate::Interrupted;
 use crossbeam_channel::select;
 use std::io::IsTerminal;
@@ -201,21 +202,16 @@ impl Drop for Driver {
 }
 
 /// The one human line of `run`: every summary figure of the registry.
-pub fn summary_line(reg: &Registry, f: &Figures, scaled: bool) -> String {
+pub fn summary_line(reg: &Registry, views: &Views, f: &Figures, scaled: bool) -> String {
+    use crate::view::{human, unit_sep};
     let figures: Vec<String> = reg
         .iter()
         .zip(&f.values)
-        .filter(|(m, _)| m.summary && m.applies(&f.config))
+        .filter(|(m, _)| crate::view::of(views, m).summary && m.applies(&f.config))
         .map(|(m, v)| match v {
             // A label that already names its unit ("µs per message…") is not repeated.
-            Some(v) if m.short.starts_with(m.unit) => format!("{} {}", m.short, m.human(*v)),
-            Some(v) => format!(
-                "{} {}{}{}",
-                m.short,
-                m.human(*v),
-                crate::engine::metric::MetricDef::unit_sep(m.unit),
-                m.unit
-            ),
+            Some(v) if m.short.starts_with(m.unit) => format!("{} {}", m.short, human(m, *v)),
+            Some(v) => format!("{} {}{}{}", m.short, human(m, *v), unit_sep(m.unit), m.unit),
             None => format!("{} n/a", m.short),
         })
         .collect();
@@ -367,7 +363,7 @@ pub fn run(common: &Common, args: &RunArgs) -> anyhow::Result<()> {
             if !args.json {
                 println!(
                     "{}{}",
-                    summary_line(METRICS, &figures, false),
+                    summary_line(METRICS, VIEWS, &figures, false),
                     counter_notes(&r.total)
                 );
             }
@@ -496,7 +492,7 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
                 Some(e) => format!("{config}: FAILED: {e}"),
                 None => format!(
                     "{}{}",
-                    summary_line(METRICS, &figures, false),
+                    summary_line(METRICS, VIEWS, &figures, false),
                     outcome
                         .as_ref()
                         .map_or(String::new(), |r| counter_notes(&r.total))
@@ -614,11 +610,11 @@ mod tests {
             config: Config::new(Strategy::OneCopy, 4096, 1),
             values: METRICS
                 .iter()
-                .map(|m| (m.name == "throughput_gbps").then_some(12.345))
+                .map(|m| (m.id() == crate::engine::metric::id::THROUGHPUT_GBPS).then_some(12.345))
                 .collect(),
             error: None,
         };
-        let line = summary_line(METRICS, &f, false);
+        let line = summary_line(METRICS, VIEWS, &f, false);
         assert!(
             line.starts_with(
                 "one-copy 4K ×1 (Nagle on, recv message, pin off, count thread, buffers page+2048, kernel 6.18.0): "

@@ -6,15 +6,15 @@
 //! where the figures cannot answer, the answer says what to measure instead.
 
 use crate::engine::config::{format_size, Config, Strategy};
-use crate::engine::metric::{find, Figures, Registry};
+use crate::engine::metric::{find, id, Figures, MetricId, Registry};
 use crate::engine::profile::Bucket;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// One cell an answer rests on, with the figures it quotes (metric name, value).
+/// One cell an answer rests on, with the figures it quotes (metric, value).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cited {
     pub config: Config,
-    pub figures: Vec<(&'static str, f64)>,
+    pub figures: Vec<(MetricId, f64)>,
 }
 
 /// One question, answered from the data, or what to measure to answer it.
@@ -56,20 +56,16 @@ impl<'r> Cells<'r> {
         }
     }
 
-    pub fn get(&self, c: &Config, name: &str) -> Option<f64> {
+    pub fn get(&self, c: &Config, name: MetricId) -> Option<f64> {
         self.rows.get(c)?.get(self.reg, name)
     }
 
     /// The value as the CSV writes it, with its unit.
-    pub fn text(&self, name: &str, v: f64) -> String {
+    pub fn text(&self, name: MetricId, v: f64) -> String {
         match find(self.reg, name) {
             Some(m) => {
                 let u = m.unit;
-                format!(
-                    "{}{}{u}",
-                    m.csv_text(v),
-                    crate::engine::metric::MetricDef::unit_sep(u)
-                )
+                format!("{}{}{u}", m.csv_text(v), crate::view::unit_sep(u))
             }
             None => format!("{v}"),
         }
@@ -88,7 +84,7 @@ struct Quote<'c, 'r> {
 
 impl Quote<'_, '_> {
     /// The figure as text, remembered as cited; `None` where not measured.
-    fn q(&mut self, c: &Config, name: &'static str) -> Option<String> {
+    fn q(&mut self, c: &Config, name: MetricId) -> Option<String> {
         let v = self.cells.get(c, name)?;
         match self.cited.iter_mut().find(|x| x.config == *c) {
             Some(x) if !x.figures.iter().any(|(n, _)| *n == name) => x.figures.push((name, v)),
@@ -152,7 +148,7 @@ fn cannot(question: &'static str, measure: String) -> Answer {
     }
 }
 
-const GBPS: &str = "throughput_gbps";
+const GBPS: MetricId = id::THROUGHPUT_GBPS;
 
 fn zero_copy_not_fastest(cells: &Cells) -> Answer {
     let question = QUESTIONS[0];
@@ -209,9 +205,9 @@ fn zero_copy_not_fastest(cells: &Cells) -> Answer {
                 n = compared.len(),
                 r = ratio(other_v, zc_v),
             );
-            match cells.get(&c, "zc_copied_pct") {
+            match cells.get(&c, id::ZC_COPIED_PCT) {
                 Some(p) if p >= 50.0 => {
-                    let p = q.q(&c, "zc_copied_pct").unwrap_or_default();
+                    let p = q.q(&c, id::ZC_COPIED_PCT).unwrap_or_default();
                     t.push_str(&format!(
                         " There the kernel copied {p} of zero-copy's sends anyway \
                          (completions flagged SO_EE_CODE_ZEROCOPY_COPIED): over veth or loopback the \
@@ -220,7 +216,7 @@ fn zero_copy_not_fastest(cells: &Cells) -> Answer {
                     ));
                 }
                 Some(_) => {
-                    let p = q.q(&c, "zc_copied_pct").unwrap_or_default();
+                    let p = q.q(&c, id::ZC_COPIED_PCT).unwrap_or_default();
                     t.push_str(&format!(
                         " The kernel copied only {p} of its sends, so the copy is not the cost here: \
                          page pinning and completion handling are."
@@ -231,15 +227,16 @@ fn zero_copy_not_fastest(cells: &Cells) -> Answer {
                 ),
             }
             if let (Some(a), Some(b)) = (
-                q.q(&c, "tx_syscalls_per_msg"),
-                q.q(&o, "tx_syscalls_per_msg"),
+                q.q(&c, id::TX_SYSCALLS_PER_MSG),
+                q.q(&o, id::TX_SYSCALLS_PER_MSG),
             ) {
                 t.push_str(&format!(
                     " Sender system calls per message: {a} against {s}'s {b} (the extra are \
                      error-queue reads of completions)."
                 ));
             }
-            if let (Some(a), Some(b)) = (q.q(&c, "cpu_ns_per_byte"), q.q(&o, "cpu_ns_per_byte")) {
+            if let (Some(a), Some(b)) = (q.q(&c, id::CPU_NS_PER_BYTE), q.q(&o, id::CPU_NS_PER_BYTE))
+            {
                 t.push_str(&format!(" CPU time: {a} against {b}."));
             }
             if profiled(cells, &c) && profiled(cells, &o) {
@@ -268,20 +265,12 @@ pub const PROFILE_HINT: &str = "where the CPU time goes (copy, syscall entry, TC
      (netio-tui --profile, or run/sweep --profile)";
 
 /// A side's CPU-time breakdown in a cell: the column of each bucket and of the total.
-fn side_columns(
-    cells: &Cells,
-    sender: bool,
-) -> Option<(&'static str, Vec<(Bucket, &'static str)>)> {
-    let side = if sender { "tx" } else { "rx" };
-    let total = find(cells.reg, &format!("{side}_sampled_ns_per_byte"))?.name;
+fn side_columns(cells: &Cells, sender: bool) -> Option<(MetricId, Vec<(Bucket, MetricId)>)> {
+    let held = |m: MetricId| m.in_registry(cells.reg).map(|_| m);
+    let total = held(id::sampled(sender))?;
     let buckets = Bucket::ALL
         .iter()
-        .filter_map(|b| {
-            Some((
-                *b,
-                find(cells.reg, &format!("{side}_{}_ns_per_byte", b.name()))?.name,
-            ))
-        })
+        .filter_map(|b| Some((*b, held(id::bucket(sender, *b))?)))
         .collect();
     Some((total, buckets))
 }
@@ -289,7 +278,7 @@ fn side_columns(
 /// Whether a cell carries the CPU-time breakdown.
 fn profiled(cells: &Cells, c: &Config) -> bool {
     cells
-        .get(c, "tx_sampled_ns_per_byte")
+        .get(c, id::TX_SAMPLED_NS_PER_BYTE)
         .is_some_and(|v| v > 0.0)
 }
 
@@ -301,7 +290,7 @@ fn breakdown(q: &mut Quote, c: &Config, sender: bool) -> Option<String> {
     let cells = q.cells;
     let (total_col, cols) = side_columns(cells, sender)?;
     let total = cells.get(c, total_col).filter(|t| *t > 0.0)?;
-    let mut vals: Vec<(Bucket, &'static str, f64)> = cols
+    let mut vals: Vec<(Bucket, MetricId, f64)> = cols
         .into_iter()
         .filter_map(|(b, n)| Some((b, n, cells.get(c, n)?)))
         .collect();
@@ -321,7 +310,7 @@ fn breakdown(q: &mut Quote, c: &Config, sender: bool) -> Option<String> {
         .iter()
         .enumerate()
         .filter_map(|(i, (b, n, v))| {
-            let text = q.q(c, n)?;
+            let text = q.q(c, *n)?;
             let of = if i == 0 {
                 format!(" of {who} time")
             } else {
@@ -349,18 +338,18 @@ pub fn share_text(bucket: f64, total: f64) -> String {
     format!("{:.0}", bucket * 100.0 / total)
 }
 
-const CACHE_LEVELS: [(&str, &str); 3] = [
-    ("l1d_misses", "L1D"),
-    ("llc_misses", "last-level cache"),
-    ("cache_misses", "generic cache-misses event"),
+const CACHE_LEVELS: [(MetricId, &str); 3] = [
+    (id::L1D_MISSES, "L1D"),
+    (id::LLC_MISSES, "last-level cache"),
+    (id::CACHE_MISSES, "generic cache-misses event"),
 ];
 
-const EVIDENCE: [&str; 5] = [
-    "tx_syscalls_per_msg",
-    "segs_per_msg",
-    "rx_copies_per_msg",
-    "cpu_ns_per_byte",
-    "copies_worth",
+const EVIDENCE: [MetricId; 5] = [
+    id::TX_SYSCALLS_PER_MSG,
+    id::SEGS_PER_MSG,
+    id::RX_COPIES_PER_MSG,
+    id::CPU_NS_PER_BYTE,
+    id::COPIES_WORTH,
 ];
 
 /// Cells of two strategies at the same size, threads and axes: (a's, b's).
@@ -391,13 +380,13 @@ fn cache_and_costs(cells: &Cells) -> Answer {
         cited: Vec::new(),
     };
     // The median cell by the ratio of a figure, cited.
-    let mut falls = |name: &'static str| -> Option<(f64, String)> {
+    let mut falls = |name: MetricId| -> Option<(f64, String)> {
         let mut rs: Vec<(f64, Config, Config)> = ps
             .iter()
             .filter_map(|(a, b)| {
                 let (x, y) = (cells.get(a, name)?, cells.get(b, name)?);
                 let per = |c: &Config, v: f64| {
-                    let kib = cells.get(c, "bytes")? / 1024.0;
+                    let kib = cells.get(c, id::BYTES)? / 1024.0;
                     (kib > 0.0).then(|| v / kib)
                 };
                 // Counts are compared per KiB moved; per-message and per-byte figures as they are.
@@ -416,16 +405,16 @@ fn cache_and_costs(cells: &Cells) -> Answer {
             r,
             format!(
                 "{} {}× ({a}: {ta}, {to} {tb})",
-                find(cells.reg, name).map_or(name, |m| m.short),
+                find(cells.reg, name).map_or(name.name(), |m| m.short),
                 crate::format::sig(r, 3),
             ),
         ))
     };
     let cache: Vec<(f64, &str, String)> = CACHE_LEVELS
         .iter()
-        .filter_map(|(n, label)| falls(n).map(|(r, t)| (r, *label, t)))
+        .filter_map(|(n, label)| falls(*n).map(|(r, t)| (r, *label, t)))
         .collect();
-    let costs: Vec<(f64, String)> = EVIDENCE.iter().filter_map(|n| falls(n)).collect();
+    let costs: Vec<(f64, String)> = EVIDENCE.iter().filter_map(|n| falls(*n)).collect();
     let mut text = String::new();
     let mut measure = None;
     match cache.iter().max_by(|a, b| a.0.total_cmp(&b.0)) {
@@ -573,27 +562,27 @@ fn threads(cells: &Cells, cores: Option<usize>) -> Answer {
         .and_then(|v| v.iter().map(|x| x.0).max())
         .unwrap_or(tp);
     let l = Config { threads: last, ..k };
-    if let (Some(x), Some(y)) = (q.q(&a, "cpu_ns_per_byte"), q.q(&l, "cpu_ns_per_byte")) {
+    if let (Some(x), Some(y)) = (q.q(&a, id::CPU_NS_PER_BYTE), q.q(&l, id::CPU_NS_PER_BYTE)) {
         t.push_str(&format!(
             " CPU time per byte at {t1} and {last} thread pairs: {x} and {y}."
         ));
     }
     if let (Some(x), Some(y)) = (
-        cells.get(&a, "context_switches"),
-        cells.get(&l, "context_switches"),
+        cells.get(&a, id::CONTEXT_SWITCHES),
+        cells.get(&l, id::CONTEXT_SWITCHES),
     ) {
-        let per_s = |c: &Config, v: f64| v / cells.get(c, "duration_s").unwrap_or(1.0);
-        let (_, _) = (q.q(&a, "context_switches"), q.q(&l, "context_switches"));
+        let per_s = |c: &Config, v: f64| v / cells.get(c, id::DURATION_S).unwrap_or(1.0);
+        let (_, _) = (q.q(&a, id::CONTEXT_SWITCHES), q.q(&l, id::CONTEXT_SWITCHES));
         t.push_str(&format!(
             " Context switches: {} in its window at {t1}, {} at {last} ({}× per second).",
-            cells.text("context_switches", x),
-            cells.text("context_switches", y),
+            cells.text(id::CONTEXT_SWITCHES, x),
+            cells.text(id::CONTEXT_SWITCHES, y),
             ratio(per_s(&l, y), per_s(&a, x).max(1e-9)),
         ));
     }
-    let cache = ["l1d_misses", "llc_misses", "cache_misses"]
+    let cache = [id::L1D_MISSES, id::LLC_MISSES, id::CACHE_MISSES]
         .into_iter()
-        .find(|n| cells.get(&a, n).is_some() && cells.get(&l, n).is_some());
+        .find(|n| cells.get(&a, *n).is_some() && cells.get(&l, *n).is_some());
     let measure = match cache {
         Some(n) => {
             let (x, y) = (q.q(&a, n).unwrap_or_default(), q.q(&l, n).unwrap_or_default());
@@ -684,8 +673,8 @@ fn crossover(cells: &Cells, s: Strategy, question: &'static str) -> Answer {
                 }
                 let (a, b) = (cfg(z), with(&cfg(z), Strategy::TwoCopy));
                 if let (Some(x), Some(y)) = (
-                    q.q(&a, "tx_syscalls_per_msg"),
-                    q.q(&b, "tx_syscalls_per_msg"),
+                    q.q(&a, id::TX_SYSCALLS_PER_MSG),
+                    q.q(&b, id::TX_SYSCALLS_PER_MSG),
                 ) {
                     p.push_str(&format!("; sender syscalls {x} against {y}"));
                 }
@@ -742,24 +731,24 @@ fn crossover(cells: &Cells, s: Strategy, question: &'static str) -> Answer {
     }
 }
 
-const SURPRISE_EVIDENCE: [&str; 11] = [
-    "cpu_ns_per_byte",
-    "context_switches",
-    "segs_per_msg",
-    "avg_seg_bytes",
-    "tx_syscalls_per_msg",
-    "rx_syscalls_per_msg",
-    "rx_copies_per_msg",
-    "tx_limited_pct",
-    "copies_worth",
-    "zc_copied_pct",
-    "cache_misses",
+const SURPRISE_EVIDENCE: [MetricId; 11] = [
+    id::CPU_NS_PER_BYTE,
+    id::CONTEXT_SWITCHES,
+    id::SEGS_PER_MSG,
+    id::AVG_SEG_BYTES,
+    id::TX_SYSCALLS_PER_MSG,
+    id::RX_SYSCALLS_PER_MSG,
+    id::RX_COPIES_PER_MSG,
+    id::TX_LIMITED_PCT,
+    id::COPIES_WORTH,
+    id::ZC_COPIED_PCT,
+    id::CACHE_MISSES,
 ];
 
 fn surprise(cells: &Cells) -> Answer {
     let question = QUESTIONS[5];
     // A cell against the line through its two size neighbours (log size, log value).
-    let departure = |c: &Config, name: &str| -> Option<(f64, Config, Config)> {
+    let departure = |c: &Config, name: MetricId| -> Option<(f64, Config, Config)> {
         let sizes: BTreeSet<usize> = cells
             .configs()
             .filter(|o| Config { msg_size: 0, ..**o } == Config { msg_size: 0, ..*c })
@@ -816,7 +805,7 @@ fn surprise(cells: &Cells) -> Answer {
     // The evidence counter that departs most from its neighbours, the same way.
     let moved = SURPRISE_EVIDENCE
         .iter()
-        .filter_map(|n| departure(&c, n).map(|d| (*n, d.0)))
+        .filter_map(|n| departure(&c, *n).map(|d| (*n, d.0)))
         .max_by(|x, y| x.1.ln().abs().total_cmp(&y.1.ln().abs()));
     match moved {
         Some((n, rn)) if (rn.ln()).abs() > 0.1 => {
@@ -825,7 +814,7 @@ fn surprise(cells: &Cells) -> Answer {
                 q.q(&a, n).unwrap_or_default(),
                 q.q(&b, n).unwrap_or_default(),
             );
-            let label = find(cells.reg, n).map_or(n, |m| m.label);
+            let label = find(cells.reg, n).map_or(n.name(), |m| m.label);
             t.push_str(&format!(
                 " The evidence counter that departs most with it: {n} = {x} (neighbours {xa} and {xb}, {}× off their line) — {label}.",
                 crate::format::sig(if rn < 1.0 { 1.0 / rn } else { rn }, 3)
@@ -853,7 +842,7 @@ pub fn cited_figures(answers: &[Answer]) -> Vec<(Config, &'static str, f64)> {
     answers
         .iter()
         .flat_map(|a| a.cited.iter())
-        .flat_map(|c| c.figures.iter().map(move |(n, v)| (c.config, *n, *v)))
+        .flat_map(|c| c.figures.iter().map(move |(n, v)| (c.config, n.name(), *v)))
         .collect()
 }
 
@@ -862,12 +851,12 @@ mod tests {
     use super::*;
     use crate::engine::metric::METRICS;
 
-    fn row(c: Config, figures: &[(&str, f64)]) -> Figures {
+    fn row(c: Config, figures: &[(MetricId, f64)]) -> Figures {
         Figures {
             config: c,
             values: METRICS
                 .iter()
-                .map(|m| figures.iter().find(|(n, _)| *n == m.name).map(|x| x.1))
+                .map(|m| figures.iter().find(|(n, _)| *n == m.id()).map(|x| x.1))
                 .collect(),
             kernel: None,
             error: None,
@@ -885,9 +874,9 @@ mod tests {
                     Config::new(s, z, 1),
                     &[
                         (GBPS, gbps(s, z)),
-                        ("segs_per_msg", segs(s, z)),
-                        ("zc_copied_pct", 100.0),
-                        ("bytes", 1e9),
+                        (id::SEGS_PER_MSG, segs(s, z)),
+                        (id::ZC_COPIED_PCT, 100.0),
+                        (id::BYTES, 1e9),
                     ],
                 ));
             }

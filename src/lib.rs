@@ -20,6 +20,7 @@ pub mod report;
 pub mod session;
 pub mod source;
 pub mod ui;
+pub mod view;
 
 /// The measuring engine, its own crate: no UI, no CLI.
 pub use netio_engine as engine;

@@ -4,7 +4,7 @@
 
 use crate::cli::ReportArgs;
 use crate::engine::config::TRAILING_AXES;
-use crate::engine::metric::{find, Figures, Registry, METRICS};
+use crate::engine::metric::{find, id, Figures, Registry, METRICS};
 use crate::engine::sample::{ConfigResult, EngineEvent, MachineInfo};
 use crate::export::{csv, plot, recording};
 use crate::insight::{self, Answer};
@@ -208,7 +208,10 @@ fn setting(reg: &Registry, input: &Input, file: &Path) -> String {
         let v = distinct(ok.iter().map(|r| (a.get)(&r.config)));
         let _ = writeln!(s, "- {}: {}", a.name, v.join(", "));
     }
-    let d: Vec<f64> = ok.iter().filter_map(|r| r.get(reg, "duration_s")).collect();
+    let d: Vec<f64> = ok
+        .iter()
+        .filter_map(|r| r.get(reg, id::DURATION_S))
+        .collect();
     if let (Some(lo), Some(hi)) = (
         d.iter().copied().reduce(f64::min),
         d.iter().copied().reduce(f64::max),

@@ -1,14 +1,13 @@
-//! A metric added as one registry entry reaches every output: `run`'s line, JSON,
-//! CSV, the live panel, the matrix, the help overlay and the plots.
+//! A metric added as one registry entry (what it is) and one presentation entry (where
+//! it is shown) reaches every output: `run`'s line, JSON, CSV, the live panel, the
+//! matrix, the help overlay and the plots.
 
 use netio_tui::app::{Action, App};
 use netio_tui::engine::config::{Config, Strategy};
-use netio_tui::engine::metric::{
-    Better, Figures, Format, Live, MetricDef, Needs, Plot, PlotX, Registry, Scale, View, YScale,
-    METRICS,
-};
+use netio_tui::engine::metric::{Better, Figures, Format, MetricDef, Needs, Registry, METRICS};
 use netio_tui::engine::sample::{ConfigResult, EngineEvent, MachineInfo, Measured, Sample};
 use netio_tui::source::SourceKind;
+use netio_tui::view::{Live, MetricView, Plot, PlotX, Scale, View, Views, YScale, VIEWS};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
@@ -21,7 +20,11 @@ const FAKE: MetricDef = MetricDef {
     format: Format::Fixed(2),
     needs: Needs::Nothing,
     value: |_, m| (m.messages > 0).then(|| m.bytes as f64 / m.messages as f64 / 1000.0),
-    instead_of: None,
+    per_side: false,
+};
+
+const FAKE_VIEW: MetricView = MetricView {
+    metric: FAKE.id(),
     summary: true,
     matrix: Some((
         1,
@@ -43,11 +46,16 @@ const FAKE: MetricDef = MetricDef {
         y: YScale::Linear,
     }],
     reference: None,
-    per_side: false,
+    instead_of: None,
 };
 
 fn registry() -> &'static Registry {
     let v: Vec<MetricDef> = METRICS.iter().copied().chain([FAKE]).collect();
+    Box::leak(v.into_boxed_slice())
+}
+
+fn views() -> &'static Views {
+    let v: Vec<MetricView> = VIEWS.iter().copied().chain([FAKE_VIEW]).collect();
     Box::leak(v.into_boxed_slice())
 }
 
@@ -72,11 +80,11 @@ fn result(c: Config) -> ConfigResult {
 
 #[test]
 fn a_new_metric_reaches_every_output() {
-    let reg = registry();
+    let (reg, views) = (registry(), views());
     let c = Config::new(Strategy::OneCopy, 4096, 1);
     let f = Figures::of(reg, &result(c));
 
-    let line = netio_tui::headless::summary_line(reg, &f, false);
+    let line = netio_tui::headless::summary_line(reg, views, &f, false);
     assert!(line.contains("fakeness 4.096 fk"), "{line}");
 
     let json = netio_tui::export::csv::to_json(reg, &f);
@@ -103,6 +111,7 @@ fn a_new_metric_reaches_every_output() {
         2.0,
     );
     app.metrics = reg;
+    app.views = views;
     app.update(Action::Engine(EngineEvent::Started { config: c }));
     app.update(Action::Engine(EngineEvent::Sample(Sample {
         config: c,
@@ -134,7 +143,7 @@ fn a_new_metric_reaches_every_output() {
         .map(|s| Figures::of(reg, &result(Config::new(Strategy::OneCopy, s, 1))))
         .collect();
     netio_tui::export::csv::write_rows(reg, &path, &rows).unwrap();
-    let report = netio_tui::export::plot::plot_with(reg, &path, dir.path(), None).unwrap();
+    let report = netio_tui::export::plot::plot_with(reg, views, &path, dir.path(), None).unwrap();
     assert!(
         report
             .written

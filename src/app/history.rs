@@ -1,8 +1,9 @@
 //! Per-interval figures kept for the sparklines, pruned to a window.
 
 use crate::engine::config::Config;
-use crate::engine::metric::{Basis, Live, Registry, Scale};
+use crate::engine::metric::Registry;
 use crate::engine::sample::Sample;
+use crate::view::{Basis, Views};
 use std::collections::VecDeque;
 
 /// How many intervals are kept (at the default 0.25 s interval: 2.5 minutes);
@@ -24,21 +25,13 @@ impl Point {
     }
 }
 
-/// The scale the live panel shows a metric at.
-pub fn live_scale(live: Option<Live>) -> Scale {
-    match live {
-        Some(Live::Spark(v) | Live::StandIn(v, _) | Live::Detail(v)) => v.scale,
-        None => Scale::Raw,
-    }
-}
-
 #[derive(Clone, Debug, Default)]
 pub struct History {
     points: VecDeque<Point>,
 }
 
 impl History {
-    pub fn push(&mut self, reg: &Registry, s: &Sample) {
+    pub fn push(&mut self, reg: &Registry, views: &Views, s: &Sample) {
         let basis = Basis::of(&s.interval);
         self.points.push_back(Point {
             config: s.config,
@@ -46,7 +39,7 @@ impl History {
                 .iter()
                 .map(|m| {
                     let v = m.of(&s.config, &s.interval)?;
-                    live_scale(m.live).apply(v, &basis)
+                    crate::view::of(views, m).live_scale().apply(v, &basis)
                 })
                 .collect(),
         });

@@ -3,8 +3,9 @@
 
 use super::LiveCell;
 use crate::engine::config::{Config, Strategy};
-use crate::engine::metric::{shown, Basis, Better, Format, MetricDef, Registry, Scale, View};
+use crate::engine::metric::{Better, Format, MetricDef, Registry};
 use crate::engine::sample::{ConfigResult, MachineInfo};
+use crate::view::{shown, Basis, Scale, View, Views};
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Default)]
@@ -144,12 +145,13 @@ impl Column {
 /// The matrix columns of `reg` this machine measures, in priority order: the first
 /// ones are kept on narrow terminals. A metric that stands in for another is shown
 /// only where that one is not measured.
-pub fn columns(reg: &'static Registry, machine: &MachineInfo) -> Vec<Column> {
+pub fn columns(reg: &'static Registry, views: &Views, machine: &MachineInfo) -> Vec<Column> {
     let mut cols: Vec<(u8, Column)> = reg
         .iter()
-        .filter(|m| shown(reg, m, machine))
+        .filter(|m| shown(reg, views, m, machine))
         .filter_map(|m| {
-            m.matrix
+            crate::view::of(views, m)
+                .matrix
                 .map(|(rank, view)| (rank, Column { metric: m, view }))
         })
         .collect();

@@ -14,6 +14,7 @@ use crate::engine::config::{format_size, BufOffset, Config, Count, Pin, MAX_THRE
 use crate::engine::metric::{Figures, Registry, METRICS};
 use crate::engine::sample::{EngineEvent, MachineInfo, Measured, Sample};
 use crate::source::{Control, SourceKind};
+use crate::view::{Views, VIEWS};
 use history::History;
 use matrix::{columns, Column, Matrix, MatrixRow, MatrixView};
 use std::path::PathBuf;
@@ -162,6 +163,8 @@ pub struct LiveCell {
 pub struct App {
     /// The figures every panel shows, in registry order.
     pub metrics: &'static Registry,
+    /// Where each metric is shown (a test may show more than the built-in ones).
+    pub views: &'static Views,
     pub machine: MachineInfo,
     pub kind: SourceKind,
     /// The configuration the user asked for (live) or the recording is playing (replay).
@@ -209,6 +212,7 @@ impl App {
         let max_threads = (4 * machine.cores).clamp(8, MAX_THREADS);
         App {
             metrics: METRICS,
+            views: VIEWS,
             machine,
             kind,
             selected: start,
@@ -581,7 +585,7 @@ impl App {
                 vec![]
             }
             EngineEvent::Sample(s) => {
-                self.history.push(self.metrics, &s);
+                self.history.push(self.metrics, self.views, &s);
                 if self.running.is_none() || self.is_replay() {
                     self.running = Some(s.config);
                     if self.is_replay() {
@@ -767,7 +771,7 @@ impl App {
 
     /// The matrix columns this machine shows, in priority order.
     pub fn columns(&self) -> Vec<Column> {
-        columns(self.metrics, &self.machine)
+        columns(self.metrics, self.views, &self.machine)
     }
 
     /// The matrix rows as shown: steady-state windows (and the live one once it is

@@ -2,7 +2,7 @@ use super::keys::action_for_key;
 use super::matrix::{best, Column};
 use super::*;
 use crate::engine::config::Strategy;
-use crate::engine::metric::find;
+use crate::engine::metric::{id, MetricId};
 use crate::engine::sample::{ConfigResult, CounterStatus, Counts, ZcStats};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -94,17 +94,17 @@ fn finished(config: Config, seconds: f64, gbps: f64) -> EngineEvent {
 }
 
 fn gbps(m: &Measured) -> f64 {
-    find(METRICS, "throughput_gbps")
-        .unwrap()
-        .of(&START, m)
-        .unwrap()
+    id::THROUGHPUT_GBPS.def().of(&START, m).unwrap()
 }
 
-fn column(name: &str) -> Column {
-    let metric = find(METRICS, name).unwrap();
+fn column(name: MetricId) -> Column {
+    let metric = name.def();
     Column {
         metric,
-        view: metric.matrix.unwrap().1,
+        view: crate::view::of(crate::view::VIEWS, metric)
+            .matrix
+            .unwrap()
+            .1,
     }
 }
 
@@ -520,7 +520,7 @@ fn best_values_per_column() {
     a.update(Action::Engine(finished(slow, 1.0, 2.0)));
     let rows = a.matrix.rows_with_live(None, a.min_window);
     assert_eq!(
-        best(&column("throughput_gbps"), &rows),
+        best(&column(id::THROUGHPUT_GBPS), &rows),
         Some(
             rows.iter()
                 .map(|r| gbps(&r.result.total))
@@ -528,7 +528,7 @@ fn best_values_per_column() {
         )
     );
     // cycles/byte are equal here (cycles = bytes per side): both are 2.0.
-    assert!((best(&column("cycles_per_byte"), &rows).unwrap() - 2.0).abs() < 1e-9);
+    assert!((best(&column(id::CYCLES_PER_BYTE), &rows).unwrap() - 2.0).abs() < 1e-9);
 }
 
 #[test]

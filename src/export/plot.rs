@@ -11,9 +11,10 @@
 
 use crate::cli::PlotArgs;
 use crate::engine::config::{format_size, Config, Strategy};
-use crate::engine::metric::{find, Figures, MetricDef, Plot, PlotX, Registry, YScale, METRICS};
+use crate::engine::metric::{find, id, Figures, MetricDef, Registry, METRICS};
 use crate::export::csv::read_csv;
 use crate::usage;
+use crate::view::{Basis, Plot, PlotX, Views, YScale, VIEWS};
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -53,12 +54,13 @@ pub fn run(args: &PlotArgs) -> anyhow::Result<()> {
 
 /// Reads `csv`, writes the charts into `out_dir` (created if missing).
 pub fn plot_file(csv: &Path, out_dir: &Path, title: Option<&str>) -> anyhow::Result<PlotReport> {
-    plot_with(METRICS, csv, out_dir, title)
+    plot_with(METRICS, VIEWS, csv, out_dir, title)
 }
 
-/// [`plot_file`] with the charts of any registry.
+/// [`plot_file`] with the charts of any registry and presentation.
 pub fn plot_with(
     reg: &Registry,
+    views: &Views,
     csv: &Path,
     out_dir: &Path,
     title: Option<&str>,
@@ -104,7 +106,7 @@ pub fn plot_with(
             csv.display()
         ));
     }
-    for chart in charts(reg, &data, &prefix, &mut report.notes) {
+    for chart in charts(reg, views, &data, &prefix, &mut report.notes) {
         if let Some(why) = chart.why_empty() {
             report.skipped.push((chart.file.to_string(), why));
             continue;
@@ -164,7 +166,7 @@ impl<'r> Data<'r> {
     fn value(&self, m: &MetricDef, plot: &Plot, row: &Figures) -> Option<f64> {
         let v = row.get(self.reg, m.name)?;
         plot.scale
-            .apply(v, &row.basis(self.reg))
+            .apply(v, &Basis::of_figures(self.reg, row))
             .filter(|y| y.is_finite())
     }
 
@@ -267,12 +269,19 @@ fn grid_cols(panels: usize) -> usize {
 /// One chart per plot file of the registry; metrics sharing a file get a row of
 /// panels each. A metric that stands in for another is drawn only where that one has
 /// no data at all, and that is said.
-fn charts(reg: &Registry, data: &Data, prefix: &str, notes: &mut Vec<String>) -> Vec<Chart> {
+fn charts(
+    reg: &Registry,
+    views: &Views,
+    data: &Data,
+    prefix: &str,
+    notes: &mut Vec<String>,
+) -> Vec<Chart> {
+    let view = |m: &MetricDef| crate::view::of(views, m);
     let strategies = data.strategies.clone();
     let durations: Vec<f64> = data
         .rows
         .values()
-        .filter_map(|r| r.get(reg, "duration_s"))
+        .filter_map(|r| r.get(reg, id::DURATION_S))
         .collect();
     let (dmin, dmax) = durations
         .iter()
@@ -297,7 +306,7 @@ fn charts(reg: &Registry, data: &Data, prefix: &str, notes: &mut Vec<String>) ->
     // Plot files in registry order, each with its metrics.
     let mut files: Vec<(&Plot, Vec<(&MetricDef, &Plot)>)> = Vec::new();
     for m in reg {
-        for p in m.plots {
+        for p in view(m).plots {
             match files.iter_mut().find(|(f, _)| f.file == p.file) {
                 Some((_, ms)) => ms.push((m, p)),
                 None => files.push((p, vec![(m, p)])),
@@ -309,20 +318,22 @@ fn charts(reg: &Registry, data: &Data, prefix: &str, notes: &mut Vec<String>) ->
         let drawn: Vec<(&MetricDef, &Plot)> = members
             .iter()
             .copied()
-            .filter(|(m, p)| match m.instead_of.and_then(|o| find(reg, o)) {
-                None => true,
-                Some(orig) => {
-                    let has_orig = orig.plots.iter().any(|op| data.any(orig, op));
-                    let stands_in = !has_orig && data.any(m, p);
-                    if stands_in {
-                        notes.push(format!(
-                            "{} is empty in every row; {} shows {} instead",
-                            orig.name, p.file, m.label
-                        ));
+            .filter(
+                |(m, p)| match view(m).instead_of.and_then(|o| find(reg, o)) {
+                    None => true,
+                    Some(orig) => {
+                        let has_orig = view(orig).plots.iter().any(|op| data.any(orig, op));
+                        let stands_in = !has_orig && data.any(m, p);
+                        if stands_in {
+                            notes.push(format!(
+                                "{} is empty in every row; {} shows {} instead",
+                                orig.name, p.file, m.label
+                            ));
+                        }
+                        stands_in
                     }
-                    stands_in
-                }
-            })
+                },
+            )
             .collect();
         let several = drawn.len() > 1;
         let mut panels = Vec::new();
@@ -349,7 +360,7 @@ fn charts(reg: &Registry, data: &Data, prefix: &str, notes: &mut Vec<String>) ->
         // Reference lines: the median of each reference metric over the rows.
         let references = reg
             .iter()
-            .filter(|m| m.reference == Some(first.file))
+            .filter(|m| view(m).reference == Some(first.file))
             .filter_map(|m| {
                 let mut v: Vec<f64> = data
                     .rows

@@ -23,7 +23,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let pal = palette(app);
     let body = section(frame, area, &title, &pal);
     let rows = app.matrix.rows_with_live(app.live.as_ref(), app.min_window);
-    let Some(gbps) = crate::engine::metric::find(app.metrics, "throughput_gbps") else {
+    let Some(gbps) = crate::engine::metric::id::THROUGHPUT_GBPS.in_registry(app.metrics) else {
         return;
     };
     let series: Vec<(Strategy, Vec<(f64, f64)>)> = Strategy::ALL

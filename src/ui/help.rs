@@ -59,7 +59,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Line::from("  to its row. * = best in its column, ▶ = current, italic = being"),
         Line::from("  measured. n/a = not measured here; – = does not apply. Columns:"),
     ]);
-    for c in crate::app::matrix::columns(app.metrics, &app.machine) {
+    for c in crate::app::matrix::columns(app.metrics, app.views, &app.machine) {
         let per = match c.view.scale.suffix() {
             "" => String::new(),
             s => format!(" ({s})"),

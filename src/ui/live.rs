@@ -3,10 +3,10 @@
 //! cycles, zero-copy bookkeeping, and why a counter is `n/a`).
 
 use super::{clip, palette, section, si, sig3};
-use crate::app::history::live_scale;
 use crate::app::App;
-use crate::engine::metric::{bucket_ns, find, Basis, Format, Live, MetricDef, Scale, View};
+use crate::engine::metric::{bucket_ns, find, Format, MetricDef};
 use crate::engine::profile::Bucket;
+use crate::view::{unit_sep, Basis, Live, Scale, View};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Color;
 use ratatui::style::{Modifier, Style};
@@ -41,8 +41,12 @@ struct Row {
     reason: Option<String>,
 }
 
-fn spark(m: &MetricDef) -> Option<View> {
-    m.spark()
+fn spark(app: &App, m: &MetricDef) -> Option<View> {
+    crate::view::of(app.views, m).spark()
+}
+
+fn stands_in_for(app: &App, m: &MetricDef) -> Option<crate::engine::metric::MetricId> {
+    crate::view::of(app.views, m).spark_stands_in_for()
 }
 
 /// The sparkline rows, from the registry: each spark metric, or the metric that
@@ -58,17 +62,17 @@ fn rows(app: &App) -> Vec<Row> {
         reason: None,
     };
     reg.iter()
-        .filter(|m| m.spark_stands_in_for().is_none())
-        .filter_map(|m| spark(m).map(|v| (m, v)))
+        .filter(|m| stands_in_for(app, m).is_none())
+        .filter_map(|m| spark(app, m).map(|v| (m, v)))
         .map(|(m, v)| {
             if m.available(&app.machine) {
                 return row(m, v);
             }
-            let stand_in = reg.iter().find(|alt| {
-                alt.spark_stands_in_for() == Some(m.name) && alt.available(&app.machine)
-            });
+            let stand_in = reg
+                .iter()
+                .find(|alt| stands_in_for(app, alt) == Some(m.id()) && alt.available(&app.machine));
             match stand_in {
-                Some(alt) => row(alt, spark(alt).unwrap_or(v)),
+                Some(alt) => row(alt, spark(app, alt).unwrap_or(v)),
                 None => Row {
                     index: None,
                     reason: m.unavailable(&app.machine),
@@ -231,7 +235,7 @@ fn render_row(frame: &mut Frame, area: Rect, app: &App, row: &Row) {
     let newest = row
         .index
         .and_then(|i| app.history.newest().and_then(|p| p.get(i)));
-    let sep = MetricDef::unit_sep(&row.unit);
+    let sep = unit_sep(&row.unit);
     let value = match (row.index, newest) {
         (None, _) => "n/a".to_string(),
         (Some(_), Some(v)) => format!("{}{sep}{}", human(row.format, v), row.unit),
@@ -303,15 +307,16 @@ fn figures(app: &App) -> Vec<(String, String)> {
     let reg = app.metrics;
     let basis = Basis::of(&s.interval);
     for m in reg {
-        let Some(Live::Detail(v)) = m.live else {
+        let shows = crate::view::of(app.views, m);
+        let Some(Live::Detail(v)) = shows.live else {
             continue;
         };
-        if !m.applies(&s.config) || !crate::engine::metric::shown(reg, m, &app.machine) {
+        if !m.applies(&s.config) || !crate::view::shown(reg, app.views, m, &app.machine) {
             continue;
         }
         let value = m
             .of(&s.config, &s.interval)
-            .and_then(|x| live_scale(m.live).apply(x, &basis));
+            .and_then(|x| shows.live_scale().apply(x, &basis));
         let suffix = match v.scale {
             Scale::Raw if m.unit == "%" => "%",
             scale => scale.suffix(),
@@ -340,10 +345,10 @@ pub fn notes(app: &App) -> Vec<String> {
     }
     // Say which figures stand in for others, and why.
     for alt in reg {
-        let Some(orig) = alt.spark_stands_in_for().and_then(|o| find(reg, o)) else {
+        let Some(orig) = stands_in_for(app, alt).and_then(|o| find(reg, o)) else {
             continue;
         };
-        let Some(title) = spark(alt).map(|v| v.title) else {
+        let Some(title) = spark(app, alt).map(|v| v.title) else {
             continue;
         };
         if alt.available(&app.machine) && !orig.available(&app.machine) {
