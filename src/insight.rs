@@ -885,6 +885,25 @@ mod tests {
     }
 
     #[test]
+    fn every_metric_the_answers_quote_is_in_the_registry() {
+        let quoted = CACHE_LEVELS
+            .iter()
+            .map(|(m, _)| m)
+            .chain(&EVIDENCE)
+            .chain(&SURPRISE_EVIDENCE)
+            .chain([&GBPS, &id::BYTES, &id::DURATION_S, &id::CONTEXT_SWITCHES])
+            .chain(&[id::ZC_COPIED_PCT, id::TX_SYSCALLS_PER_MSG]);
+        for m in quoted {
+            assert!(find(METRICS, m).is_some(), "{m}");
+        }
+        for sender in [true, false] {
+            let (total, buckets) = side_columns(&Cells::new(METRICS, &[]), sender).unwrap();
+            assert_eq!(buckets.len(), Bucket::ALL.len());
+            assert!(find(METRICS, total).is_some());
+        }
+    }
+
+    #[test]
     fn a_strategy_that_never_wins_says_what_to_measure_and_cites_the_largest_size() {
         let rows = sweep(
             |s, z| z as f64 * if s == Strategy::ZeroCopy { 0.5 } else { 1.0 },
