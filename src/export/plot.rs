@@ -277,6 +277,7 @@ fn charts(
     notes: &mut Vec<String>,
 ) -> Vec<Chart> {
     let view = |m: &MetricDef| crate::view::of(views, m);
+    let stands_in_for = |m: &MetricDef| view(m).instead_of.and_then(|o| find(reg, o));
     let strategies = data.strategies.clone();
     let durations: Vec<f64> = data
         .rows
@@ -318,22 +319,20 @@ fn charts(
         let drawn: Vec<(&MetricDef, &Plot)> = members
             .iter()
             .copied()
-            .filter(
-                |(m, p)| match view(m).instead_of.and_then(|o| find(reg, o)) {
-                    None => true,
-                    Some(orig) => {
-                        let has_orig = view(orig).plots.iter().any(|op| data.any(orig, op));
-                        let stands_in = !has_orig && data.any(m, p);
-                        if stands_in {
-                            notes.push(format!(
-                                "{} is empty in every row; {} shows {} instead",
-                                orig.name, p.file, m.label
-                            ));
-                        }
-                        stands_in
+            .filter(|(m, p)| match stands_in_for(m) {
+                None => true,
+                Some(orig) => {
+                    let has_orig = view(orig).plots.iter().any(|op| data.any(orig, op));
+                    let stands_in = !has_orig && data.any(m, p);
+                    if stands_in {
+                        notes.push(format!(
+                            "{} is empty in every row; {} shows {} instead",
+                            orig.name, p.file, m.label
+                        ));
                     }
-                },
-            )
+                    stands_in
+                }
+            })
             .collect();
         let several = drawn.len() > 1;
         let mut panels = Vec::new();
