@@ -182,8 +182,8 @@ impl ExplorerArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub common: Common,
-    /// Send strategy: two-copy (A1), serialize, one-copy (A2), zero-copy (A3), uring, uring-zc, sendfile, splice
-    #[arg(short, long, default_value = "one-copy", value_parser = parse_strategy, value_name = "S")]
+    #[arg(short, long, default_value = "one-copy", value_parser = parse_strategy, value_name = "S",
+          help = format!("Send strategy: {}", Strategy::labels()))]
     pub strategy: Strategy,
     /// Message size in bytes; K and M suffixes allowed (4K = 4096), 1 to 64M
     #[arg(long, default_value = "4K", value_parser = parse_size, allow_negative_numbers = true, value_name = "BYTES")]
@@ -208,8 +208,8 @@ pub struct RunArgs {
 pub struct SweepArgs {
     #[command(flatten)]
     pub common: Common,
-    /// Comma-separated strategies (two-copy, serialize, one-copy, zero-copy, uring, uring-zc, sendfile, splice)
-    #[arg(long, default_value = "two-copy,one-copy,zero-copy", value_parser = parse_strategies, value_name = "S,S..")]
+    #[arg(long, default_value = "two-copy,one-copy,zero-copy", value_parser = parse_strategies, value_name = "S,S..",
+          help = format!("Comma-separated strategies ({})", Strategy::names()))]
     pub strategies: StrategyList,
     /// Comma-separated message sizes
     #[arg(long, default_value = "64,256,1K,4K", value_parser = parse_sizes, allow_negative_numbers = true, value_name = "B,B..")]

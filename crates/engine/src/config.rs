@@ -12,10 +12,31 @@ pub const MAX_THREADS: usize = 1024;
 /// Every message is split over this many separately allocated fields.
 pub const FIELDS: usize = 8;
 
-/// How the sender moves one message into the kernel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Strategy {
+/// Declares the strategies: the enum, and [`Strategy::ALL`] in the order written.
+/// What each one is (its name, cost, colour) is its sender's `INFO`
+/// (`strategy::StrategyInfo`, read with [`Strategy::info`]).
+macro_rules! strategies {
+    ($($(#[$doc:meta])* $variant:ident,)*) => {
+        /// How the sender moves one message into the kernel.
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+        )]
+        #[serde(rename_all = "kebab-case")]
+        pub enum Strategy {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Strategy {
+            /// Every strategy, in the order ←/→ cycles through them.
+            pub const ALL: [Strategy; [$(Strategy::$variant),*].len()] =
+                [$(Strategy::$variant),*];
+        }
+    };
+}
+
+// The course's system calls, then io_uring (plain, zero-copy), then the
+// page-referencing paths.
+strategies! {
     TwoCopy,
     Serialize,
     OneCopy,
@@ -24,117 +45,6 @@ pub enum Strategy {
     UringZc,
     Sendfile,
     Splice,
-}
-
-impl Strategy {
-    /// Every strategy, in the order ←/→ cycles through them: the course's system
-    /// calls, then io_uring (plain, zero-copy), then the page-referencing paths.
-    pub const ALL: [Strategy; 8] = [
-        Strategy::TwoCopy,
-        Strategy::Serialize,
-        Strategy::OneCopy,
-        Strategy::ZeroCopy,
-        Strategy::Uring,
-        Strategy::UringZc,
-        Strategy::Sendfile,
-        Strategy::Splice,
-    ];
-    /// The course matrix (A1, A2, A3).
-    pub const COURSE: [Strategy; 3] = [Strategy::TwoCopy, Strategy::OneCopy, Strategy::ZeroCopy];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Strategy::TwoCopy => "two-copy",
-            Strategy::Serialize => "serialize",
-            Strategy::OneCopy => "one-copy",
-            Strategy::ZeroCopy => "zero-copy",
-            Strategy::Uring => "uring",
-            Strategy::UringZc => "uring-zc",
-            Strategy::Sendfile => "sendfile",
-            Strategy::Splice => "splice",
-        }
-    }
-
-    /// The course's name for the strategy, where it has one.
-    pub fn course_name(self) -> Option<&'static str> {
-        match self {
-            Strategy::TwoCopy => Some("A1"),
-            Strategy::OneCopy => Some("A2"),
-            Strategy::ZeroCopy => Some("A3"),
-            Strategy::Serialize
-            | Strategy::Uring
-            | Strategy::UringZc
-            | Strategy::Sendfile
-            | Strategy::Splice => None,
-        }
-    }
-
-    /// One line on what a message costs with this strategy.
-    pub fn cost(self) -> &'static str {
-        match self {
-            Strategy::TwoCopy => "8 send() calls, one per field",
-            Strategy::Serialize => "copy 8 fields into one buffer, then 1 send()",
-            Strategy::OneCopy => "1 sendmsg() with iovec[8]",
-            Strategy::ZeroCopy => "1 sendmsg(MSG_ZEROCOPY), completions from the error queue",
-            Strategy::Uring => "1 io_uring SEND of the message from a registered buffer",
-            Strategy::UringZc => {
-                "1 io_uring SEND_ZC from a registered buffer, notifications report copies"
-            }
-            Strategy::Sendfile => "1 sendfile() from a memfd holding the message",
-            Strategy::Splice => "vmsplice 8 fields into a pipe, splice the pipe to the socket",
-        }
-    }
-
-    /// Whether the strategy's figures include zero-copy completions (and which share
-    /// of them the kernel copied after all).
-    pub fn uses_zerocopy(self) -> bool {
-        matches!(self, Strategy::ZeroCopy | Strategy::UringZc)
-    }
-
-    /// Whether the strategy needs `SO_ZEROCOPY` on its socket (io_uring's SEND_ZC does not).
-    pub fn needs_so_zerocopy(self) -> bool {
-        self == Strategy::ZeroCopy
-    }
-
-    /// Whether the strategy goes through io_uring (which a kernel may disable).
-    pub fn uses_uring(self) -> bool {
-        matches!(self, Strategy::Uring | Strategy::UringZc)
-    }
-
-    pub fn next(self) -> Strategy {
-        let i = Self::ALL.iter().position(|s| *s == self).unwrap_or(0);
-        Self::ALL[(i + 1) % Self::ALL.len()]
-    }
-
-    pub fn prev(self) -> Strategy {
-        let i = Self::ALL.iter().position(|s| *s == self).unwrap_or(0);
-        Self::ALL[(i + Self::ALL.len() - 1) % Self::ALL.len()]
-    }
-}
-
-impl fmt::Display for Strategy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Strategy {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let t = s.trim();
-        Strategy::ALL
-            .into_iter()
-            .find(|k| {
-                k.name().eq_ignore_ascii_case(t)
-                    || k.course_name().is_some_and(|c| c.eq_ignore_ascii_case(t))
-            })
-            .ok_or_else(|| {
-                format!(
-                    "unknown strategy '{t}'; allowed: {}",
-                    Strategy::ALL.map(|s| s.name()).join(", ")
-                )
-            })
-    }
 }
 
 /// How the receiver reads (`--recv`).

@@ -3,6 +3,7 @@
 //! static: [`with_sender`] compiles the caller once per strategy, so a send costs no
 //! virtual call.
 
+mod info;
 mod message;
 mod one_copy;
 mod sendfile;
@@ -12,6 +13,7 @@ mod two_copy;
 mod uring;
 mod zero_copy;
 
+pub use info::{SentPages, StrategyInfo};
 pub use message::{Field, Message, PayloadCheck, PlacedBuf};
 pub use one_copy::OneCopySender;
 pub use sendfile::SendfileSender;
