@@ -1,9 +1,10 @@
 //! Keys → actions: the one table of the explorer's key bindings. The key line at the
 //! bottom of the screen, the `?` help and [`action_for_key`] are all read from
-//! [`BINDINGS`], so a key cannot be bound without being explained, nor explained
+//! [`ROWS`] (the axes' keys from the engine's axis table), so a key cannot be bound without being explained, nor explained
 //! without being bound.
 
 use super::Action;
+use crate::engine::axis::AXES;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// A key as the table names it: its code, and whether Ctrl is held.
@@ -64,9 +65,19 @@ const fn label(rank: u8, caps: &'static str, word: &'static str) -> KeyLabel {
     KeyLabel { rank, caps, word }
 }
 
+/// A place in the key table: keys of the explorer's own, or the axes' keys.
+pub enum Row {
+    Keys(Binding),
+    /// Each axis's key, in axis-table order ([`crate::engine::axis::AXES`]).
+    Axes,
+}
+
+/// Where the axes' keys go on the key line.
+const AXIS_RANK: u8 = 12;
+
 /// Every key binding, in the order `?` explains them.
-pub const BINDINGS: &[Binding] = &[
-    Binding {
+pub const ROWS: &[Row] = &[
+    Row::Keys(Binding {
         keys: &[
             (code(KeyCode::Left), Action::PrevStrategy),
             (ch('h'), Action::PrevStrategy),
@@ -76,8 +87,8 @@ pub const BINDINGS: &[Binding] = &[
         key_line: &[label(1, "←→", "strategy")],
         help: &["← →      previous / next send strategy"],
         applies: Applies::LiveOnly,
-    },
-    Binding {
+    }),
+    Row::Keys(Binding {
         keys: &[
             (code(KeyCode::Up), Action::LargerSize),
             (ch('k'), Action::LargerSize),
@@ -87,8 +98,8 @@ pub const BINDINGS: &[Binding] = &[
         key_line: &[label(2, "↑↓", "size")],
         help: &["↑ ↓      larger / smaller message size (64 … 1M)"],
         applies: Applies::LiveOnly,
-    },
-    Binding {
+    }),
+    Row::Keys(Binding {
         keys: &[
             (ch('+'), Action::MoreThreads),
             (ch('='), Action::MoreThreads),
@@ -98,68 +109,34 @@ pub const BINDINGS: &[Binding] = &[
         key_line: &[label(3, "+-", "threads")],
         help: &["+ -      more / fewer thread pairs (1 … {threads})"],
         applies: Applies::LiveOnly,
-    },
-    Binding {
-        keys: &[(ch('n'), Action::ToggleNodelay)],
-        key_line: &[label(12, "n", "nagle")],
-        help: &["n        Nagle on the sender / TCP_NODELAY"],
-        applies: Applies::LiveOnly,
-    },
-    Binding {
-        keys: &[(ch('m'), Action::NextRecvMode)],
-        key_line: &[label(13, "m", "recv")],
-        help: &["m        receive mode: message → stream → trunc → zerocopy"],
-        applies: Applies::LiveOnly,
-    },
-    Binding {
-        keys: &[(ch('c'), Action::NextPin)],
-        key_line: &[label(14, "c", "pin")],
-        help: &["c        pinning: off → split → pair (off: count back to thread)"],
-        applies: Applies::LiveOnly,
-    },
-    Binding {
-        keys: &[(ch('a'), Action::NextCount)],
-        key_line: &[label(15, "a", "count")],
-        help: &[
-            "a        counting: thread → cpu (everything on the pinned CPUs,",
-            "         softirq and ksoftirqd included; pins split if pin is off)",
-        ],
-        applies: Applies::LiveOnly,
-    },
-    Binding {
-        keys: &[(ch('b'), Action::NextBufOffset)],
-        key_line: &[label(16, "b", "buffers")],
-        help: &[
-            "b        buffers: page+2048 → heap → page+0 → page+16 (where the",
-            "         user buffers start in their 4 KiB page)",
-        ],
-        applies: Applies::LiveOnly,
-    },
-    Binding {
+    }),
+    // n m c a b: the axes' keys, from the axis table.
+    Row::Axes,
+    Row::Keys(Binding {
         keys: &[(ch(' '), Action::TogglePause), (ch('p'), Action::TogglePause)],
         key_line: &[label(4, "spc", "pause")],
         help: &["space    pause / resume (workers stop, no CPU used)"],
         applies: Applies::Always,
-    },
-    Binding {
+    }),
+    Row::Keys(Binding {
         keys: &[(ch('s'), Action::ToggleSweep)],
         key_line: &[label(5, "s", "sweep")],
         help: &["s        automatic sweep: {sweep_configs} configurations × {sweep_secs}s (s again cancels)"],
         applies: Applies::LiveOnly,
-    },
-    Binding {
+    }),
+    Row::Keys(Binding {
         keys: &[(ch('e'), Action::Export)],
         key_line: &[label(6, "e", "export")],
         help: &["e        export the matrix to netio-<timestamp>.csv"],
         applies: Applies::Always,
-    },
-    Binding {
+    }),
+    Row::Keys(Binding {
         keys: &[(ch('r'), Action::ResetMatrix)],
         key_line: &[label(7, "r", "reset")],
         help: &["r        reset the matrix (and restart the current window)"],
         applies: Applies::Always,
-    },
-    Binding {
+    }),
+    Row::Keys(Binding {
         keys: &[
             (code(KeyCode::PageUp), Action::ScrollUp),
             (code(KeyCode::PageDown), Action::ScrollDown),
@@ -172,20 +149,20 @@ pub const BINDINGS: &[Binding] = &[
         key_line: &[label(17, "PgUp/Dn Home", "scroll")],
         help: &["PgUp PgDn Home End (g G)   scroll the matrix"],
         applies: Applies::Always,
-    },
-    Binding {
+    }),
+    Row::Keys(Binding {
         keys: &[(ch('o'), Action::NextSort)],
         key_line: &[label(18, "o", "sort")],
         help: &["o        sort the matrix by the next column, best first"],
         applies: Applies::Always,
-    },
-    Binding {
+    }),
+    Row::Keys(Binding {
         keys: &[(ch('f'), Action::NextFilter)],
         key_line: &[label(19, "f", "filter")],
         help: &["f        filter: one thread count, one strategy, or all"],
         applies: Applies::Always,
-    },
-    Binding {
+    }),
+    Row::Keys(Binding {
         keys: &[
             (ch('>'), Action::Faster),
             (ch('.'), Action::Faster),
@@ -195,20 +172,20 @@ pub const BINDINGS: &[Binding] = &[
         key_line: &[label(0, "<>", "speed")],
         help: &["< >      replay speed (replay only)"],
         applies: Applies::ReplayOnly,
-    },
-    Binding {
+    }),
+    Row::Keys(Binding {
         keys: &[(ch('i'), Action::ToggleInsight)],
         key_line: &[label(10, "i", "insight")],
         help: &["i        insight: the course's six questions answered from the matrix"],
         applies: Applies::Always,
-    },
-    Binding {
+    }),
+    Row::Keys(Binding {
         keys: &[(ch('t'), Action::ToggleTop)],
         key_line: &[label(11, "t", "top")],
         help: &["t        top 10 kernel functions per side, now (needs --profile)"],
         applies: Applies::Always,
-    },
-    Binding {
+    }),
+    Row::Keys(Binding {
         keys: &[
             (ch('?'), Action::ToggleHelp),
             (code(KeyCode::F(1)), Action::ToggleHelp),
@@ -221,8 +198,42 @@ pub const BINDINGS: &[Binding] = &[
         key_line: &[label(8, "?", "help"), label(9, "q", "quit")],
         help: &["? Esc    this help          q Ctrl-C  quit (asks if unexported)"],
         applies: Applies::Always,
-    },
+    }),
 ];
+
+/// One binding as the screen uses it: the explorer's own, or an axis's.
+#[derive(Clone, Debug)]
+pub struct Bound {
+    pub keys: Vec<(Key, Action)>,
+    pub key_line: Vec<KeyLabel>,
+    pub help: Vec<&'static str>,
+    pub applies: Applies,
+}
+
+/// Every binding, the axes' expanded, in help order.
+pub fn bindings() -> Vec<Bound> {
+    let mut out = Vec::new();
+    for row in ROWS {
+        match row {
+            Row::Keys(b) => out.push(Bound {
+                keys: b.keys.to_vec(),
+                key_line: b.key_line.to_vec(),
+                help: b.help.to_vec(),
+                applies: b.applies,
+            }),
+            Row::Axes => out.extend(AXES.into_iter().map(|a| {
+                let key = a.key.key.chars().next().unwrap_or(' ');
+                Bound {
+                    keys: vec![(ch(key), Action::NextAxis(a))],
+                    key_line: vec![label(AXIS_RANK, a.key.key, a.key.word)],
+                    help: a.key.help.to_vec(),
+                    applies: Applies::LiveOnly,
+                }
+            })),
+        }
+    }
+    out
+}
 
 /// The action of a key press, if the table binds it. Other modifiers than Ctrl
 /// (Shift for `G` or `?`) do not matter.
@@ -234,25 +245,26 @@ pub fn action_for_key(key: KeyEvent) -> Option<Action> {
         code: key.code,
         ctrl: key.modifiers.contains(KeyModifiers::CONTROL),
     };
-    BINDINGS
-        .iter()
+    bindings()
+        .into_iter()
         .flat_map(|b| b.keys)
         .find(|(k, _)| *k == pressed)
-        .map(|(_, a)| a.clone())
+        .map(|(_, a)| a)
 }
 
 /// The key line's entries, in its order: in a replay, the speed keys and none of
 /// the keys that change the configuration; live, the reverse.
 pub fn key_line(replay: bool) -> Vec<KeyLabel> {
-    let mut labels: Vec<KeyLabel> = BINDINGS
-        .iter()
+    let mut labels: Vec<KeyLabel> = bindings()
+        .into_iter()
         .filter(|b| match b.applies {
             Applies::Always => true,
             Applies::LiveOnly => !replay,
             Applies::ReplayOnly => replay,
         })
-        .flat_map(|b| b.key_line.iter().copied())
+        .flat_map(|b| b.key_line)
         .collect();
+    // Stable: the axes, which share a rank, keep their table order.
     labels.sort_by_key(|l| l.rank);
     labels
 }
@@ -266,8 +278,8 @@ pub struct HelpFacts {
 
 /// The help's key lines, indented, with the explorer's figures filled in.
 pub fn help_lines(facts: &HelpFacts) -> Vec<String> {
-    BINDINGS
-        .iter()
+    bindings()
+        .into_iter()
         .flat_map(|b| b.help)
         .map(|l| {
             format!(

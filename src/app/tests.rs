@@ -1,6 +1,7 @@
 use super::keys::action_for_key;
 use super::matrix::{best, Column};
 use super::*;
+use crate::engine::axis::{self, AXES};
 use crate::engine::config::Strategy;
 use crate::engine::metric::find;
 use crate::engine::sample::{ConfigResult, CounterStatus, Counts, ZcStats};
@@ -124,11 +125,11 @@ fn every_key_maps_to_its_action() {
         (KeyCode::Char('-'), Action::FewerThreads),
         (KeyCode::Char(' '), Action::TogglePause),
         (KeyCode::Char('s'), Action::ToggleSweep),
-        (KeyCode::Char('n'), Action::ToggleNodelay),
-        (KeyCode::Char('m'), Action::NextRecvMode),
-        (KeyCode::Char('c'), Action::NextPin),
-        (KeyCode::Char('a'), Action::NextCount),
-        (KeyCode::Char('b'), Action::NextBufOffset),
+        (KeyCode::Char('n'), Action::NextAxis(&axis::NODELAY)),
+        (KeyCode::Char('m'), Action::NextAxis(&axis::RECV)),
+        (KeyCode::Char('c'), Action::NextAxis(&axis::PIN)),
+        (KeyCode::Char('a'), Action::NextAxis(&axis::COUNT)),
+        (KeyCode::Char('b'), Action::NextAxis(&axis::BUF_OFFSET)),
         (KeyCode::Char('e'), Action::Export),
         (KeyCode::Char('r'), Action::ResetMatrix),
         (KeyCode::Char('?'), Action::ToggleHelp),
@@ -699,27 +700,27 @@ fn a_cycles_counting_and_never_leaves_count_cpu_unpinned() {
         (Pin::Off, Count::Thread)
     );
     // From pin off, count cpu pins split (each side its own CPUs) and says so.
-    let fx = a.update(Action::NextCount);
+    let fx = a.update(Action::NextAxis(&axis::COUNT));
     assert_eq!((a.selected.pin, a.selected.count), (Pin::Split, Count::Cpu));
     assert!(matches!(&fx[..], [Effect::Control(Control::SetConfig(c))] if c.count == Count::Cpu));
     let said = a.status.clone().unwrap().text;
     assert!(said.contains("pin was off, now split"), "{said}");
     // Pinning kept when already pinned.
-    a.update(Action::NextPin);
+    a.update(Action::NextAxis(&axis::PIN));
     assert_eq!((a.selected.pin, a.selected.count), (Pin::Pair, Count::Cpu));
     // Pinning off takes counting back to threads, and says so.
-    a.update(Action::NextPin);
+    a.update(Action::NextAxis(&axis::PIN));
     assert_eq!(
         (a.selected.pin, a.selected.count),
         (Pin::Off, Count::Thread)
     );
     let said = a.status.clone().unwrap().text;
     assert!(said.contains("count back to thread"), "{said}");
-    a.update(Action::NextPin);
-    a.update(Action::NextCount);
+    a.update(Action::NextAxis(&axis::PIN));
+    a.update(Action::NextAxis(&axis::COUNT));
     assert_eq!((a.selected.pin, a.selected.count), (Pin::Split, Count::Cpu));
     assert!(!a.status.clone().unwrap().text.contains("now split"));
-    a.update(Action::NextCount);
+    a.update(Action::NextAxis(&axis::COUNT));
     assert_eq!(
         (a.selected.pin, a.selected.count),
         (Pin::Split, Count::Thread)
@@ -728,7 +729,7 @@ fn a_cycles_counting_and_never_leaves_count_cpu_unpinned() {
     assert!(on_key_line("a", "count"));
     // Replay: the recording decides.
     let mut r = App::new(machine(), replay(), START, 2.0);
-    assert!(r.update(Action::NextCount).is_empty());
+    assert!(r.update(Action::NextAxis(&axis::COUNT)).is_empty());
     assert_eq!(r.selected.count, Count::Thread);
 }
 
@@ -737,24 +738,24 @@ fn buffers_key_steps_through_the_placements_and_says_what_each_means() {
     use crate::engine::config::BufOffset;
     let mut a = App::new(machine(), live(), START, 2.0);
     assert_eq!(a.selected.buf_offset, BufOffset::DEFAULT);
-    let fx = a.update(Action::NextBufOffset);
+    let fx = a.update(Action::NextAxis(&axis::BUF_OFFSET));
     assert_eq!(a.selected.buf_offset, BufOffset::Heap);
     assert!(
         matches!(&fx[..], [Effect::Control(Control::SetConfig(c))] if c.buf_offset == BufOffset::Heap)
     );
     let said = a.status.clone().unwrap().text;
     assert!(said.contains("where malloc puts them"), "{said}");
-    a.update(Action::NextBufOffset);
+    a.update(Action::NextAxis(&axis::BUF_OFFSET));
     assert_eq!(a.selected.buf_offset, BufOffset::Page(0));
-    a.update(Action::NextBufOffset);
+    a.update(Action::NextAxis(&axis::BUF_OFFSET));
     assert_eq!(a.selected.buf_offset, BufOffset::Page(16));
     let said = a.status.clone().unwrap().text;
     assert!(said.contains("starts 16 bytes into a page"), "{said}");
-    a.update(Action::NextBufOffset);
+    a.update(Action::NextAxis(&axis::BUF_OFFSET));
     assert_eq!(a.selected.buf_offset, BufOffset::DEFAULT);
     assert!(on_key_line("b", "buffers"));
     let mut r = App::new(machine(), replay(), START, 2.0);
-    assert!(r.update(Action::NextBufOffset).is_empty());
+    assert!(r.update(Action::NextAxis(&axis::BUF_OFFSET)).is_empty());
 }
 
 fn on_key_line(caps: &str, word: &str) -> bool {
@@ -773,11 +774,6 @@ fn user_actions() -> Vec<Action> {
         Action::SmallerSize,
         Action::MoreThreads,
         Action::FewerThreads,
-        Action::ToggleNodelay,
-        Action::NextRecvMode,
-        Action::NextPin,
-        Action::NextCount,
-        Action::NextBufOffset,
         Action::TogglePause,
         Action::ToggleSweep,
         Action::Export,
@@ -796,6 +792,8 @@ fn user_actions() -> Vec<Action> {
         Action::Faster,
         Action::Slower,
     ];
+    let mut all = all;
+    all.extend(AXES.map(Action::NextAxis));
     for a in &all {
         match a {
             Action::NextStrategy
@@ -804,11 +802,7 @@ fn user_actions() -> Vec<Action> {
             | Action::SmallerSize
             | Action::MoreThreads
             | Action::FewerThreads
-            | Action::ToggleNodelay
-            | Action::NextRecvMode
-            | Action::NextPin
-            | Action::NextCount
-            | Action::NextBufOffset
+            | Action::NextAxis(_)
             | Action::TogglePause
             | Action::ToggleSweep
             | Action::Export
@@ -837,7 +831,7 @@ fn user_actions() -> Vec<Action> {
 
 #[test]
 fn every_action_has_a_key_a_help_line_and_a_place_on_the_key_line() {
-    use super::keys::{action_for_key, Key, BINDINGS};
+    use super::keys::{action_for_key, bindings, Key};
     let press = |k: Key| {
         let mods = if k.ctrl {
             KeyModifiers::CONTROL
@@ -847,20 +841,20 @@ fn every_action_has_a_key_a_help_line_and_a_place_on_the_key_line() {
         action_for_key(KeyEvent::new(k.code, mods))
     };
     for a in user_actions() {
-        let b = BINDINGS
-            .iter()
+        let b = bindings()
+            .into_iter()
             .find(|b| b.keys.iter().any(|(_, x)| *x == a))
             .unwrap_or_else(|| panic!("{a:?} has no key"));
         assert!(!b.help.is_empty(), "{a:?} has no help line");
         assert!(!b.key_line.is_empty(), "{a:?} is not on the key line");
     }
-    for b in BINDINGS {
+    for b in bindings() {
         // A key bound twice would silently lose its second action.
-        for (k, a) in b.keys {
+        for (k, a) in &b.keys {
             assert_eq!(press(*k).as_ref(), Some(a), "{k:?}");
         }
         // Each help line explains the key caps it shows on the key line.
-        for l in b.key_line {
+        for l in &b.key_line {
             let help = b.help.join(" ");
             // "PgUp" of "PgUp/Dn Home", "←" of "←→".
             let word = l.caps.split(['/', ' ']).next().unwrap_or_default();
@@ -873,18 +867,14 @@ fn every_action_has_a_key_a_help_line_and_a_place_on_the_key_line() {
             assert!(explained, "{} is not explained by {help}", l.caps);
         }
     }
-    let ranks: Vec<u8> = BINDINGS
+    let caps: Vec<&str> = bindings()
         .iter()
-        .flat_map(|b| b.key_line.iter().map(|l| l.rank))
+        .flat_map(|b| b.key_line.iter().map(|l| l.caps))
         .collect();
-    let mut unique = ranks.clone();
+    let mut unique = caps.clone();
     unique.sort_unstable();
     unique.dedup();
-    assert_eq!(
-        unique.len(),
-        ranks.len(),
-        "two key-line entries share a rank"
-    );
+    assert_eq!(unique.len(), caps.len(), "two key-line entries share caps");
 }
 
 #[test]

@@ -509,127 +509,7 @@ impl Config {
             self.threads
         )
     }
-
-    /// The axes not at their default, tersely, for a table key: "nodelay trunc pair".
-    pub fn tag(&self) -> String {
-        let mut t = Vec::new();
-        if self.nodelay {
-            t.push("nodelay".to_string());
-        }
-        if self.recv != RecvMode::Message {
-            t.push(self.recv.name().to_string());
-        }
-        if self.pin != Pin::Off {
-            t.push(self.pin.to_string());
-        }
-        if self.count != Count::Thread {
-            t.push(format!("count={}", self.count.name()));
-        }
-        if self.buf_offset != BufOffset::DEFAULT {
-            t.push(format!("buf={}", self.buf_offset.describe()));
-        }
-        t.join(" ")
-    }
-
-    /// The axes beyond strategy, size and threads, in words: "Nagle on, recv message,
-    /// pin off, count thread, buffers page+2048".
-    pub fn axes(&self) -> String {
-        format!(
-            "{}, recv {}, pin {}, count {}, buffers {}",
-            if self.nodelay {
-                "TCP_NODELAY"
-            } else {
-                "Nagle on"
-            },
-            self.recv.name(),
-            self.pin,
-            self.count.name(),
-            self.buf_offset.describe()
-        )
-    }
 }
-
-impl fmt::Display for Config {
-    /// "one-copy 4K ×1", plus every axis not at its default.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.key())?;
-        if self.nodelay {
-            f.write_str(" nodelay")?;
-        }
-        if self.recv != RecvMode::Message {
-            write!(f, " recv={}", self.recv.name())?;
-        }
-        if self.pin != Pin::Off {
-            write!(f, " pin={}", self.pin)?;
-        }
-        if self.count != Count::Thread {
-            write!(f, " count={}", self.count.name())?;
-        }
-        if self.buf_offset != BufOffset::DEFAULT {
-            write!(f, " buf={}", self.buf_offset.describe())?;
-        }
-        Ok(())
-    }
-}
-
-/// A configuration axis as a CSV/JSON column.
-pub struct Axis {
-    pub name: &'static str,
-    pub get: fn(&Config) -> String,
-    pub set: fn(&mut Config, &str) -> Result<(), String>,
-    /// Sets what a file without this column (or with the cell empty) measured, when
-    /// that is not the default of today.
-    pub absent: Option<fn(&mut Config)>,
-}
-
-/// The axes after the figure columns (the first three lead every CSV row).
-pub const TRAILING_AXES: [Axis; 5] = [
-    Axis {
-        name: "nodelay",
-        get: |c| if c.nodelay { "on" } else { "off" }.into(),
-        set: |c, v| {
-            c.nodelay = parse_on_off(v)?;
-            Ok(())
-        },
-        absent: None,
-    },
-    Axis {
-        name: "recv",
-        get: |c| c.recv.name().into(),
-        set: |c, v| {
-            c.recv = v.parse()?;
-            Ok(())
-        },
-        absent: None,
-    },
-    Axis {
-        name: "pin",
-        get: |c| c.pin.to_string(),
-        set: |c, v| {
-            c.pin = v.parse()?;
-            Ok(())
-        },
-        absent: None,
-    },
-    Axis {
-        name: "count",
-        get: |c| c.count.name().into(),
-        set: |c, v| {
-            c.count = v.parse()?;
-            Ok(())
-        },
-        absent: None,
-    },
-    Axis {
-        name: "buf_offset",
-        get: |c| c.buf_offset.to_string(),
-        set: |c, v| {
-            c.buf_offset = v.parse()?;
-            Ok(())
-        },
-        absent: Some(|c| c.buf_offset = BufOffset::BEFORE_AXIS),
-    },
-];
 
 /// "on"/"off" (also true/false, yes/no, 1/0).
 pub fn parse_on_off(s: &str) -> Result<bool, String> {
@@ -765,19 +645,6 @@ mod tests {
             seen.last(),
             "the key comes back round: {seen:?}"
         );
-        let mut c = Config::new(Strategy::OneCopy, 64, 1);
-        for a in &TRAILING_AXES {
-            let v = (a.get)(&c);
-            (a.set)(&mut c, &v).unwrap();
-        }
-        assert_eq!(c, Config::new(Strategy::OneCopy, 64, 1));
-        c.nodelay = true;
-        c.pin = Pin::Pair;
-        assert_eq!(c.to_string(), "one-copy 64 ×1 nodelay pin=pair");
-        c.buf_offset = BufOffset::Heap;
-        assert_eq!(c.to_string(), "one-copy 64 ×1 nodelay pin=pair buf=heap");
-        assert_eq!(c.tag(), "nodelay pair buf=heap");
-        assert!(c.axes().ends_with("buffers heap"), "{}", c.axes());
     }
 
     #[test]

@@ -9,6 +9,7 @@ compile_error!(
     "netio-tui is Linux only: it needs network namespaces, veth, MSG_ZEROCOPY and perf_event_open."
 );
 
+pub mod axis;
 pub mod config;
 pub mod counters;
 pub mod error;
