@@ -44,21 +44,6 @@ impl Strategy {
     /// The course matrix (A1, A2, A3).
     pub const COURSE: [Strategy; 3] = [Strategy::TwoCopy, Strategy::OneCopy, Strategy::ZeroCopy];
 
-    /// The strategy's description, from its sender's file.
-    pub const fn info(self) -> &'static StrategyInfo {
-        use super::*;
-        match self {
-            Strategy::TwoCopy => &two_copy::INFO,
-            Strategy::Serialize => &serialize::INFO,
-            Strategy::OneCopy => &one_copy::INFO,
-            Strategy::ZeroCopy => &zero_copy::INFO,
-            Strategy::Uring => &uring::INFO,
-            Strategy::UringZc => &uring::ZC_INFO,
-            Strategy::Sendfile => &sendfile::INFO,
-            Strategy::Splice => &splice::INFO,
-        }
-    }
-
     pub fn name(self) -> &'static str {
         self.info().name
     }
