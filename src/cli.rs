@@ -1,9 +1,7 @@
 //! The command line of SPEC.md. Value parsers give one clear line on bad input;
 //! clap turns them into exit status 2.
 
-use crate::engine::config::{
-    parse_on_off, BufOffset, Count, Pin, RecvMode, Strategy, MAX_MSG_SIZE, MAX_THREADS,
-};
+use crate::engine::config::{Strategy, MAX_MSG_SIZE, MAX_THREADS};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -116,34 +114,13 @@ impl ExplorerArgs {
             self.start_size,
             self.start_threads,
         );
-        c.nodelay = self.axes.nodelay;
-        c.recv = self.axes.recv;
-        c.pin = self.axes.pin;
-        c.count = self.axes.count;
-        c.buf_offset = self.axes.buf_offset;
+        self.axes.apply(&mut c);
         c
     }
 }
 
 /// The axes of one configuration beyond strategy, size and threads (run, explorer).
-#[derive(Debug, Clone, Args)]
-pub struct AxisArgs {
-    /// Set TCP_NODELAY on the sender (default: Nagle on, as the course's programs)
-    #[arg(long)]
-    pub nodelay: bool,
-    /// How receivers read: message (to the end of the current message), stream (256 KiB reads, as iperf3), trunc (MSG_TRUNC: no receive copy), zerocopy (TCP_ZEROCOPY_RECEIVE: pages mapped into an mmap'ed window, the rest copied)
-    #[arg(long, default_value = "message", value_parser = parse_recv, value_name = "MODE")]
-    pub recv: RecvMode,
-    /// Pin threads: off, split (senders and receivers on separate CPUs), pair (a connection's two threads on one CPU), or a CPU list such as 0,1
-    #[arg(long, default_value = "off", value_parser = parse_pin, value_name = "P")]
-    pub pin: Pin,
-    /// What the counters count: thread (each worker thread, the default) or cpu (everything on the pinned CPUs, system-wide: softirq and ksoftirqd included, CPU time from /proc/stat; needs --pin)
-    #[arg(long, default_value = "thread", value_parser = parse_count, value_name = "MODE")]
-    pub count: Count,
-    /// Where each field and the receive buffer start in their 4 KiB page: heap (wherever malloc puts them, as the course's programs; large buffers land 16 bytes in) or a byte offset 0 to 4095 (default 2048, mid-page): the receive buffer starts that far into a page, each field where it would in a contiguous message starting there. Copies whose destination sits a few bytes after their source modulo 4 KiB run several times slower on some CPUs (AMD Zen)
-    #[arg(long, default_value = "2048", value_parser = parse_buf_offset, allow_negative_numbers = true, value_name = "heap|N")]
-    pub buf_offset: BufOffset,
-}
+pub use crate::axis_args::AxisArgs;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -182,8 +159,8 @@ impl ExplorerArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub common: Common,
-    /// Send strategy: two-copy (A1), serialize, one-copy (A2), zero-copy (A3), uring, uring-zc, sendfile, splice
-    #[arg(short, long, default_value = "one-copy", value_parser = parse_strategy, value_name = "S")]
+    #[arg(short, long, default_value = "one-copy", value_parser = parse_strategy, value_name = "S",
+          help = format!("Send strategy: {}", Strategy::labels()))]
     pub strategy: Strategy,
     /// Message size in bytes; K and M suffixes allowed (4K = 4096), 1 to 64M
     #[arg(long, default_value = "4K", value_parser = parse_size, allow_negative_numbers = true, value_name = "BYTES")]
@@ -208,8 +185,8 @@ pub struct RunArgs {
 pub struct SweepArgs {
     #[command(flatten)]
     pub common: Common,
-    /// Comma-separated strategies (two-copy, serialize, one-copy, zero-copy, uring, uring-zc, sendfile, splice)
-    #[arg(long, default_value = "two-copy,one-copy,zero-copy", value_parser = parse_strategies, value_name = "S,S..")]
+    #[arg(long, default_value = "two-copy,one-copy,zero-copy", value_parser = parse_strategies, value_name = "S,S..",
+          help = format!("Comma-separated strategies ({})", Strategy::names()))]
     pub strategies: StrategyList,
     /// Comma-separated message sizes
     #[arg(long, default_value = "64,256,1K,4K", value_parser = parse_sizes, allow_negative_numbers = true, value_name = "B,B..")]
@@ -226,21 +203,9 @@ pub struct SweepArgs {
     /// Receivers check every field's pattern
     #[arg(long)]
     pub verify: bool,
-    /// Nagle settings to measure: on = TCP_NODELAY on the sender, e.g. off,on
-    #[arg(long, default_value = "off", value_parser = parse_nodelay_list, value_name = "on,off")]
-    pub nodelay: BoolList,
-    /// Receive modes to measure: message, stream, trunc, zerocopy, e.g. message,zerocopy
-    #[arg(long, default_value = "message", value_parser = parse_recv_list, value_name = "MODE,..")]
-    pub recv: RecvList,
-    /// Pinning to measure: off, split, pair (comma-separated), or one CPU list such as 0,1; repeat the option for several lists
-    #[arg(long, default_value = "off", value_parser = parse_pin_list, value_name = "P,..", action = clap::ArgAction::Append)]
-    pub pin: Vec<PinList>,
-    /// Counting modes to measure: thread, cpu (system-wide on the pinned CPUs; needs --pin split, pair or a list), e.g. thread,cpu
-    #[arg(long, default_value = "thread", value_parser = parse_count_list, value_name = "MODE,..")]
-    pub count: CountList,
-    /// Buffer placements to measure: heap or byte offsets 0 to 4095 into a page, e.g. heap,16,2048
-    #[arg(long, default_value = "2048", value_parser = parse_buf_offset_list, allow_negative_numbers = true, value_name = "heap|N,..")]
-    pub buf_offset: BufOffsetList,
+    /// The axes to cross, from the axis table: --nodelay, --recv, --pin, --count, --buf-offset.
+    #[command(flatten)]
+    pub axes: crate::axis_args::AxisLists,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -408,51 +373,6 @@ pub struct StrategyList(pub Vec<Strategy>);
 pub struct SizeList(pub Vec<usize>);
 #[derive(Debug, Clone, PartialEq)]
 pub struct ThreadList(pub Vec<usize>);
-#[derive(Debug, Clone, PartialEq)]
-pub struct BoolList(pub Vec<bool>);
-#[derive(Debug, Clone, PartialEq)]
-pub struct RecvList(pub Vec<RecvMode>);
-#[derive(Debug, Clone, PartialEq)]
-pub struct PinList(pub Vec<Pin>);
-#[derive(Debug, Clone, PartialEq)]
-pub struct CountList(pub Vec<Count>);
-#[derive(Debug, Clone, PartialEq)]
-pub struct BufOffsetList(pub Vec<BufOffset>);
-
-fn parse_recv(s: &str) -> Result<RecvMode, String> {
-    s.parse()
-}
-fn parse_pin(s: &str) -> Result<Pin, String> {
-    s.parse()
-}
-fn parse_count(s: &str) -> Result<Count, String> {
-    s.parse()
-}
-fn parse_buf_offset(s: &str) -> Result<BufOffset, String> {
-    s.parse()
-}
-fn parse_buf_offset_list(s: &str) -> Result<BufOffsetList, String> {
-    parse_list(s, "buffer offset", |x| x.parse()).map(BufOffsetList)
-}
-fn parse_count_list(s: &str) -> Result<CountList, String> {
-    parse_list(s, "counting mode", |x| x.parse()).map(CountList)
-}
-fn parse_nodelay_list(s: &str) -> Result<BoolList, String> {
-    parse_list(s, "nodelay", |x| {
-        parse_on_off(x).map_err(|e| format!("{e}; allowed: on, off, or both as on,off"))
-    })
-    .map(BoolList)
-}
-fn parse_recv_list(s: &str) -> Result<RecvList, String> {
-    parse_list(s, "receive mode", |x| x.parse()).map(RecvList)
-}
-/// "off,split,pair" is a list of settings; anything with a digit is one CPU list.
-fn parse_pin_list(s: &str) -> Result<PinList, String> {
-    if s.chars().any(|c| c.is_ascii_digit()) {
-        return s.parse().map(|p| PinList(vec![p]));
-    }
-    parse_list(s, "pin", |x| x.parse()).map(PinList)
-}
 
 /// Replay speed factor: a number from 1/16 to 64; "1/4" style fractions accepted.
 fn parse_speed(s: &str) -> Result<f64, String> {

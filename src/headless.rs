@@ -330,11 +330,7 @@ fn check_fits(common: &Common, configs: &[Config], verify: bool) -> anyhow::Resu
 
 pub fn run(common: &Common, args: &RunArgs) -> anyhow::Result<()> {
     let mut config = Config::new(args.strategy, args.size, args.threads);
-    config.nodelay = args.axes.nodelay;
-    config.recv = args.axes.recv;
-    config.pin = args.axes.pin;
-    config.count = args.axes.count;
-    config.buf_offset = args.axes.buf_offset;
+    args.axes.apply(&mut config);
     session::check_record(common, None)?;
     check_fits(common, &[config], args.verify)?;
     let mut driver = Driver::new(common, args.verify, &[config.count])?;
@@ -399,24 +395,12 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
     });
     check_output(&out, "--out", true).map_err(crate::usage)?;
     session::check_record(common, Some(&out))?;
-    let axes = session::AxisPlan {
-        nodelay: session::dedup_warn("--nodelay", &args.nodelay.0),
-        recv: session::dedup_warn("--recv", &args.recv.0),
-        pin: session::dedup_warn(
-            "--pin",
-            &args
-                .pin
-                .iter()
-                .flat_map(|p| p.0.iter().copied())
-                .collect::<Vec<_>>(),
-        ),
-        count: session::dedup_warn("--count", &args.count.0),
-        buf_offset: session::dedup_warn("--buf-offset", &args.buf_offset.0),
-    };
-    if axes.count.contains(&Count::Cpu) {
+    let axes = session::AxisPlan::of_lists(args.axes.lists());
+    let counts: Vec<Count> = axes.values(&crate::engine::axis::COUNT);
+    if counts.contains(&Count::Cpu) {
         let allowed = crate::engine::worker::allowed_cpus();
         if let Some(p) = axes
-            .pin
+            .values::<crate::engine::config::Pin>(&crate::engine::axis::PIN)
             .iter()
             .find(|p| p.cpu_sides(1, true, &allowed).is_none())
         {
@@ -435,7 +419,7 @@ pub fn sweep(common: &Common, args: &SweepArgs) -> anyhow::Result<()> {
         &axes,
     );
     check_fits(common, &configs, args.verify)?;
-    let mut driver = Driver::new(common, args.verify, &axes.count)?;
+    let mut driver = Driver::new(common, args.verify, &counts)?;
     let bar = progress_bar(configs.len());
     let say = |line: String| match &bar {
         Some(b) => b.println(line),

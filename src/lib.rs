@@ -10,6 +10,7 @@ compile_error!(
 );
 
 pub mod app;
+pub mod axis_args;
 pub mod cli;
 pub mod explorer;
 pub mod export;

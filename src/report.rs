@@ -3,7 +3,7 @@
 //! [`crate::insight::answers`], the same the explorer's insight panel shows.
 
 use crate::cli::ReportArgs;
-use crate::engine::config::TRAILING_AXES;
+use crate::engine::axis::AXES as TRAILING_AXES;
 use crate::engine::metric::{find, id, Figures, Registry, METRICS};
 use crate::engine::sample::{ConfigResult, EngineEvent, MachineInfo};
 use crate::export::{csv, plot, recording};

@@ -3,7 +3,8 @@
 //! sweep planner.
 
 use crate::cli::Common;
-use crate::engine::config::{BufOffset, Config, Count, Pin, RecvMode, Strategy};
+use crate::engine::axis::{Axis, AXES};
+use crate::engine::config::{Config, Count, Pin, RecvMode, Strategy};
 use crate::engine::{Engine, EngineOptions};
 use crossbeam_channel::{unbounded, Receiver};
 use std::thread::JoinHandle;
@@ -168,53 +169,66 @@ pub fn plan(strategies: &[Strategy], sizes: &[usize], threads: &[usize]) -> Vec<
         .collect()
 }
 
-/// The axes a sweep crosses beyond strategy, size and threads.
+/// The axes a sweep crosses beyond strategy, size and threads: each axis's values,
+/// as CSV text, in table order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AxisPlan {
-    pub nodelay: Vec<bool>,
-    pub recv: Vec<RecvMode>,
-    pub pin: Vec<Pin>,
-    pub count: Vec<Count>,
-    pub buf_offset: Vec<BufOffset>,
+    pub values: Vec<(&'static Axis, Vec<String>)>,
 }
 
 impl Default for AxisPlan {
+    /// Every axis at its default.
     fn default() -> Self {
         AxisPlan {
-            nodelay: vec![false],
-            recv: vec![RecvMode::Message],
-            pin: vec![Pin::Off],
-            count: vec![Count::Thread],
-            buf_offset: vec![BufOffset::DEFAULT],
+            values: AXES
+                .into_iter()
+                .map(|a| (a, vec![a.option.default.to_string()]))
+                .collect(),
         }
+    }
+}
+
+impl AxisPlan {
+    /// The lists a sweep was given, each without repeats (a warning names them).
+    pub fn of_lists(lists: &[(&'static Axis, Vec<String>)]) -> AxisPlan {
+        let values = lists
+            .iter()
+            .map(|(a, given)| {
+                let given: Vec<&str> = given.iter().map(String::as_str).collect();
+                let once = dedup_warn(&format!("--{}", a.option.long), &given);
+                (*a, once.into_iter().map(String::from).collect())
+            })
+            .collect();
+        AxisPlan { values }
+    }
+
+    /// Measures `axis` at these values (parsed as its option would).
+    pub fn with(mut self, axis: &'static Axis, values: &[&str]) -> Result<AxisPlan, String> {
+        let texts = values
+            .iter()
+            .map(|v| axis.parse(v))
+            .collect::<Result<Vec<_>, _>>()?;
+        match self.values.iter_mut().find(|(a, _)| *a == axis) {
+            Some((_, v)) => *v = texts,
+            None => self.values.push((axis, texts)),
+        }
+        Ok(self)
+    }
+
+    /// One axis's values as its value type.
+    pub fn values<T: std::str::FromStr>(&self, axis: &Axis) -> Vec<T> {
+        self.values
+            .iter()
+            .filter(|(a, _)| *a == axis)
+            .flat_map(|(_, v)| v.iter().filter_map(|t| t.parse().ok()))
+            .collect()
     }
 }
 
 /// Every combination of `base` with the axes, axes innermost.
 pub fn cross(base: &[Config], axes: &AxisPlan) -> Vec<Config> {
-    let mut out = Vec::new();
-    for &c in base {
-        for &nodelay in &axes.nodelay {
-            for &recv in &axes.recv {
-                for &pin in &axes.pin {
-                    for &count in &axes.count {
-                        for &buf_offset in &axes.buf_offset {
-                            let mut x = c;
-                            x.nodelay = nodelay;
-                            x.recv = recv;
-                            x.pin = pin;
-                            x.count = count;
-                            x.buf_offset = buf_offset;
-                            if !out.contains(&x) {
-                                out.push(x);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-    out
+    crate::engine::axis::cross(base, &axes.values)
+        .unwrap_or_else(|e| unreachable!("the plan holds parsed values: {e}"))
 }
 
 /// Checks a configuration against this machine before anything is built: pinned
@@ -269,11 +283,10 @@ mod tests {
         );
         c.pin = Pin::Split;
         assert_eq!(check_config(&c, false), Ok(()));
-        let axes = AxisPlan {
-            pin: vec![Pin::Off, Pin::Split],
-            count: vec![Count::Thread, Count::Cpu],
-            ..Default::default()
-        };
+        let axes = AxisPlan::default()
+            .with(&crate::engine::axis::PIN, &["off", "split"])
+            .and_then(|p| p.with(&crate::engine::axis::COUNT, &["thread", "cpu"]))
+            .unwrap();
         let all = cross(&[Config::new(Strategy::OneCopy, 64, 1)], &axes);
         assert_eq!(all.len(), 4);
         assert_eq!(

@@ -181,6 +181,23 @@ fn help_overlay_80x24() {
     insta::assert_snapshot!(render(&app, 80, 24));
 }
 
+/// Defect: `b` was on the key line but had no line in `?` help.
+#[test]
+fn help_explains_every_key_on_the_key_line() {
+    let mut app = session(live(), CURRENT);
+    app.update(Action::ToggleHelp);
+    let help = render(&app, 100, 80);
+    for key in [
+        "n        Nagle",
+        "m        receive",
+        "c        pinning",
+        "a        counting",
+        "b        buffers",
+    ] {
+        assert!(help.contains(key), "no help line for {key}:\n{help}");
+    }
+}
+
 #[test]
 fn replay_80x24() {
     let app = session(

@@ -1,72 +1,293 @@
-//! Keys → actions. The one place that knows the key bindings (the help and the key
-//! line on screen are written from [`KEYS`]).
+//! Keys → actions: the one table of the explorer's key bindings. The key line at the
+//! bottom of the screen, the `?` help and [`action_for_key`] are all read from
+//! [`ROWS`] (the axes' keys from the engine's axis table), so a key cannot be bound without being explained, nor explained
+//! without being bound.
 
 use super::Action;
+use crate::engine::axis::AXES;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-/// (keys, what they do), as shown on screen.
-pub const KEYS: [(&str, &str); 19] = [
-    ("←→", "strategy"),
-    ("↑↓", "size"),
-    ("+-", "threads"),
-    ("spc", "pause"),
-    ("s", "sweep"),
-    ("e", "export"),
-    ("r", "reset"),
-    ("?", "help"),
-    ("q", "quit"),
-    ("i", "insight"),
-    ("t", "top"),
-    ("n", "nagle"),
-    ("m", "recv"),
-    ("c", "pin"),
-    ("a", "count"),
-    ("b", "buffers"),
-    // Also named in the matrix's title, where they fit when these do not.
-    ("PgUp/Dn Home", "scroll"),
-    ("o", "sort"),
-    ("f", "filter"),
+/// A key as the table names it: its code, and whether Ctrl is held.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+const fn ch(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: false,
+    }
+}
+
+const fn code(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
+}
+
+/// When a binding does something.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applies {
+    Always,
+    /// Changes the configuration: a replay's recording decides it.
+    LiveOnly,
+    /// Playback speed.
+    ReplayOnly,
+}
+
+/// One entry of the key line: key caps and a word. `rank` orders the key line (most
+/// used first), which is not the help's order (grouped by what the keys change).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyLabel {
+    pub rank: u8,
+    pub caps: &'static str,
+    pub word: &'static str,
+}
+
+/// One line (or more) of the help, the keys it explains and their key-line entries.
+pub struct Binding {
+    pub keys: &'static [(Key, Action)],
+    pub key_line: &'static [KeyLabel],
+    /// Help lines, keys column first. `{threads}`, `{sweep_configs}` and
+    /// `{sweep_secs}` are filled from the explorer's state ([`help_lines`]).
+    pub help: &'static [&'static str],
+    pub applies: Applies,
+}
+
+const fn label(rank: u8, caps: &'static str, word: &'static str) -> KeyLabel {
+    KeyLabel { rank, caps, word }
+}
+
+/// A place in the key table: keys of the explorer's own, or the axes' keys.
+pub enum Row {
+    Keys(Binding),
+    /// Each axis's key, in axis-table order ([`crate::engine::axis::AXES`]).
+    Axes,
+}
+
+/// Where the axes' keys go on the key line.
+const AXIS_RANK: u8 = 12;
+
+/// Every key binding, in the order `?` explains them.
+pub const ROWS: &[Row] = &[
+    Row::Keys(Binding {
+        keys: &[
+            (code(KeyCode::Left), Action::PrevStrategy),
+            (ch('h'), Action::PrevStrategy),
+            (code(KeyCode::Right), Action::NextStrategy),
+            (ch('l'), Action::NextStrategy),
+        ],
+        key_line: &[label(1, "←→", "strategy")],
+        help: &["← →      previous / next send strategy"],
+        applies: Applies::LiveOnly,
+    }),
+    Row::Keys(Binding {
+        keys: &[
+            (code(KeyCode::Up), Action::LargerSize),
+            (ch('k'), Action::LargerSize),
+            (code(KeyCode::Down), Action::SmallerSize),
+            (ch('j'), Action::SmallerSize),
+        ],
+        key_line: &[label(2, "↑↓", "size")],
+        help: &["↑ ↓      larger / smaller message size (64 … 1M)"],
+        applies: Applies::LiveOnly,
+    }),
+    Row::Keys(Binding {
+        keys: &[
+            (ch('+'), Action::MoreThreads),
+            (ch('='), Action::MoreThreads),
+            (ch('-'), Action::FewerThreads),
+            (ch('_'), Action::FewerThreads),
+        ],
+        key_line: &[label(3, "+-", "threads")],
+        help: &["+ -      more / fewer thread pairs (1 … {threads})"],
+        applies: Applies::LiveOnly,
+    }),
+    // n m c a b: the axes' keys, from the axis table.
+    Row::Axes,
+    Row::Keys(Binding {
+        keys: &[(ch(' '), Action::TogglePause), (ch('p'), Action::TogglePause)],
+        key_line: &[label(4, "spc", "pause")],
+        help: &["space    pause / resume (workers stop, no CPU used)"],
+        applies: Applies::Always,
+    }),
+    Row::Keys(Binding {
+        keys: &[(ch('s'), Action::ToggleSweep)],
+        key_line: &[label(5, "s", "sweep")],
+        help: &["s        automatic sweep: {sweep_configs} configurations × {sweep_secs}s (s again cancels)"],
+        applies: Applies::LiveOnly,
+    }),
+    Row::Keys(Binding {
+        keys: &[(ch('e'), Action::Export)],
+        key_line: &[label(6, "e", "export")],
+        help: &["e        export the matrix to netio-<timestamp>.csv"],
+        applies: Applies::Always,
+    }),
+    Row::Keys(Binding {
+        keys: &[(ch('r'), Action::ResetMatrix)],
+        key_line: &[label(7, "r", "reset")],
+        help: &["r        reset the matrix (and restart the current window)"],
+        applies: Applies::Always,
+    }),
+    Row::Keys(Binding {
+        keys: &[
+            (code(KeyCode::PageUp), Action::ScrollUp),
+            (code(KeyCode::PageDown), Action::ScrollDown),
+            (code(KeyCode::Home), Action::ScrollTop),
+            (ch('g'), Action::ScrollTop),
+            (code(KeyCode::End), Action::ScrollBottom),
+            (ch('G'), Action::ScrollBottom),
+        ],
+        // Also named in the matrix's title, where they fit when these do not.
+        key_line: &[label(17, "PgUp/Dn Home", "scroll")],
+        help: &["PgUp PgDn Home End (g G)   scroll the matrix"],
+        applies: Applies::Always,
+    }),
+    Row::Keys(Binding {
+        keys: &[(ch('o'), Action::NextSort)],
+        key_line: &[label(18, "o", "sort")],
+        help: &["o        sort the matrix by the next column, best first"],
+        applies: Applies::Always,
+    }),
+    Row::Keys(Binding {
+        keys: &[(ch('f'), Action::NextFilter)],
+        key_line: &[label(19, "f", "filter")],
+        help: &["f        filter: one thread count, one strategy, or all"],
+        applies: Applies::Always,
+    }),
+    Row::Keys(Binding {
+        keys: &[
+            (ch('>'), Action::Faster),
+            (ch('.'), Action::Faster),
+            (ch('<'), Action::Slower),
+            (ch(','), Action::Slower),
+        ],
+        key_line: &[label(0, "<>", "speed")],
+        help: &["< >      replay speed (replay only)"],
+        applies: Applies::ReplayOnly,
+    }),
+    Row::Keys(Binding {
+        keys: &[(ch('i'), Action::ToggleInsight)],
+        key_line: &[label(10, "i", "insight")],
+        help: &["i        insight: the course's six questions answered from the matrix"],
+        applies: Applies::Always,
+    }),
+    Row::Keys(Binding {
+        keys: &[(ch('t'), Action::ToggleTop)],
+        key_line: &[label(11, "t", "top")],
+        help: &["t        top 10 kernel functions per side, now (needs --profile)"],
+        applies: Applies::Always,
+    }),
+    Row::Keys(Binding {
+        keys: &[
+            (ch('?'), Action::ToggleHelp),
+            (code(KeyCode::F(1)), Action::ToggleHelp),
+            (code(KeyCode::Esc), Action::Dismiss),
+            (ch('q'), Action::Quit),
+            (ch('Q'), Action::Quit),
+            (ctrl('c'), Action::Quit),
+            (ctrl('C'), Action::Quit),
+        ],
+        key_line: &[label(8, "?", "help"), label(9, "q", "quit")],
+        help: &["? Esc    this help          q Ctrl-C  quit (asks if unexported)"],
+        applies: Applies::Always,
+    }),
 ];
 
+/// One binding as the screen uses it: the explorer's own, or an axis's.
+#[derive(Clone, Debug)]
+pub struct Bound {
+    pub keys: Vec<(Key, Action)>,
+    pub key_line: Vec<KeyLabel>,
+    pub help: Vec<&'static str>,
+    pub applies: Applies,
+}
+
+/// Every binding, the axes' expanded, in help order.
+pub fn bindings() -> Vec<Bound> {
+    let mut out = Vec::new();
+    for row in ROWS {
+        match row {
+            Row::Keys(b) => out.push(Bound {
+                keys: b.keys.to_vec(),
+                key_line: b.key_line.to_vec(),
+                help: b.help.to_vec(),
+                applies: b.applies,
+            }),
+            Row::Axes => out.extend(AXES.into_iter().map(|a| {
+                let key = a.key.key.chars().next().unwrap_or(' ');
+                Bound {
+                    keys: vec![(ch(key), Action::NextAxis(a))],
+                    key_line: vec![label(AXIS_RANK, a.key.key, a.key.word)],
+                    help: a.key.help.to_vec(),
+                    applies: Applies::LiveOnly,
+                }
+            })),
+        }
+    }
+    out
+}
+
+/// The action of a key press, if the table binds it. Other modifiers than Ctrl
+/// (Shift for `G` or `?`) do not matter.
 pub fn action_for_key(key: KeyEvent) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
-    if key.modifiers.contains(KeyModifiers::CONTROL) {
-        return match key.code {
-            KeyCode::Char('c') | KeyCode::Char('C') => Some(Action::Quit),
-            _ => None,
-        };
-    }
-    Some(match key.code {
-        KeyCode::Right | KeyCode::Char('l') => Action::NextStrategy,
-        KeyCode::Left | KeyCode::Char('h') => Action::PrevStrategy,
-        KeyCode::Up | KeyCode::Char('k') => Action::LargerSize,
-        KeyCode::Down | KeyCode::Char('j') => Action::SmallerSize,
-        KeyCode::Char('+') | KeyCode::Char('=') => Action::MoreThreads,
-        KeyCode::Char('-') | KeyCode::Char('_') => Action::FewerThreads,
-        KeyCode::Char(' ') | KeyCode::Char('p') => Action::TogglePause,
-        KeyCode::Char('s') => Action::ToggleSweep,
-        KeyCode::Char('n') => Action::ToggleNodelay,
-        KeyCode::Char('m') => Action::NextRecvMode,
-        KeyCode::Char('c') => Action::NextPin,
-        KeyCode::Char('a') => Action::NextCount,
-        KeyCode::Char('b') => Action::NextBufOffset,
-        KeyCode::Char('e') => Action::Export,
-        KeyCode::Char('r') => Action::ResetMatrix,
-        KeyCode::PageUp => Action::ScrollUp,
-        KeyCode::PageDown => Action::ScrollDown,
-        KeyCode::Home | KeyCode::Char('g') => Action::ScrollTop,
-        KeyCode::End | KeyCode::Char('G') => Action::ScrollBottom,
-        KeyCode::Char('o') => Action::NextSort,
-        KeyCode::Char('f') => Action::NextFilter,
-        KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
-        KeyCode::Char('i') => Action::ToggleInsight,
-        KeyCode::Char('t') => Action::ToggleTop,
-        KeyCode::Esc => Action::Dismiss,
-        KeyCode::Char('q') | KeyCode::Char('Q') => Action::Quit,
-        KeyCode::Char('>') | KeyCode::Char('.') => Action::Faster,
-        KeyCode::Char('<') | KeyCode::Char(',') => Action::Slower,
-        _ => return None,
-    })
+    let pressed = Key {
+        code: key.code,
+        ctrl: key.modifiers.contains(KeyModifiers::CONTROL),
+    };
+    bindings()
+        .into_iter()
+        .flat_map(|b| b.keys)
+        .find(|(k, _)| *k == pressed)
+        .map(|(_, a)| a)
+}
+
+/// The key line's entries, in its order: in a replay, the speed keys and none of
+/// the keys that change the configuration; live, the reverse.
+pub fn key_line(replay: bool) -> Vec<KeyLabel> {
+    let mut labels: Vec<KeyLabel> = bindings()
+        .into_iter()
+        .filter(|b| match b.applies {
+            Applies::Always => true,
+            Applies::LiveOnly => !replay,
+            Applies::ReplayOnly => replay,
+        })
+        .flat_map(|b| b.key_line)
+        .collect();
+    // Stable: the axes, which share a rank, keep their table order.
+    labels.sort_by_key(|l| l.rank);
+    labels
+}
+
+/// What the help fills into its lines.
+pub struct HelpFacts {
+    pub max_threads: usize,
+    pub sweep_configs: usize,
+    pub sweep_secs: String,
+}
+
+/// The help's key lines, indented, with the explorer's figures filled in.
+pub fn help_lines(facts: &HelpFacts) -> Vec<String> {
+    bindings()
+        .into_iter()
+        .flat_map(|b| b.help)
+        .map(|l| {
+            format!(
+                "  {}",
+                l.replace("{threads}", &facts.max_threads.to_string())
+                    .replace("{sweep_configs}", &facts.sweep_configs.to_string())
+                    .replace("{sweep_secs}", &facts.sweep_secs)
+            )
+        })
+        .collect()
 }

@@ -10,7 +10,8 @@ pub mod keys;
 pub mod matrix;
 pub mod sweep;
 
-use crate::engine::config::{format_size, BufOffset, Config, Count, Pin, MAX_THREADS};
+use crate::engine::axis::Axis;
+use crate::engine::config::{format_size, Config, MAX_THREADS};
 use crate::engine::metric::{Figures, Registry, METRICS};
 use crate::engine::sample::{EngineEvent, MachineInfo, Measured, Sample};
 use crate::source::{Control, SourceKind};
@@ -68,16 +69,9 @@ pub enum Action {
     SmallerSize,
     MoreThreads,
     FewerThreads,
-    /// TCP_NODELAY on the sender, or Nagle.
-    ToggleNodelay,
-    /// message → stream → trunc → zerocopy receive mode.
-    NextRecvMode,
-    /// off → split → pair pinning.
-    NextPin,
-    /// thread → cpu counting (cpu: system-wide on the pinned CPUs).
-    NextCount,
-    /// page+2048 → heap → page+0 → page+16: where the user buffers start in their page.
-    NextBufOffset,
+    /// The next value of an axis (its key in the axis table): nodelay, receive
+    /// mode, pinning, counting, buffer placement.
+    NextAxis(&'static Axis),
     TogglePause,
     ToggleSweep,
     Export,
@@ -277,11 +271,7 @@ impl App {
             Action::FewerThreads => {
                 self.change(|c, _| c.threads = c.threads.saturating_sub(1).max(1))
             }
-            Action::ToggleNodelay => self.change(|c, _| c.nodelay = !c.nodelay),
-            Action::NextRecvMode => self.change(|c, _| c.recv = c.recv.next()),
-            Action::NextPin => self.next_pin(),
-            Action::NextCount => self.next_count(),
-            Action::NextBufOffset => self.next_buf_offset(),
+            Action::NextAxis(axis) => self.next_axis(axis),
             Action::TogglePause => self.toggle_pause(),
             Action::ToggleSweep => self.toggle_sweep(),
             Action::Export => {
@@ -424,20 +414,16 @@ impl App {
         self.set_config(next)
     }
 
-    /// `c`: the next pinning. Unpinned, `--count cpu` has no CPUs to count: counting
-    /// goes back to per thread, and the status line says so.
-    fn next_pin(&mut self) -> Vec<Effect> {
-        let moved = self.selected.count == Count::Cpu && self.selected.pin.next() == Pin::Off;
-        let effects = self.change(|c, _| {
-            c.pin = c.pin.next();
-            if c.count == Count::Cpu && c.pin == Pin::Off {
-                c.count = Count::Thread;
-            }
-        });
-        if moved && !self.is_replay() {
-            self.also_note(
-                "pin off: count back to thread (count cpu needs pinned CPUs; a pins split and counts per CPU)",
-            );
+    /// An axis key: the axis's next value (which may move another axis with it), and
+    /// what that means on the status line.
+    fn next_axis(&mut self, axis: &'static Axis) -> Vec<Effect> {
+        let before = self.selected;
+        let effects = self.change(|c, _| (axis.key.next)(c));
+        if self.is_replay() || effects.is_empty() {
+            return effects;
+        }
+        if let Some(said) = (axis.key.said)(&before, &self.selected) {
+            self.also_note(&said);
         }
         effects
     }
@@ -449,44 +435,6 @@ impl App {
             _ => text.to_string(),
         };
         self.note(text);
-    }
-
-    /// `a`: the next counting mode. `cpu` counts the pinned CPUs system-wide: from pin
-    /// off it pins split (senders and receivers apart, so each side has its CPUs),
-    /// and the status line says so.
-    fn next_count(&mut self) -> Vec<Effect> {
-        let pins = self.selected.count == Count::Thread && self.selected.pin == Pin::Off;
-        let effects = self.change(|c, _| {
-            c.count = c.count.next();
-            if c.count == Count::Cpu && c.pin == Pin::Off {
-                c.pin = Pin::Split;
-            }
-        });
-        if self.is_replay() || effects.is_empty() {
-            return effects;
-        }
-        self.also_note(match self.selected.count {
-            Count::Cpu if pins => "count cpu: everything on the pinned CPUs, softirq and ksoftirqd included; pin was off, now split (c changes it)",
-            Count::Cpu => "count cpu: everything on the pinned CPUs, softirq and ksoftirqd included; CPU time from /proc/stat",
-            Count::Thread => "count thread: each worker thread's own counters",
-        });
-        effects
-    }
-
-    /// `b`: where the user buffers start in their page, and what that means.
-    fn next_buf_offset(&mut self) -> Vec<Effect> {
-        let effects = self.change(|c, _| c.buf_offset = c.buf_offset.next());
-        if self.is_replay() || effects.is_empty() {
-            return effects;
-        }
-        let said = match self.selected.buf_offset {
-            BufOffset::Heap => "buffers heap: where malloc puts them, as the course's programs (128K and up: 16 bytes into a page)".to_string(),
-            BufOffset::Page(n) => format!(
-                "buffers page+{n}: the receive buffer starts {n} bytes into a page, each field where it would in a contiguous message starting there (copies a few bytes behind their source modulo 4 KiB are slow on some CPUs)"
-            ),
-        };
-        self.also_note(&said);
-        effects
     }
 
     fn set_config(&mut self, c: Config) -> Vec<Effect> {

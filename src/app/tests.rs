@@ -1,6 +1,7 @@
 use super::keys::action_for_key;
 use super::matrix::{best, Column};
 use super::*;
+use crate::engine::axis::{self, AXES};
 use crate::engine::config::Strategy;
 use crate::engine::metric::{id, MetricId};
 use crate::engine::sample::{ConfigResult, CounterStatus, Counts, ZcStats};
@@ -124,11 +125,11 @@ fn every_key_maps_to_its_action() {
         (KeyCode::Char('-'), Action::FewerThreads),
         (KeyCode::Char(' '), Action::TogglePause),
         (KeyCode::Char('s'), Action::ToggleSweep),
-        (KeyCode::Char('n'), Action::ToggleNodelay),
-        (KeyCode::Char('m'), Action::NextRecvMode),
-        (KeyCode::Char('c'), Action::NextPin),
-        (KeyCode::Char('a'), Action::NextCount),
-        (KeyCode::Char('b'), Action::NextBufOffset),
+        (KeyCode::Char('n'), Action::NextAxis(&axis::NODELAY)),
+        (KeyCode::Char('m'), Action::NextAxis(&axis::RECV)),
+        (KeyCode::Char('c'), Action::NextAxis(&axis::PIN)),
+        (KeyCode::Char('a'), Action::NextAxis(&axis::COUNT)),
+        (KeyCode::Char('b'), Action::NextAxis(&axis::BUF_OFFSET)),
         (KeyCode::Char('e'), Action::Export),
         (KeyCode::Char('r'), Action::ResetMatrix),
         (KeyCode::Char('?'), Action::ToggleHelp),
@@ -699,36 +700,36 @@ fn a_cycles_counting_and_never_leaves_count_cpu_unpinned() {
         (Pin::Off, Count::Thread)
     );
     // From pin off, count cpu pins split (each side its own CPUs) and says so.
-    let fx = a.update(Action::NextCount);
+    let fx = a.update(Action::NextAxis(&axis::COUNT));
     assert_eq!((a.selected.pin, a.selected.count), (Pin::Split, Count::Cpu));
     assert!(matches!(&fx[..], [Effect::Control(Control::SetConfig(c))] if c.count == Count::Cpu));
     let said = a.status.clone().unwrap().text;
     assert!(said.contains("pin was off, now split"), "{said}");
     // Pinning kept when already pinned.
-    a.update(Action::NextPin);
+    a.update(Action::NextAxis(&axis::PIN));
     assert_eq!((a.selected.pin, a.selected.count), (Pin::Pair, Count::Cpu));
     // Pinning off takes counting back to threads, and says so.
-    a.update(Action::NextPin);
+    a.update(Action::NextAxis(&axis::PIN));
     assert_eq!(
         (a.selected.pin, a.selected.count),
         (Pin::Off, Count::Thread)
     );
     let said = a.status.clone().unwrap().text;
     assert!(said.contains("count back to thread"), "{said}");
-    a.update(Action::NextPin);
-    a.update(Action::NextCount);
+    a.update(Action::NextAxis(&axis::PIN));
+    a.update(Action::NextAxis(&axis::COUNT));
     assert_eq!((a.selected.pin, a.selected.count), (Pin::Split, Count::Cpu));
     assert!(!a.status.clone().unwrap().text.contains("now split"));
-    a.update(Action::NextCount);
+    a.update(Action::NextAxis(&axis::COUNT));
     assert_eq!(
         (a.selected.pin, a.selected.count),
         (Pin::Split, Count::Thread)
     );
     // The key is on screen.
-    assert!(super::keys::KEYS.contains(&("a", "count")));
+    assert!(on_key_line("a", "count"));
     // Replay: the recording decides.
     let mut r = App::new(machine(), replay(), START, 2.0);
-    assert!(r.update(Action::NextCount).is_empty());
+    assert!(r.update(Action::NextAxis(&axis::COUNT)).is_empty());
     assert_eq!(r.selected.count, Count::Thread);
 }
 
@@ -737,22 +738,203 @@ fn buffers_key_steps_through_the_placements_and_says_what_each_means() {
     use crate::engine::config::BufOffset;
     let mut a = App::new(machine(), live(), START, 2.0);
     assert_eq!(a.selected.buf_offset, BufOffset::DEFAULT);
-    let fx = a.update(Action::NextBufOffset);
+    let fx = a.update(Action::NextAxis(&axis::BUF_OFFSET));
     assert_eq!(a.selected.buf_offset, BufOffset::Heap);
     assert!(
         matches!(&fx[..], [Effect::Control(Control::SetConfig(c))] if c.buf_offset == BufOffset::Heap)
     );
     let said = a.status.clone().unwrap().text;
     assert!(said.contains("where malloc puts them"), "{said}");
-    a.update(Action::NextBufOffset);
+    a.update(Action::NextAxis(&axis::BUF_OFFSET));
     assert_eq!(a.selected.buf_offset, BufOffset::Page(0));
-    a.update(Action::NextBufOffset);
+    a.update(Action::NextAxis(&axis::BUF_OFFSET));
     assert_eq!(a.selected.buf_offset, BufOffset::Page(16));
     let said = a.status.clone().unwrap().text;
     assert!(said.contains("starts 16 bytes into a page"), "{said}");
-    a.update(Action::NextBufOffset);
+    a.update(Action::NextAxis(&axis::BUF_OFFSET));
     assert_eq!(a.selected.buf_offset, BufOffset::DEFAULT);
-    assert!(super::keys::KEYS.contains(&("b", "buffers")));
+    assert!(on_key_line("b", "buffers"));
     let mut r = App::new(machine(), replay(), START, 2.0);
-    assert!(r.update(Action::NextBufOffset).is_empty());
+    assert!(r.update(Action::NextAxis(&axis::BUF_OFFSET)).is_empty());
+}
+
+fn on_key_line(caps: &str, word: &str) -> bool {
+    super::keys::key_line(false)
+        .iter()
+        .any(|l| l.caps == caps && l.word == word)
+}
+
+/// Every action a user asks for; the match below has no wildcard, so a new
+/// variant does not compile until it is sorted into keys or events here.
+fn user_actions() -> Vec<Action> {
+    let all = vec![
+        Action::NextStrategy,
+        Action::PrevStrategy,
+        Action::LargerSize,
+        Action::SmallerSize,
+        Action::MoreThreads,
+        Action::FewerThreads,
+        Action::TogglePause,
+        Action::ToggleSweep,
+        Action::Export,
+        Action::ResetMatrix,
+        Action::ToggleHelp,
+        Action::ToggleInsight,
+        Action::ToggleTop,
+        Action::ScrollUp,
+        Action::ScrollDown,
+        Action::ScrollTop,
+        Action::ScrollBottom,
+        Action::NextSort,
+        Action::NextFilter,
+        Action::Dismiss,
+        Action::Quit,
+        Action::Faster,
+        Action::Slower,
+    ];
+    let mut all = all;
+    all.extend(AXES.map(Action::NextAxis));
+    for a in &all {
+        match a {
+            Action::NextStrategy
+            | Action::PrevStrategy
+            | Action::LargerSize
+            | Action::SmallerSize
+            | Action::MoreThreads
+            | Action::FewerThreads
+            | Action::NextAxis(_)
+            | Action::TogglePause
+            | Action::ToggleSweep
+            | Action::Export
+            | Action::ResetMatrix
+            | Action::ToggleHelp
+            | Action::ToggleInsight
+            | Action::ToggleTop
+            | Action::ScrollUp
+            | Action::ScrollDown
+            | Action::ScrollTop
+            | Action::ScrollBottom
+            | Action::NextSort
+            | Action::NextFilter
+            | Action::Dismiss
+            | Action::Quit
+            | Action::Faster
+            | Action::Slower => {}
+            Action::Engine(_)
+            | Action::MatrixPage(_)
+            | Action::Exported(_)
+            | Action::SourceChanged(_) => unreachable!("not a key: {a:?}"),
+        }
+    }
+    all
+}
+
+#[test]
+fn every_action_has_a_key_a_help_line_and_a_place_on_the_key_line() {
+    use super::keys::{action_for_key, bindings, Key};
+    let press = |k: Key| {
+        let mods = if k.ctrl {
+            KeyModifiers::CONTROL
+        } else {
+            KeyModifiers::NONE
+        };
+        action_for_key(KeyEvent::new(k.code, mods))
+    };
+    for a in user_actions() {
+        let b = bindings()
+            .into_iter()
+            .find(|b| b.keys.iter().any(|(_, x)| *x == a))
+            .unwrap_or_else(|| panic!("{a:?} has no key"));
+        assert!(!b.help.is_empty(), "{a:?} has no help line");
+        assert!(!b.key_line.is_empty(), "{a:?} is not on the key line");
+    }
+    for b in bindings() {
+        // A key bound twice would silently lose its second action.
+        for (k, a) in &b.keys {
+            assert_eq!(press(*k).as_ref(), Some(a), "{k:?}");
+        }
+        // Each help line explains the key caps it shows on the key line.
+        for l in &b.key_line {
+            let help = b.help.join(" ");
+            // "PgUp" of "PgUp/Dn Home", "←" of "←→".
+            let word = l.caps.split(['/', ' ']).next().unwrap_or_default();
+            let probe = match word {
+                "spc" => "space".to_string(),
+                w if w.chars().count() > 2 => w.to_string(),
+                w => w.chars().take(1).collect(),
+            };
+            let explained = help.contains(&format!("{probe} "));
+            assert!(explained, "{} is not explained by {help}", l.caps);
+        }
+    }
+    let caps: Vec<&str> = bindings()
+        .iter()
+        .flat_map(|b| b.key_line.iter().map(|l| l.caps))
+        .collect();
+    let mut unique = caps.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), caps.len(), "two key-line entries share caps");
+}
+
+#[test]
+fn help_fills_in_the_explorer_figures() {
+    use super::keys::{help_lines, HelpFacts};
+    let lines = help_lines(&HelpFacts {
+        max_threads: 8,
+        sweep_configs: 48,
+        sweep_secs: "2".into(),
+    });
+    assert!(lines.iter().all(|l| !l.contains('{')), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains("(1 … 8)")));
+    assert!(lines.iter().any(|l| l.contains("48 configurations × 2s")));
+}
+
+#[test]
+fn key_line_shows_replay_speed_only_in_a_replay() {
+    let live: Vec<&str> = super::keys::key_line(false)
+        .iter()
+        .map(|l| l.caps)
+        .collect();
+    let replay: Vec<&str> = super::keys::key_line(true).iter().map(|l| l.caps).collect();
+    assert_eq!(
+        live,
+        [
+            "←→",
+            "↑↓",
+            "+-",
+            "spc",
+            "s",
+            "e",
+            "r",
+            "?",
+            "q",
+            "i",
+            "t",
+            "n",
+            "m",
+            "c",
+            "a",
+            "b",
+            "PgUp/Dn Home",
+            "o",
+            "f"
+        ]
+    );
+    assert_eq!(
+        replay,
+        [
+            "<>",
+            "spc",
+            "e",
+            "r",
+            "?",
+            "q",
+            "i",
+            "t",
+            "PgUp/Dn Home",
+            "o",
+            "f"
+        ]
+    );
 }

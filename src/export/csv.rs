@@ -1,6 +1,7 @@
 //! The CSV contract of SPEC.md: one row per configuration, written atomically.
 
-use crate::engine::config::{Config, Strategy, TRAILING_AXES};
+use crate::engine::axis::AXES as TRAILING_AXES;
+use crate::engine::config::{Config, Strategy};
 use crate::engine::metric::{Figures, Registry};
 use std::path::Path;
 
@@ -150,8 +151,8 @@ pub fn read_csv(reg: &Registry, path: &Path) -> anyhow::Result<Vec<Figures>> {
             let text = cell(pos(a.name));
             if !text.is_empty() {
                 (a.set)(&mut config, text).map_err(|e| bad(a.name, e))?;
-            } else if let Some(absent) = a.absent {
-                absent(&mut config);
+            } else {
+                a.set_before_axis(&mut config);
             }
         }
         let mut values = Vec::with_capacity(reg.len());

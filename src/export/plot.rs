@@ -392,24 +392,10 @@ fn charts(
     out
 }
 
-fn strategy_color(s: Strategy) -> RGBColor {
-    match s {
-        Strategy::TwoCopy => RGBColor(214, 39, 40),
-        Strategy::Serialize => RGBColor(255, 127, 14),
-        Strategy::OneCopy => RGBColor(31, 119, 180),
-        Strategy::ZeroCopy => RGBColor(44, 160, 44),
-        Strategy::Uring => RGBColor(148, 103, 189),
-        Strategy::UringZc => RGBColor(23, 190, 207),
-        Strategy::Sendfile => RGBColor(140, 86, 75),
-        Strategy::Splice => RGBColor(227, 119, 194),
-    }
-}
-
-fn strategy_label(s: Strategy) -> String {
-    match s.course_name() {
-        Some(c) => format!("{} ({c})", s.name()),
-        None => s.name().to_string(),
-    }
+/// The strategy's own colour, as on screen.
+pub fn strategy_color(s: Strategy) -> RGBColor {
+    let [r, g, b] = s.info().rgb;
+    RGBColor(r, g, b)
 }
 
 /// Compact tick label: 3 significant digits, k/M/G above a thousand.
@@ -593,9 +579,9 @@ impl Chart {
             ))?;
             self.marker(area, (x + 16, y), tag, color)?;
             let label = if tag.is_empty() {
-                strategy_label(*s)
+                s.label()
             } else {
-                format!("{} {tag}", strategy_label(*s))
+                format!("{} {tag}", s.label())
             };
             let width = (label.chars().count() as i32 * 9 + 60).max(190);
             area.draw(&Text::new(label, (x + 40, y - 9), (FONT, 16).into_font()))?;

@@ -1,7 +1,7 @@
 //! Bottom two lines: the status line (notes, export path, errors) and the keys.
 
 use super::{clip, palette};
-use crate::app::keys::KEYS;
+use crate::app::keys::key_line;
 use crate::app::App;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -29,17 +29,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         )),
     };
     let key = pal.key;
-    let mut keys: Vec<(&str, &str)> = if app.is_replay() {
-        vec![("<>", "speed")]
-    } else {
-        vec![]
-    };
-    keys.extend(KEYS.iter().copied().filter(|(k, _)| {
-        !app.is_replay() || !matches!(*k, "←→" | "↑↓" | "+-" | "n" | "m" | "c" | "a" | "b" | "s")
-    }));
     let mut spans = Vec::new();
     let mut used = 0;
-    for (k, what) in keys {
+    for l in key_line(app.is_replay()) {
+        let (k, what) = (l.caps, l.word);
         let n = k.chars().count() + what.chars().count() + 2;
         if used + n > w {
             break;

@@ -2,7 +2,7 @@
 //! current configuration with its phase.
 
 use super::theme::Palette;
-use super::{clip, palette, strategy_label};
+use super::{clip, palette};
 use crate::app::{trim_float, App, Phase};
 use crate::engine::config::format_size;
 use crate::source::SourceKind;
@@ -65,7 +65,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let mut second = vec![
         Span::raw("▶ "),
         Span::styled(
-            strategy_label(c.strategy),
+            c.strategy.label(),
             Style::default()
                 .fg(pal.strategy(c.strategy))
                 .add_modifier(Modifier::BOLD),

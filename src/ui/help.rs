@@ -1,5 +1,6 @@
 //! The `?` overlay: every key, and what the figures mean.
 
+use crate::app::keys::{help_lines, HelpFacts};
 use crate::app::App;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -18,34 +19,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         lines.extend(notes.into_iter().map(|n| Line::from(format!("  {n}"))));
         lines.push(Line::from(""));
     }
+    lines.extend([Line::styled(
+        "Keys",
+        Style::default().add_modifier(Modifier::BOLD),
+    )]);
+    let facts = HelpFacts {
+        max_threads: app.max_threads,
+        sweep_configs: app.sweep_plan.len(),
+        sweep_secs: crate::app::trim_float(app.sweep_duration),
+    };
+    lines.extend(help_lines(&facts).into_iter().map(Line::from));
     lines.extend([
-        Line::styled("Keys", Style::default().add_modifier(Modifier::BOLD)),
-        Line::from("  ← →      previous / next send strategy"),
-        Line::from("  ↑ ↓      larger / smaller message size (64 … 1M)"),
-        Line::from(format!(
-            "  + -      more / fewer thread pairs (1 … {})",
-            app.max_threads
-        )),
-        Line::from("  n        Nagle on the sender / TCP_NODELAY"),
-        Line::from("  m        receive mode: message → stream → trunc → zerocopy"),
-        Line::from("  c        pinning: off → split → pair (off: count back to thread)"),
-        Line::from("  a        counting: thread → cpu (everything on the pinned CPUs,"),
-        Line::from("           softirq and ksoftirqd included; pins split if pin is off)"),
-        Line::from("  space    pause / resume (workers stop, no CPU used)"),
-        Line::from(format!(
-            "  s        automatic sweep: {} configurations × {}s (s again cancels)",
-            app.sweep_plan.len(),
-            crate::app::trim_float(app.sweep_duration)
-        )),
-        Line::from("  e        export the matrix to netio-<timestamp>.csv"),
-        Line::from("  r        reset the matrix (and restart the current window)"),
-        Line::from("  PgUp PgDn Home End (g G)   scroll the matrix"),
-        Line::from("  o        sort the matrix by the next column, best first"),
-        Line::from("  f        filter: one thread count, one strategy, or all"),
-        Line::from("  < >      replay speed (replay only)"),
-        Line::from("  i        insight: the course's six questions answered from the matrix"),
-        Line::from("  t        top 10 kernel functions per side, now (needs --profile)"),
-        Line::from("  ? Esc    this help          q Ctrl-C  quit (asks if unexported)"),
         Line::from(""),
         Line::styled("Figures", Style::default().add_modifier(Modifier::BOLD)),
         Line::from("  Sparklines are per interval, scaled to the largest value of the"),

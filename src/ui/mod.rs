@@ -14,7 +14,6 @@ pub mod theme;
 pub mod top;
 
 use crate::app::{App, Overlay};
-use crate::engine::config::Strategy;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -112,14 +111,6 @@ pub fn draw_paged(frame: &mut Frame, app: &App) -> usize {
 /// The colours of the theme the explorer runs with.
 pub fn palette(app: &App) -> Palette {
     Palette::of(app.theme)
-}
-
-/// "two-copy (A1)".
-pub fn strategy_label(s: Strategy) -> String {
-    match s.course_name() {
-        Some(c) => format!("{} ({c})", s.name()),
-        None => s.name().to_string(),
-    }
 }
 
 /// A section rule: "─ title ─────".

@@ -68,23 +68,35 @@ impl Palette {
     }
 
     /// Each strategy keeps one colour everywhere (sparkline bars, chart lines,
-    /// matrix); the high-contrast theme uses only the bright ones.
+    /// matrix, the SVG charts): its own. The high-contrast theme brightens it.
     pub fn strategy(&self, s: Strategy) -> Color {
-        match (s, self.high_contrast) {
-            (Strategy::TwoCopy, false) => Color::Red,
-            (Strategy::Serialize, false) => Color::Magenta,
-            (Strategy::OneCopy, false) => Color::Cyan,
-            (Strategy::ZeroCopy, false) => Color::Green,
-            (Strategy::TwoCopy, true) => Color::LightRed,
-            (Strategy::Serialize, true) => Color::LightMagenta,
-            (Strategy::OneCopy, true) => Color::LightCyan,
-            (Strategy::ZeroCopy, true) => Color::LightGreen,
-            (Strategy::Uring, false) => Color::Blue,
-            (Strategy::Uring, true) => Color::LightBlue,
-            (Strategy::UringZc, false) => Color::Yellow,
-            (Strategy::UringZc, true) => Color::LightYellow,
-            (Strategy::Sendfile, _) => Color::Rgb(255, 150, 40),
-            (Strategy::Splice, _) => Color::Rgb(190, 130, 255),
+        let [r, g, b] = if self.high_contrast {
+            brighter(s.info().rgb)
+        } else {
+            s.info().rgb
+        };
+        Color::Rgb(r, g, b)
+    }
+}
+
+/// Halfway to white: bright enough for a projector, still the same hue.
+pub fn brighter(rgb: [u8; 3]) -> [u8; 3] {
+    rgb.map(|c| c + (255 - c) / 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_strategy_has_the_same_colour_on_screen_and_in_charts() {
+        let screen = Palette::of(Theme::Default);
+        let projector = Palette::of(Theme::HighContrast);
+        for s in Strategy::ALL {
+            let plotters::style::RGBColor(r, g, b) = crate::export::plot::strategy_color(s);
+            assert_eq!(screen.strategy(s), Color::Rgb(r, g, b), "{s}");
+            let [r, g, b] = brighter([r, g, b]);
+            assert_eq!(projector.strategy(s), Color::Rgb(r, g, b), "{s}");
         }
     }
 }

@@ -12,10 +12,31 @@ pub const MAX_THREADS: usize = 1024;
 /// Every message is split over this many separately allocated fields.
 pub const FIELDS: usize = 8;
 
-/// How the sender moves one message into the kernel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Strategy {
+/// Declares the strategies: the enum, and [`Strategy::ALL`] in the order written.
+/// What each one is (its name, cost, colour) is its sender's `INFO`
+/// (`strategy::StrategyInfo`, read with [`Strategy::info`]).
+macro_rules! strategies {
+    ($($(#[$doc:meta])* $variant:ident,)*) => {
+        /// How the sender moves one message into the kernel.
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+        )]
+        #[serde(rename_all = "kebab-case")]
+        pub enum Strategy {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Strategy {
+            /// Every strategy, in the order ←/→ cycles through them.
+            pub const ALL: [Strategy; [$(Strategy::$variant),*].len()] =
+                [$(Strategy::$variant),*];
+        }
+    };
+}
+
+// The course's system calls, then io_uring (plain, zero-copy), then the
+// page-referencing paths.
+strategies! {
     TwoCopy,
     Serialize,
     OneCopy,
@@ -24,117 +45,6 @@ pub enum Strategy {
     UringZc,
     Sendfile,
     Splice,
-}
-
-impl Strategy {
-    /// Every strategy, in the order ←/→ cycles through them: the course's system
-    /// calls, then io_uring (plain, zero-copy), then the page-referencing paths.
-    pub const ALL: [Strategy; 8] = [
-        Strategy::TwoCopy,
-        Strategy::Serialize,
-        Strategy::OneCopy,
-        Strategy::ZeroCopy,
-        Strategy::Uring,
-        Strategy::UringZc,
-        Strategy::Sendfile,
-        Strategy::Splice,
-    ];
-    /// The course matrix (A1, A2, A3).
-    pub const COURSE: [Strategy; 3] = [Strategy::TwoCopy, Strategy::OneCopy, Strategy::ZeroCopy];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Strategy::TwoCopy => "two-copy",
-            Strategy::Serialize => "serialize",
-            Strategy::OneCopy => "one-copy",
-            Strategy::ZeroCopy => "zero-copy",
-            Strategy::Uring => "uring",
-            Strategy::UringZc => "uring-zc",
-            Strategy::Sendfile => "sendfile",
-            Strategy::Splice => "splice",
-        }
-    }
-
-    /// The course's name for the strategy, where it has one.
-    pub fn course_name(self) -> Option<&'static str> {
-        match self {
-            Strategy::TwoCopy => Some("A1"),
-            Strategy::OneCopy => Some("A2"),
-            Strategy::ZeroCopy => Some("A3"),
-            Strategy::Serialize
-            | Strategy::Uring
-            | Strategy::UringZc
-            | Strategy::Sendfile
-            | Strategy::Splice => None,
-        }
-    }
-
-    /// One line on what a message costs with this strategy.
-    pub fn cost(self) -> &'static str {
-        match self {
-            Strategy::TwoCopy => "8 send() calls, one per field",
-            Strategy::Serialize => "copy 8 fields into one buffer, then 1 send()",
-            Strategy::OneCopy => "1 sendmsg() with iovec[8]",
-            Strategy::ZeroCopy => "1 sendmsg(MSG_ZEROCOPY), completions from the error queue",
-            Strategy::Uring => "1 io_uring SEND of the message from a registered buffer",
-            Strategy::UringZc => {
-                "1 io_uring SEND_ZC from a registered buffer, notifications report copies"
-            }
-            Strategy::Sendfile => "1 sendfile() from a memfd holding the message",
-            Strategy::Splice => "vmsplice 8 fields into a pipe, splice the pipe to the socket",
-        }
-    }
-
-    /// Whether the strategy's figures include zero-copy completions (and which share
-    /// of them the kernel copied after all).
-    pub fn uses_zerocopy(self) -> bool {
-        matches!(self, Strategy::ZeroCopy | Strategy::UringZc)
-    }
-
-    /// Whether the strategy needs `SO_ZEROCOPY` on its socket (io_uring's SEND_ZC does not).
-    pub fn needs_so_zerocopy(self) -> bool {
-        self == Strategy::ZeroCopy
-    }
-
-    /// Whether the strategy goes through io_uring (which a kernel may disable).
-    pub fn uses_uring(self) -> bool {
-        matches!(self, Strategy::Uring | Strategy::UringZc)
-    }
-
-    pub fn next(self) -> Strategy {
-        let i = Self::ALL.iter().position(|s| *s == self).unwrap_or(0);
-        Self::ALL[(i + 1) % Self::ALL.len()]
-    }
-
-    pub fn prev(self) -> Strategy {
-        let i = Self::ALL.iter().position(|s| *s == self).unwrap_or(0);
-        Self::ALL[(i + Self::ALL.len() - 1) % Self::ALL.len()]
-    }
-}
-
-impl fmt::Display for Strategy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Strategy {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let t = s.trim();
-        Strategy::ALL
-            .into_iter()
-            .find(|k| {
-                k.name().eq_ignore_ascii_case(t)
-                    || k.course_name().is_some_and(|c| c.eq_ignore_ascii_case(t))
-            })
-            .ok_or_else(|| {
-                format!(
-                    "unknown strategy '{t}'; allowed: {}",
-                    Strategy::ALL.map(|s| s.name()).join(", ")
-                )
-            })
-    }
 }
 
 /// How the receiver reads (`--recv`).
@@ -599,127 +509,7 @@ impl Config {
             self.threads
         )
     }
-
-    /// The axes not at their default, tersely, for a table key: "nodelay trunc pair".
-    pub fn tag(&self) -> String {
-        let mut t = Vec::new();
-        if self.nodelay {
-            t.push("nodelay".to_string());
-        }
-        if self.recv != RecvMode::Message {
-            t.push(self.recv.name().to_string());
-        }
-        if self.pin != Pin::Off {
-            t.push(self.pin.to_string());
-        }
-        if self.count != Count::Thread {
-            t.push(format!("count={}", self.count.name()));
-        }
-        if self.buf_offset != BufOffset::DEFAULT {
-            t.push(format!("buf={}", self.buf_offset.describe()));
-        }
-        t.join(" ")
-    }
-
-    /// The axes beyond strategy, size and threads, in words: "Nagle on, recv message,
-    /// pin off, count thread, buffers page+2048".
-    pub fn axes(&self) -> String {
-        format!(
-            "{}, recv {}, pin {}, count {}, buffers {}",
-            if self.nodelay {
-                "TCP_NODELAY"
-            } else {
-                "Nagle on"
-            },
-            self.recv.name(),
-            self.pin,
-            self.count.name(),
-            self.buf_offset.describe()
-        )
-    }
 }
-
-impl fmt::Display for Config {
-    /// "one-copy 4K ×1", plus every axis not at its default.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.key())?;
-        if self.nodelay {
-            f.write_str(" nodelay")?;
-        }
-        if self.recv != RecvMode::Message {
-            write!(f, " recv={}", self.recv.name())?;
-        }
-        if self.pin != Pin::Off {
-            write!(f, " pin={}", self.pin)?;
-        }
-        if self.count != Count::Thread {
-            write!(f, " count={}", self.count.name())?;
-        }
-        if self.buf_offset != BufOffset::DEFAULT {
-            write!(f, " buf={}", self.buf_offset.describe())?;
-        }
-        Ok(())
-    }
-}
-
-/// A configuration axis as a CSV/JSON column.
-pub struct Axis {
-    pub name: &'static str,
-    pub get: fn(&Config) -> String,
-    pub set: fn(&mut Config, &str) -> Result<(), String>,
-    /// Sets what a file without this column (or with the cell empty) measured, when
-    /// that is not the default of today.
-    pub absent: Option<fn(&mut Config)>,
-}
-
-/// The axes after the figure columns (the first three lead every CSV row).
-pub const TRAILING_AXES: [Axis; 5] = [
-    Axis {
-        name: "nodelay",
-        get: |c| if c.nodelay { "on" } else { "off" }.into(),
-        set: |c, v| {
-            c.nodelay = parse_on_off(v)?;
-            Ok(())
-        },
-        absent: None,
-    },
-    Axis {
-        name: "recv",
-        get: |c| c.recv.name().into(),
-        set: |c, v| {
-            c.recv = v.parse()?;
-            Ok(())
-        },
-        absent: None,
-    },
-    Axis {
-        name: "pin",
-        get: |c| c.pin.to_string(),
-        set: |c, v| {
-            c.pin = v.parse()?;
-            Ok(())
-        },
-        absent: None,
-    },
-    Axis {
-        name: "count",
-        get: |c| c.count.name().into(),
-        set: |c, v| {
-            c.count = v.parse()?;
-            Ok(())
-        },
-        absent: None,
-    },
-    Axis {
-        name: "buf_offset",
-        get: |c| c.buf_offset.to_string(),
-        set: |c, v| {
-            c.buf_offset = v.parse()?;
-            Ok(())
-        },
-        absent: Some(|c| c.buf_offset = BufOffset::BEFORE_AXIS),
-    },
-];
 
 /// "on"/"off" (also true/false, yes/no, 1/0).
 pub fn parse_on_off(s: &str) -> Result<bool, String> {
@@ -855,19 +645,6 @@ mod tests {
             seen.last(),
             "the key comes back round: {seen:?}"
         );
-        let mut c = Config::new(Strategy::OneCopy, 64, 1);
-        for a in &TRAILING_AXES {
-            let v = (a.get)(&c);
-            (a.set)(&mut c, &v).unwrap();
-        }
-        assert_eq!(c, Config::new(Strategy::OneCopy, 64, 1));
-        c.nodelay = true;
-        c.pin = Pin::Pair;
-        assert_eq!(c.to_string(), "one-copy 64 ×1 nodelay pin=pair");
-        c.buf_offset = BufOffset::Heap;
-        assert_eq!(c.to_string(), "one-copy 64 ×1 nodelay pin=pair buf=heap");
-        assert_eq!(c.tag(), "nodelay pair buf=heap");
-        assert!(c.axes().ends_with("buffers heap"), "{}", c.axes());
     }
 
     #[test]

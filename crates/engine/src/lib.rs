@@ -9,6 +9,7 @@ compile_error!(
     "netio-tui is Linux only: it needs network namespaces, veth, MSG_ZEROCOPY and perf_event_open."
 );
 
+pub mod axis;
 pub mod config;
 pub mod counters;
 pub mod error;
@@ -519,22 +520,18 @@ fn in_server_ns<T: Send + 'static>(
 const SINK_PORT: u16 = 9;
 /// Largest UDP payload in one IPv4 datagram.
 pub const MAX_DATAGRAM: usize = 65507;
-/// Strategies that send one message as one datagram.
-pub const SINK_STRATEGIES: [config::Strategy; 5] = [
-    config::Strategy::Serialize,
-    config::Strategy::OneCopy,
-    config::Strategy::ZeroCopy,
-    config::Strategy::Uring,
-    config::Strategy::UringZc,
-];
-
 /// Why the sink topology cannot measure `config`, if it cannot.
 pub fn sink_refuses(config: Config) -> Option<String> {
-    if !SINK_STRATEGIES.contains(&config.strategy) {
+    if !config.strategy.info().sink {
+        let sink: Vec<&str> = config::Strategy::ALL
+            .into_iter()
+            .filter(|s| s.info().sink)
+            .map(|s| s.name())
+            .collect();
         return Some(format!(
             "--topology sink sends one UDP datagram per message; {} does not; allowed: {}",
             config.strategy,
-            SINK_STRATEGIES.map(|s| s.name()).join(", ")
+            sink.join(", ")
         ));
     }
     if config.msg_size > MAX_DATAGRAM {

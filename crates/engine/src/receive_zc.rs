@@ -8,8 +8,9 @@
 //! (multi-page) allocation and belongs to no file or process. Everything else is
 //! copied, which is why the share mapped depends on the sender (see [`fallback_note`]).
 
-use super::config::{Config, Strategy};
+use super::config::Config;
 use super::strategy::PayloadCheck;
+use super::strategy::SentPages;
 use super::sys::{self, ZcRecvWindow};
 use super::worker::{timeout_said, RunShared, ThreadStats};
 use socket2::Socket;
@@ -49,17 +50,17 @@ pub fn before_connect(sock: &Socket) -> io::Result<()> {
 /// one line for the notes, from what the kernel's `can_map_frag` accepts.
 /// `veth_mtu`: the MTU raised for it, on the veth network (loopback keeps its own).
 pub fn fallback_note(config: Config, veth_mtu: Option<u32>) -> String {
-    let why = match config.strategy {
-        Strategy::ZeroCopy | Strategy::UringZc => {
+    let why = match config.strategy.info().pages {
+        SentPages::PinnedUser => {
             "delivering the sender's pinned user pages to a local socket copies them into fresh single pages, which the kernel can map; it copies the part of each packet that does not fill a whole page"
         }
-        Strategy::Sendfile => {
+        SentPages::File => {
             "the packets carry the memfd's page-cache pages, which belong to a file: the kernel never maps them, it copies"
         }
-        Strategy::Splice => {
+        SentPages::Spliced => {
             "the packets carry the sender's own (vmspliced) pages, which belong to a process: the kernel never maps them, it copies"
         }
-        Strategy::TwoCopy | Strategy::Serialize | Strategy::OneCopy | Strategy::Uring => {
+        SentPages::SocketFrags => {
             "the sender copies into its socket's page fragments, pieces of 32 KiB compound pages: the kernel never maps those, it copies"
         }
     };
@@ -152,6 +153,7 @@ fn wait_for_data(sock: &Socket) -> io::Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Strategy;
 
     #[test]
     fn every_sender_has_its_reason() {

@@ -153,7 +153,7 @@ impl Message {
     /// the fields' own pages (MSG_ZEROCOPY: `place` does not apply), heap fields
     /// placed as `place` says everywhere else.
     pub fn for_strategy(strategy: Strategy, size: usize, place: BufOffset) -> io::Result<Message> {
-        if strategy == Strategy::ZeroCopy {
+        if strategy.needs_so_zerocopy() {
             Message::page_aligned(size)
         } else {
             Ok(Message::placed(size, place))

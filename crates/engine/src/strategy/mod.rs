@@ -1,8 +1,10 @@
-//! Send strategies: one small file each, behind [`SendStrategy`]. They talk to the
+//! Send strategies: one small file each, behind [`SendStrategy`], with its
+//! [`StrategyInfo`] (name, cost, flags, colour) as that file's `INFO`. They talk to the
 //! socket through [`Transport`] so their loops are unit-tested with a mock. Both are
 //! static: [`with_sender`] compiles the caller once per strategy, so a send costs no
 //! virtual call.
 
+mod info;
 mod message;
 mod one_copy;
 mod sendfile;
@@ -12,6 +14,7 @@ mod two_copy;
 mod uring;
 mod zero_copy;
 
+pub use info::{SentPages, StrategyInfo};
 pub use message::{Field, Message, PayloadCheck, PlacedBuf};
 pub use one_copy::OneCopySender;
 pub use sendfile::SendfileSender;
@@ -114,7 +117,7 @@ pub trait WithSender {
 
 /// Hands `work` the sender of `strategy`. The one place a strategy becomes a sender
 /// type: each arm compiles `work` for that type, so its loop calls the strategy
-/// directly. A new strategy is one arm here. `place` is where buffers a strategy
+/// directly. A new strategy is one arm here and one in [`Strategy::info`]. `place` is where buffers a strategy
 /// copies into in user space start (serialize's contiguous message).
 pub fn with_sender<W: WithSender>(
     strategy: Strategy,
@@ -131,6 +134,23 @@ pub fn with_sender<W: WithSender>(
         Strategy::UringZc => work.run(UringSender::zero_copy()),
         Strategy::Sendfile => work.run(SendfileSender::default()),
         Strategy::Splice => work.run(SpliceSender::default()),
+    }
+}
+
+impl Strategy {
+    /// The strategy's description, from its sender's file. With [`with_sender`], the
+    /// one other place that names every strategy.
+    pub const fn info(self) -> &'static StrategyInfo {
+        match self {
+            Strategy::TwoCopy => &two_copy::INFO,
+            Strategy::Serialize => &serialize::INFO,
+            Strategy::OneCopy => &one_copy::INFO,
+            Strategy::ZeroCopy => &zero_copy::INFO,
+            Strategy::Uring => &uring::INFO,
+            Strategy::UringZc => &uring::ZC_INFO,
+            Strategy::Sendfile => &sendfile::INFO,
+            Strategy::Splice => &splice::INFO,
+        }
     }
 }
 

@@ -1,9 +1,22 @@
 //! `sendfile()` from a memfd that holds the message: the kernel hands the file's
 //! pages to the socket by reference, so the sender copies nothing per message.
 
+use super::info::{SentPages, StrategyInfo};
 use super::{move_all, Message, SendStrategy, Transport};
 use std::io::{self, Write};
 use std::os::fd::{AsFd, OwnedFd};
+
+pub const INFO: StrategyInfo = StrategyInfo {
+    name: "sendfile",
+    course: None,
+    cost: "1 sendfile() from a memfd holding the message",
+    zerocopy: false,
+    so_zerocopy: false,
+    uring: false,
+    sink: false,
+    pages: SentPages::File,
+    rgb: [255, 127, 14],
+};
 
 #[derive(Default)]
 pub struct SendfileSender {

@@ -1,9 +1,22 @@
 //! Copy the 8 fields into one contiguous buffer in user space, then one `send()`.
 
+use super::info::{SentPages, StrategyInfo};
 use super::message::PlacedBuf;
 use super::{send_all, Message, SendStrategy, Transport};
 use crate::config::BufOffset;
 use std::io;
+
+pub const INFO: StrategyInfo = StrategyInfo {
+    name: "serialize",
+    course: None,
+    cost: "copy 8 fields into one buffer, then 1 send()",
+    zerocopy: false,
+    so_zerocopy: false,
+    uring: false,
+    sink: true,
+    pages: SentPages::SocketFrags,
+    rgb: [200, 60, 200],
+};
 
 pub struct SerializeSender {
     /// The contiguous message, placed as `--buf-offset` says.

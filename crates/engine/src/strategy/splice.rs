@@ -7,11 +7,24 @@
 //! `SPLICE_F_GIFT` is not used: since Linux 2.6.21 the kernel ignores a gift unless
 //! the pages are later moved into a file, which a socket never does.
 
+use super::info::{SentPages, StrategyInfo};
 use super::{move_all, Message, SendStrategy, Transport};
 use crate::sys::PageBuf;
 use nix::fcntl::{fcntl, vmsplice, FcntlArg, SpliceFFlags};
 use std::io::{self, IoSlice};
 use std::os::fd::{AsFd, OwnedFd};
+
+pub const INFO: StrategyInfo = StrategyInfo {
+    name: "splice",
+    course: None,
+    cost: "vmsplice 8 fields into a pipe, splice the pipe to the socket",
+    zerocopy: false,
+    so_zerocopy: false,
+    uring: false,
+    sink: false,
+    pages: SentPages::Spliced,
+    rgb: [160, 100, 230],
+};
 
 /// The pipe grows to hold a whole message up to this size (the default
 /// `fs.pipe-max-size`); larger messages go through in pipe-sized parts.

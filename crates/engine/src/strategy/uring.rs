@@ -3,12 +3,37 @@
 //! thread's own. SEND_ZC asks for usage reports: each notification says whether the
 //! kernel copied after all, counted like MSG_ZEROCOPY's completions.
 
+use super::info::{SentPages, StrategyInfo};
 use super::{Message, SendStrategy, Transport, SEND_FLAGS};
 use crate::sample::ZcStats;
 use crate::sys::{SendRing, IORING_NOTIF_USAGE_ZC_COPIED, RING_ENTRIES};
 use io_uring::{cqueue, types};
 use std::io;
 use std::time::{Duration, Instant};
+
+pub const INFO: StrategyInfo = StrategyInfo {
+    name: "uring",
+    course: None,
+    cost: "1 io_uring SEND of the message from a registered buffer",
+    zerocopy: false,
+    so_zerocopy: false,
+    uring: true,
+    sink: true,
+    pages: SentPages::SocketFrags,
+    rgb: [80, 110, 230],
+};
+/// `uring-zc`: SEND_ZC, whose notifications say whether the kernel copied.
+pub const ZC_INFO: StrategyInfo = StrategyInfo {
+    name: "uring-zc",
+    course: None,
+    cost: "1 io_uring SEND_ZC from a registered buffer, notifications report copies",
+    zerocopy: true,
+    so_zerocopy: false,
+    uring: true,
+    sink: true,
+    pages: SentPages::PinnedUser,
+    rgb: [200, 160, 0],
+};
 
 /// User data of send completions (notifications carry the same, flagged NOTIF).
 const SEND_TAG: u64 = 1;

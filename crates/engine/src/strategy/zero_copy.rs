@@ -2,11 +2,24 @@
 //! the pages and reports, on the error queue, when it is done with them — and whether
 //! it had to copy after all (always, over loopback and veth).
 
+use super::info::{SentPages, StrategyInfo};
 use super::{field_slices, send_iov_all, Message, SendStrategy, Transport, SEND_FLAGS};
 use crate::sample::ZcStats;
 use crate::sys::ZcRange;
 use std::io::{self, IoSlice};
 use std::time::{Duration, Instant};
+
+pub const INFO: StrategyInfo = StrategyInfo {
+    name: "zero-copy",
+    course: Some("A3"),
+    cost: "1 sendmsg(MSG_ZEROCOPY), completions from the error queue",
+    zerocopy: true,
+    so_zerocopy: true,
+    uring: false,
+    sink: true,
+    pages: SentPages::PinnedUser,
+    rgb: [44, 160, 44],
+};
 
 /// Read the error queue after this many messages, so notifications never pile up.
 const DRAIN_EVERY: u32 = 32;
