@@ -193,9 +193,9 @@ fn the_descriptor_budget_leaves_room_for_sockets() {
     // 5 hardware + 2 tracepoint events in two groups; the thread's clock and /proc
     // take no perf descriptor: 9 descriptors per thread.
     assert_eq!(plan.fds_per_thread(), 9);
-    assert_eq!(crate::counter_budget(1 << 20, 10, 512, 9), None);
+    assert_eq!(crate::budget::counter_budget(1 << 20, 10, 512, 9), None);
     // 200 - 10 open - 32 reserved - 8 × 6 for connections = 110 → 12 threads.
-    assert_eq!(crate::counter_budget(200, 10, 8, 9), Some(12));
+    assert_eq!(crate::budget::counter_budget(200, 10, 8, 9), Some(12));
     plan.set_budget(Some(1));
     let mut a = ThreadCounters::open(&plan);
     let mut b = ThreadCounters::open(&plan);

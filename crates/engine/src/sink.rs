@@ -1,0 +1,34 @@
+//! The sink topology's rules: one UDP datagram per message, to a blackhole route.
+
+use crate::config::{self, Config};
+
+/// The sink's datagrams go to this (discard) port of [`netns::SINK_ADDR`].
+pub(crate) const SINK_PORT: u16 = 9;
+/// Largest UDP payload in one IPv4 datagram.
+pub const MAX_DATAGRAM: usize = 65507;
+/// Strategies that send one message as one datagram.
+pub const SINK_STRATEGIES: [config::Strategy; 5] = [
+    config::Strategy::Serialize,
+    config::Strategy::OneCopy,
+    config::Strategy::ZeroCopy,
+    config::Strategy::Uring,
+    config::Strategy::UringZc,
+];
+
+/// Why the sink topology cannot measure `config`, if it cannot.
+pub fn sink_refuses(config: Config) -> Option<String> {
+    if !SINK_STRATEGIES.contains(&config.strategy) {
+        return Some(format!(
+            "--topology sink sends one UDP datagram per message; {} does not; allowed: {}",
+            config.strategy,
+            SINK_STRATEGIES.map(|s| s.name()).join(", ")
+        ));
+    }
+    if config.msg_size > MAX_DATAGRAM {
+        return Some(format!(
+            "--topology sink sends one UDP datagram per message: size {} is too large; allowed: 1 to {MAX_DATAGRAM} bytes",
+            config.msg_size
+        ));
+    }
+    None
+}
