@@ -12,6 +12,7 @@ compile_error!(
 mod budget;
 pub mod config;
 pub mod counters;
+mod cpu_list;
 mod engine;
 pub mod error;
 pub mod format;
