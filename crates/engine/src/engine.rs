@@ -244,7 +244,7 @@ fn tcp_info_status() -> sample::CounterStatus {
         metric: "tcp_info".into(),
         event: "TCP_INFO (tcpi_data_segs_out, tcpi_bytes_sent, tcpi_total_retrans)".into(),
         available,
-        note,
+        note: note.map(sample::Note::Says),
     }
 }
 

@@ -3,7 +3,7 @@
 use super::plan::{describe, refused, status, system_wide_hint};
 use super::{ns_per_tick, CounterPlan, GroupSpec, Metric, Pmu, ThreadCounters, ThreadReading};
 use crate::config::CpuSides;
-use crate::sample::CPU_COUNT_NA;
+use crate::sample::{CounterStatus, Note};
 use std::io;
 
 impl CounterPlan {
@@ -24,12 +24,12 @@ impl CounterPlan {
         let why = |e: &io::Error| {
             if refused(e) {
                 format!(
-                    "{CPU_COUNT_NA}system-wide counting refused ({}); {}",
+                    "system-wide counting refused ({}); {}",
                     describe(e),
                     system_wide_hint()
                 )
             } else {
-                format!("{CPU_COUNT_NA}{} (system-wide)", describe(e))
+                format!("{} (system-wide)", describe(e))
             }
         };
         let template = |pmu: Pmu, events: Vec<Metric>| GroupSpec {
@@ -61,7 +61,7 @@ impl CounterPlan {
                 ));
                 groups.push(sw);
             }
-            Err(e) => statuses.push(status(Metric::ContextSwitches, false, Some(why(&e)))),
+            Err(e) => statuses.push(count_cpu_na(Metric::ContextSwitches, why(&e))),
         }
 
         // Hardware: the thread plan's groups; a CPU opens its own core PMU's only.
@@ -79,10 +79,12 @@ impl CounterPlan {
                 (None, true) => {
                     let mut st = thread_status(m);
                     let sys = "every task on the pinned CPUs".to_string();
-                    st.note = Some(st.note.map_or(sys.clone(), |n| format!("{n}; {sys}")));
+                    st.note = Some(Note::Says(
+                        st.note.map_or(sys.clone(), |n| format!("{n}; {sys}")),
+                    ));
                     st
                 }
-                (Some(e), true) => status(m, false, Some(why(e))),
+                (Some(e), true) => count_cpu_na(m, why(e)),
                 (_, false) => thread_status(m),
             };
             statuses.push(st);
@@ -108,7 +110,7 @@ impl CounterPlan {
                 Ok(()) if tp.contains(&m) => {
                     status(m, true, Some("every task on the pinned CPUs".into()))
                 }
-                Err(e) if tp.contains(&m) => status(m, false, Some(why(e))),
+                Err(e) if tp.contains(&m) => count_cpu_na(m, why(e)),
                 _ => thread_status(m),
             });
         }
@@ -138,11 +140,7 @@ impl CounterPlan {
             }
             Err(e) => {
                 for m in [Metric::CpuTime, Metric::UserCpuTime] {
-                    statuses.push(status(
-                        m,
-                        false,
-                        Some(format!("{CPU_COUNT_NA}reading /proc/stat failed ({e})")),
-                    ));
+                    statuses.push(count_cpu_na(m, format!("reading /proc/stat failed ({e})")));
                 }
             }
         }
@@ -201,6 +199,14 @@ impl CounterPlan {
                 }
             })
             .collect()
+    }
+}
+
+/// A figure `--count cpu` cannot have here though the machine offers its event: why.
+fn count_cpu_na(m: Metric, why: String) -> CounterStatus {
+    CounterStatus {
+        note: Some(Note::CountCpuNa(why)),
+        ..status(m, false, None)
     }
 }
 

@@ -6,7 +6,7 @@ use super::{
     hybrid_pmu_cpus, hybrid_pmus, open_perf, tracepoint_ids, vendor_note, GroupSpec, Metric,
     OpenFn, Pmu,
 };
-use crate::sample::{CounterStatus, Gap};
+use crate::sample::{CounterStatus, Gap, Note};
 use std::collections::BTreeMap;
 use std::io;
 use std::sync::atomic::{AtomicIsize, Ordering};
@@ -80,7 +80,7 @@ pub(super) fn status(m: Metric, available: bool, note: Option<String>) -> Counte
         metric: m.column().into(),
         event: m.event_name().into(),
         available,
-        note,
+        note: note.map(Note::Says),
     }
 }
 
@@ -140,7 +140,7 @@ impl CounterPlan {
                 .any(|m| evidence(m) && m.column() == s.metric)
             {
                 s.available = false;
-                s.note = Some(why.to_string());
+                s.note = Some(Note::Says(why.to_string()));
             }
         }
     }
@@ -375,8 +375,10 @@ impl CounterPlan {
         }
         if !hw.contains(&Metric::LlcMisses) && hw.contains(&Metric::CacheMisses) {
             if let Some(s) = statuses.iter_mut().find(|s| s.metric == "llc_misses") {
-                let why = s.note.take().unwrap_or_default();
-                s.note = Some(format!("{why}; see cache_misses (generic event) instead"));
+                let why = s.note.take().map(|n| n.to_string()).unwrap_or_default();
+                s.note = Some(Note::Says(format!(
+                    "{why}; see cache_misses (generic event) instead"
+                )));
             }
         }
         statuses.sort_by_key(|s| Metric::ALL.iter().position(|m| m.column() == s.metric));

@@ -24,11 +24,55 @@ pub struct CounterStatus {
     pub event: String,
     pub available: bool,
     /// Why not available, or what the event really counts here.
-    pub note: Option<String>,
+    pub note: Option<Note>,
 }
 
-/// How the reason of a figure `--count cpu` cannot have here begins.
-pub const CPU_COUNT_NA: &str = "n/a with --count cpu: ";
+/// What a counter's status says beside it. Written in files as its text (as before
+/// it was typed), and read back by that text's beginning.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum Note {
+    /// What the event counts here, or why the machine does not offer it.
+    Says(String),
+    /// Why `--count cpu` cannot have this figure here though the machine offers its
+    /// event (counting every task on a CPU refused, /proc/stat unreadable).
+    CountCpuNa(String),
+}
+
+impl Note {
+    /// How the text of a [`Note::CountCpuNa`] begins.
+    const COUNT_CPU_NA: &'static str = "n/a with --count cpu: ";
+}
+
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Note::Says(text) => f.write_str(text),
+            Note::CountCpuNa(why) => write!(f, "{}{why}", Note::COUNT_CPU_NA),
+        }
+    }
+}
+
+impl From<String> for Note {
+    fn from(text: String) -> Note {
+        match text.strip_prefix(Note::COUNT_CPU_NA) {
+            Some(why) => Note::CountCpuNa(why.to_string()),
+            None => Note::Says(text),
+        }
+    }
+}
+
+impl From<&str> for Note {
+    fn from(text: &str) -> Note {
+        Note::from(text.to_string())
+    }
+}
+
+impl From<Note> for String {
+    fn from(note: Note) -> String {
+        note.to_string()
+    }
+}
 
 /// What this machine offers, for the screen, recordings and the `n/a` reasons.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -73,33 +117,64 @@ impl MachineInfo {
     /// here though the machine offers their events (refused system-wide: permissions),
     /// with the reason; `None` when there are none.
     pub fn cpu_count_gaps(&self) -> Option<String> {
-        let lost: Vec<&CounterStatus> = self
+        let lost: Vec<(&CounterStatus, &str)> = self
             .cpu_counters
             .iter()
-            .filter(|c| {
-                !c.available
-                    && c.note
-                        .as_deref()
-                        .is_some_and(|n| n.starts_with(CPU_COUNT_NA))
+            .filter(|c| !c.available)
+            .filter_map(|c| match &c.note {
+                Some(Note::CountCpuNa(why)) => Some((c, why.as_str())),
+                _ => None,
             })
             .collect();
-        let first = lost.first()?;
+        let (_, why) = lost.first()?;
         Some(format!(
-            "--count cpu: {} n/a: {}",
+            "--count cpu: {} n/a: {why}",
             lost.iter()
-                .map(|c| c.metric.as_str())
+                .map(|(c, _)| c.metric.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
-            first
-                .note
-                .as_deref()
-                .unwrap_or("not counted")
-                .trim_start_matches(CPU_COUNT_NA)
         ))
     }
 
     /// Why `strategy` cannot run here, if it cannot.
     pub fn unavailable(&self, strategy: Strategy) -> Option<&str> {
         self.unavailable.get(&strategy).map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_count_cpu_reason_is_typed_and_written_as_its_text() {
+        let n = Note::CountCpuNa("reading /proc/stat failed (x)".into());
+        let text = "n/a with --count cpu: reading /proc/stat failed (x)";
+        assert_eq!(n.to_string(), text);
+        let json = serde_json::to_string(&n).unwrap();
+        assert_eq!(json, format!("\"{text}\""));
+        assert_eq!(serde_json::from_str::<Note>(&json).unwrap(), n);
+        assert_eq!(Note::from("cycles"), Note::Says("cycles".into()));
+        let machine = MachineInfo {
+            cpu_counters: vec![
+                CounterStatus {
+                    metric: "cycles".into(),
+                    event: "cycles".into(),
+                    available: false,
+                    note: Some(n),
+                },
+                CounterStatus {
+                    metric: "syscalls".into(),
+                    event: "raw_syscalls:sys_enter".into(),
+                    available: false,
+                    note: Some("off by default".into()),
+                },
+            ],
+            ..Default::default()
+        };
+        assert_eq!(
+            machine.cpu_count_gaps().as_deref(),
+            Some("--count cpu: cycles n/a: reading /proc/stat failed (x)")
+        );
     }
 }

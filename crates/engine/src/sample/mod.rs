@@ -7,7 +7,7 @@ mod measured;
 mod zc;
 
 pub use counts::{Counts, Gap, PmuShare};
-pub use machine_info::{CounterStatus, MachineInfo, Roofline, CPU_COUNT_NA};
+pub use machine_info::{CounterStatus, MachineInfo, Note, Roofline};
 pub use measured::Measured;
 pub use zc::{RxZcStats, ZcStats};
 

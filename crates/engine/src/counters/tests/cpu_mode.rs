@@ -34,7 +34,13 @@ fn count_cpu_opens_no_thread_group_and_counts_each_pinned_cpu_system_wide() {
         .find(|s| s.metric == "cpu_ns")
         .unwrap();
     assert!(cpu_ns.available);
-    assert!(cpu_ns.note.as_deref().unwrap().contains("/proc/stat"));
+    assert!(cpu_ns
+        .note
+        .as_ref()
+        .map(ToString::to_string)
+        .as_deref()
+        .unwrap()
+        .contains("/proc/stat"));
     assert_eq!(plan.cpu_statuses.len(), Metric::ALL.len());
 
     log.lock().unwrap().clear();
@@ -131,7 +137,7 @@ fn system_wide_counting_refused_keeps_proc_stat_cpu_time_and_says_why() {
     for m in ["context_switches", "cycles", "syscalls"] {
         let s = plan.cpu_statuses.iter().find(|s| s.metric == m).unwrap();
         assert!(!s.available, "{m}");
-        let note = s.note.as_deref().unwrap();
+        let note = s.note.as_ref().unwrap().to_string();
         assert!(
             note.contains("system-wide counting refused") && note.contains("perf_event_paranoid"),
             "{m}: {note}"
