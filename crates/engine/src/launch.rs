@@ -17,7 +17,7 @@ use socket2::{Domain, Socket, Type};
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 impl Engine {
     /// Starts worker threads for `config`; events go to `events`. Warm-up runs first;
@@ -283,7 +283,6 @@ impl Engine {
         let dropped = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let (done_tx, window_done) = crossbeam_channel::bounded(0);
         let _ = events.send_timeout(EngineEvent::Started { config }, Duration::from_secs(1));
-        let started = Instant::now();
         let workers = launch.release();
         let sampler = measurement::spawn_sampler(
             config,
@@ -307,7 +306,6 @@ impl Engine {
             pairing: tx.pairing,
             events: events.clone(),
             verify: self.opts.verify && !self.opts.sink,
-            started,
             dropped,
         };
         // Without a sampler, dropping the measurement stops and joins the workers.

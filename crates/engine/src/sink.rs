@@ -5,9 +5,9 @@ use crate::config::{self, Config};
 /// The sink's datagrams go to this (discard) port of [`netns::SINK_ADDR`].
 pub(crate) const SINK_PORT: u16 = 9;
 /// Largest UDP payload in one IPv4 datagram.
-pub const MAX_DATAGRAM: usize = 65507;
+const MAX_DATAGRAM: usize = 65507;
 /// Strategies that send one message as one datagram.
-pub const SINK_STRATEGIES: [config::Strategy; 5] = [
+const SINK_STRATEGIES: [config::Strategy; 5] = [
     config::Strategy::Serialize,
     config::Strategy::OneCopy,
     config::Strategy::ZeroCopy,

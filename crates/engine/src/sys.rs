@@ -9,7 +9,7 @@ use std::os::fd::{AsRawFd, BorrowedFd};
 use std::time::Duration;
 
 /// `SO_EE_ORIGIN_ZEROCOPY` from linux/errqueue.h (libc does not have it).
-pub const SO_EE_ORIGIN_ZEROCOPY: u8 = 5;
+const SO_EE_ORIGIN_ZEROCOPY: u8 = 5;
 /// `SO_EE_CODE_ZEROCOPY_COPIED`: the kernel copied the data after all.
 pub const SO_EE_CODE_ZEROCOPY_COPIED: u8 = 1;
 
@@ -315,7 +315,7 @@ pub fn page_size() -> usize {
 
 /// `IORING_SEND_ZC_REPORT_USAGE` (io_uring.h): the notification says whether the
 /// kernel copied after all.
-pub const IORING_SEND_ZC_REPORT_USAGE: u16 = 1 << 3;
+const IORING_SEND_ZC_REPORT_USAGE: u16 = 1 << 3;
 /// `IORING_NOTIF_USAGE_ZC_COPIED`: set in a notification's result when data was copied.
 pub const IORING_NOTIF_USAGE_ZC_COPIED: u32 = 1 << 31;
 /// Submission entries per ring (completions get twice as many).

@@ -122,7 +122,7 @@ impl CounterPlan {
 
     /// Without the evidence counters (tracepoints, /proc user time): for measuring
     /// what they cost.
-    pub fn drop_evidence(&mut self, why: &str) {
+    fn drop_evidence(&mut self, why: &str) {
         self.drop_where(|m| m.is_tracepoint() || *m == Metric::UserCpuTime, why);
     }
 

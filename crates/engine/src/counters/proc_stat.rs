@@ -62,7 +62,7 @@ pub fn cpu_ticks(stat: &str, cpu: usize) -> Option<CpuTicks> {
 impl CpuTicks {
     /// Time the CPU ran nothing: idle and iowait (both measured exactly by the kernel
     /// under NO_HZ), and steal (the hypervisor ran something else).
-    pub fn not_busy(&self) -> u64 {
+    fn not_busy(&self) -> u64 {
         self.idle + self.iowait + self.steal
     }
 }
