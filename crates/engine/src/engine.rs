@@ -74,93 +74,11 @@ impl Engine {
     /// one listening socket every configuration connects to.
     pub fn new(opts: EngineOptions) -> Result<Engine> {
         raise_fd_limit();
-        let (net, setup_time) = if opts.use_netns {
-            let pair = if opts.sink {
-                NetnsPair::create_sink()?
-            } else {
-                NetnsPair::create()?
-            };
-            let t = pair.setup_time;
-            (Net::Veth(Arc::new(pair)), Some(t))
-        } else {
-            (Net::Loopback, None)
-        };
-        let server_ip = match net {
-            Net::Veth(_) => netns::SERVER_ADDR,
-            Net::Loopback => Ipv4Addr::LOCALHOST,
-        };
-        let listener = in_server_ns(&net, move || {
-            let s = Socket::new(Domain::IPV4, Type::STREAM, None)?;
-            s.set_reuse_address(true)?;
-            s.bind(&SocketAddr::from((server_ip, 0)).into())?;
-            s.listen(4096)?;
-            // accept() gives up instead of hanging if a receiver never connects.
-            s.set_read_timeout(Some(IO_TIMEOUT))?;
-            Ok(s)
-        })?;
-        let server = listener
-            .local_addr()?
-            .as_socket()
-            .ok_or_else(|| Error::Fault("the listening socket has no address".into()))?;
-        let mut plan = CounterPlan::probe(&machine::cpu_vendor());
-        if !opts.syscalls {
-            plan.drop_metric(
-                counters::Metric::Syscalls,
-                "off by default: while the raw_syscalls tracepoint is open every system call takes \
-                 the kernel's slow entry path (~12 % throughput at two-copy 64 B); --syscalls counts them",
-            );
-        }
-        let plan = Arc::new(plan);
-        let network = match net {
-            Net::Veth(_) if opts.sink => format!(
-                "sink: UDP from {} through a router namespace (MTU {}) to a blackhole route for {}; nothing receives, throughput is what the sender pushed",
-                netns::SERVER_ADDR,
-                netns::SINK_MTU,
-                netns::SINK_ADDR
-            ),
-            Net::Veth(_) => format!(
-                "veth {} <-> {} in two private namespaces",
-                netns::SERVER_ADDR,
-                netns::CLIENT_ADDR
-            ),
-            Net::Loopback => "loopback 127.0.0.1 in the current namespace".to_string(),
-        };
-        let mut machine = machine::describe(&network, &plan);
-        machine.roofline = Some(machine::measure_roofline());
-        machine.counters.push(tcp_info_status());
-        machine.zerocopy_error = probe_zerocopy()
-            .err()
-            .map(|e| format!("SO_ZEROCOPY refused by this kernel ({e})"));
-        if let Some(e) = &machine.zerocopy_error {
-            machine
-                .unavailable
-                .insert(config::Strategy::ZeroCopy, e.clone());
-        }
-        for (strategy, zc) in [
-            (config::Strategy::Uring, false),
-            (config::Strategy::UringZc, true),
-        ] {
-            if let Some(why) = sys::probe_uring(zc) {
-                machine.unavailable.insert(strategy, why);
-            }
-        }
-        let profile = match opts.profile_hz {
-            Some(hz) => match profile::ProfilePlan::probe(hz, &worker::allowed_cpus()) {
-                Ok(p) => {
-                    machine.profile_note = Some(p.note.clone());
-                    Some(p)
-                }
-                Err(e) => {
-                    machine.profile_error = Some(e);
-                    None
-                }
-            },
-            None => {
-                machine.profile_error =
-                    Some("not sampled (off by default; --profile samples it)".into());
-                None
-            }
-        };
+        let (net, setup_time) = build_network(&opts)?;
+        let (listener, server) = listen(&net)?;
+        let plan = Arc::new(probe_counters(&opts));
+        let mut machine = describe_machine(&net, &opts, &plan);
+        let profile = probe_profiler(&opts, &mut machine);
         Ok(Engine {
             net,
             listener,
@@ -206,6 +124,116 @@ impl Engine {
             self.mtu.store(want, Relaxed);
         }
         Ok(())
+    }
+}
+
+/// The private veth network in two namespaces (the sink's three), or loopback; and
+/// how long building it took.
+fn build_network(opts: &EngineOptions) -> Result<(Net, Option<Duration>)> {
+    Ok(if opts.use_netns {
+        let pair = if opts.sink {
+            NetnsPair::create_sink()?
+        } else {
+            NetnsPair::create()?
+        };
+        let t = pair.setup_time;
+        (Net::Veth(Arc::new(pair)), Some(t))
+    } else {
+        (Net::Loopback, None)
+    })
+}
+
+/// The one listening socket every configuration connects to, in the server namespace.
+fn listen(net: &Net) -> Result<(Socket, SocketAddr)> {
+    let server_ip = match net {
+        Net::Veth(_) => netns::SERVER_ADDR,
+        Net::Loopback => Ipv4Addr::LOCALHOST,
+    };
+    let listener = in_server_ns(net, move || {
+        let s = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+        s.set_reuse_address(true)?;
+        s.bind(&SocketAddr::from((server_ip, 0)).into())?;
+        s.listen(4096)?;
+        // accept() gives up instead of hanging if a receiver never connects.
+        s.set_read_timeout(Some(IO_TIMEOUT))?;
+        Ok(s)
+    })?;
+    let server = listener
+        .local_addr()?
+        .as_socket()
+        .ok_or_else(|| Error::Fault("the listening socket has no address".into()))?;
+    Ok((listener, server))
+}
+
+/// The counters this machine offers; the syscall tracepoint only when asked for.
+fn probe_counters(opts: &EngineOptions) -> CounterPlan {
+    let mut plan = CounterPlan::probe(&machine::cpu_vendor());
+    if !opts.syscalls {
+        plan.drop_metric(
+            counters::Metric::Syscalls,
+            "off by default: while the raw_syscalls tracepoint is open every system call takes \
+             the kernel's slow entry path (~12 % throughput at two-copy 64 B); --syscalls counts them",
+        );
+    }
+    plan
+}
+
+/// What this machine offers: network, counters, roofline, strategies it refuses.
+fn describe_machine(net: &Net, opts: &EngineOptions, plan: &CounterPlan) -> MachineInfo {
+    let network = match net {
+        Net::Veth(_) if opts.sink => format!(
+            "sink: UDP from {} through a router namespace (MTU {}) to a blackhole route for {}; nothing receives, throughput is what the sender pushed",
+            netns::SERVER_ADDR,
+            netns::SINK_MTU,
+            netns::SINK_ADDR
+        ),
+        Net::Veth(_) => format!(
+            "veth {} <-> {} in two private namespaces",
+            netns::SERVER_ADDR,
+            netns::CLIENT_ADDR
+        ),
+        Net::Loopback => "loopback 127.0.0.1 in the current namespace".to_string(),
+    };
+    let mut machine = machine::describe(&network, plan);
+    machine.roofline = Some(machine::measure_roofline());
+    machine.counters.push(tcp_info_status());
+    machine.zerocopy_error = probe_zerocopy()
+        .err()
+        .map(|e| format!("SO_ZEROCOPY refused by this kernel ({e})"));
+    if let Some(e) = &machine.zerocopy_error {
+        machine
+            .unavailable
+            .insert(config::Strategy::ZeroCopy, e.clone());
+    }
+    for (strategy, zc) in [
+        (config::Strategy::Uring, false),
+        (config::Strategy::UringZc, true),
+    ] {
+        if let Some(why) = sys::probe_uring(zc) {
+            machine.unavailable.insert(strategy, why);
+        }
+    }
+    machine
+}
+
+/// The sampling profiler, when `--profile` asks for it; why not, said in `machine`.
+fn probe_profiler(opts: &EngineOptions, machine: &mut MachineInfo) -> Option<profile::ProfilePlan> {
+    match opts.profile_hz {
+        Some(hz) => match profile::ProfilePlan::probe(hz, &worker::allowed_cpus()) {
+            Ok(p) => {
+                machine.profile_note = Some(p.note.clone());
+                Some(p)
+            }
+            Err(e) => {
+                machine.profile_error = Some(e);
+                None
+            }
+        },
+        None => {
+            machine.profile_error =
+                Some("not sampled (off by default; --profile samples it)".into());
+            None
+        }
     }
 }
 
