@@ -28,6 +28,7 @@ mod opened;
 mod perf;
 mod plan;
 mod pmu;
+mod probe;
 mod proc_stat;
 mod thread_clock;
 mod tracefs;
