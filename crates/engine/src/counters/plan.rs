@@ -76,7 +76,7 @@ pub(super) fn status(m: Metric, available: bool, note: Option<String>) -> Counte
 
 impl CounterPlan {
     /// The plan for this machine: real perf_event_open on its core PMUs, unless the
-    /// test seam ([`FaultSeam`]) asks for a fault.
+    /// test seam (`counters::fault::FaultSeam`, read here only) asks for a fault.
     pub fn probe(vendor: &str) -> CounterPlan {
         CounterPlan::probe_seam(vendor, FaultSeam::from_env())
     }

@@ -3,7 +3,7 @@
 use super::{Counts, RxZcStats, ZcStats};
 use serde::{Deserialize, Serialize};
 
-/// What was measured over one interval (or one whole window: see [`ConfigResult`]).
+/// What was measured over one interval (or one whole window: see [`ConfigResult`](super::ConfigResult)).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Measured {
     /// Wall-clock seconds covered.
@@ -30,7 +30,7 @@ pub struct Measured {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<crate::profile::Profile>,
     /// This machine's in-cache memcpy cost, ns per byte (the copy roofline, see
-    /// [`Roofline`]): carried with the window so its "copies' worth" needs nothing else.
+    /// [`Roofline`](super::Roofline)): carried with the window so its "copies' worth" needs nothing else.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memcpy_ns_per_byte: Option<f64>,
 }
