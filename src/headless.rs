@@ -24,7 +24,7 @@ fn describe_status(c: &CounterStatus) {
     let state = if c.available { "ok " } else { "n/a" };
     let note = c
         .note
-        .as_deref()
+        .as_ref()
         .map(|n| format!(" — {n}"))
         .unwrap_or_default();
     eprintln!("netio-tui:   {state} {:<17} ({}){note}", c.metric, c.event);

@@ -128,7 +128,13 @@ fn setting(reg: &Registry, input: &Input, file: &Path) -> String {
                 .counters
                 .iter()
                 .filter(|c| !c.available)
-                .map(|c| format!("{}: {}", c.metric, c.note.clone().unwrap_or_default()))
+                .map(|c| {
+                    format!(
+                        "{}: {}",
+                        c.metric,
+                        c.note.as_ref().map(ToString::to_string).unwrap_or_default()
+                    )
+                })
                 .collect();
             let _ = writeln!(
                 s,

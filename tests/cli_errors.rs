@@ -238,3 +238,14 @@ fn buffer_offsets_are_heap_or_0_to_4095() {
     // Only the measuring commands place buffers.
     assert_usage_error(&["plot", "x.csv", "--buf-offset", "16"], &["--buf-offset"]);
 }
+
+#[test]
+fn pin_lists_name_cpus_up_to_1023() {
+    // CPU 1000 is a CPU list's CPU (no such CPU here: refused as not usable, not as
+    // text); 1024 is beyond what a pin list can hold.
+    assert_usage_error(
+        &["run", "--pin", "0,1000"],
+        &["--pin names CPU 1000, which this process may not use"],
+    );
+    assert_usage_error(&["run", "--pin", "1024"], &["CPUs 0 to 1023"]);
+}

@@ -1,5 +1,6 @@
 //! What one measured configuration is, and how the user spells it.
 
+pub use crate::cpu_list::{CpuList, MAX_CPU};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -92,21 +93,6 @@ impl RecvMode {
 impl fmt::Display for RecvMode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
-    }
-}
-
-/// A set of CPUs (up to 128), for `--pin LIST`.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
-pub struct CpuList(pub u128);
-
-/// Highest CPU number a pin list may name.
-pub const MAX_CPU: usize = 127;
-
-impl CpuList {
-    pub fn cpus(self) -> Vec<usize> {
-        (0..=MAX_CPU).filter(|c| self.0 & (1 << c) != 0).collect()
     }
 }
 
@@ -563,22 +549,7 @@ impl FromStr for Pin {
                 "pinning '{t}' is not off, split, pair or a CPU list such as 0,1 or 0-3 (CPUs 0 to {MAX_CPU})"
             )
         };
-        let mut set = 0u128;
-        for part in t.split([',', '+']) {
-            let (a, b) = match part.split_once('-') {
-                Some((a, b)) => (a.trim(), b.trim()),
-                None => (part.trim(), part.trim()),
-            };
-            let (a, b): (usize, usize) =
-                (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?);
-            if a > b || b > MAX_CPU {
-                return Err(bad());
-            }
-            for c in a..=b {
-                set |= 1 << c;
-            }
-        }
-        Ok(Pin::List(CpuList(set)))
+        CpuList::parse(t).map(Pin::List).ok_or_else(bad)
     }
 }
 
@@ -614,7 +585,7 @@ mod tests {
 
     #[test]
     fn axes_parse_and_print_back() {
-        assert_eq!("0,1".parse::<Pin>(), Ok(Pin::List(CpuList(0b11))));
+        assert_eq!("0,1".parse::<Pin>(), Ok(Pin::List(CpuList::of([0, 1]))));
         assert_eq!("0-2".parse::<Pin>().unwrap().to_string(), "0+1+2");
         assert_eq!("split".parse::<Pin>(), Ok(Pin::Split));
         assert!("9999".parse::<Pin>().is_err());
@@ -665,7 +636,7 @@ mod tests {
         assert_eq!(Pin::Pair.cpu_for(false, 1, &cpus), Some(1));
         assert_eq!(Pin::Pair.cpu_for(true, 1, &cpus), Some(1));
         assert_eq!(Pin::Off.cpu_for(true, 1, &cpus), None);
-        let l = Pin::List(CpuList(0b1010));
+        let l = Pin::List(CpuList::of([1, 3]));
         assert_eq!(l.cpu_for(false, 0, &cpus), Some(1));
         assert_eq!(l.cpu_for(true, 0, &cpus), Some(3));
         // One CPU: split puts both sides there.

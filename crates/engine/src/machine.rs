@@ -58,9 +58,9 @@ fn memcpy_ns_per_byte(len: usize, budget: Duration, min_rounds: u32) -> f64 {
 }
 
 /// In-cache buffer for the roofline: fits in any L2.
-pub const ROOFLINE_CACHE_BYTES: usize = 64 << 10;
+const ROOFLINE_CACHE_BYTES: usize = 64 << 10;
 /// DRAM-sized buffer: larger than the last-level cache of most machines.
-pub const ROOFLINE_DRAM_BYTES: usize = 64 << 20;
+const ROOFLINE_DRAM_BYTES: usize = 64 << 20;
 
 /// The copy roofline of this machine, in a few ms.
 pub fn measure_roofline() -> Roofline {

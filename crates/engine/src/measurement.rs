@@ -340,18 +340,12 @@ pub struct Measurement {
     pub(crate) pairing: Vec<usize>,
     pub(crate) events: Sender<EngineEvent>,
     pub(crate) verify: bool,
-    pub(crate) started: Instant,
     pub(crate) dropped: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Measurement {
     pub fn config(&self) -> Config {
         self.config
-    }
-
-    /// Seconds since the workers started (warm-up included).
-    pub fn running_for(&self) -> Duration {
-        self.started.elapsed()
     }
 
     /// Becomes ready (disconnected) when the window has ended: a timed window ran its

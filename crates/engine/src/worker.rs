@@ -38,7 +38,7 @@ impl Net {
             Net::Loopback => Ok(()),
         }
     }
-    pub fn enter_client(&self) -> io::Result<()> {
+    fn enter_client(&self) -> io::Result<()> {
         match self {
             Net::Veth(p) => netns::enter(p.client()),
             Net::Loopback => Ok(()),
@@ -262,7 +262,7 @@ pub fn spawn_receiver(
 }
 
 /// Read size of `--recv stream` and `trunc` (iperf3's default for TCP).
-pub const STREAM_CHUNK: usize = 256 << 10;
+const STREAM_CHUNK: usize = 256 << 10;
 
 pub(super) fn receive(
     sock: Socket,

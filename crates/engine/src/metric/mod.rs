@@ -109,8 +109,8 @@ impl MetricDef {
                 Some(c) if c.available => None,
                 Some(c) => Some(
                     c.note
-                        .clone()
-                        .unwrap_or_else(|| format!("{} not supported", c.event)),
+                        .as_ref()
+                        .map_or_else(|| format!("{} not supported", c.event), |n| n.to_string()),
                 ),
                 None => Some(format!("{n} was not measured")),
             }),

@@ -1,0 +1,74 @@
+//! What a configuration may take of the machine: file descriptors for its counters,
+//! memory for its buffers.
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::Engine;
+
+/// Descriptors a connection needs besides its counters: the two sockets, and what a
+/// strategy may add on either side (memfd, pipe pair, io_uring ring, mmap window).
+const FDS_PER_CONNECTION: usize = 2 + 4;
+/// Kept free for everything else (recording, CSV, netlink, the terminal).
+const FDS_RESERVED: usize = 32;
+
+/// How many threads of a configuration can have their counters, given `limit`
+/// descriptors with `open` already in use; `None`: all `threads` of them.
+pub(crate) fn counter_budget(
+    limit: usize,
+    open: usize,
+    connections: usize,
+    fds_per_thread: usize,
+) -> Option<usize> {
+    if fds_per_thread == 0 {
+        return None;
+    }
+    let free = limit
+        .saturating_sub(open)
+        .saturating_sub(FDS_RESERVED)
+        .saturating_sub(connections * FDS_PER_CONNECTION);
+    let threads = free / fds_per_thread;
+    (threads < 2 * connections).then_some(threads)
+}
+
+impl Engine {
+    /// Gives the counters of `connections` connections the descriptors that are left
+    /// after their sockets; says so when that is not every thread.
+    pub(crate) fn budget_counters(&self, connections: usize) -> Option<String> {
+        use nix::sys::resource::{getrlimit, Resource};
+        let per_thread = self.plan.fds_per_thread();
+        let limit = getrlimit(Resource::RLIMIT_NOFILE).map_or(u64::MAX, |(soft, _)| soft);
+        let open = std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count());
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let budget = counter_budget(limit, open, connections, per_thread);
+        self.plan.set_budget(budget);
+        budget.map(|t| {
+            format!(
+                "{connections} connections need {} descriptors ({per_thread} counter descriptors per thread, {FDS_PER_CONNECTION} per connection) but the limit (ulimit -n) is {limit} with {open} open: counters on {t} of {} threads; raise ulimit -n to count them all",
+                connections * (2 * per_thread + FDS_PER_CONNECTION) + FDS_RESERVED + open,
+                2 * connections
+            )
+        })
+    }
+}
+
+/// Refuses configurations whose buffers would not fit comfortably in memory.
+pub fn check_memory(config: Config) -> Result<()> {
+    // Sender fields + serialize buffer + receiver buffer, per connection.
+    let need = (config.msg_size as u64) * 3 * config.threads as u64;
+    let avail_kb: u64 = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find(|l| l.starts_with("MemAvailable:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(u64::MAX / 1024);
+    if need > avail_kb.saturating_mul(1024) / 2 {
+        return Err(Error::Usage(format!(
+            "{config} needs about {} MiB of buffers but only {} MiB of memory is available; use fewer threads or smaller messages",
+            need >> 20,
+            avail_kb >> 10
+        )));
+    }
+    Ok(())
+}

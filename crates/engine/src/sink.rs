@@ -1,0 +1,31 @@
+//! The sink topology's rules: one UDP datagram per message, to a blackhole route.
+
+use crate::config::{self, Config};
+
+/// The sink's datagrams go to this (discard) port of [`netns::SINK_ADDR`].
+pub(crate) const SINK_PORT: u16 = 9;
+/// Largest UDP payload in one IPv4 datagram.
+const MAX_DATAGRAM: usize = 65507;
+
+/// Why the sink topology cannot measure `config`, if it cannot.
+pub fn sink_refuses(config: Config) -> Option<String> {
+    if !config.strategy.info().sink {
+        let sink: Vec<&str> = config::Strategy::ALL
+            .into_iter()
+            .filter(|s| s.info().sink)
+            .map(|s| s.name())
+            .collect();
+        return Some(format!(
+            "--topology sink sends one UDP datagram per message; {} does not; allowed: {}",
+            config.strategy,
+            sink.join(", ")
+        ));
+    }
+    if config.msg_size > MAX_DATAGRAM {
+        return Some(format!(
+            "--topology sink sends one UDP datagram per message: size {} is too large; allowed: 1 to {MAX_DATAGRAM} bytes",
+            config.msg_size
+        ));
+    }
+    None
+}

@@ -1,0 +1,22 @@
+//! The unsafe FFI the engine needs, and nothing else: the zero-copy socket option,
+//! reading completion notifications from a socket's error queue, buffers of whole
+//! pages of our own, an io_uring that sends from one registered buffer, and the
+//! mmap'ed window of TCP zero-copy receive.
+
+mod pages;
+mod tcp_info;
+mod thread;
+mod uring;
+mod zc_receive;
+mod zerocopy;
+
+pub use pages::{page_size, PageBuf};
+pub use tcp_info::{tcp_counts, TcpCounts};
+pub use thread::{
+    clock_ns, make_thread_background, make_thread_realtime, thread_cpu_clock, user_clock_of,
+};
+pub use uring::{probe_uring, SendRing, IORING_NOTIF_USAGE_ZC_COPIED, RING_ENTRIES};
+pub use zc_receive::{ZcReceived, ZcRecvWindow};
+pub use zerocopy::{
+    read_zerocopy_completions, set_zerocopy, wait_error_queue, ZcRange, SO_EE_CODE_ZEROCOPY_COPIED,
+};
