@@ -12,11 +12,10 @@ compile_error!(
 pub mod app;
 pub mod cli;
 pub mod explorer;
-pub mod export;
 pub mod headless;
-pub mod insight;
+pub mod model;
+pub mod plot;
 pub mod replay;
-pub mod report;
 pub mod session;
 pub mod source;
 pub mod ui;
@@ -24,6 +23,13 @@ pub mod ui;
 /// The measuring engine, its own crate: no UI, no CLI.
 pub use netio_engine as engine;
 pub use netio_engine::{format, timefmt};
+
+/// Old paths, kept while the files move (removed once every user names the new ones).
+pub use model::{insight, report};
+pub mod export {
+    pub use crate::model::{csv, files, recording};
+    pub use crate::plot;
+}
 
 /// An error the user caused (bad input, missing privilege, unreadable file):
 /// printed as one clear message, exit status 2.
