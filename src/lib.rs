@@ -1,8 +1,9 @@
 //! netio-tui: see what data movement costs in Linux TCP I/O.
 //!
-//! `engine` measures and knows nothing of any UI; it publishes [`engine::sample::EngineEvent`]s
-//! on a channel. The explorer (`app` + `ui`), the headless `run`/`sweep` (`headless`), the
-//! recorder and replay (`export`, `replay`) all consume that one stream.
+//! Layers, each using only those below it: `engine` (its own crate: measures, knows no
+//! UI) → `model` (rows, insight, report, CSV and recording formats) → `source`,
+//! `replay`, `plot`, `session` (preflight and startup) → `app` + `ui` → `explorer` →
+//! `cmd` (the command line, the only code that sees clap).
 
 #[cfg(not(target_os = "linux"))]
 compile_error!(
@@ -10,38 +11,19 @@ compile_error!(
 );
 
 pub mod app;
-pub mod cli;
+pub mod cmd;
+pub mod error;
 pub mod explorer;
-pub mod headless;
 pub mod model;
 pub mod plot;
 pub mod replay;
 pub mod session;
 pub mod source;
+pub mod test_seam;
 pub mod ui;
 
 /// The measuring engine, its own crate: no UI, no CLI.
 pub use netio_engine as engine;
 pub use netio_engine::{format, timefmt};
 
-/// Old paths, kept while the files move (removed once every user names the new ones).
-pub use model::{insight, report};
-pub mod export {
-    pub use crate::model::{csv, files, recording};
-    pub use crate::plot;
-}
-
-/// An error the user caused (bad input, missing privilege, unreadable file):
-/// printed as one clear message, exit status 2.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
-
-pub fn usage(msg: impl Into<String>) -> anyhow::Error {
-    UsageError(msg.into()).into()
-}
-
-/// The user stopped a measurement before it was complete (exit status 130).
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct Interrupted(pub String);
+pub use error::{Error, Result};

@@ -3,5 +3,7 @@
 pub mod csv;
 pub mod files;
 pub mod insight;
+pub mod plan;
 pub mod recording;
 pub mod report;
+pub mod rows;

@@ -15,8 +15,9 @@
 //! that is cut off — is an error naming the line and what was expected. Blank lines are
 //! skipped.
 
+use super::rows::WindowEnd;
 use crate::engine::sample::{EngineEvent, MachineInfo};
-use crate::usage;
+use crate::error::{fault, usage};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::Write;
@@ -67,6 +68,10 @@ impl RecordingHeader {
 struct EventLine {
     t: f64,
     event: EngineEvent,
+    /// On finished windows: whether the window ran its given length or was cut short
+    /// (what decides whether it is a row). Files made before it existed have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    window: Option<WindowEnd>,
 }
 
 /// Writes a recording as it goes (one whole line per write, flushed per line).
@@ -81,12 +86,12 @@ pub struct Recorder {
 impl Recorder {
     /// Creates (or truncates) `path` and writes the header. Fails with a usage error
     /// (exit 2) naming the path when it cannot be written.
-    pub fn create(path: &Path, machine: &MachineInfo) -> anyhow::Result<Recorder> {
+    pub fn create(path: &Path, machine: &MachineInfo) -> crate::Result<Recorder> {
         Self::create_with_header(path, &RecordingHeader::new(machine))
     }
 
     /// Like [`Recorder::create`] with a header made by the caller.
-    pub fn create_with_header(path: &Path, header: &RecordingHeader) -> anyhow::Result<Recorder> {
+    pub fn create_with_header(path: &Path, header: &RecordingHeader) -> crate::Result<Recorder> {
         if path.is_dir() {
             return Err(usage(format!(
                 "recording path {} is a directory; give a file name such as session.jsonl",
@@ -113,20 +118,40 @@ impl Recorder {
     }
 
     /// Appends `event` with the seconds elapsed since the recording started.
-    pub fn record(&mut self, event: &EngineEvent) -> anyhow::Result<()> {
+    pub fn record(&mut self, event: &EngineEvent) -> crate::Result<()> {
+        self.record_window(event, None)
+    }
+
+    /// [`Recorder::record`] of a finished window, saying how it ended.
+    pub fn record_window(
+        &mut self,
+        event: &EngineEvent,
+        window: Option<WindowEnd>,
+    ) -> crate::Result<()> {
         let t = self.start.elapsed().as_secs_f64();
-        self.record_at(t, event)
+        self.record_at_window(t, event, window)
     }
 
     /// Appends `event` at an explicit offset (tests, converters). Offsets never go
     /// backwards in the file: an earlier `t` is written as the previous one.
-    pub fn record_at(&mut self, t: f64, event: &EngineEvent) -> anyhow::Result<()> {
+    pub fn record_at(&mut self, t: f64, event: &EngineEvent) -> crate::Result<()> {
+        self.record_at_window(t, event, None)
+    }
+
+    /// [`Recorder::record_at`] of a finished window, saying how it ended.
+    pub fn record_at_window(
+        &mut self,
+        t: f64,
+        event: &EngineEvent,
+        window: Option<WindowEnd>,
+    ) -> crate::Result<()> {
         // Microseconds are plenty for sample intervals and keep the lines short.
         let t = ((t * 1e6).round() / 1e6).max(self.last_t);
         self.last_t = t;
         let line = serde_json::to_string(&EventLine {
             t,
             event: event.clone(),
+            window: window.filter(|_| matches!(event, EngineEvent::Finished(_))),
         })?;
         self.write_line(&line)
     }
@@ -140,14 +165,19 @@ impl Recorder {
         self.lines
     }
 
-    fn write_line(&mut self, json: &str) -> anyhow::Result<()> {
+    fn write_line(&mut self, json: &str) -> crate::Result<()> {
         let mut buf = Vec::with_capacity(json.len() + 1);
         buf.extend_from_slice(json.as_bytes());
         buf.push(b'\n');
         self.file
             .write_all(&buf)
             .and_then(|()| self.file.flush())
-            .map_err(|e| anyhow::anyhow!("cannot write recording {}: {e}", self.path.display()))?;
+            .map_err(|e| {
+                fault(format!(
+                    "cannot write recording {}: {e}",
+                    self.path.display()
+                ))
+            })?;
         self.lines += 1;
         Ok(())
     }
@@ -161,6 +191,8 @@ pub struct Recording {
     pub events: Vec<(f64, EngineEvent)>,
     /// Line number of an incomplete final line that was ignored (the recorder was interrupted).
     pub cut_off_line: Option<usize>,
+    /// How each finished window ended, in file order (one per `finished` event).
+    pub window_ends: Vec<WindowEnd>,
 }
 
 impl Recording {
@@ -177,14 +209,14 @@ const EVENT_SHAPE: &str =
 
 /// Reads and validates a whole recording. Every error is a usage error (exit 2) that
 /// names the file, the line and what was expected.
-pub fn read_recording(path: &Path) -> anyhow::Result<Recording> {
+pub fn read_recording(path: &Path) -> crate::Result<Recording> {
     let bytes = super::files::read_bounded(path, super::files::MAX_RECORDING_BYTES, "recording")
         .map_err(|e| usage(format!("{e}; give a file written with --record")))?;
     parse_recording(&bytes, &path.display().to_string())
 }
 
 /// [`read_recording`] on bytes already in memory; `name` is used in messages.
-pub fn parse_recording(bytes: &[u8], name: &str) -> anyhow::Result<Recording> {
+pub fn parse_recording(bytes: &[u8], name: &str) -> crate::Result<Recording> {
     let not_ours = |why: &str| {
         usage(format!(
             "{name} is not a netio-tui recording ({why}); expected a first line like {HEADER_SHAPE}. \
@@ -246,6 +278,13 @@ pub fn parse_recording(bytes: &[u8], name: &str) -> anyhow::Result<Recording> {
 
     // Lines 2..: events.
     let mut events = Vec::new();
+    let mut window_ends = Vec::new();
+    // Files made before windows said how they ended: `run` and `sweep` record only
+    // windows that ran their length (an interrupted one is recorded as failed).
+    let old_window_end = match header.command.get(1).map(String::as_str) {
+        Some("run" | "sweep") => WindowEnd::Timed,
+        _ => WindowEnd::Cut,
+    };
     let mut cut_off_line = None;
     let mut previous_t = 0.0f64;
     for (i, raw) in raw_lines.iter().enumerate().skip(1) {
@@ -289,12 +328,16 @@ pub fn parse_recording(bytes: &[u8], name: &str) -> anyhow::Result<Recording> {
             )));
         }
         previous_t = line.t;
+        if matches!(line.event, EngineEvent::Finished(_)) {
+            window_ends.push(line.window.unwrap_or(old_window_end));
+        }
         events.push((line.t, line.event));
     }
     Ok(Recording {
         header,
         events,
         cut_off_line,
+        window_ends,
     })
 }
 
@@ -303,7 +346,7 @@ mod tests {
     use super::*;
     use crate::engine::config::{Config, Strategy};
     use crate::engine::sample::{ConfigResult, CounterStatus, Counts, Measured, Sample, ZcStats};
-    use crate::UsageError;
+    use crate::Error;
 
     pub(crate) fn machine() -> MachineInfo {
         MachineInfo {
@@ -399,12 +442,9 @@ mod tests {
         ]
     }
 
-    fn usage_message(r: anyhow::Result<Recording>) -> String {
+    fn usage_message(r: crate::Result<Recording>) -> String {
         let e = r.unwrap_err();
-        assert!(
-            e.downcast_ref::<UsageError>().is_some(),
-            "not a usage error: {e}"
-        );
+        assert!(matches!(e, Error::Usage(_)), "not a usage error: {e}");
         e.to_string()
     }
 
@@ -465,7 +505,7 @@ mod tests {
             dir.path().to_path_buf(),
         ] {
             let e = Recorder::create(&p, &machine()).err().unwrap();
-            assert!(e.downcast_ref::<UsageError>().is_some());
+            assert!(matches!(e, Error::Usage(_)));
             assert!(e.to_string().contains(&p.display().to_string()), "{e}");
         }
     }
@@ -478,6 +518,7 @@ mod tests {
                 &serde_json::to_string(&EventLine {
                     t: i as f64,
                     event: e.clone(),
+                    window: None,
                 })
                 .unwrap(),
             );

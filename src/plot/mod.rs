@@ -9,11 +9,10 @@
 //! Text is written as SVG `<text>` elements and laid out with plotters' built-in
 //! estimate, so no font file is needed on the machine that draws the charts.
 
-use crate::cli::PlotArgs;
 use crate::engine::config::{format_size, Config, Strategy};
 use crate::engine::metric::{find, Figures, MetricDef, Plot, PlotX, Registry, YScale, METRICS};
-use crate::export::csv::read_csv;
-use crate::usage;
+use crate::error::usage;
+use crate::model::csv::read_csv;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -37,22 +36,8 @@ pub struct PlotReport {
     pub notes: Vec<String>,
 }
 
-pub fn run(args: &PlotArgs) -> anyhow::Result<()> {
-    let report = plot_file(&args.file, &args.out, args.title.as_deref())?;
-    for n in &report.notes {
-        println!("note: {n}");
-    }
-    for p in &report.written {
-        println!("wrote {}", p.display());
-    }
-    for (file, why) in &report.skipped {
-        println!("skipped {file}: {why}");
-    }
-    Ok(())
-}
-
 /// Reads `csv`, writes the charts into `out_dir` (created if missing).
-pub fn plot_file(csv: &Path, out_dir: &Path, title: Option<&str>) -> anyhow::Result<PlotReport> {
+pub fn plot_file(csv: &Path, out_dir: &Path, title: Option<&str>) -> crate::Result<PlotReport> {
     plot_with(METRICS, csv, out_dir, title)
 }
 
@@ -62,7 +47,7 @@ pub fn plot_with(
     csv: &Path,
     out_dir: &Path,
     title: Option<&str>,
-) -> anyhow::Result<PlotReport> {
+) -> crate::Result<PlotReport> {
     let rows = read_csv(reg, csv).map_err(|e| {
         usage(format!(
             "{e:#}; give a CSV written by `netio-tui sweep` or by `e` in the explorer"
@@ -113,7 +98,7 @@ pub fn plot_with(
         let svg = chart.render()?;
         // A browser showing the chart never reads half a file; a link planted at the
         // name is replaced, never written through.
-        crate::export::files::write_atomically(&path, svg.as_bytes())
+        crate::model::files::write_atomically(&path, svg.as_bytes())
             .map_err(|e| usage(format!("{e}; choose a writable --out DIR")))?;
         report.written.push(path);
     }
