@@ -1,10 +1,10 @@
-//! The CSV contract of SPEC.md: one row per configuration, written atomically.
+//! The CSV contract of docs/csv.md: one row per configuration, written atomically.
 
 use crate::engine::config::{Config, Strategy, TRAILING_AXES};
 use crate::engine::metric::{Figures, Registry};
 use std::path::Path;
 
-/// The contract's 20 leading columns, in order (SPEC.md). The registry must list
+/// The contract's 20 leading columns, in order (docs/csv.md). The registry must list
 /// the figure columns among them first and in this order (a unit test checks).
 pub const COLUMNS: [&str; 20] = [
     "strategy",
