@@ -414,7 +414,8 @@ impl Redraw {
 /// person to ask: a signal, a closed terminal).
 fn autosave(app: &mut App, export_dir: &std::path::Path) {
     if app.unexported > 0 && !app.matrix.is_empty() {
-        let r = export(app.metrics, &app.export_rows(), export_dir, &timestamp());
+        let r =
+            crate::model::csv::export(app.metrics, &app.export_rows(), export_dir, &timestamp());
         app.update(Action::Exported(r));
     }
 }
@@ -486,32 +487,12 @@ fn apply(
                 }
             }
             Effect::Export(rows) => {
-                let r = export(app.metrics, &rows, export_dir, &timestamp());
+                let r = crate::model::csv::export(app.metrics, &rows, export_dir, &timestamp());
                 app.update(Action::Exported(r));
             }
             Effect::Quit => app.quit = true,
         }
     }
-}
-
-/// Writes `rows` to `dir/netio-<stamp>.csv` (never overwriting an earlier export).
-pub fn export(
-    reg: &crate::engine::metric::Registry,
-    rows: &[crate::engine::metric::Figures],
-    dir: &std::path::Path,
-    stamp: &str,
-) -> Result<PathBuf, String> {
-    if !dir.is_dir() {
-        return Err(format!("{} is not a directory", dir.display()));
-    }
-    let mut path = dir.join(format!("netio-{stamp}.csv"));
-    let mut n = 2;
-    while path.exists() {
-        path = dir.join(format!("netio-{stamp}-{n}.csv"));
-        n += 1;
-    }
-    crate::model::csv::write_rows(reg, &path, rows).map_err(|e| format!("{e:#}"))?;
-    Ok(path)
 }
 
 /// UTC "YYYYMMDD-HHMMSS" for export file names.

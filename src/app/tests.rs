@@ -346,7 +346,8 @@ fn export_needs_a_matrix_and_reports_where_and_failures() {
     };
 
     let dir = tempfile::tempdir().unwrap();
-    let export = |dir: &std::path::Path, stamp| crate::explorer::export(METRICS, rows, dir, stamp);
+    let export =
+        |dir: &std::path::Path, stamp| crate::model::csv::export(METRICS, rows, dir, stamp);
     let p1 = export(dir.path(), "20250101-000000").unwrap();
     let p2 = export(dir.path(), "20250101-000000").unwrap();
     assert_ne!(

@@ -3,13 +3,34 @@
 //! [`super::insight::answers`], the same the explorer's insight panel shows.
 
 use super::insight::{self, Answer};
+use super::rows::{RowRule, Rows};
 use super::{csv, recording};
 use crate::engine::config::TRAILING_AXES;
 use crate::engine::metric::{find, Figures, Registry};
-use crate::engine::sample::MachineInfo;
+use crate::engine::sample::{EngineEvent, MachineInfo};
 use crate::error::usage;
 use std::fmt::Write as _;
 use std::path::Path;
+
+/// The rows of a recording, as the explorer's matrix had them: each finished window
+/// through the rule with how it ended.
+pub fn rows_of_recording(
+    reg: &Registry,
+    rec: &recording::Recording,
+    rule: &RowRule,
+) -> Vec<Figures> {
+    let mut rows = Rows::default();
+    let finished = rec.events.iter().filter_map(|(_, e)| match e {
+        EngineEvent::Finished(r) => Some(r),
+        _ => None,
+    });
+    for (r, &end) in finished.zip(&rec.window_ends) {
+        rows.insert(rule, r.clone(), end);
+    }
+    rows.results()
+        .map(|r| Figures::of(reg, r).on_kernel(&rec.header.machine.kernel))
+        .collect()
+}
 
 /// What was read: the rows, and the machine where the input says.
 pub struct Input {
@@ -41,7 +62,7 @@ pub fn read_input(reg: &Registry, path: &Path) -> crate::Result<Input> {
     }
     if is_recording(path) {
         let rec = recording::read_recording(path)?;
-        let rows = super::rows::rows_of_recording(reg, &rec, &super::rows::RowRule::default());
+        let rows = rows_of_recording(reg, &rec, &RowRule::default());
         if rows.is_empty() {
             return Err(usage(format!(
                 "{} holds no finished configuration; record a sweep (`s` in the explorer) or a run",

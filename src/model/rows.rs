@@ -5,8 +5,7 @@
 //! configuration passed through while pressing keys is no result.
 
 use crate::engine::config::Config;
-use crate::engine::metric::{Figures, Registry};
-use crate::engine::sample::{ConfigResult, EngineEvent};
+use crate::engine::sample::ConfigResult;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -99,26 +98,6 @@ impl Rows {
     pub fn results(&self) -> impl Iterator<Item = &ConfigResult> {
         self.cells.values()
     }
-}
-
-/// The rows of a recording, as the explorer's matrix had them: each finished window
-/// through the rule with how it ended.
-pub fn rows_of_recording(
-    reg: &Registry,
-    rec: &super::recording::Recording,
-    rule: &RowRule,
-) -> Vec<Figures> {
-    let mut rows = Rows::default();
-    let finished = rec.events.iter().filter_map(|(_, e)| match e {
-        EngineEvent::Finished(r) => Some(r),
-        _ => None,
-    });
-    for (r, &end) in finished.zip(&rec.window_ends) {
-        rows.insert(rule, r.clone(), end);
-    }
-    rows.results()
-        .map(|r| Figures::of(reg, r).on_kernel(&rec.header.machine.kernel))
-        .collect()
 }
 
 #[cfg(test)]
