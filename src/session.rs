@@ -106,7 +106,8 @@ pub fn preflight(m: &MeasureSettings, plan: &Plan) -> Result<()> {
                 return Err(usage(why));
             }
         }
-        crate::engine::check_memory(c).map_err(|e| usage(e.to_string()))?;
+        // The engine says it is the user's (ErrorKind::Usage: exit 2).
+        crate::engine::check_memory(c)?;
     }
     Ok(())
 }
