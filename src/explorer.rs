@@ -1,10 +1,11 @@
-//! The interactive explorer: privilege check, terminal setup/teardown, the main loop.
+//! The interactive explorer: the one preflight and startup order, terminal setup and
+//! teardown, the main loop.
 //!
-//! The loop blocks on a crossbeam `select!` over the source's events, the keyboard
-//! (a thread reading crossterm events), signals (SIGTERM/SIGINT/SIGHUP), a panic
-//! elsewhere and, only while a frame is owed, a redraw deadline; it never polls, wakes
-//! not at all while nothing changes (paused), and it only ever reads from the source's
-//! channel, so a slow screen cannot slow the workers.
+//! The loop blocks on a crossbeam `select!` over the source's events (and, for a
+//! replay, its typed end), the keyboard (a thread reading crossterm events), signals
+//! (SIGTERM/SIGINT/SIGHUP), a panic elsewhere and, only while a frame is owed, a redraw
+//! deadline; it never polls, wakes not at all while nothing changes (paused), and it
+//! only ever reads from the source's channel, so a slow screen cannot slow the workers.
 //!
 //! Whatever ends it (q, Ctrl-C, a signal, a panic, an error) the terminal is restored
 //! first (raw mode off, main screen, cursor shown), then the source is shut down
@@ -73,12 +74,12 @@ impl Default for ExplorerSettings {
 
 /// `sudo netio-tui`: the one preflight, the one startup order, then the explorer.
 pub fn run(settings: &ExplorerSettings, measure: &MeasureSettings) -> Result<()> {
-    let plan = crate::session::Plan {
+    let request = crate::session::Request {
         configs: std::slice::from_ref(&settings.start),
         export_dir: settings.export_dir.as_deref(),
         ..Default::default()
     };
-    crate::session::preflight(measure, &plan)?;
+    crate::session::preflight(measure, &request)?;
     // Verbose output goes to stderr, which the full-screen explorer covers.
     let quiet = MeasureSettings {
         verbose: false,

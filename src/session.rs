@@ -60,7 +60,7 @@ impl MeasureSettings {
 
 /// What a command is about to measure and write: everything the preflight checks.
 #[derive(Clone, Debug, Default)]
-pub struct Plan<'a> {
+pub struct Request<'a> {
     /// The configurations, in the order they will be measured.
     pub configs: &'a [Config],
     pub verify: bool,
@@ -75,7 +75,7 @@ pub struct Plan<'a> {
 /// Every check that needs no engine, in one order: settings that contradict each
 /// other, privilege, the files to write, then each configuration against this machine
 /// (CPUs, counting, payload checks, the sink, memory).
-pub fn preflight(m: &MeasureSettings, plan: &Plan) -> Result<()> {
+pub fn preflight(m: &MeasureSettings, request: &Request) -> Result<()> {
     if m.no_netns && m.topology == Topology::Sink {
         return Err(usage(
             "--topology sink builds its own namespaces; it cannot be combined with --no-netns",
@@ -84,17 +84,17 @@ pub fn preflight(m: &MeasureSettings, plan: &Plan) -> Result<()> {
     if !(m.no_netns || may_create_namespaces()) {
         return Err(usage(NEEDS_ROOT));
     }
-    if let Some(dir) = plan.export_dir {
+    if let Some(dir) = request.export_dir {
         files::check_dir(dir, "--export-dir")?;
     }
-    if let Some(out) = plan.out {
+    if let Some(out) = request.out {
         files::check_output(out, "--out", true)?;
     }
-    check_record(m.record.as_deref(), plan.out)?;
+    check_record(m.record.as_deref(), request.out)?;
     let allowed = crate::engine::worker::allowed_cpus();
-    for &c in plan.configs {
-        check_config(&c, plan.verify, &allowed).map_err(|why| match why {
-            Refusal::CountNeedsPin if plan.crossed => usage(format!(
+    for &c in request.configs {
+        check_config(&c, request.verify, &allowed).map_err(|why| match why {
+            Refusal::CountNeedsPin if request.crossed => usage(format!(
                 "{}; this sweep crosses --count cpu with --pin {p}: leave {p} out of --pin, or sweep --count cpu on its own",
                 crate::engine::config::COUNT_CPU_NEEDS_PIN,
                 p = c.pin

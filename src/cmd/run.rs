@@ -10,7 +10,7 @@ use crate::engine::metric::{Figures, METRICS};
 use crate::engine::sample::Failure;
 use crate::error::{fault, Error, Result};
 use crate::model::csv::to_json;
-use crate::session::{self, MeasureSettings, Plan};
+use crate::session::{self, MeasureSettings, Request};
 use clap::Args;
 
 #[derive(Debug, Clone, Args)]
@@ -70,12 +70,12 @@ impl RunArgs {
 
 pub fn run(s: &RunSettings) -> Result<()> {
     let config = s.config;
-    let plan = Plan {
+    let request = Request {
         configs: std::slice::from_ref(&config),
         verify: s.verify,
         ..Default::default()
     };
-    session::preflight(&s.measure, &plan)?;
+    session::preflight(&s.measure, &request)?;
     let mut driver = Driver::start(&s.measure, s.verify, &[config.count])?;
     if let Some(why) = driver.unavailable.get(&config.strategy) {
         return Err(fault(format!(

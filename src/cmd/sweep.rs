@@ -10,7 +10,7 @@ use crate::engine::sample::Failure;
 use crate::error::{fault, Error, Result};
 use crate::model::csv::{to_csv_bytes, write_rows};
 use crate::model::plan::{cross, plan, AxisPlan};
-use crate::session::{self, MeasureSettings, Plan};
+use crate::session::{self, MeasureSettings, Request};
 use std::path::PathBuf;
 use std::time::SystemTime;
 
@@ -145,14 +145,14 @@ impl Results<'_> {
 }
 
 pub fn sweep(s: &SweepSettings) -> Result<()> {
-    let plan = Plan {
+    let request = Request {
         configs: &s.configs,
         verify: s.verify,
         out: Some(&s.out),
         crossed: true,
         ..Default::default()
     };
-    session::preflight(&s.measure, &plan)?;
+    session::preflight(&s.measure, &request)?;
     let mut driver = Driver::start(&s.measure, s.verify, &s.counts)?;
     let mut results = Results {
         out: &s.out,
