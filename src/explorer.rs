@@ -278,6 +278,8 @@ fn run_loop(
 
     let mut events = source.0.events().clone();
     let mut keys = input.rx.clone();
+    // A replay tells its end once; after that (or if it never can) wait on it no more.
+    let mut end = source.0.end();
     let mut first = first;
     let mut redraw = Redraw::default();
     let mut drawn_once = false;
@@ -304,7 +306,6 @@ fn run_loop(
         // No timer runs unless a frame is owed: paused or idle, the loop sleeps until
         // an event, a key or a signal.
         let timer = redraw.at().map_or(never(), crossbeam_channel::at);
-        let end = source.0.end();
         select! {
             recv(events) -> ev => match ev {
                 Ok(ev) => {
@@ -328,10 +329,11 @@ fn run_loop(
                 while let Ok(e) = events.try_recv() {
                     ingest(&mut app, &mut source.0, &mut recorder, &export_dir, e);
                 }
+                end = never();
                 if let Ok(ended) = ended {
                     app.recording_ended(&ended);
+                    redraw.now();
                 }
-                redraw.now();
             },
             recv(keys) -> ev => match ev {
                 Ok(Event::Key(k)) => {
