@@ -437,13 +437,8 @@ fn ingest(
     export_dir: &std::path::Path,
     ev: EngineEvent,
 ) {
-    let (action, window) = action_for(app, source.as_mut(), ev);
+    let window = window_end(app, source.as_mut(), &ev);
     if let Some(r) = recorder {
-        let ev = match &action {
-            Action::Engine(ev) => ev.clone(),
-            Action::Window { result, .. } => EngineEvent::Finished(result.clone()),
-            _ => unreachable!("action_for makes engine actions only"),
-        };
         if let Err(e) = r.record_window(&ev, window) {
             *recorder = None;
             app.update(Action::Engine(EngineEvent::Notice {
@@ -451,27 +446,42 @@ fn ingest(
             }));
         }
     }
+    let action = action_of(ev, window);
     let effects = app.update(action);
     apply(app, source, export_dir, effects);
 }
 
+/// How a finished window ended (`None` for any other event): a replay says, from its
+/// file; live, the explorer knows. Called once per event, in order.
+fn window_end(app: &App, source: &mut dyn SampleSource, ev: &EngineEvent) -> Option<WindowEnd> {
+    match ev {
+        EngineEvent::Finished(r) => Some(
+            source
+                .window_end()
+                .unwrap_or_else(|| app.window_end(&r.config)),
+        ),
+        _ => None,
+    }
+}
+
+/// The update an event is, given how its window ended.
+fn action_of(ev: EngineEvent, window: Option<WindowEnd>) -> Action {
+    match (ev, window) {
+        (EngineEvent::Finished(result), Some(end)) => Action::Window { result, end },
+        (ev, _) => Action::Engine(ev),
+    }
+}
+
 /// What an event from `source` is to the explorer, and how a finished window ended
-/// (what the recorder writes beside it). A replay says how its windows ended; live,
-/// the explorer knows.
+/// (what the recorder writes beside it): what the main loop does with each event, for
+/// tests that drive the state without a terminal.
 pub fn action_for(
     app: &App,
     source: &mut dyn SampleSource,
     ev: EngineEvent,
 ) -> (Action, Option<WindowEnd>) {
-    match ev {
-        EngineEvent::Finished(result) => {
-            let end = source
-                .window_end()
-                .unwrap_or_else(|| app.window_end(&result.config));
-            (Action::Window { result, end }, Some(end))
-        }
-        ev => (Action::Engine(ev), None),
-    }
+    let window = window_end(app, source, &ev);
+    (action_of(ev, window), window)
 }
 
 fn apply(
