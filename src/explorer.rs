@@ -1,22 +1,27 @@
-//! The interactive explorer: privilege check, terminal setup/teardown, the main loop.
+//! The interactive explorer: the one preflight and startup order, terminal setup and
+//! teardown, the main loop.
 //!
-//! The loop blocks on a crossbeam `select!` over the source's events, the keyboard
-//! (a thread reading crossterm events), signals (SIGTERM/SIGINT/SIGHUP), a panic
-//! elsewhere and, only while a frame is owed, a redraw deadline; it never polls, wakes
-//! not at all while nothing changes (paused), and it only ever reads from the source's
-//! channel, so a slow screen cannot slow the workers.
+//! The loop blocks on a crossbeam `select!` over the source's events (and, for a
+//! replay, its typed end), the keyboard (a thread reading crossterm events), signals
+//! (SIGTERM/SIGINT/SIGHUP), a panic elsewhere and, only while a frame is owed, a redraw
+//! deadline; it never polls, wakes not at all while nothing changes (paused), and it
+//! only ever reads from the source's channel, so a slow screen cannot slow the workers.
 //!
 //! Whatever ends it (q, Ctrl-C, a signal, a panic, an error) the terminal is restored
 //! first (raw mode off, main screen, cursor shown), then the source is shut down
 //! (workers stopped and joined, namespaces dropped).
 
 use crate::app::keys::action_for_key;
-use crate::app::{Action, App, Effect};
-use crate::cli::{Common, ExplorerArgs};
+use crate::app::{Action, App, Effect, Theme};
+use crate::engine::config::Config;
 use crate::engine::sample::EngineEvent;
 use crate::engine::LiveRunner;
-use crate::export::recording::Recorder;
+use crate::error::Result;
+use crate::model::recording::Recorder;
+use crate::model::rows::WindowEnd;
+use crate::session::{MeasureSettings, Signals};
 use crate::source::{Control, SampleSource};
+use crate::test_seam::Seams;
 use crossbeam_channel::{bounded, never, select, unbounded, Receiver, Sender};
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::cursor::{Hide, Show};
@@ -36,22 +41,61 @@ use std::time::{Duration, Instant};
 /// Shortest time between two frames while figures arrive (they arrive every sample
 /// interval, 250 ms by default); input redraws at once.
 const TICK: Duration = Duration::from_millis(200);
-/// Benchmark hook: `NETIO_TUI_DRAW=off` draws only the first frame.
-pub const DRAW_ENV: &str = "NETIO_TUI_DRAW";
 /// How often the input thread looks up from the keyboard to see if it should stop.
 const INPUT_POLL: Duration = Duration::from_millis(1000);
 
-/// `sudo netio-tui`: checks privileges, builds the engine, runs the explorer on it.
-pub fn run(common: &Common, args: &ExplorerArgs) -> anyhow::Result<()> {
-    crate::session::require_privilege(common)?;
-    if let Some(dir) = &args.export_dir {
-        crate::export::files::check_dir(dir, "--export-dir").map_err(crate::usage)?;
+/// How the explorer looks and behaves, live or replaying.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExplorerSettings {
+    /// Where `e` writes its CSV files.
+    pub export_dir: Option<PathBuf>,
+    /// The configuration measured first.
+    pub start: Config,
+    /// Seconds per configuration of the automatic sweep (`s`).
+    pub sweep_duration: f64,
+    /// Shortest cut-short window that becomes a row.
+    pub min_window: f64,
+    pub theme: Theme,
+}
+
+impl Default for ExplorerSettings {
+    /// What the command line gives when nothing is said (checked against it in
+    /// `cmd::explorer`).
+    fn default() -> Self {
+        ExplorerSettings {
+            export_dir: None,
+            start: Config::new(crate::engine::config::Strategy::OneCopy, 4096, 1),
+            sweep_duration: 2.0,
+            min_window: crate::model::rows::DEFAULT_MIN_WINDOW,
+            theme: Theme::Default,
+        }
     }
-    crate::session::check_record(common, None)?;
-    let initial = args.start_config();
-    crate::session::check_config(&initial, false).map_err(crate::usage)?;
-    let (source, recorder) = live_source(common)?;
-    let exports = run_loop(source, args, recorder, Some(Control::SetConfig(initial)))?;
+}
+
+/// `sudo netio-tui`: the one preflight, the one startup order, then the explorer.
+pub fn run(settings: &ExplorerSettings, measure: &MeasureSettings) -> Result<()> {
+    let request = crate::session::Request {
+        configs: std::slice::from_ref(&settings.start),
+        export_dir: settings.export_dir.as_deref(),
+        ..Default::default()
+    };
+    crate::session::preflight(measure, &request)?;
+    // Verbose output goes to stderr, which the full-screen explorer covers.
+    let quiet = MeasureSettings {
+        verbose: false,
+        ..measure.clone()
+    };
+    // The engine and its runner are built before the terminal is taken, so errors
+    // print plainly; nothing is measured until the explorer asks.
+    let started = crate::session::start(&quiet, false)?;
+    let source = Box::new(LiveRunner::spawn(started.engine, None)?);
+    let exports = run_loop(
+        source,
+        settings,
+        started.signals,
+        started.recorder,
+        Some(Control::SetConfig(settings.start)),
+    )?;
     print_exports(&exports);
     Ok(())
 }
@@ -63,25 +107,10 @@ fn print_exports(exports: &[PathBuf]) {
     }
 }
 
-/// Builds the engine and its runner (before the terminal is taken, so errors print
-/// plainly); nothing is measured until the explorer asks.
-fn live_source(common: &Common) -> anyhow::Result<(Box<dyn SampleSource>, Option<Recorder>)> {
-    // Verbose output goes to stderr, which the full-screen explorer covers.
-    let quiet = Common {
-        verbose: 0,
-        ..common.clone()
-    };
-    let engine = crate::session::build_engine(&quiet, false)?;
-    let recorder = match &common.record {
-        Some(path) => Some(Recorder::create(path, engine.machine())?),
-        None => None,
-    };
-    Ok((Box::new(LiveRunner::spawn(engine, None)?), recorder))
-}
-
 /// Runs the explorer on any source (live engine or a replay).
-pub fn run_with_source(source: Box<dyn SampleSource>, args: &ExplorerArgs) -> anyhow::Result<()> {
-    let exports = run_loop(source, args, None, None)?;
+pub fn run_with_source(source: Box<dyn SampleSource>, settings: &ExplorerSettings) -> Result<()> {
+    let signals = Signals::spawn()?;
+    let exports = run_loop(source, settings, signals, None, None)?;
     print_exports(&exports);
     Ok(())
 }
@@ -215,19 +244,20 @@ impl Drop for InputThread {
 
 fn run_loop(
     source: Box<dyn SampleSource>,
-    args: &ExplorerArgs,
+    args: &ExplorerSettings,
+    signals: Signals,
     mut recorder: Option<Recorder>,
     first: Option<Control>,
-) -> anyhow::Result<Vec<PathBuf>> {
+) -> Result<Vec<PathBuf>> {
     // Declaration order is drop order reversed: terminal back first, then the source
     // is shut down, so a slow shutdown never leaves the terminal in raw mode.
     let mut source = SourceGuard(source);
-    // The screen, keyboard and signal threads only watch: at the weakest priority they
-    // never preempt a worker when they wake (the workers keep the normal priority:
-    // the source's own thread, which starts them, was spawned before this). Best effort.
+    // The screen and keyboard threads only watch: at the weakest priority they never
+    // preempt a worker when they wake (the workers keep the normal priority: the
+    // source's own thread, which starts them, was spawned before this). Best effort.
     let _ = crate::engine::sys::make_thread_background();
-    let signals = crate::session::Signals::spawn()?;
-    let start = args.start_config();
+    let seams = Seams::from_env();
+    let start = args.start;
     let mut app = App::new(
         source.0.machine().clone(),
         source.0.kind(),
@@ -248,19 +278,15 @@ fn run_loop(
 
     let mut events = source.0.events().clone();
     let mut keys = input.rx.clone();
+    // A replay tells its end once; after that (or if it never can) wait on it no more.
+    let mut end = source.0.end();
     let mut first = first;
     let mut redraw = Redraw::default();
-    // Lets the end-to-end tests check what a panic leaves behind (terminal, threads,
-    // namespaces) with the real binary.
-    let test_panic = std::env::var_os("NETIO_TUI_TEST_PANIC").is_some();
-    // Benchmark hook (scripts/bench-explorer.sh): `NETIO_TUI_DRAW=off` draws the first
-    // frame only, so the cost of drawing can be told from the cost of driving the engine.
-    let draw_off = std::env::var_os(DRAW_ENV).is_some_and(|v| v == "off");
     let mut drawn_once = false;
     loop {
         // After a panic elsewhere the terminal is already restored: draw nothing more.
         if redraw.due(Instant::now()) && !PANICKED.load(Ordering::SeqCst) {
-            if !(draw_off && drawn_once) {
+            if !(seams.draw_first_frame_only && drawn_once) {
                 let page = draw(&mut terminal, &app)?;
                 if page != app.page && page > 0 {
                     app.update(Action::MatrixPage(page));
@@ -268,8 +294,8 @@ fn run_loop(
             }
             drawn_once = true;
             redraw.drawn(Instant::now());
-            if test_panic && app.current_sample().is_some() {
-                panic!("test panic (NETIO_TUI_TEST_PANIC is set)");
+            if seams.panic_after_first_figures && app.current_sample().is_some() {
+                panic!("test panic ({} is set)", crate::test_seam::PANIC_ENV);
             }
         }
         // The workers start once the screen is up: taking the terminal and the first
@@ -295,6 +321,17 @@ fn run_loop(
                 Err(_) => {
                     events = never();
                     app.source_ended();
+                    redraw.now();
+                }
+            },
+            recv(end) -> ended => {
+                // Everything played is queued before the end is told: take it first.
+                while let Ok(e) = events.try_recv() {
+                    ingest(&mut app, &mut source.0, &mut recorder, &export_dir, e);
+                }
+                end = never();
+                if let Ok(ended) = ended {
+                    app.recording_ended(&ended);
                     redraw.now();
                 }
             },
@@ -324,7 +361,7 @@ fn run_loop(
                 app.quit = true;
             },
             recv(panicked) -> _ => {
-                anyhow::bail!("a thread of the explorer panicked (message above); terminal restored, workers stopped");
+                return Err(crate::error::fault("a thread of the explorer panicked (message above); terminal restored, workers stopped"));
             },
             recv(timer) -> _ => {},
         }
@@ -380,7 +417,8 @@ impl Redraw {
 /// person to ask: a signal, a closed terminal).
 fn autosave(app: &mut App, export_dir: &std::path::Path) {
     if app.unexported > 0 && !app.matrix.is_empty() {
-        let r = export(app.metrics, &app.export_rows(), export_dir, &timestamp());
+        let r =
+            crate::model::csv::export(app.metrics, &app.export_rows(), export_dir, &timestamp());
         app.update(Action::Exported(r));
     }
 }
@@ -399,16 +437,51 @@ fn ingest(
     export_dir: &std::path::Path,
     ev: EngineEvent,
 ) {
+    let window = window_end(app, source.as_mut(), &ev);
     if let Some(r) = recorder {
-        if let Err(e) = r.record(&ev) {
+        if let Err(e) = r.record_window(&ev, window) {
             *recorder = None;
             app.update(Action::Engine(EngineEvent::Notice {
                 message: format!("recording stopped: {e:#}"),
             }));
         }
     }
-    let effects = app.update(Action::Engine(ev));
+    let action = action_of(ev, window);
+    let effects = app.update(action);
     apply(app, source, export_dir, effects);
+}
+
+/// How a finished window ended (`None` for any other event): a replay says, from its
+/// file; live, the explorer knows. Called once per event, in order.
+fn window_end(app: &App, source: &mut dyn SampleSource, ev: &EngineEvent) -> Option<WindowEnd> {
+    match ev {
+        EngineEvent::Finished(r) => Some(
+            source
+                .window_end()
+                .unwrap_or_else(|| app.window_end(&r.config)),
+        ),
+        _ => None,
+    }
+}
+
+/// The update an event is, given how its window ended.
+fn action_of(ev: EngineEvent, window: Option<WindowEnd>) -> Action {
+    match (ev, window) {
+        (EngineEvent::Finished(result), Some(end)) => Action::Window { result, end },
+        (ev, _) => Action::Engine(ev),
+    }
+}
+
+/// What an event from `source` is to the explorer, and how a finished window ended
+/// (what the recorder writes beside it): what the main loop does with each event, for
+/// tests that drive the state without a terminal.
+pub fn action_for(
+    app: &App,
+    source: &mut dyn SampleSource,
+    ev: EngineEvent,
+) -> (Action, Option<WindowEnd>) {
+    let window = window_end(app, source, &ev);
+    (action_of(ev, window), window)
 }
 
 fn apply(
@@ -427,32 +500,12 @@ fn apply(
                 }
             }
             Effect::Export(rows) => {
-                let r = export(app.metrics, &rows, export_dir, &timestamp());
+                let r = crate::model::csv::export(app.metrics, &rows, export_dir, &timestamp());
                 app.update(Action::Exported(r));
             }
             Effect::Quit => app.quit = true,
         }
     }
-}
-
-/// Writes `rows` to `dir/netio-<stamp>.csv` (never overwriting an earlier export).
-pub fn export(
-    reg: &crate::engine::metric::Registry,
-    rows: &[crate::engine::metric::Figures],
-    dir: &std::path::Path,
-    stamp: &str,
-) -> Result<PathBuf, String> {
-    if !dir.is_dir() {
-        return Err(format!("{} is not a directory", dir.display()));
-    }
-    let mut path = dir.join(format!("netio-{stamp}.csv"));
-    let mut n = 2;
-    while path.exists() {
-        path = dir.join(format!("netio-{stamp}-{n}.csv"));
-        n += 1;
-    }
-    crate::export::csv::write_rows(reg, &path, rows).map_err(|e| format!("{e:#}"))?;
-    Ok(path)
 }
 
 /// UTC "YYYYMMDD-HHMMSS" for export file names.

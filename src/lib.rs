@@ -1,8 +1,9 @@
 //! netio-tui: see what data movement costs in Linux TCP I/O.
 //!
-//! `engine` measures and knows nothing of any UI; it publishes [`engine::sample::EngineEvent`]s
-//! on a channel. The explorer (`app` + `ui`), the headless `run`/`sweep` (`headless`), the
-//! recorder and replay (`export`, `replay`) all consume that one stream.
+//! Layers, each using only those below it: `engine` (its own crate: measures, knows no
+//! UI) → `model` (rows, insight, report, CSV and recording formats) → `source`,
+//! `replay`, `plot`, `session` (preflight and startup) → `app` + `ui` → `explorer` →
+//! `cmd` (the command line, the only code that sees clap).
 
 #[cfg(not(target_os = "linux"))]
 compile_error!(
@@ -10,16 +11,15 @@ compile_error!(
 );
 
 pub mod app;
-pub mod axis_args;
-pub mod cli;
+pub mod cmd;
+pub mod error;
 pub mod explorer;
-pub mod export;
-pub mod headless;
-pub mod insight;
+pub mod model;
+pub mod plot;
 pub mod replay;
-pub mod report;
 pub mod session;
 pub mod source;
+pub mod test_seam;
 pub mod ui;
 pub mod view;
 
@@ -27,17 +27,4 @@ pub mod view;
 pub use netio_engine as engine;
 pub use netio_engine::{format, timefmt};
 
-/// An error the user caused (bad input, missing privilege, unreadable file):
-/// printed as one clear message, exit status 2.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
-
-pub fn usage(msg: impl Into<String>) -> anyhow::Error {
-    UsageError(msg.into()).into()
-}
-
-/// The user stopped a measurement before it was complete (exit status 130).
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct Interrupted(pub String);
+pub use error::{Error, Result};

@@ -2,19 +2,16 @@
 //! explorer shows it exactly as it showed the live session. No root, no namespaces,
 //! no counters: the figures come from the file.
 
-use crate::cli::{ExplorerArgs, ReplayArgs};
 use crate::engine::config::format_size;
 use crate::engine::sample::{EngineEvent, MachineInfo};
-use crate::export::recording::{read_recording, Recording};
-use crate::source::{Control, SampleSource, SourceKind};
-use crate::usage;
+use crate::model::recording::Recording;
+use crate::model::rows::WindowEnd;
+use crate::source::{Control, EndOfRecording, SampleSource, SourceKind};
 use crossbeam_channel::{bounded, select, unbounded, Receiver, RecvTimeoutError, Sender};
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-
-/// How the notice at the end of a recording begins (the explorer shows "ended").
-pub const END_OF_RECORDING: &str = "end of recording";
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -28,32 +25,6 @@ pub const MAX_GAP_S: f64 = 3.0;
 const GAP_LEAD_S: f64 = 0.5;
 /// Events queued for the explorer before playback waits for it.
 const QUEUE: usize = 256;
-
-/// Validates the recording (a bad file is a usage error, exit 2, before the terminal
-/// is touched), then runs the explorer on it.
-pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
-    let explorer = ExplorerArgs {
-        export_dir: args.export_dir.clone(),
-        ..ExplorerArgs::defaults()
-    };
-    if let Some(dir) = &explorer.export_dir {
-        crate::export::files::check_dir(dir, "--export-dir").map_err(usage)?;
-    }
-    let recording = read_recording(&args.file)?;
-    if recording.events.is_empty() {
-        return Err(usage(format!(
-            "{} has a header but no events (the recording stopped before the first sample); \
-             nothing to replay",
-            args.file.display()
-        )));
-    }
-    if args.check {
-        print!("{}", summary(&recording, &args.file));
-        return Ok(());
-    }
-    let player = ReplayPlayer::start(recording, args.file.clone(), args.speed);
-    crate::explorer::run_with_source(Box::new(player), &explorer)
-}
 
 /// What `replay --check` prints: what the file holds and where it was made.
 pub fn summary(rec: &Recording, file: &Path) -> String {
@@ -153,6 +124,9 @@ enum PlayerMsg {
 /// Plays a recording on its own thread at `speed` × the recorded pace.
 pub struct ReplayPlayer {
     events: Receiver<EngineEvent>,
+    end: Receiver<EndOfRecording>,
+    /// How each finished window still to be taken ended, from the file.
+    window_ends: VecDeque<WindowEnd>,
     to_thread: Sender<PlayerMsg>,
     machine: MachineInfo,
     file: PathBuf,
@@ -171,6 +145,8 @@ impl ReplayPlayer {
             1.0
         };
         let (event_tx, events) = bounded(QUEUE);
+        let (end_tx, end) = bounded(1);
+        let window_ends = recording.window_ends.iter().copied().collect();
         let (to_thread, from_player) = unbounded();
         let shared_speed = Arc::new(AtomicU64::new(speed.to_bits()));
         let machine = recording.header.machine.clone();
@@ -179,6 +155,7 @@ impl ReplayPlayer {
         let playback = Playback {
             recording,
             out: event_tx,
+            end: end_tx,
             control: from_player,
             clock: Clock::new(speed, first_t),
             speed: shared_speed.clone(),
@@ -190,6 +167,8 @@ impl ReplayPlayer {
             .expect("cannot start the replay thread");
         ReplayPlayer {
             events,
+            end,
+            window_ends,
             to_thread,
             machine,
             file,
@@ -206,6 +185,14 @@ impl ReplayPlayer {
 impl SampleSource for ReplayPlayer {
     fn events(&self) -> &Receiver<EngineEvent> {
         &self.events
+    }
+
+    fn end(&self) -> Receiver<EndOfRecording> {
+        self.end.clone()
+    }
+
+    fn window_end(&mut self) -> Option<WindowEnd> {
+        self.window_ends.pop_front()
     }
 
     fn control(&mut self, c: Control) {
@@ -295,6 +282,8 @@ impl Clock {
 struct Playback {
     recording: Recording,
     out: Sender<EngineEvent>,
+    /// Told once every event is on `out`.
+    end: Sender<EndOfRecording>,
     control: Receiver<PlayerMsg>,
     clock: Clock,
     speed: Arc<AtomicU64>,
@@ -360,14 +349,10 @@ impl Playback {
                 }
             }
         }
-        let end = format!(
-            "{END_OF_RECORDING}: {} events over {:.1} s; q quits",
-            events.len(),
-            events.last().map_or(0.0, |(t, _)| *t)
-        );
-        if let Step::Stop = self.emit(notice(end)) {
-            return;
-        }
+        let _ = self.end.try_send(EndOfRecording {
+            events: events.len(),
+            seconds: events.last().map_or(0.0, |(t, _)| *t),
+        });
         // The channel stays open until shutdown; keep answering controls.
         while let Ok(m) = self.control.recv() {
             if let Step::Stop = self.handle(m) {
@@ -444,7 +429,7 @@ fn notice(message: String) -> EngineEvent {
 mod tests {
     use super::*;
     use crate::engine::config::{Config, Strategy};
-    use crate::export::recording::RecordingHeader;
+    use crate::model::recording::RecordingHeader;
 
     fn recording(times: &[f64]) -> Recording {
         Recording {
@@ -455,6 +440,7 @@ mod tests {
                 .map(|(i, t)| (*t, notice(format!("e{i}"))))
                 .collect(),
             cut_off_line: None,
+            window_ends: Vec::new(),
         }
     }
 
@@ -474,7 +460,11 @@ mod tests {
         let took = start.elapsed();
         assert!(took >= Duration::from_millis(190), "{took:?}");
         assert!(took < Duration::from_millis(1500), "{took:?}");
-        assert!(next(&p).starts_with("end of recording: 2 events"));
+        let end = p.end().recv_timeout(Duration::from_secs(5)).unwrap();
+        assert_eq!(
+            end.to_string(),
+            "end of recording: 2 events over 0.4 s; q quits"
+        );
         p.shutdown();
         p.shutdown(); // idempotent
     }

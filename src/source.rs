@@ -3,7 +3,8 @@
 
 use crate::engine::config::Config;
 use crate::engine::sample::{EngineEvent, MachineInfo};
-use crossbeam_channel::Receiver;
+use crate::model::rows::WindowEnd;
+use crossbeam_channel::{never, Receiver};
 use std::path::PathBuf;
 
 /// What the explorer asks of its source.
@@ -33,9 +34,38 @@ pub enum SourceKind {
     Replay { file: PathBuf, speed: f64 },
 }
 
+/// A replay played its last event: what it played.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EndOfRecording {
+    pub events: usize,
+    /// Recording time of the last event.
+    pub seconds: f64,
+}
+
+impl std::fmt::Display for EndOfRecording {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "end of recording: {} events over {:.1} s; q quits",
+            self.events, self.seconds
+        )
+    }
+}
+
 pub trait SampleSource {
     /// The event stream. The explorer selects on it together with input and a tick.
     fn events(&self) -> &Receiver<EngineEvent>;
+    /// Fires once when a replay has sent its last event (after it on [`Self::events`]).
+    /// A live source never ends this way.
+    fn end(&self) -> Receiver<EndOfRecording> {
+        never()
+    }
+    /// How the next [`EngineEvent::Finished`] taken from [`Self::events`] ended, when the
+    /// source knows (a replay reads it from the file); `None`: the explorer knows (live).
+    /// Called once per finished window, in order.
+    fn window_end(&mut self) -> Option<WindowEnd> {
+        None
+    }
     fn control(&mut self, c: Control);
     fn machine(&self) -> &MachineInfo;
     fn kind(&self) -> SourceKind;

@@ -41,7 +41,7 @@ fn every_strategy_moves_verified_data_over_veth() {
             assert!(v["bytes"].as_u64().unwrap() > 0, "{strategy}: {v}");
             assert!(v["messages"].as_u64().unwrap() > 0, "{strategy}: {v}");
             assert!(v["throughput_gbps"].as_f64().unwrap() > 0.0);
-            for col in netio_tui::export::csv::COLUMNS {
+            for col in netio_tui::model::csv::COLUMNS {
                 assert!(v.get(col).is_some(), "JSON lacks {col}");
             }
             if strategy.uses_zerocopy() {
@@ -265,14 +265,14 @@ fn sweep_writes_the_csv_contract() {
         .stdout(predicates::str::contains("wrote 8 configurations"));
     let elapsed = t0.elapsed();
     let reg = netio_tui::engine::metric::METRICS;
-    let rows = netio_tui::export::csv::read_csv(reg, &out).unwrap();
+    let rows = netio_tui::model::csv::read_csv(reg, &out).unwrap();
     assert_eq!(rows.len(), 8);
     let get = |r: &netio_tui::engine::metric::Figures, name| r.get(reg, name);
     let text = std::fs::read_to_string(&out).unwrap();
     // The contract's columns first, in order; appended ones after.
     let header = text.lines().next().unwrap();
     assert!(
-        header.starts_with(&(netio_tui::export::csv::COLUMNS.join(",") + ",")),
+        header.starts_with(&(netio_tui::model::csv::COLUMNS.join(",") + ",")),
         "{header}"
     );
     assert!(

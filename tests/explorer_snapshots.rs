@@ -341,7 +341,7 @@ fn measured_at(c: Config, m: f64) -> Measured {
 /// The 48 configurations of the course sweep, their figures spread over every
 /// magnitude from 0.0001 to 99999.
 fn magnitudes_session() -> App {
-    let plan = netio_tui::session::course_plan();
+    let plan = netio_tui::model::plan::course_plan();
     let mut app = App::new(machine(), live(), plan[0], 2.0);
     let mags = [
         0.0001, 0.00123, 0.0456, 0.789, 1.0, 9.995, 12.34, 99.95, 322.19, 790.9135, 999.5, 1234.5,

@@ -105,8 +105,8 @@ fn explorer_end_to_end_keys_export_quit() {
     let header = lines.next().unwrap();
     // The contract's columns in order; more may be appended.
     assert!(
-        header == netio_tui::export::csv::COLUMNS.join(",")
-            || header.starts_with(&format!("{},", netio_tui::export::csv::COLUMNS.join(","))),
+        header == netio_tui::model::csv::COLUMNS.join(",")
+            || header.starts_with(&format!("{},", netio_tui::model::csv::COLUMNS.join(","))),
         "CSV header is the contract: {header}"
     );
     let rows: Vec<&str> = lines.collect();

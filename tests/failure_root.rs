@@ -120,7 +120,7 @@ fn a_reset_connection_fails_run_and_sweep_without_figures() {
         "{out:?}"
     );
     let reg = netio_tui::engine::metric::METRICS;
-    let rows = netio_tui::export::csv::read_csv(reg, &csv).unwrap();
+    let rows = netio_tui::model::csv::read_csv(reg, &csv).unwrap();
     assert_eq!(rows.len(), 2);
     assert!(rows[0].error.is_some(), "{:?}", rows[0]);
     assert!(rows[0].values.iter().all(Option::is_none), "{:?}", rows[0]);

@@ -5,7 +5,7 @@
 //! locally with PROPTEST_CASES.
 
 use netio_tui::engine::metric::METRICS;
-use netio_tui::export::recording::parse_recording;
+use netio_tui::model::recording::parse_recording;
 use proptest::prelude::*;
 use std::path::Path;
 
@@ -88,13 +88,13 @@ proptest! {
         let csv = dir.path().join("f.csv");
         let body: Vec<String> = rows.iter().map(|r| r.join(",")).collect();
         std::fs::write(&csv, body.join("\n") + "\n").unwrap();
-        if netio_tui::export::csv::read_csv(METRICS, &csv).is_ok() {
+        if netio_tui::model::csv::read_csv(METRICS, &csv).is_ok() {
             // On a thread, so that a hang fails the test instead of stalling it.
             let (tx, rx) = std::sync::mpsc::channel();
             let out = dir.path().join("svg");
             let csv2 = csv.clone();
             std::thread::spawn(move || {
-                let _ = tx.send(netio_tui::export::plot::plot_file(&csv2, &out, None).map(drop));
+                let _ = tx.send(netio_tui::plot::plot_file(&csv2, &out, None).map(drop));
             });
             let report = rx.recv_timeout(std::time::Duration::from_secs(10));
             prop_assert!(matches!(report, Ok(Ok(()))), "{report:?} on {}", body.join("\n"));

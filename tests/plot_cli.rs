@@ -232,7 +232,7 @@ fn foreign_or_empty_csv_is_a_usage_error() {
         .stderr(predicate::str::contains("not a netio-tui CSV"));
 
     let empty = dir.path().join("empty.csv");
-    std::fs::write(&empty, netio_tui::export::csv::COLUMNS.join(",") + "\n").unwrap();
+    std::fs::write(&empty, netio_tui::model::csv::COLUMNS.join(",") + "\n").unwrap();
     netio()
         .args(["plot", empty.to_str().unwrap()])
         .assert()
@@ -242,7 +242,7 @@ fn foreign_or_empty_csv_is_a_usage_error() {
     let bad_row = dir.path().join("bad.csv");
     std::fs::write(
         &bad_row,
-        netio_tui::export::csv::COLUMNS.join(",") + "\nthree-copy,64,1\n",
+        netio_tui::model::csv::COLUMNS.join(",") + "\nthree-copy,64,1\n",
     )
     .unwrap();
     netio()

@@ -84,14 +84,14 @@ fn a_new_metric_reaches_every_output() {
     let c = Config::new(Strategy::OneCopy, 4096, 1);
     let f = Figures::of(reg, &result(c));
 
-    let line = netio_tui::headless::summary_line(reg, views, &f, false);
+    let line = netio_tui::cmd::output::summary_line(reg, views, &f, false);
     assert!(line.contains("fakeness 4.096 fk"), "{line}");
 
-    let json = netio_tui::export::csv::to_json(reg, &f);
+    let json = netio_tui::model::csv::to_json(reg, &f);
     assert_eq!(json["fake_per_msg"], serde_json::json!(4.1));
 
     let csv = String::from_utf8(
-        netio_tui::export::csv::to_csv_bytes(reg, std::slice::from_ref(&f)).unwrap(),
+        netio_tui::model::csv::to_csv_bytes(reg, std::slice::from_ref(&f)).unwrap(),
     )
     .unwrap();
     let mut lines = csv.lines();
@@ -99,7 +99,7 @@ fn a_new_metric_reaches_every_output() {
     let row: Vec<&str> = lines.next().unwrap().split(',').collect();
     let i = header.iter().position(|h| *h == "fake_per_msg").unwrap();
     assert_eq!(row[i], "4.1");
-    assert_eq!(&header[..20], netio_tui::export::csv::COLUMNS);
+    assert_eq!(&header[..20], netio_tui::model::csv::COLUMNS);
 
     // The explorer: a live row and a matrix column, from the same entry.
     let mut app = App::new(
@@ -142,8 +142,8 @@ fn a_new_metric_reaches_every_output() {
         .into_iter()
         .map(|s| Figures::of(reg, &result(Config::new(Strategy::OneCopy, s, 1))))
         .collect();
-    netio_tui::export::csv::write_rows(reg, &path, &rows).unwrap();
-    let report = netio_tui::export::plot::plot_with(reg, views, &path, dir.path(), None).unwrap();
+    netio_tui::model::csv::write_rows(reg, &path, &rows).unwrap();
+    let report = netio_tui::plot::plot_with(reg, views, &path, dir.path(), None).unwrap();
     assert!(
         report
             .written

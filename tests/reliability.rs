@@ -172,7 +172,7 @@ fn duplicate_list_items_warn_once_and_are_measured_once() {
         "{stderr}"
     );
     assert_eq!(stderr.matches("64 more than once").count(), 1, "{stderr}");
-    let rows = netio_tui::export::csv::read_csv(netio_tui::engine::metric::METRICS, &out).unwrap();
+    let rows = netio_tui::model::csv::read_csv(netio_tui::engine::metric::METRICS, &out).unwrap();
     assert_eq!(rows.len(), 1);
 }
 
@@ -255,7 +255,7 @@ fn devices_and_oversized_files_are_refused_without_reading_them() {
     let big = dir.path().join("big.jsonl");
     std::fs::File::create(&big)
         .unwrap()
-        .set_len(netio_tui::export::files::MAX_RECORDING_BYTES + 1)
+        .set_len(netio_tui::model::files::MAX_RECORDING_BYTES + 1)
         .unwrap();
     usage_error(
         &["replay", "--check", big.to_str().unwrap()],
@@ -264,7 +264,7 @@ fn devices_and_oversized_files_are_refused_without_reading_them() {
     let big_csv = dir.path().join("big.csv");
     std::fs::File::create(&big_csv)
         .unwrap()
-        .set_len(netio_tui::export::files::MAX_CSV_BYTES + 1)
+        .set_len(netio_tui::model::files::MAX_CSV_BYTES + 1)
         .unwrap();
     usage_error(&["plot", big_csv.to_str().unwrap()], &["larger than"]);
     // One endless line in a recording of legal size.
@@ -394,7 +394,7 @@ fn an_early_interrupt_of_sweep_claims_no_file_and_records_nothing_as_finished() 
     assert_eq!(o.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("nothing was saved"), "{stderr}");
     assert!(!out.exists(), "no CSV was claimed, none should exist");
-    let r = netio_tui::export::recording::read_recording(&rec).unwrap();
+    let r = netio_tui::model::recording::read_recording(&rec).unwrap();
     use netio_tui::engine::sample::EngineEvent;
     assert!(
         !r.events
@@ -444,7 +444,7 @@ fn sighup_mid_sweep_keeps_every_reported_row_and_stale_temp_files_do_not_matter(
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(130), "{stderr}");
     let reported = stderr.lines().filter(|l| l.starts_with('[')).count();
-    let rows = netio_tui::export::csv::read_csv(netio_tui::engine::metric::METRICS, &out).unwrap();
+    let rows = netio_tui::model::csv::read_csv(netio_tui::engine::metric::METRICS, &out).unwrap();
     assert!(reported >= 1 && rows.len() == reported, "{stderr}");
     assert!(
         stderr.contains(&format!("{reported} of 6 configurations saved to")),

@@ -4,7 +4,7 @@
 use assert_cmd::Command;
 use netio_tui::engine::config::{Config, Strategy};
 use netio_tui::engine::sample::{EngineEvent, MachineInfo};
-use netio_tui::export::recording::Recorder;
+use netio_tui::model::recording::Recorder;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 

@@ -5,7 +5,7 @@
 use netio_tui::app::{Action, App};
 use netio_tui::engine::config::{Config, Strategy};
 use netio_tui::engine::sample::EngineEvent;
-use netio_tui::export::recording::{read_recording, Recorder};
+use netio_tui::model::recording::{read_recording, Recorder};
 use netio_tui::replay::ReplayPlayer;
 use netio_tui::source::{SampleSource, SourceKind};
 use std::path::Path;
@@ -35,7 +35,8 @@ fn replayed_matrix(path: &Path) -> (App, usize) {
         if !matches!(&ev, EngineEvent::Notice { .. }) {
             got += 1;
         }
-        app.update(Action::Engine(ev));
+        let (action, _) = netio_tui::explorer::action_for(&app, &mut player, ev);
+        app.update(action);
     }
     let _ = player.shutdown();
     (app, n)
@@ -62,7 +63,7 @@ fn the_shipped_sweep_replays_into_the_matrix_it_recorded() {
     assert_eq!(a, b);
     assert_eq!(live.export_rows(), replayed.export_rows());
     // And the matrix is the sweep's own CSV, row for row.
-    let csv = netio_tui::export::csv::read_csv(
+    let csv = netio_tui::model::csv::read_csv(
         netio_tui::engine::metric::METRICS,
         &path.with_extension("csv"),
     )

@@ -4,7 +4,7 @@ use netio_tui::engine::config::{Config, Strategy};
 use netio_tui::engine::sample::{
     ConfigResult, CounterStatus, Counts, EngineEvent, MachineInfo, Measured, Sample, ZcStats,
 };
-use netio_tui::export::recording::{read_recording, Recorder, FORMAT, VERSION};
+use netio_tui::model::recording::{read_recording, Recorder, FORMAT, VERSION};
 use netio_tui::replay::ReplayPlayer;
 use netio_tui::source::{Control, SampleSource, SourceKind};
 use std::time::{Duration, Instant};
@@ -154,16 +154,11 @@ fn recorded_events_read_back_identically_and_replay_in_order() {
         "played too fast: {took:?}"
     );
     assert!(took < Duration::from_secs(2), "played too slowly: {took:?}");
-    match player
-        .events()
+    let end = player
+        .end()
         .recv_timeout(Duration::from_secs(5))
-        .unwrap()
-    {
-        EngineEvent::Notice { message } => {
-            assert!(message.starts_with("end of recording"), "{message}")
-        }
-        e => panic!("expected the end notice, got {e:?}"),
-    }
+        .expect("the end is told");
+    assert_eq!(end.events, events.len());
     // Controls after the end are answered, the channel stays open until shutdown.
     player.control(Control::Pause);
     assert!(player

@@ -5,8 +5,8 @@
 
 use netio_tui::engine::metric::{Figures, METRICS};
 use netio_tui::engine::sample::EngineEvent;
-use netio_tui::export::csv::read_csv;
-use netio_tui::export::recording::read_recording;
+use netio_tui::model::csv::read_csv;
+use netio_tui::model::recording::read_recording;
 use netio_tui::replay::ReplayPlayer;
 use netio_tui::source::SampleSource;
 use std::path::{Path, PathBuf};

@@ -6,7 +6,7 @@ use assert_cmd::Command;
 use netio_tui::engine::config::Config;
 use netio_tui::engine::metric::{find, METRICS};
 use netio_tui::engine::profile::Bucket;
-use netio_tui::insight::{answers, cited_figures, PROFILE_HINT, QUESTIONS};
+use netio_tui::model::insight::{answers, cited_figures, PROFILE_HINT, QUESTIONS};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -51,7 +51,7 @@ fn every_quoted_number_is_the_csvs_cell_and_the_markdown_says_it() {
     every_quoted_number_is_the_csvs_cell(SWEEP);
     every_quoted_number_is_the_csvs_cell(PROFILED);
     // Without the breakdown's columns, the answers say which flag gives them.
-    let rows = netio_tui::export::csv::read_csv(METRICS, Path::new(SWEEP)).unwrap();
+    let rows = netio_tui::model::csv::read_csv(METRICS, Path::new(SWEEP)).unwrap();
     let a = answers(METRICS, &rows, None);
     assert!(
         a[1].measure.as_deref().unwrap().contains(PROFILE_HINT),
@@ -63,7 +63,7 @@ fn every_quoted_number_is_the_csvs_cell_and_the_markdown_says_it() {
 
 fn every_quoted_number_is_the_csvs_cell(sweep: &str) {
     let path = Path::new(sweep);
-    let rows = netio_tui::export::csv::read_csv(METRICS, path).unwrap();
+    let rows = netio_tui::model::csv::read_csv(METRICS, path).unwrap();
     let cells = raw(path);
     let a = answers(METRICS, &rows, None);
     assert_eq!(a.len(), 6);
@@ -136,7 +136,7 @@ fn every_quoted_number_is_the_csvs_cell(sweep: &str) {
 #[test]
 fn the_one_copy_crossover_is_recomputed_from_the_raw_csv() {
     let path = Path::new(SWEEP);
-    let rows = netio_tui::export::csv::read_csv(METRICS, path).unwrap();
+    let rows = netio_tui::model::csv::read_csv(METRICS, path).unwrap();
     let cells = raw(path);
     let a = answers(METRICS, &rows, None);
     let text = a[3].answer.clone().unwrap();
@@ -155,7 +155,7 @@ fn the_one_copy_crossover_is_recomputed_from_the_raw_csv() {
             .last()
             .copied();
         let said = match from {
-            Some(z) => format!("from {}", netio_tui::insight::size_text(z)),
+            Some(z) => format!("from {}", netio_tui::model::insight::size_text(z)),
             None => "not up to".to_string(),
         };
         let part = text
@@ -201,7 +201,7 @@ fn bad_inputs_exit_2_with_one_line() {
 #[test]
 fn every_share_of_cpu_time_quoted_is_recomputed_from_the_raw_csv() {
     let path = Path::new(PROFILED);
-    let rows = netio_tui::export::csv::read_csv(METRICS, path).unwrap();
+    let rows = netio_tui::model::csv::read_csv(METRICS, path).unwrap();
     let cells = raw(path);
     let a = answers(METRICS, &rows, None);
     let text: String = a

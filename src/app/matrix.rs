@@ -5,12 +5,12 @@ use super::LiveCell;
 use crate::engine::config::{Config, Strategy};
 use crate::engine::metric::{Better, Format, MetricDef, Registry};
 use crate::engine::sample::{ConfigResult, MachineInfo};
+use crate::model::rows::{RowRule, Rows, WindowEnd};
 use crate::view::{shown, Basis, Scale, View, Views};
-use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Default)]
 pub struct Matrix {
-    cells: BTreeMap<Config, ConfigResult>,
+    cells: Rows,
 }
 
 /// One row as shown: a finished cell, or the configuration being measured now
@@ -22,24 +22,10 @@ pub struct MatrixRow {
 }
 
 impl Matrix {
-    /// Adds a finished configuration if its window lasted at least `min_seconds`
-    /// (steady state; a configuration passed through while pressing keys is no row),
-    /// and says whether it did. Measuring a configuration again adds its new window to
-    /// the cell (figures over all its windows); a window with nothing in it (switched
-    /// away during warm-up) is ignored.
-    pub fn insert(&mut self, r: ConfigResult, min_seconds: f64) -> bool {
-        if r.total.seconds <= 0.0
-            || r.total.seconds < min_seconds
-            || (r.total.bytes == 0 && r.total.seconds < 1.0)
-        {
-            return false;
-        }
-        let merged = match self.cells.get(&r.config) {
-            Some(old) => old.merge(&r),
-            None => r,
-        };
-        self.cells.insert(merged.config, merged);
-        true
+    /// Adds a finished window if [the row rule](crate::model::rows) admits it, and says
+    /// whether it did.
+    pub fn insert(&mut self, rule: &RowRule, r: ConfigResult, end: WindowEnd) -> bool {
+        self.cells.insert(rule, r, end)
     }
 
     pub fn clear(&mut self) {
@@ -59,7 +45,7 @@ impl Matrix {
     }
 
     pub fn results(&self) -> impl Iterator<Item = &ConfigResult> {
-        self.cells.values()
+        self.cells.results()
     }
 
     /// All rows in matrix order (strategy, size, threads), the live cell merged in
@@ -68,15 +54,16 @@ impl Matrix {
     pub fn rows_with_live(&self, live: Option<&LiveCell>, min_seconds: f64) -> Vec<MatrixRow> {
         let mut rows: Vec<MatrixRow> = self
             .cells
-            .values()
+            .results()
             .map(|r| MatrixRow {
                 result: r.clone(),
                 live: false,
             })
             .collect();
-        let steady = |l: &&LiveCell| {
-            l.samples > 0 && l.total.seconds > 0.0 && l.total.seconds >= min_seconds
+        let rule = RowRule {
+            min_window: min_seconds,
         };
+        let steady = |l: &&LiveCell| rule.admits_live(l.total.seconds, l.samples);
         if let Some(l) = live.filter(steady) {
             match rows.iter_mut().find(|r| r.result.config == l.config) {
                 Some(row) => {

@@ -40,15 +40,14 @@ pub const SIZE_PRESETS: [usize; 15] = [
     1 << 20,
 ];
 
-/// Shortest measured window (warm-up excluded) that enters the matrix, by default:
-/// a configuration passed through while pressing keys is no result.
-pub const DEFAULT_MIN_WINDOW: f64 = 1.0;
+pub use crate::model::rows::DEFAULT_MIN_WINDOW;
+use crate::model::rows::{RowRule, WindowEnd};
 
 /// Rows PgUp/PgDn move the matrix by until the screen says how many it shows.
 pub const PAGE: usize = 10;
 
 /// Colours and weights of the screen.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Theme {
     /// Colours on a dark terminal.
     #[default]
@@ -98,6 +97,11 @@ pub enum Action {
     Slower,
     /// An event from the source.
     Engine(EngineEvent),
+    /// A finished window whose end the source knows (a replay reads it from the file).
+    Window {
+        result: crate::engine::sample::ConfigResult,
+        end: WindowEnd,
+    },
     /// The screen shows this many matrix rows (drawn after a resize or a layout change).
     MatrixPage(usize),
     /// The main loop wrote (or failed to write) the export.
@@ -218,7 +222,7 @@ impl App {
             live: None,
             matrix: Matrix::default(),
             sweep: None,
-            sweep_plan: crate::session::course_plan(),
+            sweep_plan: crate::model::plan::course_plan(),
             sweep_duration,
             max_threads,
             overlay: None,
@@ -258,7 +262,11 @@ impl App {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         if !matches!(
             action,
-            Action::Quit | Action::Engine(_) | Action::MatrixPage(_) | Action::Exported(_)
+            Action::Quit
+                | Action::Engine(_)
+                | Action::Window { .. }
+                | Action::MatrixPage(_)
+                | Action::Exported(_)
         ) {
             self.quit_armed = false;
         }
@@ -359,6 +367,7 @@ impl App {
                 }
             }
             Action::Engine(ev) => self.ingest(ev),
+            Action::Window { result, end } => self.finished(result, end),
             Action::Exported(Ok(path)) => {
                 let n = self.export_rows().len();
                 self.unexported = 0;
@@ -565,41 +574,10 @@ impl App {
                 vec![]
             }
             EngineEvent::Finished(r) => {
-                if self.live.is_some_and(|l| l.config == r.config) {
-                    self.live = None;
-                }
-                let config = r.config;
-                if std::mem::take(&mut self.discard_finished) {
-                    return vec![];
-                }
-                // A sweep step is as long as the sweep says, even if shorter than the
-                // minimum window.
-                let min = match &self.sweep {
-                    Some(s) if s.current() == config => self.min_window.min(s.duration),
-                    _ => self.min_window,
-                };
-                let seconds = r.total.seconds;
-                if self.matrix.insert(r, min) {
-                    self.unexported += 1;
-                } else if seconds > 0.0 && !self.is_replay() {
-                    self.note(format!(
-                        "{config}: {seconds:.1}s measured, under the {}s minimum window: not in the matrix",
-                        trim_float(min)
-                    ));
-                }
-                // A sweep step ended by its own clock (a pause ends it early: not a step).
-                match &self.sweep {
-                    Some(s) if s.current() == config && !self.paused && !self.is_replay() => {
-                        self.next_sweep_step()
-                    }
-                    _ => vec![],
-                }
+                let end = self.window_end(&r.config);
+                self.finished(r, end)
             }
             EngineEvent::Notice { message } => {
-                if self.is_replay() && message.starts_with(crate::replay::END_OF_RECORDING) {
-                    self.phase = Phase::Ended;
-                    self.live = None;
-                }
                 self.note(message.clone());
                 self.push_notice(message);
                 vec![]
@@ -659,6 +637,55 @@ impl App {
                 vec![]
             }
         }
+    }
+
+    /// How a window the live engine just finished ended: a sweep step that ran out its
+    /// own clock was timed; anything else (a key, a pause) cut it.
+    pub fn window_end(&self, config: &Config) -> WindowEnd {
+        match &self.sweep {
+            Some(s) if s.current() == *config && !self.paused && !self.is_replay() => {
+                WindowEnd::Timed
+            }
+            _ => WindowEnd::Cut,
+        }
+    }
+
+    /// A finished window: a row if the row rule admits it; the next sweep step if it
+    /// was one.
+    fn finished(&mut self, r: crate::engine::sample::ConfigResult, end: WindowEnd) -> Vec<Effect> {
+        if self.live.is_some_and(|l| l.config == r.config) {
+            self.live = None;
+        }
+        let config = r.config;
+        if std::mem::take(&mut self.discard_finished) {
+            return vec![];
+        }
+        let seconds = r.total.seconds;
+        let rule = RowRule {
+            min_window: self.min_window,
+        };
+        if self.matrix.insert(&rule, r, end) {
+            self.unexported += 1;
+        } else if seconds > 0.0 && !self.is_replay() {
+            self.note(format!(
+                "{config}: {seconds:.1}s measured, under the {}s minimum window: not in the matrix",
+                trim_float(self.min_window)
+            ));
+        }
+        if end == WindowEnd::Timed {
+            self.next_sweep_step()
+        } else {
+            vec![]
+        }
+    }
+
+    /// A replay played its last event (typed, so no notice text is parsed for it).
+    pub fn recording_ended(&mut self, end: &crate::source::EndOfRecording) {
+        self.phase = Phase::Ended;
+        self.live = None;
+        let message = end.to_string();
+        self.note(message.clone());
+        self.push_notice(message);
     }
 
     /// The source closed its stream (a replay reached its end, or the engine stopped).

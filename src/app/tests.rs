@@ -250,7 +250,7 @@ fn space_pauses_and_resumes() {
 #[test]
 fn sweep_runs_the_plan_on_the_engines_clock_and_can_be_cancelled() {
     let mut a = app();
-    a.sweep_plan = crate::session::plan(&[Strategy::TwoCopy, Strategy::ZeroCopy], &[64], &[1]);
+    a.sweep_plan = crate::model::plan::plan(&[Strategy::TwoCopy, Strategy::ZeroCopy], &[64], &[1]);
     a.sweep_duration = 0.5;
     let first = Config::new(Strategy::TwoCopy, 64, 1);
     let second = Config::new(Strategy::ZeroCopy, 64, 1);
@@ -289,7 +289,7 @@ fn sweep_runs_the_plan_on_the_engines_clock_and_can_be_cancelled() {
 #[test]
 fn sweep_moves_on_when_a_config_fails_and_stops_on_a_manual_change() {
     let mut a = app();
-    a.sweep_plan = crate::session::plan(&[Strategy::TwoCopy], &[64, 128], &[1]);
+    a.sweep_plan = crate::model::plan::plan(&[Strategy::TwoCopy], &[64, 128], &[1]);
     a.update(Action::ToggleSweep);
     let fx = a.update(Action::Engine(EngineEvent::Failed {
         config: Config::new(Strategy::TwoCopy, 64, 1),
@@ -347,14 +347,15 @@ fn export_needs_a_matrix_and_reports_where_and_failures() {
     };
 
     let dir = tempfile::tempdir().unwrap();
-    let export = |dir: &std::path::Path, stamp| crate::explorer::export(METRICS, rows, dir, stamp);
+    let export =
+        |dir: &std::path::Path, stamp| crate::model::csv::export(METRICS, rows, dir, stamp);
     let p1 = export(dir.path(), "20250101-000000").unwrap();
     let p2 = export(dir.path(), "20250101-000000").unwrap();
     assert_ne!(
         p1, p2,
         "a second export in the same second does not overwrite"
     );
-    let back = crate::export::csv::read_csv(METRICS, &p1).unwrap();
+    let back = crate::model::csv::read_csv(METRICS, &p1).unwrap();
     assert_eq!(back.len(), 1);
     assert_eq!(back[0].config, START);
     a.update(Action::Exported(Ok(p1.clone())));
@@ -621,7 +622,7 @@ fn min_window_is_configurable_and_sweep_steps_use_their_own_length() {
 
 fn matrix_of_48() -> App {
     let mut a = app();
-    for c in crate::session::course_plan() {
+    for c in crate::model::plan::course_plan() {
         a.update(Action::Engine(finished(
             c,
             2.0,
@@ -682,12 +683,15 @@ fn the_end_of_a_replay_says_ended() {
     r.update(Action::Engine(EngineEvent::Started { config: START }));
     r.update(Action::Engine(sample(START, 0, 4.0)));
     assert_eq!(r.phase, Phase::Measuring);
+    // A notice that reads like the end is only a notice.
     r.update(Action::Engine(EngineEvent::Notice {
-        message: format!(
-            "{}: 3 events over 1.0 s; q quits",
-            crate::replay::END_OF_RECORDING
-        ),
+        message: "end of recording: 3 events over 1.0 s; q quits".into(),
     }));
+    assert_eq!(r.phase, Phase::Measuring);
+    r.recording_ended(&crate::source::EndOfRecording {
+        events: 3,
+        seconds: 1.0,
+    });
     assert_eq!(r.phase, Phase::Ended);
 }
 
@@ -823,7 +827,8 @@ fn user_actions() -> Vec<Action> {
             Action::Engine(_)
             | Action::MatrixPage(_)
             | Action::Exported(_)
-            | Action::SourceChanged(_) => unreachable!("not a key: {a:?}"),
+            | Action::SourceChanged(_)
+            | Action::Window { .. } => unreachable!("not a key: {a:?}"),
         }
     }
     all

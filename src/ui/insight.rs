@@ -1,5 +1,5 @@
 //! The `i` overlay: the course's six questions answered from the matrix, each with
-//! the cells it rests on ([`crate::insight::answers`], the same as `report`).
+//! the cells it rests on ([`crate::model::insight::answers`], the same as `report`).
 
 use crate::app::App;
 use crate::engine::metric::find;
@@ -11,7 +11,7 @@ use ratatui::Frame;
 /// The panel's text: per question the answer, what to measure, and the cited cells.
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let rows = app.export_rows();
-    let answers = crate::insight::answers(app.metrics, &rows, Some(app.machine.cores));
+    let answers = crate::model::insight::answers(app.metrics, &rows, Some(app.machine.cores));
     let mut out = vec![Line::from(format!(
         "From the {} configuration(s) in the matrix; `netio-tui report` writes the same as Markdown.",
         rows.len()

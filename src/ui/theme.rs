@@ -93,7 +93,7 @@ mod tests {
         let screen = Palette::of(Theme::Default);
         let projector = Palette::of(Theme::HighContrast);
         for s in Strategy::ALL {
-            let plotters::style::RGBColor(r, g, b) = crate::export::plot::strategy_color(s);
+            let plotters::style::RGBColor(r, g, b) = crate::plot::palette::strategy_color(s);
             assert_eq!(screen.strategy(s), Color::Rgb(r, g, b), "{s}");
             let [r, g, b] = brighter([r, g, b]);
             assert_eq!(projector.strategy(s), Color::Rgb(r, g, b), "{s}");

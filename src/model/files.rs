@@ -78,7 +78,11 @@ pub fn create_recording_file(path: &Path) -> Result<File, String> {
 /// given with option `flag`: not a directory (nor a name ending in '/'), its directory
 /// exists and accepts new files, and whatever is at `path` now is a regular file (or,
 /// when `link_ok`, a link that the atomic writer will replace).
-pub fn check_output(path: &Path, flag: &str, link_ok: bool) -> Result<(), String> {
+pub fn check_output(path: &Path, flag: &str, link_ok: bool) -> crate::Result<()> {
+    check_output_text(path, flag, link_ok).map_err(crate::error::usage)
+}
+
+fn check_output_text(path: &Path, flag: &str, link_ok: bool) -> Result<(), String> {
     let shown = path.display();
     if path.as_os_str().is_empty() {
         return Err(format!("{flag} needs a file name, e.g. {flag} results.csv"));
@@ -133,7 +137,11 @@ pub fn check_output(path: &Path, flag: &str, link_ok: bool) -> Result<(), String
 }
 
 /// Checks that `dir` (given with `flag`) is an existing, writable directory.
-pub fn check_dir(dir: &Path, flag: &str) -> Result<(), String> {
+pub fn check_dir(dir: &Path, flag: &str) -> crate::Result<()> {
+    check_dir_text(dir, flag).map_err(crate::error::usage)
+}
+
+fn check_dir_text(dir: &Path, flag: &str) -> Result<(), String> {
     let shown = dir.display();
     match std::fs::metadata(dir) {
         Ok(m) if m.is_dir() => tempfile::Builder::new()
@@ -325,6 +333,7 @@ mod tests {
         let slash = format!("{}/new/", dir.path().display());
         assert!(check_output(Path::new(&slash), "--out", true)
             .unwrap_err()
+            .to_string()
             .contains("directory"));
         assert!(check_output(dir.path(), "--out", true).is_err());
         assert!(check_output(&dir.path().join("missing/x.csv"), "--out", true).is_err());
@@ -335,7 +344,9 @@ mod tests {
         assert!(check_dir(&file, "--export-dir").is_err());
         assert!(check_dir(&dir.path().join("missing"), "--export-dir").is_err());
         assert!(check_dir(dir.path(), "--export-dir").is_ok());
-        let e = check_output(Path::new("/proc/x"), "--record", false).unwrap_err();
+        let e = check_output(Path::new("/proc/x"), "--record", false)
+            .unwrap_err()
+            .to_string();
         assert!(!e.contains(".netio-probe"), "no temporary name: {e}");
         // Probes leave nothing behind.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);

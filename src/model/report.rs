@@ -1,32 +1,33 @@
 //! `netio-tui report FILE`: the course's six questions answered from a sweep CSV or a
 //! recording, as Markdown with the plots beside it. The answers are
-//! [`crate::insight::answers`], the same the explorer's insight panel shows.
+//! [`super::insight::answers`], the same the explorer's insight panel shows.
 
-use crate::cli::ReportArgs;
+use super::insight::{self, Answer};
+use super::rows::{RowRule, Rows};
+use super::{csv, recording};
 use crate::engine::axis::AXES as TRAILING_AXES;
-use crate::engine::metric::{find, id, Figures, Registry, METRICS};
-use crate::engine::sample::{ConfigResult, EngineEvent, MachineInfo};
-use crate::export::{csv, plot, recording};
-use crate::insight::{self, Answer};
-use crate::usage;
-use std::collections::BTreeMap;
+use crate::engine::metric::{find, id, Figures, Registry};
+use crate::engine::sample::{EngineEvent, MachineInfo};
+use crate::error::usage;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// The rows of a recording: each configuration's finished windows merged, as the
-/// explorer's matrix has them.
-pub fn rows_of_recording(reg: &Registry, rec: &recording::Recording) -> Vec<Figures> {
-    let mut done: BTreeMap<crate::engine::config::Config, ConfigResult> = BTreeMap::new();
-    for (_, e) in &rec.events {
-        if let EngineEvent::Finished(r) = e {
-            let merged = match done.get(&r.config) {
-                Some(prev) => prev.merge(r),
-                None => r.clone(),
-            };
-            done.insert(r.config, merged);
-        }
+/// The rows of a recording, as the explorer's matrix had them: each finished window
+/// through the rule with how it ended.
+pub fn rows_of_recording(
+    reg: &Registry,
+    rec: &recording::Recording,
+    rule: &RowRule,
+) -> Vec<Figures> {
+    let mut rows = Rows::default();
+    let finished = rec.events.iter().filter_map(|(_, e)| match e {
+        EngineEvent::Finished(r) => Some(r),
+        _ => None,
+    });
+    for (r, &end) in finished.zip(&rec.window_ends) {
+        rows.insert(rule, r.clone(), end);
     }
-    done.values()
+    rows.results()
         .map(|r| Figures::of(reg, r).on_kernel(&rec.header.machine.kernel))
         .collect()
 }
@@ -46,7 +47,7 @@ fn is_recording(path: &Path) -> bool {
     starts_with_brace || path.extension().is_some_and(|e| e == "jsonl")
 }
 
-pub fn read_input(reg: &Registry, path: &Path) -> anyhow::Result<Input> {
+pub fn read_input(reg: &Registry, path: &Path) -> crate::Result<Input> {
     let meta = std::fs::metadata(path).map_err(|e| {
         usage(format!(
             "cannot read {} ({e}); give a sweep CSV or a recording (--record FILE)",
@@ -61,7 +62,7 @@ pub fn read_input(reg: &Registry, path: &Path) -> anyhow::Result<Input> {
     }
     if is_recording(path) {
         let rec = recording::read_recording(path)?;
-        let rows = rows_of_recording(reg, &rec);
+        let rows = rows_of_recording(reg, &rec, &RowRule::default());
         if rows.is_empty() {
             return Err(usage(format!(
                 "{} holds no finished configuration; record a sweep (`s` in the explorer) or a run",
@@ -283,56 +284,4 @@ pub fn markdown(reg: &Registry, input: &Input, file: &Path, plots: &[String]) ->
         }
     }
     s
-}
-
-fn default_out(input: &Path) -> PathBuf {
-    let stem = input
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "netio".into());
-    PathBuf::from(format!("{stem}-report.md"))
-}
-
-pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
-    let out = args.out.clone().unwrap_or_else(|| default_out(&args.file));
-    crate::export::files::check_output(&out, "--out", true).map_err(usage)?;
-    let input = read_input(METRICS, &args.file)?;
-    // The plots go in a directory beside the report, drawn from the rows themselves.
-    let stem = out
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "report".into());
-    let dir_name = format!("{stem}-plots");
-    let dir = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from(&dir_name), |p| p.join(&dir_name));
-    std::fs::create_dir_all(&dir).map_err(|e| {
-        usage(format!(
-            "cannot create {} ({e}); choose a writable --out",
-            dir.display()
-        ))
-    })?;
-    let rows_csv = dir.join("rows.csv");
-    csv::write_rows(METRICS, &rows_csv, &input.rows)?;
-    let title = input
-        .machine
-        .as_ref()
-        .map(|m| format!("{} · Linux {}", m.cpu_model, m.kernel));
-    let drawn = plot::plot_file(&rows_csv, &dir, title.as_deref())?;
-    let plots: Vec<String> = drawn
-        .written
-        .iter()
-        .filter_map(|p| p.file_name())
-        .map(|n| format!("{dir_name}/{}", n.to_string_lossy()))
-        .collect();
-    let md = markdown(METRICS, &input, &args.file, &plots);
-    crate::export::files::write_atomically(&out, md.as_bytes()).map_err(anyhow::Error::msg)?;
-    println!(
-        "wrote {} ({} plots in {})",
-        out.display(),
-        plots.len(),
-        dir.display()
-    );
-    Ok(())
 }

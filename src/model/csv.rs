@@ -1,11 +1,11 @@
-//! The CSV contract of SPEC.md: one row per configuration, written atomically.
+//! The CSV contract of docs/csv.md: one row per configuration, written atomically.
 
 use crate::engine::axis::AXES as TRAILING_AXES;
 use crate::engine::config::{Config, Strategy};
 use crate::engine::metric::{Figures, Registry};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// The contract's 20 leading columns, in order (SPEC.md). The registry must list
+/// The contract's 20 leading columns, in order (docs/csv.md). The registry must list
 /// the figure columns among them first and in this order (a unit test checks).
 pub const COLUMNS: [&str; 20] = [
     "strategy",
@@ -184,6 +184,26 @@ pub fn read_csv(reg: &Registry, path: &Path) -> anyhow::Result<Vec<Figures>> {
 
 pub fn write_rows(reg: &Registry, path: &Path, rows: &[Figures]) -> anyhow::Result<()> {
     super::files::write_atomically(path, &to_csv_bytes(reg, rows)?).map_err(anyhow::Error::msg)
+}
+
+/// Writes `rows` to `dir/netio-<stamp>.csv` (never overwriting an earlier export).
+pub fn export(
+    reg: &Registry,
+    rows: &[Figures],
+    dir: &std::path::Path,
+    stamp: &str,
+) -> Result<PathBuf, String> {
+    if !dir.is_dir() {
+        return Err(format!("{} is not a directory", dir.display()));
+    }
+    let mut path = dir.join(format!("netio-{stamp}.csv"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("netio-{stamp}-{n}.csv"));
+        n += 1;
+    }
+    write_rows(reg, &path, rows).map_err(|e| format!("{e:#}"))?;
+    Ok(path)
 }
 
 #[cfg(test)]

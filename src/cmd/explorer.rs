@@ -1,0 +1,73 @@
+//! The explorer (no subcommand): its options, turned into [`ExplorerSettings`].
+
+use super::axes::AxisArgs;
+use super::values::{
+    parse_seconds, parse_seconds_or_zero, parse_size, parse_strategy, parse_threads, theme_parser,
+};
+use crate::app::Theme;
+use crate::engine::config::{Config, Strategy};
+use crate::explorer::ExplorerSettings;
+use clap::Args;
+use std::path::PathBuf;
+
+/// Options of the interactive explorer (no subcommand).
+#[derive(Debug, Clone, Args)]
+pub struct ExplorerArgs {
+    /// Directory where `e` writes netio-<timestamp>.csv (default: current directory)
+    #[arg(long, value_name = "DIR")]
+    pub export_dir: Option<PathBuf>,
+    /// Strategy measured at start
+    #[arg(long = "start-strategy", default_value = "one-copy", value_parser = parse_strategy, value_name = "S")]
+    pub start_strategy: Strategy,
+    /// Message size measured at start
+    #[arg(long = "start-size", default_value = "4K", value_parser = parse_size, allow_negative_numbers = true, value_name = "BYTES")]
+    pub start_size: usize,
+    /// Thread pairs at start
+    #[arg(long = "start-threads", default_value = "1", value_parser = parse_threads, allow_negative_numbers = true, value_name = "N")]
+    pub start_threads: usize,
+    /// Seconds per configuration of the automatic sweep (`s`)
+    #[arg(long, default_value = "2", value_parser = parse_seconds, allow_negative_numbers = true, value_name = "SECS")]
+    pub sweep_duration: f64,
+    /// Shortest measured window, in seconds, that enters the matrix (a configuration passed through while pressing keys is no result)
+    #[arg(long, default_value = "1", value_parser = parse_seconds_or_zero, allow_negative_numbers = true, value_name = "SECS")]
+    pub min_window: f64,
+    /// Colours: default, or high-contrast for projectors and colour-blind viewers
+    #[arg(long, default_value = "default", value_parser = theme_parser(), value_name = "THEME")]
+    pub theme: Theme,
+    #[command(flatten)]
+    pub axes: AxisArgs,
+}
+
+impl ExplorerArgs {
+    /// The plain settings the explorer takes.
+    pub fn settings(&self) -> ExplorerSettings {
+        let mut start = Config::new(self.start_strategy, self.start_size, self.start_threads);
+        self.axes.apply(&mut start);
+        ExplorerSettings {
+            export_dir: self.export_dir.clone(),
+            start,
+            sweep_duration: self.sweep_duration,
+            min_window: self.min_window,
+            theme: self.theme,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_defaults_are_the_settings_defaults() {
+        // A replay has no explorer command line: it starts from ExplorerSettings::default.
+        let cli = super::super::parse_from(["netio-tui"]).unwrap();
+        assert_eq!(cli.explorer.settings(), ExplorerSettings::default());
+    }
+
+    #[test]
+    fn the_theme_is_chosen_by_name() {
+        let cli = super::super::parse_from(["netio-tui", "--theme", "high-contrast"]).unwrap();
+        assert_eq!(cli.explorer.settings().theme, Theme::HighContrast);
+        assert!(super::super::parse_from(["netio-tui", "--theme", "pink"]).is_err());
+    }
+}

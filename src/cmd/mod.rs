@@ -1,0 +1,213 @@
+//! The command line (`netio-tui --help`): the only code that sees clap. Each
+//! subcommand's file turns its arguments into plain settings, then runs the one
+//! preflight and the one startup order ([`crate::session`]).
+
+pub mod axes;
+mod clap_error;
+pub mod common;
+pub mod explorer;
+mod measure;
+pub mod output;
+pub mod plot;
+pub mod replay;
+pub mod report;
+pub mod run;
+pub mod sweep;
+pub mod values;
+
+use clap::{Parser, Subcommand};
+pub use clap_error::short_error;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "netio-tui",
+    version,
+    about = "See what data movement costs in Linux TCP I/O",
+    long_about = "netio-tui builds a private two-host network (two network namespaces joined by a veth pair), \
+runs TCP sender/receiver thread pairs in it and shows throughput, CPU cycles per byte and cache misses \
+per send strategy, message size and thread count.\n\n\
+Needs root: the explorer (no subcommand), run and sweep (they create namespaces; --no-netns runs over \
+loopback instead). Works without root: replay, plot, --help."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub common: common::Common,
+    #[command(flatten)]
+    pub explorer: explorer::ExplorerArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Measure one configuration and print one line (or one JSON object)
+    Run(run::RunArgs),
+    /// Measure a matrix of configurations and write a CSV
+    Sweep(sweep::SweepArgs),
+    /// Replay a recorded session in the explorer (no root needed)
+    Replay(replay::ReplayArgs),
+    /// Draw SVG charts from a CSV written by sweep or the explorer (no root needed)
+    Plot(plot::PlotArgs),
+    /// Answer the course's six questions from a sweep CSV or a recording, as Markdown with plots, citing the cells (no root needed)
+    Report(report::ReportArgs),
+}
+
+/// Parses the command line. Options of the explorer given before a subcommand are
+/// refused (each subcommand takes its own options after its name).
+pub fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::{CommandFactory, FromArgMatches};
+    let mut cmd = Cli::command();
+    let matches = cmd.try_get_matches_from_mut(args)?;
+    if let Some(sub) = matches.subcommand_name() {
+        let misplaced = cmd
+            .get_arguments()
+            .filter(|a| {
+                matches.value_source(a.get_id().as_str())
+                    == Some(clap::parser::ValueSource::CommandLine)
+            })
+            .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+            .next();
+        if let Some(arg) = misplaced {
+            return Err(cmd.error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "{arg} must come after the subcommand: netio-tui {sub} {arg} …; \
+                     each subcommand takes its own options"
+                ),
+            ));
+        }
+    }
+    Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))
+}
+
+/// Runs what the command line asks for.
+pub fn dispatch(cli: Cli) -> crate::Result<()> {
+    match cli.command {
+        None => crate::explorer::run(&cli.explorer.settings(), &cli.common.settings()),
+        Some(Command::Run(a)) => run::run(&a.settings()),
+        Some(Command::Sweep(a)) => sweep::sweep(&sweep::settings(&a)),
+        Some(Command::Replay(a)) => replay::run(&a.settings()),
+        Some(Command::Plot(a)) => plot::run(&a.settings()),
+        Some(Command::Report(a)) => report::run(&a.settings()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::values::{
+        parse_list, parse_seconds, parse_seconds_or_zero, parse_size, parse_threads,
+    };
+    use super::*;
+    use crate::engine::config::Strategy;
+
+    #[test]
+    fn sizes_accept_suffixes_and_reject_out_of_range() {
+        assert_eq!(parse_size("64"), Ok(64));
+        assert_eq!(parse_size("4K"), Ok(4096));
+        assert_eq!(parse_size("4k"), Ok(4096));
+        assert_eq!(parse_size("1M"), Ok(1 << 20));
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("0K").is_err());
+        assert!(parse_size("65M").is_err());
+        assert!(parse_size("67108865").is_err());
+        assert!(parse_size("abc").is_err());
+        assert!(parse_size("-1").is_err());
+        assert!(parse_size("").is_err());
+        assert!(parse_size("99999999999999999999K").is_err());
+    }
+
+    #[test]
+    fn threads_and_seconds_bounds() {
+        assert_eq!(parse_threads("1"), Ok(1));
+        assert_eq!(parse_threads("1024"), Ok(1024));
+        assert!(parse_threads("0").is_err());
+        assert!(parse_threads("1025").is_err());
+        assert!(parse_threads("x").is_err());
+        assert_eq!(parse_seconds("0.5"), Ok(0.5));
+        assert!(parse_seconds("0").is_err());
+        assert!(parse_seconds("-1").is_err());
+        assert!(parse_seconds("nan").is_err());
+        assert_eq!(parse_seconds_or_zero("0"), Ok(0.0));
+    }
+
+    #[test]
+    fn profiling_is_off_unless_asked_for_after_the_subcommand() {
+        let hz = |args: &[&str]| {
+            let cli = parse_from(["netio-tui"].iter().chain(args)).map_err(|e| e.to_string())?;
+            match cli.command {
+                Some(Command::Run(r)) => Ok(r.common.settings().profile_hz),
+                _ => Err("not run".to_string()),
+            }
+        };
+        assert_eq!(hz(&["run"]), Ok(None));
+        assert_eq!(hz(&["run", "--profile"]), Ok(Some(500)));
+        assert_eq!(hz(&["run", "--profile-rate", "500"]), Ok(Some(500)));
+        assert_eq!(
+            hz(&["run", "--profile", "--profile-rate", "500"]),
+            Ok(Some(500))
+        );
+        assert!(hz(&["run", "--profile-rate", "50"]).is_err());
+        assert!(hz(&["--profile", "run"]).is_err());
+    }
+
+    #[test]
+    fn lists_reject_empty_items() {
+        assert_eq!(parse_list("64,4K", "size", parse_size), Ok(vec![64, 4096]));
+        assert!(parse_list("64,,4K", "size", parse_size).is_err());
+        assert!(parse_list("", "size", parse_size).is_err());
+        assert!(parse_list("64,", "size", parse_size).is_err());
+    }
+
+    #[test]
+    fn sweep_defaults_are_the_course_matrix() {
+        let cli = Cli::try_parse_from(["netio-tui", "sweep"]).unwrap();
+        let Some(Command::Sweep(s)) = cli.command else {
+            panic!("not sweep")
+        };
+        assert_eq!(s.strategies.0, Strategy::COURSE.to_vec());
+        assert_eq!(s.sizes.0, vec![64, 256, 1024, 4096]);
+        assert_eq!(s.threads.0, vec![1, 2, 4, 8]);
+    }
+
+    #[test]
+    fn run_accepts_fractional_duration_and_suffixes() {
+        let cli = Cli::try_parse_from([
+            "netio-tui",
+            "run",
+            "--strategy",
+            "zero-copy",
+            "--size",
+            "64K",
+            "--duration",
+            "0.5",
+            "--no-netns",
+        ])
+        .unwrap();
+        let Some(Command::Run(r)) = cli.command else {
+            panic!("not run")
+        };
+        assert_eq!(r.size, 65536);
+        assert_eq!(r.duration, 0.5);
+        assert!(r.common.settings().no_netns);
+    }
+
+    #[test]
+    fn bad_values_are_usage_errors() {
+        for args in [
+            vec!["run", "--size", "0"],
+            vec!["run", "--threads", "1025"],
+            vec!["run", "--strategy", "nope"],
+            vec!["run", "--duration", "-1"],
+            vec!["sweep", "--sizes", "64,,4K"],
+        ] {
+            let e =
+                Cli::try_parse_from(std::iter::once("netio-tui").chain(args.clone())).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{args:?}");
+        }
+    }
+}

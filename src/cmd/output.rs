@@ -1,0 +1,167 @@
+//! What `run` and `sweep` print: the summary line, counter notes, `-v` detail, the
+//! JSON additions and the progress bar.
+
+use crate::engine::config::Count;
+use crate::engine::metric::{Figures, Registry};
+use crate::engine::sample::{ConfigResult, MachineInfo, Measured};
+use crate::view::Views;
+use std::io::IsTerminal;
+use std::time::Duration;
+
+/// The one human line of `run`: every summary figure of the registry.
+pub fn summary_line(reg: &Registry, views: &Views, f: &Figures, scaled: bool) -> String {
+    use crate::view::{human, unit_sep};
+    let figures: Vec<String> = reg
+        .iter()
+        .zip(&f.values)
+        .filter(|(m, _)| crate::view::of(views, m).summary && m.applies(&f.config))
+        .map(|(m, v)| match v {
+            // A label that already names its unit ("µs per message…") is not repeated.
+            Some(v) if m.short.starts_with(m.unit) => format!("{} {}", m.short, human(m, *v)),
+            Some(v) => format!("{} {}{}{}", m.short, human(m, *v), unit_sep(m.unit), m.unit),
+            None => format!("{} n/a", m.short),
+        })
+        .collect();
+    let kernel = f
+        .kernel
+        .as_ref()
+        .map(|k| format!(", kernel {k}"))
+        .unwrap_or_default();
+    let mut line = format!(
+        "{} ({}{kernel}): {}",
+        f.config.key(),
+        f.config.axes(),
+        figures.join(", ")
+    );
+    if scaled {
+        line += " (counters multiplexed, scaled)";
+    }
+    line
+}
+
+/// What `run`'s and `sweep`'s lines add about the counters ([`Measured::counter_sentences`]).
+/// Empty when every thread was counted whole.
+pub fn counter_notes(m: &Measured) -> String {
+    m.counter_sentences()
+        .iter()
+        .map(|n| format!(" ({n})"))
+        .collect()
+}
+
+/// Where the tx/rx split of a counter is shown: what the split does not say.
+pub const ATTRIBUTION_NOTE: &str = "per-thread counts: over veth the receiver's TCP work runs in the sender thread's softirq, and ksoftirqd is not counted; the tx + rx sum is the figure to compare";
+
+/// The same, for `--count cpu` with senders and receivers on separate CPUs.
+pub const CPU_ATTRIBUTION_NOTE: &str = "per-CPU counts: tx = the senders' CPUs, rx = the receivers' CPUs, each with everything that ran there (over veth the receive-side TCP work runs in softirq on the sender's CPU); the tx + rx sum is the figure to compare";
+
+/// `-v`: the sender/receiver split and, on hybrid CPUs, each core PMU's part.
+pub fn describe_counts(r: &ConfigResult) {
+    let (tx, rx) = (&r.total.tx, &r.total.rx);
+    let fmt = |v: Option<u64>| v.map_or("n/a".to_string(), |v| crate::format::si(v as f64));
+    match &r.total.both {
+        None => eprintln!(
+            "netio-tui: cycles tx {} + rx {} = {}; CPU ns tx {} + rx {} = {}",
+            fmt(tx.cycles),
+            fmt(rx.cycles),
+            fmt(r.total.counts().cycles),
+            fmt(tx.cpu_ns),
+            fmt(rx.cpu_ns),
+            fmt(r.total.counts().cpu_ns),
+        ),
+        Some(both) => eprintln!(
+            "netio-tui: cycles tx {} + rx {} + both {} = {}; CPU ns tx {} + rx {} + both {} = {}",
+            fmt(tx.cycles),
+            fmt(rx.cycles),
+            fmt(both.cycles),
+            fmt(r.total.counts().cycles),
+            fmt(tx.cpu_ns),
+            fmt(rx.cpu_ns),
+            fmt(both.cpu_ns),
+            fmt(r.total.counts().cpu_ns),
+        ),
+    }
+    match r.total.count_note() {
+        None => eprintln!("netio-tui:   {ATTRIBUTION_NOTE}"),
+        Some(note) => {
+            eprintln!("netio-tui:   {note}");
+            if r.total.sides_apart() {
+                eprintln!("netio-tui:   {CPU_ATTRIBUTION_NOTE}");
+            }
+        }
+    }
+    if let Some([core, atom]) = r.total.counts().split {
+        eprintln!(
+            "netio-tui: hybrid CPU: cpu_core ran {:.1} ms: cycles {}, instructions {}; cpu_atom ran {:.1} ms: cycles {}, instructions {}",
+            core.running_ns as f64 / 1e6,
+            fmt(core.cycles),
+            fmt(core.instructions),
+            atom.running_ns as f64 / 1e6,
+            fmt(atom.cycles),
+            fmt(atom.instructions),
+        );
+    }
+}
+
+/// `run --json`: what qualifies the counter figures (what `--count cpu` counted,
+/// partial coverage, multiplexing) as one note and, on hybrid CPUs, the per-PMU split.
+pub fn add_counter_json(o: &mut serde_json::Value, r: &ConfigResult, machine: &MachineInfo) {
+    let c = r.total.counts();
+    let mut notes = r.total.counter_sentences();
+    if r.config.count == Count::Cpu {
+        notes.extend(machine.cpu_count_gaps());
+    }
+    o["counters_note"] = if notes.is_empty() {
+        serde_json::Value::Null
+    } else {
+        notes.join("; ").into()
+    };
+    if let Some(split) = c.split {
+        o["pmu_split"] = serde_json::json!({ "cpu_core": split[0], "cpu_atom": split[1] });
+    }
+}
+
+pub fn progress_bar(len: usize) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    let style = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} eta {eta} {msg}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.enable_steady_tick(Duration::from_millis(200));
+    Some(bar)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::config::{Config, Strategy};
+    use crate::engine::metric::METRICS;
+    use crate::view::VIEWS;
+
+    #[test]
+    fn the_line_has_every_summary_figure_and_says_n_a() {
+        let f = Figures {
+            kernel: Some("6.18.0".into()),
+            config: Config::new(Strategy::OneCopy, 4096, 1),
+            values: METRICS
+                .iter()
+                .map(|m| (m.id() == crate::engine::metric::id::THROUGHPUT_GBPS).then_some(12.345))
+                .collect(),
+            error: None,
+        };
+        let line = summary_line(METRICS, VIEWS, &f, false);
+        assert!(
+            line.starts_with(
+                "one-copy 4K ×1 (Nagle on, recv message, pin off, count thread, buffers page+2048, kernel 6.18.0): "
+            ),
+            "{line}"
+        );
+        assert!(line.contains(", throughput 12.35 Gb/s, "), "{line}");
+        assert!(line.contains("cycles/byte n/a"), "{line}");
+        assert!(
+            !line.contains("zero-copy"),
+            "zero-copy figures only for zero-copy: {line}"
+        );
+    }
+}

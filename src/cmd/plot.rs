@@ -1,0 +1,49 @@
+//! `netio-tui plot FILE.csv`: SVG charts from a CSV (no root).
+
+use crate::error::Result;
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Args)]
+pub struct PlotArgs {
+    /// A CSV written by `sweep` or by `e` in the explorer
+    pub file: PathBuf,
+    /// Directory for the SVG files (created if missing)
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Chart title prefix, e.g. the machine (default: the CSV file name; the CSV has no machine column)
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+}
+
+/// What `plot` draws from where into where.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlotSettings {
+    pub file: PathBuf,
+    pub out: PathBuf,
+    pub title: Option<String>,
+}
+
+impl PlotArgs {
+    pub fn settings(&self) -> PlotSettings {
+        PlotSettings {
+            file: self.file.clone(),
+            out: self.out.clone(),
+            title: self.title.clone(),
+        }
+    }
+}
+
+pub fn run(s: &PlotSettings) -> Result<()> {
+    let report = crate::plot::plot_file(&s.file, &s.out, s.title.as_deref())?;
+    for n in &report.notes {
+        println!("note: {n}");
+    }
+    for p in &report.written {
+        println!("wrote {}", p.display());
+    }
+    for (file, why) in &report.skipped {
+        println!("skipped {file}: {why}");
+    }
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! `netio-tui report FILE`: the course's questions answered as Markdown with plots.
+
+use crate::engine::metric::METRICS;
+use crate::error::{fault, usage, Result};
+use crate::model::csv;
+use crate::model::report::{markdown, read_input};
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// A CSV written by `sweep` or by `e` in the explorer, or a recording (--record FILE)
+    pub file: PathBuf,
+    /// The Markdown file to write; its plots go in a directory beside it (default: FILE's name with -report.md, in the current directory)
+    #[arg(long, value_name = "FILE.md")]
+    pub out: Option<PathBuf>,
+}
+
+/// What `report` reads and where it writes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportSettings {
+    pub file: PathBuf,
+    pub out: Option<PathBuf>,
+}
+
+impl ReportArgs {
+    pub fn settings(&self) -> ReportSettings {
+        ReportSettings {
+            file: self.file.clone(),
+            out: self.out.clone(),
+        }
+    }
+}
+
+fn default_out(input: &Path) -> PathBuf {
+    let stem = input
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "netio".into());
+    PathBuf::from(format!("{stem}-report.md"))
+}
+
+pub fn run(s: &ReportSettings) -> Result<()> {
+    let out = s.out.clone().unwrap_or_else(|| default_out(&s.file));
+    crate::model::files::check_output(&out, "--out", true)?;
+    let input = read_input(METRICS, &s.file)?;
+    // The plots go in a directory beside the report, drawn from the rows themselves.
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    let dir_name = format!("{stem}-plots");
+    let dir = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from(&dir_name), |p| p.join(&dir_name));
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        usage(format!(
+            "cannot create {} ({e}); choose a writable --out",
+            dir.display()
+        ))
+    })?;
+    let rows_csv = dir.join("rows.csv");
+    csv::write_rows(METRICS, &rows_csv, &input.rows)?;
+    let title = input
+        .machine
+        .as_ref()
+        .map(|m| format!("{} · Linux {}", m.cpu_model, m.kernel));
+    let drawn = crate::plot::plot_file(&rows_csv, &dir, title.as_deref())?;
+    let plots: Vec<String> = drawn
+        .written
+        .iter()
+        .filter_map(|p| p.file_name())
+        .map(|n| format!("{dir_name}/{}", n.to_string_lossy()))
+        .collect();
+    let md = markdown(METRICS, &input, &s.file, &plots);
+    crate::model::files::write_atomically(&out, md.as_bytes()).map_err(fault)?;
+    println!(
+        "wrote {} ({} plots in {})",
+        out.display(),
+        plots.len(),
+        dir.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,9 @@
+//! The model above the engine: what a run means once measured (rows, insight, report) and the
+//! file formats it is kept in (CSV, recordings).
+pub mod csv;
+pub mod files;
+pub mod insight;
+pub mod plan;
+pub mod recording;
+pub mod report;
+pub mod rows;

@@ -1,0 +1,128 @@
+//! `netio-tui plot FILE.csv [--out DIR]`: SVG charts drawn from a CSV written by
+//! `sweep` or by `e` in the explorer, so nobody types numbers into a plot script.
+//!
+//! Every chart has one panel per thread count or message size and one line per
+//! strategy, with one shared legend on top. Message sizes and thread counts are on a
+//! log2 axis. A figure missing from the CSV (an empty cell: counter not available)
+//! is simply not drawn; a chart with no data at all is skipped and said so.
+//!
+//! Text is written as SVG `<text>` elements and laid out with plotters' built-in
+//! estimate, so no font file is needed on the machine that draws the charts.
+
+mod draw;
+pub mod palette;
+mod series;
+
+use crate::engine::metric::{Registry, METRICS};
+use crate::error::usage;
+use crate::model::csv::read_csv;
+use crate::view::{Views, VIEWS};
+use series::{charts, Data};
+use std::path::{Path, PathBuf};
+
+/// What `plot` produced.
+#[derive(Debug, Default, PartialEq)]
+pub struct PlotReport {
+    pub written: Vec<PathBuf>,
+    /// (file name that was not written, why).
+    pub skipped: Vec<(String, String)>,
+    /// Things worth knowing about the input (duplicates, fallbacks).
+    pub notes: Vec<String>,
+}
+
+/// Reads `csv`, writes the charts into `out_dir` (created if missing).
+pub fn plot_file(csv: &Path, out_dir: &Path, title: Option<&str>) -> crate::Result<PlotReport> {
+    plot_with(METRICS, VIEWS, csv, out_dir, title)
+}
+
+/// [`plot_file`] with the charts of any registry and presentation.
+pub fn plot_with(
+    reg: &Registry,
+    views: &Views,
+    csv: &Path,
+    out_dir: &Path,
+    title: Option<&str>,
+) -> crate::Result<PlotReport> {
+    let rows = read_csv(reg, csv).map_err(|e| {
+        usage(format!(
+            "{e:#}; give a CSV written by `netio-tui sweep` or by `e` in the explorer"
+        ))
+    })?;
+    if rows.is_empty() {
+        return Err(usage(format!(
+            "{} has the netio-tui columns but no rows; nothing to plot",
+            csv.display()
+        )));
+    }
+    std::fs::create_dir_all(out_dir).map_err(|e| {
+        usage(format!(
+            "cannot create output directory {} ({e}); choose a writable --out DIR",
+            out_dir.display()
+        ))
+    })?;
+    let name = csv
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| csv.display().to_string());
+    let prefix = title.map(str::to_string).unwrap_or(name);
+    let failed = rows.iter().filter(|r| r.error.is_some()).count();
+    let data = Data::new(
+        reg,
+        rows.into_iter().filter(|r| r.error.is_none()).collect(),
+    );
+    let mut report = PlotReport::default();
+    if failed > 0 {
+        report.notes.push(format!(
+            "{failed} failed configuration(s) in {} (non-empty error column) are not plotted",
+            csv.display()
+        ));
+    }
+    if data.duplicates > 0 {
+        report.notes.push(format!(
+            "{} configurations appear more than once in {}; the last row of each is plotted",
+            data.duplicates,
+            csv.display()
+        ));
+    }
+    for chart in charts(reg, views, &data, &prefix, &mut report.notes) {
+        if let Some(why) = chart.why_empty() {
+            report.skipped.push((chart.file.to_string(), why));
+            continue;
+        }
+        let path = out_dir.join(chart.file);
+        let svg = chart.render()?;
+        // A browser showing the chart never reads half a file; a link planted at the
+        // name is replaced, never written through.
+        crate::model::files::write_atomically(&path, svg.as_bytes())
+            .map_err(|e| usage(format!("{e}; choose a writable --out DIR")))?;
+        report.written.push(path);
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::draw::short_number;
+    use super::series::grid_cols;
+
+    #[test]
+    fn tick_labels_are_short() {
+        assert_eq!(short_number(0.0), "0");
+        assert_eq!(short_number(0.05), "0.05");
+        assert_eq!(short_number(0.123456), "0.123");
+        assert_eq!(short_number(1.5), "1.5");
+        assert_eq!(short_number(12.34), "12.3");
+        assert_eq!(short_number(250.0), "250");
+        assert_eq!(short_number(1500.0), "1.5k");
+        assert_eq!(short_number(2_000_000.0), "2M");
+        assert_eq!(short_number(3e9), "3G");
+    }
+
+    #[test]
+    fn panels_make_a_near_square_grid() {
+        assert_eq!(grid_cols(1), 1);
+        assert_eq!(grid_cols(2), 2);
+        assert_eq!(grid_cols(4), 2);
+        assert_eq!(grid_cols(5), 3);
+    }
+}

@@ -1,0 +1,28 @@
+//! Hooks that tests and benchmarks drive the real binary with, read once at startup
+//! and nowhere else. They exist because some behaviour can only be checked on the
+//! released binary in a real terminal: what a panic inside the explorer leaves behind
+//! (terminal, threads, namespaces; tests/explorer_tmux.rs) and what drawing costs
+//! (scripts/bench-explorer.sh). Nothing on a measuring path reads the environment.
+
+/// `NETIO_TUI_TEST_PANIC=1`: the explorer panics after its first frame with figures.
+pub const PANIC_ENV: &str = "NETIO_TUI_TEST_PANIC";
+/// `NETIO_TUI_DRAW=off`: the explorer draws its first frame only, so the cost of
+/// drawing can be told from the cost of driving the engine.
+pub const DRAW_ENV: &str = "NETIO_TUI_DRAW";
+
+/// What the hooks ask for in this process.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Seams {
+    pub panic_after_first_figures: bool,
+    pub draw_first_frame_only: bool,
+}
+
+impl Seams {
+    /// Reads the environment (once, at startup).
+    pub fn from_env() -> Seams {
+        Seams {
+            panic_after_first_figures: std::env::var_os(PANIC_ENV).is_some(),
+            draw_first_frame_only: std::env::var_os(DRAW_ENV).is_some_and(|v| v == "off"),
+        }
+    }
+}
