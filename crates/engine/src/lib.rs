@@ -9,6 +9,7 @@ compile_error!(
     "netio-tui is Linux only: it needs network namespaces, veth, MSG_ZEROCOPY and perf_event_open."
 );
 
+pub mod affinity;
 pub mod axis;
 mod budget;
 pub mod config;
@@ -24,7 +25,6 @@ mod measurement;
 pub mod metric;
 pub mod netns;
 pub mod profile;
-mod receive_zc;
 pub mod sample;
 mod sink;
 pub mod strategy;

@@ -119,7 +119,10 @@ impl CounterPlan {
         let probe = |open: OpenFn| {
             let mut plan = CounterPlan::probe_with(vendor, &pmus, open);
             plan.pmu_cpus = hybrid_pmu_cpus(&pmus);
-            let cpu = crate::worker::allowed_cpus().first().copied().unwrap_or(0);
+            let cpu = crate::affinity::allowed_cpus()
+                .first()
+                .copied()
+                .unwrap_or(0);
             plan.probe_cpu_mode(cpu);
             plan
         };

@@ -1,6 +1,10 @@
 //! Worker threads: per connection one sender in the server namespace and one receiver
 //! in the client namespace. They count into per-thread atomics; the sampler reads them.
 
+pub(crate) mod receive_zc;
+
+pub use crate::affinity::allowed_cpus;
+
 use super::config::{Config, Count, RecvMode};
 use super::counters::{CounterPlan, ThreadCounters};
 use super::netns::{self, NetnsPair};
@@ -146,17 +150,6 @@ pub struct WorkerSpec {
     pub cpus: Arc<Vec<usize>>,
 }
 
-/// The CPUs the calling process may run on, in order.
-pub fn allowed_cpus() -> Vec<usize> {
-    use nix::sched::{sched_getaffinity, CpuSet};
-    match sched_getaffinity(nix::unistd::Pid::from_raw(0)) {
-        Ok(set) => (0..CpuSet::count())
-            .filter(|&c| set.is_set(c).unwrap_or(false))
-            .collect(),
-        Err(_) => Vec::new(),
-    }
-}
-
 /// Pins the calling thread to `cpu`.
 fn pin_to(cpu: usize) -> io::Result<()> {
     use nix::sched::{sched_setaffinity, CpuSet};
@@ -245,7 +238,7 @@ pub fn spawn_receiver(
         s.set_tcp_nodelay(true)?;
         s.set_read_timeout(Some(IO_TIMEOUT))?;
         if config.recv == RecvMode::ZeroCopy {
-            super::receive_zc::before_connect(&s)?;
+            receive_zc::before_connect(&s)?;
         }
         s.connect_timeout(&server.into(), IO_TIMEOUT)?;
         let local = s.local_addr().ok().and_then(|a| a.as_socket());
@@ -272,7 +265,7 @@ pub(super) fn receive(
     shared: &RunShared,
 ) -> io::Result<()> {
     if config.recv == RecvMode::ZeroCopy {
-        return super::receive_zc::receive(sock, config, verify, stats, shared);
+        return receive_zc::receive(sock, config, verify, stats, shared);
     }
     let size = config.msg_size;
     let whole_messages = config.recv == RecvMode::Message;

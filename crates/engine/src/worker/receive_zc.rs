@@ -8,11 +8,11 @@
 //! (multi-page) allocation and belongs to no file or process. Everything else is
 //! copied, which is why the share mapped depends on the sender (see [`fallback_note`]).
 
-use super::config::Config;
-use super::strategy::PayloadCheck;
-use super::strategy::SentPages;
-use super::sys::{self, ZcRecvWindow};
-use super::worker::{timeout_said, RunShared, ThreadStats};
+use super::{timeout_said, RunShared, ThreadStats};
+use crate::config::Config;
+use crate::strategy::PayloadCheck;
+use crate::strategy::SentPages;
+use crate::sys::{self, ZcRecvWindow};
 use socket2::Socket;
 use std::io::{self, Read};
 use std::os::fd::AsFd;
@@ -193,7 +193,7 @@ mod tests {
         let stats = ThreadStats::default();
         let shared = RunShared::default();
         let config = Config {
-            recv: super::super::config::RecvMode::ZeroCopy,
+            recv: crate::config::RecvMode::ZeroCopy,
             ..Config::new(Strategy::OneCopy, size, 1)
         };
         receive(sock, config, true, &stats, &shared).unwrap();
