@@ -142,7 +142,7 @@ fn a_group_running_part_of_the_window_is_estimated_per_window() {
         // The old cumulative arithmetic (`old_cs`, printed above) is only wrong when
         // the running share changes between baseline and window, which a real
         // scheduler does not do on demand: the fake-reading unit tests in
-        // the fake-reading tests in crates/engine/src/counters/tests/ show that case deterministically.
+        // crates/engine/src/counters/tests/ show that case deterministically.
         let _ = old_cs;
     })
     .join()
