@@ -2,10 +2,15 @@ use super::keys::action_for_key;
 use super::matrix::{best, Column};
 use super::*;
 use crate::engine::axis::{self, AXES};
+use crate::engine::config::Config;
 use crate::engine::config::Strategy;
+use crate::engine::metric::METRICS;
 use crate::engine::metric::{id, MetricId};
 use crate::engine::sample::{ConfigResult, CounterStatus, Counts, ZcStats};
+use crate::engine::sample::{EngineEvent, MachineInfo, Measured, Sample};
+use crate::source::{Control, SourceKind};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::path::PathBuf;
 
 fn machine() -> MachineInfo {
     MachineInfo {
