@@ -1,0 +1,72 @@
+//! The automatic sweep as the explorer drives it: `s` starts or cancels it, and each
+//! step the engine timed out asks for the next.
+
+use super::sweep::Sweep;
+use super::{trim_float, App, Effect};
+use crate::engine::config::Config;
+use crate::model::rows::WindowEnd;
+use crate::source::Control;
+
+impl App {
+    pub(super) fn toggle_sweep(&mut self) -> Vec<Effect> {
+        if self.is_replay() {
+            self.note("replay: the automatic sweep needs a live engine");
+            return vec![];
+        }
+        if let Some(s) = self.sweep.take() {
+            self.note(format!(
+                "sweep cancelled at {}/{}",
+                s.position + 1,
+                s.plan.len()
+            ));
+            return vec![];
+        }
+        if self.sweep_plan.is_empty() {
+            self.error("the sweep plan is empty");
+            return vec![];
+        }
+        let s = Sweep::new(self.sweep_plan.clone(), self.sweep_duration);
+        let first = s.current();
+        self.sweep = Some(s);
+        self.note(format!(
+            "sweep started: {} configurations × {}s; s cancels",
+            self.sweep_plan.len(),
+            trim_float(self.sweep_duration)
+        ));
+        let mut effects = Vec::new();
+        if self.paused {
+            self.paused = false;
+            effects.push(Effect::Control(Control::Resume));
+        }
+        effects.extend(self.set_config(first));
+        effects
+    }
+
+    pub(super) fn next_sweep_step(&mut self) -> Vec<Effect> {
+        let Some(sw) = &mut self.sweep else {
+            return vec![];
+        };
+        match sw.advance() {
+            Some(next) => self.set_config(next),
+            None => {
+                let n = sw.plan.len();
+                self.sweep = None;
+                self.note(format!(
+                    "sweep finished: {n} configurations measured; e exports the matrix"
+                ));
+                vec![]
+            }
+        }
+    }
+
+    /// How a window the live engine just finished ended: a sweep step that ran out its
+    /// own clock was timed; anything else (a key, a pause) cut it.
+    pub fn window_end(&self, config: &Config) -> WindowEnd {
+        match &self.sweep {
+            Some(s) if s.current() == *config && !self.paused && !self.is_replay() => {
+                WindowEnd::Timed
+            }
+            _ => WindowEnd::Cut,
+        }
+    }
+}

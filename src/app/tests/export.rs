@@ -1,0 +1,119 @@
+//! Export, reset and quit: what the user keeps of the matrix.
+
+use super::*;
+use crate::engine::metric::METRICS;
+use std::path::PathBuf;
+
+#[test]
+fn export_needs_a_matrix_and_reports_where_and_failures() {
+    let mut a = app();
+    assert_eq!(a.update(Action::Export), vec![]);
+    assert!(a.status.as_ref().unwrap().error);
+    a.update(Action::Engine(finished(START, 1.0, 5.0)));
+    let fx = a.update(Action::Export);
+    let [Effect::Export(rows)] = fx.as_slice() else {
+        panic!("{fx:?}");
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    let export =
+        |dir: &std::path::Path, stamp| crate::model::csv::export(METRICS, rows, dir, stamp);
+    let p1 = export(dir.path(), "20250101-000000").unwrap();
+    let p2 = export(dir.path(), "20250101-000000").unwrap();
+    assert_ne!(
+        p1, p2,
+        "a second export in the same second does not overwrite"
+    );
+    let back = crate::model::csv::read_csv(METRICS, &p1).unwrap();
+    assert_eq!(back.len(), 1);
+    assert_eq!(back[0].config, START);
+    a.update(Action::Exported(Ok(p1.clone())));
+    assert!(a
+        .status
+        .as_ref()
+        .unwrap()
+        .text
+        .contains(&p1.display().to_string()));
+
+    let err = export(&dir.path().join("missing"), "x").unwrap_err();
+    a.update(Action::Exported(Err(err)));
+    let s = a.status.clone().unwrap();
+    assert!(s.error && s.text.contains("missing"), "{s:?}");
+    assert_eq!(a.matrix.len(), 1, "matrix kept after a failed export");
+}
+
+#[test]
+fn export_includes_the_configuration_being_measured() {
+    let mut a = app();
+    a.update(Action::Engine(EngineEvent::Started { config: START }));
+    for seq in 0..4 {
+        a.update(Action::Engine(sample(START, seq, 4.0)));
+    }
+    assert!(matches!(a.update(Action::Export).as_slice(), [Effect::Export(r)] if r.len() == 1));
+    let rows = a.export_rows();
+    assert_eq!(rows.len(), 1);
+    assert!((rows[0].get(METRICS, "throughput_gbps").unwrap() - 4.0).abs() < 0.01);
+}
+
+#[test]
+fn reset_clears_the_matrix() {
+    let mut a = app();
+    a.update(Action::Engine(finished(START, 1.0, 5.0)));
+    assert_eq!(a.matrix.len(), 1);
+    assert_eq!(a.update(Action::ResetMatrix), vec![]);
+    assert!(a.matrix.is_empty());
+}
+
+#[test]
+fn reset_restarts_the_current_window_and_drops_its_old_time() {
+    let mut a = app();
+    a.update(Action::Engine(EngineEvent::Started { config: START }));
+    for seq in 0..8 {
+        a.update(Action::Engine(sample(START, seq, 4.0)));
+    }
+    assert_eq!(
+        a.update(Action::ResetMatrix),
+        vec![Effect::Control(Control::SetConfig(START))]
+    );
+    assert!(a.live.is_none());
+    // The engine ends the old window (2 s before the reset): not a row.
+    a.update(Action::Engine(finished(START, 2.0, 4.0)));
+    assert!(a.matrix.is_empty());
+    // The new window counts.
+    a.update(Action::Engine(EngineEvent::Started { config: START }));
+    a.update(Action::Engine(finished(START, 1.25, 4.0)));
+    assert!((a.matrix.get(&START).unwrap().total.seconds - 1.25).abs() < 1e-9);
+}
+
+#[test]
+fn quit_asks_the_loop_to_end() {
+    let mut a = app();
+    assert_eq!(a.update(Action::Quit), vec![Effect::Quit]);
+    assert!(a.quit);
+}
+
+#[test]
+fn quit_with_unexported_rows_asks_first() {
+    let mut a = app();
+    a.update(Action::Engine(finished(START, 1.0, 5.0)));
+    assert_eq!(a.update(Action::Quit), vec![]);
+    assert!(!a.quit);
+    let s = a.status.clone().unwrap();
+    assert!(
+        s.error && s.text.contains("1 configuration not exported"),
+        "{s:?}"
+    );
+    // Any other key disarms: q must then be asked again.
+    a.update(Action::ToggleHelp);
+    assert_eq!(a.update(Action::Quit), vec![]);
+    assert_eq!(a.update(Action::Quit), vec![Effect::Quit]);
+    assert!(a.quit);
+
+    // Exported: q quits at once, and the path is kept for the exit message.
+    let mut b = app();
+    b.update(Action::Engine(finished(START, 1.0, 5.0)));
+    b.update(Action::Exported(Ok("/tmp/x.csv".into())));
+    assert_eq!(b.unexported, 0);
+    assert_eq!(b.exports, vec![PathBuf::from("/tmp/x.csv")]);
+    assert_eq!(b.update(Action::Quit), vec![Effect::Quit]);
+}

@@ -1,0 +1,90 @@
+//! The automatic sweep.
+
+use super::*;
+
+#[test]
+fn sweep_runs_the_plan_on_the_engines_clock_and_can_be_cancelled() {
+    let mut a = app();
+    a.sweep_plan = crate::model::plan::plan(&[Strategy::TwoCopy, Strategy::ZeroCopy], &[64], &[1]);
+    a.sweep_duration = 0.5;
+    let first = Config::new(Strategy::TwoCopy, 64, 1);
+    let second = Config::new(Strategy::ZeroCopy, 64, 1);
+    let measure = |config| {
+        Effect::Control(Control::Measure {
+            config,
+            seconds: 0.5,
+        })
+    };
+    let fx = a.update(Action::ToggleSweep);
+    assert_eq!(fx, vec![measure(first)]);
+    assert!(a.sweep.is_some());
+    a.update(Action::Engine(EngineEvent::Started { config: first }));
+    // Samples do not move the sweep: the engine times each window.
+    assert_eq!(a.update(Action::Engine(sample(first, 0, 1.0))), vec![]);
+    assert_eq!(a.update(Action::Engine(sample(first, 1, 1.0))), vec![]);
+    assert_eq!(
+        a.update(Action::Engine(finished(first, 0.5, 1.0))),
+        vec![measure(second)]
+    );
+    a.update(Action::Engine(EngineEvent::Started { config: second }));
+    a.update(Action::Engine(sample(second, 0, 2.0)));
+    assert_eq!(a.update(Action::Engine(finished(second, 0.5, 2.0))), vec![]);
+    assert!(a.sweep.is_none(), "plan done");
+    assert!(a.status.as_ref().unwrap().text.contains("sweep finished"));
+    assert_eq!(a.matrix.len(), 2);
+
+    // s again cancels.
+    a.update(Action::ToggleSweep);
+    assert!(a.sweep.is_some());
+    assert_eq!(a.update(Action::ToggleSweep), vec![]);
+    assert!(a.sweep.is_none());
+    assert!(a.status.as_ref().unwrap().text.contains("cancelled"));
+}
+
+#[test]
+fn sweep_moves_on_when_a_config_fails_and_stops_on_a_manual_change() {
+    let mut a = app();
+    a.sweep_plan = crate::model::plan::plan(&[Strategy::TwoCopy], &[64, 128], &[1]);
+    a.update(Action::ToggleSweep);
+    let fx = a.update(Action::Engine(EngineEvent::Failed {
+        config: Config::new(Strategy::TwoCopy, 64, 1),
+        failure: crate::engine::sample::Failure::NoData,
+    }));
+    assert_eq!(
+        fx,
+        vec![Effect::Control(Control::Measure {
+            config: Config::new(Strategy::TwoCopy, 128, 1),
+            seconds: 2.0
+        })]
+    );
+    assert!(!a.paused);
+    assert!(a.status.as_ref().unwrap().error);
+    assert!(a.matrix.is_empty(), "a failed window is never a matrix row");
+    a.update(Action::NextStrategy);
+    assert!(a.sweep.is_none());
+}
+
+#[test]
+fn sweep_resumes_a_paused_source() {
+    let mut a = app();
+    a.update(Action::TogglePause);
+    let fx = a.update(Action::ToggleSweep);
+    assert_eq!(fx[0], Effect::Control(Control::Resume));
+    assert!(matches!(fx[1], Effect::Control(Control::Measure { .. })));
+    assert!(!a.paused);
+}
+
+#[test]
+fn min_window_is_configurable_and_sweep_steps_use_their_own_length() {
+    let mut a = app();
+    a.min_window = 3.0;
+    a.update(Action::Engine(finished(START, 2.0, 5.0)));
+    assert!(a.matrix.is_empty());
+    assert!(a.status.unwrap().text.contains("under the 3s minimum"));
+    let mut b = app();
+    b.min_window = 3.0;
+    b.update(Action::ToggleSweep);
+    let first = b.sweep.as_ref().unwrap().current();
+    b.update(Action::Engine(finished(first, 2.0, 5.0)));
+    assert_eq!(b.matrix.len(), 1, "a 2 s sweep step is a whole window");
+}
