@@ -80,7 +80,10 @@ fn unsafe_code_lives_only_in_the_engines_sys_module() {
         .collect();
     assert!(offenders.is_empty(), "unsafe outside sys/: {offenders:?}");
     let lib = fs::read_to_string(root().join("crates/engine/src/lib.rs")).unwrap();
-    assert!(lib.contains("#![deny(unsafe_code)]"), "the engine denies unsafe code");
+    assert!(
+        lib.contains("#![deny(unsafe_code)]"),
+        "the engine denies unsafe code"
+    );
 }
 
 #[test]
@@ -134,4 +137,89 @@ fn no_source_file_grows_past_600_lines() {
         .filter(|(_, n)| *n > 600)
         .collect();
     assert!(long.is_empty(), "split by concern: {long:?}");
+}
+
+/// The top-level modules a crate's program code (tests aside) names, per module:
+/// `crate::x`, and `super::x` where `super` is the crate root.
+fn module_graph(
+    src: &Path,
+) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut graph = std::collections::BTreeMap::<String, std::collections::BTreeSet<String>>::new();
+    for p in sources(src) {
+        let r = p.strip_prefix(src).unwrap().display().to_string();
+        let parts: Vec<&str> = r.split('/').collect();
+        let top = parts[0].trim_end_matches(".rs").to_string();
+        if top == "lib" || top == "main" || r.ends_with("/tests.rs") || r.contains("/tests/") {
+            continue;
+        }
+        let text = program_text(&p);
+        let at_root = parts.len() == 1 || (parts.len() == 2 && parts[1] == "mod.rs");
+        let mut prefixes = vec!["crate::"];
+        if at_root {
+            prefixes.push("super::");
+        }
+        for prefix in prefixes {
+            for (i, _) in text.match_indices(prefix) {
+                if i > 0 && text[..i].ends_with("::") {
+                    continue; // super::super:: and the like: not the crate root
+                }
+                let name: String = text[i + prefix.len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_' || c.is_ascii_digit())
+                    .collect();
+                if !name.is_empty() && name != top {
+                    graph.entry(top.clone()).or_default().insert(name);
+                }
+            }
+        }
+    }
+    graph
+}
+
+/// A cycle through the graph, if there is one.
+fn cycle(
+    graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+) -> Option<Vec<String>> {
+    fn visit(
+        g: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        node: &str,
+        path: &mut Vec<String>,
+        done: &mut std::collections::BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = path.iter().position(|n| n == node) {
+            let mut c = path[i..].to_vec();
+            c.push(node.to_string());
+            return Some(c);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_string());
+        for next in g.get(node).into_iter().flatten() {
+            if let Some(c) = visit(g, next, path, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = std::collections::BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|n| visit(graph, n, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn neither_crate_has_a_module_cycle() {
+    for src in ["crates/engine/src", "src"] {
+        let graph = module_graph(&root().join(src));
+        assert!(graph.len() > 5, "{src}: the graph was read ({graph:?})");
+        assert_eq!(cycle(&graph), None, "{src}: modules in a cycle");
+    }
+    // The reader sees a cycle where there is one.
+    let mut g = std::collections::BTreeMap::<String, std::collections::BTreeSet<String>>::new();
+    g.entry("a".into()).or_default().insert("b".into());
+    g.entry("b".into()).or_default().insert("a".into());
+    assert_eq!(cycle(&g), Some(vec!["a".into(), "b".into(), "a".into()]));
 }

@@ -14,7 +14,6 @@ pub mod axis;
 mod budget;
 pub mod config;
 pub mod counters;
-mod cpu_list;
 mod engine;
 pub mod error;
 pub mod format;

@@ -2,13 +2,14 @@
 
 mod buf_offset;
 mod count;
+mod cpu_list;
 mod cpu_set;
 mod pin;
 mod recv;
 
-pub use crate::cpu_list::{CpuList, MAX_CPU};
 pub use buf_offset::BufOffset;
 pub use count::{Count, COUNT_CPU_NEEDS_PIN};
+pub use cpu_list::{CpuList, MAX_CPU};
 pub use cpu_set::{CpuSet, CpuSides, CPU_SET_SIZE};
 pub use pin::Pin;
 pub use recv::RecvMode;

@@ -1,7 +1,7 @@
 //! A `--pin` CPU list: any CPUs the kernel's affinity mask can name, 0 to
 //! [`MAX_CPU`] (a `u128` stopped at CPU 127).
 
-use crate::config::{CpuSet, CPU_SET_SIZE};
+use super::{CpuSet, CPU_SET_SIZE};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
