@@ -148,6 +148,8 @@ mod tests {
                 .iter()
                 .map(|m| (m.id() == crate::engine::metric::id::THROUGHPUT_GBPS).then_some(12.345))
                 .collect(),
+            trials: 1,
+            intervals: vec![None; METRICS.len()],
             error: None,
         };
         let line = summary_line(METRICS, VIEWS, &f, false);

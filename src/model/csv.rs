@@ -175,6 +175,8 @@ pub fn read_csv(reg: &Registry, path: &Path) -> anyhow::Result<Vec<Figures>> {
         rows.push(Figures {
             config,
             values,
+            trials: 1,
+            intervals: vec![None; reg.len()],
             kernel,
             error,
         });

@@ -14,6 +14,8 @@ fn row(c: Config, figures: &[(MetricId, f64)]) -> Figures {
             .iter()
             .map(|m| figures.iter().find(|(n, _)| *n == m.id()).map(|x| x.1))
             .collect(),
+        trials: 1,
+        intervals: vec![None; METRICS.len()],
         kernel: None,
         error: None,
     }

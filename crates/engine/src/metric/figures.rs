@@ -1,6 +1,7 @@
 //! One configuration's figures: a CSV row, a JSON object, the input of the plots.
 
-use super::Registry;
+use super::interval::{median, median_interval, Interval};
+use super::{id, MetricId, Registry};
 use crate::config::Config;
 use crate::sample::ConfigResult;
 
@@ -11,6 +12,12 @@ use crate::sample::ConfigResult;
 pub struct Figures {
     pub config: Config,
     pub values: Vec<Option<f64>>,
+    /// How many trials (separate windows) the figures rest on: each value is their
+    /// median. Files made before trials existed read as 1.
+    pub trials: usize,
+    /// Per metric, in registry order: the 95 % interval of the median, for the
+    /// [`HEADLINE`] figures of two or more trials; `None` elsewhere.
+    pub intervals: Vec<Option<Interval>>,
     /// The kernel it was measured on (`uname -r`), where known.
     pub kernel: Option<String>,
     pub error: Option<String>,
@@ -21,9 +28,48 @@ impl Figures {
         Figures {
             config: r.config,
             values: reg.iter().map(|d| d.of(&r.config, &r.total)).collect(),
+            trials: 1,
+            intervals: vec![None; reg.len()],
             kernel: None,
             error: None,
         }
+    }
+
+    /// The figures of several trials of one configuration: each metric's median over
+    /// the trials that measured it, and for the [`HEADLINE`] figures the interval of
+    /// that median. `trials` must be of one configuration and not empty.
+    pub fn of_trials(reg: &Registry, trials: &[ConfigResult]) -> Figures {
+        assert!(!trials.is_empty(), "figures of no trial");
+        if trials.len() == 1 {
+            return Figures::of(reg, &trials[0]);
+        }
+        let each: Vec<Figures> = trials.iter().map(|t| Figures::of(reg, t)).collect();
+        let column = |i: usize| -> Vec<f64> { each.iter().filter_map(|f| f.values[i]).collect() };
+        Figures {
+            config: trials[0].config,
+            values: (0..reg.len()).map(|i| median(&column(i))).collect(),
+            trials: trials.len(),
+            intervals: reg
+                .iter()
+                .enumerate()
+                .map(|(i, m)| {
+                    HEADLINE
+                        .iter()
+                        .any(|h| h.name() == m.name)
+                        .then(|| median_interval(&column(i)))
+                        .flatten()
+                })
+                .collect(),
+            kernel: None,
+            error: None,
+        }
+    }
+
+    /// The interval of one metric's median, where it has one.
+    pub fn interval(&self, reg: &Registry, name: impl AsRef<str>) -> Option<Interval> {
+        let name = name.as_ref();
+        let i = reg.iter().position(|m| m.name == name)?;
+        self.intervals.get(i).copied().flatten()
     }
 
     /// The same figures, saying which kernel they were measured on.
@@ -36,6 +82,8 @@ impl Figures {
         Figures {
             config,
             values: vec![None; reg.len()],
+            trials: 1,
+            intervals: vec![None; reg.len()],
             kernel: None,
             error: Some(error),
         }
@@ -48,3 +96,12 @@ impl Figures {
         self.values.get(i).copied().flatten()
     }
 }
+
+/// The figures a configuration's trials are summarised by with an interval: what a
+/// comparison between configurations rests on.
+pub const HEADLINE: [MetricId; 4] = [
+    id::THROUGHPUT_GBPS,
+    id::CPU_NS_PER_BYTE,
+    id::CYCLES_PER_BYTE,
+    id::LATENCY_US,
+];

@@ -8,13 +8,15 @@
 
 mod figures;
 pub mod id;
+pub mod interval;
 mod registry;
 #[cfg(test)]
 mod tests;
 mod window;
 
-pub use figures::Figures;
+pub use figures::{Figures, HEADLINE};
 pub use id::MetricId;
+pub use interval::Interval;
 pub use registry::METRICS;
 pub use window::bucket_ns;
 
