@@ -85,6 +85,7 @@ fn sample(c: Config, seq: u64) -> Sample {
             zc: None,
             rx_zc: None,
             memcpy_ns_per_byte: None,
+            noise: None,
             profile: Some(Profile {
                 clock: Clock::CpuClock,
                 unresolved: false,

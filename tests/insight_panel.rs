@@ -43,6 +43,7 @@ fn result(c: Config, gbps: f64, copied: bool) -> ConfigResult {
                 enobufs: 0,
             }),
             memcpy_ns_per_byte: None,
+            noise: None,
             rx_zc: None,
             profile: None,
         },

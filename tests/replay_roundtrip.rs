@@ -52,6 +52,7 @@ fn session() -> Vec<EngineEvent> {
         for seq in 0..3u64 {
             let interval = Measured {
                 memcpy_ns_per_byte: None,
+                noise: None,
                 seconds: 0.25,
                 bytes: 1_000_000 + seq * 17,
                 messages: 1000 + seq,

@@ -44,6 +44,7 @@ pub fn summary_line(reg: &Registry, views: &Views, f: &Figures, scaled: bool) ->
 pub fn counter_notes(m: &Measured) -> String {
     m.counter_sentences()
         .iter()
+        .chain(m.noise_note().iter())
         .map(|n| format!(" ({n})"))
         .collect()
 }

@@ -239,6 +239,7 @@ mod tests {
             config: Config::new(strategy, 4096, 2),
             total: Measured {
                 memcpy_ns_per_byte: None,
+                noise: None,
                 seconds: 1.0,
                 bytes: 4096 * 100,
                 messages: 100,

@@ -3,6 +3,7 @@
 pub mod csv;
 pub mod files;
 pub mod insight;
+pub mod noise;
 pub mod plan;
 pub mod recording;
 pub mod report;

@@ -228,6 +228,7 @@ fn setting(reg: &Registry, input: &Input, file: &Path) -> String {
             "- Measured window per configuration: {lo:.4}–{hi:.4} s (warm-up excluded)"
         );
     }
+    s.push_str(&super::noise::summary_line(reg, rows));
     s
 }
 

@@ -378,6 +378,10 @@ pub const FILE_ONLY: &[MetricId] = &[
     id::PROFILE_SAMPLES,
     id::PROFILE_LOST,
     id::TCP_RETRANS,
+    // The noise sentinel: `run`/`sweep` lines and `report` say when it marked a window.
+    id::OTHER_BUSY_PCT,
+    id::STEAL_PCT,
+    id::NOISE_CPUS,
 ];
 
 #[cfg(test)]

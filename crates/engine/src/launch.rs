@@ -260,6 +260,7 @@ impl Engine {
             profile,
             tx_sockets: std::mem::take(&mut tx.sockets),
             memcpy_ns_per_byte: self.machine.roofline.map(|r| r.cache_ns_per_byte),
+            sentinel: crate::counters::Sentinel::new(tx.tids.iter().chain(&rx.tids).copied()),
         }
     }
 

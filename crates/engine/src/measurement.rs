@@ -3,7 +3,8 @@
 
 use super::config::Config;
 use super::counters::{
-    cpu_window, window, CpuCounters, CpuPart, GroupSpec, ThreadCounters, ThreadReading,
+    cpu_window, window, CpuCounters, CpuPart, GroupSpec, Sentinel, SentinelReading, ThreadCounters,
+    ThreadReading,
 };
 use super::profile::{Profile, ProfileProbe};
 use super::sample::{
@@ -36,6 +37,8 @@ struct Snapshot {
     profile: Option<Profile>,
     /// Each sender socket's TCP_INFO (`None`: unreadable).
     tcp: Vec<Option<TcpCounts>>,
+    /// The machine's and our threads' CPU time (`None`: unreadable).
+    sentinel: Option<SentinelReading>,
 }
 
 /// The sender sockets' TCP figures over a window: `None` unless every socket was read
@@ -119,6 +122,11 @@ impl Snapshot {
                 .zip(earlier.profile)
                 .map(|(later, earlier)| later.minus(&earlier)),
             memcpy_ns_per_byte: probe.memcpy_ns_per_byte,
+            noise: probe
+                .sentinel
+                .as_ref()
+                .zip(earlier.sentinel.as_ref().zip(self.sentinel.as_ref()))
+                .and_then(|(s, (a, b))| s.window(a, b)),
         }
     }
 }
@@ -159,6 +167,8 @@ pub(crate) struct Probe {
     pub tx_sockets: Vec<socket2::Socket>,
     /// The machine's in-cache memcpy cost (the copy roofline), carried in every window.
     pub memcpy_ns_per_byte: Option<f64>,
+    /// The noise sentinel, over the worker threads (the sampler adds itself).
+    pub sentinel: Option<Sentinel>,
 }
 
 impl Probe {
@@ -196,6 +206,7 @@ impl Probe {
                 .iter()
                 .map(|s| sys::tcp_counts(s.as_fd()).ok().flatten())
                 .collect(),
+            sentinel: self.sentinel.as_ref().and_then(|s| s.read().ok()),
         }
     }
 
@@ -255,6 +266,9 @@ pub(crate) fn spawn_sampler(
             // The sampler sleeps almost always; when it wakes it must run at once, or a
             // machine saturated by workers would stretch the window it times. Best effort.
             let _ = super::sys::make_thread_realtime();
+            if let Some(s) = &mut probe.sentinel {
+                s.add_calling_thread();
+            }
             let zerocopy = ZcKinds::of(&config);
             // Warm-up: excluded from every figure. A stop during warm-up yields an empty window.
             if stop.recv_timeout(window.warmup).is_ok() || shared.failed() {

@@ -37,6 +37,7 @@ fn events() -> Vec<EngineEvent> {
     let config = Config::new(Strategy::ZeroCopy, 4096, 2);
     let interval = Measured {
         memcpy_ns_per_byte: None,
+        noise: None,
         seconds: 0.25,
         bytes: 1 << 30,
         messages: 1 << 18,

@@ -59,10 +59,48 @@ pub fn cpu_ticks(stat: &str, cpu: usize) -> Option<CpuTicks> {
     })
 }
 
+/// The whole machine's times (the summed `cpu` line) and how many CPUs it sums
+/// (the `cpuN` lines: the online CPUs).
+pub fn machine_ticks(stat: &str) -> Option<(CpuTicks, usize)> {
+    let cpus = stat
+        .lines()
+        .filter(|l| {
+            l.split_whitespace()
+                .next()
+                .and_then(|w| w.strip_prefix("cpu"))
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .count();
+    let line = stat
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some("cpu"))?;
+    let v: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .map(|f| f.parse().ok())
+        .collect::<Option<_>>()?;
+    if v.len() < 7 || cpus == 0 {
+        return None;
+    }
+    Some((
+        CpuTicks {
+            user: v[0],
+            nice: v[1],
+            system: v[2],
+            idle: v[3],
+            iowait: v[4],
+            irq: v[5],
+            softirq: v[6],
+            steal: v.get(7).copied().unwrap_or(0),
+        },
+        cpus,
+    ))
+}
+
 impl CpuTicks {
     /// Time the CPU ran nothing: idle and iowait (both measured exactly by the kernel
     /// under NO_HZ), and steal (the hypervisor ran something else).
-    fn not_busy(&self) -> u64 {
+    pub fn not_busy(&self) -> u64 {
         self.idle + self.iowait + self.steal
     }
 }
@@ -89,6 +127,16 @@ pub const CPU_STAT_VALUES: usize = 3;
 /// /proc/stat is read this far at most (its per-CPU lines come first).
 const STAT_BYTES: u64 = 1 << 20;
 
+/// The text of /proc/stat (its first [`STAT_BYTES`]).
+pub(crate) fn read_stat() -> io::Result<String> {
+    use std::io::Read as _;
+    let mut text = String::new();
+    std::fs::File::open("/proc/stat")?
+        .take(STAT_BYTES)
+        .read_to_string(&mut text)?;
+    Ok(text)
+}
+
 impl CpuStat {
     pub(super) fn open(spec: &GroupSpec) -> io::Result<CpuStat> {
         let cpu = spec
@@ -105,12 +153,7 @@ impl CpuStat {
     }
 
     fn ticks(cpu: usize) -> io::Result<CpuTicks> {
-        use std::io::Read as _;
-        let mut text = String::new();
-        std::fs::File::open("/proc/stat")?
-            .take(STAT_BYTES)
-            .read_to_string(&mut text)?;
-        cpu_ticks(&text, cpu)
+        cpu_ticks(&read_stat()?, cpu)
             .ok_or_else(|| io::Error::other(format!("/proc/stat has no line for CPU {cpu}")))
     }
 }

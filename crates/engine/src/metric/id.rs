@@ -114,6 +114,9 @@ ids! {
     RX_USER_PCT = "rx_user_pct",
     MEMCPY_NS_PER_BYTE = "memcpy_ns_per_byte",
     COPIES_WORTH = "copies_worth",
+    OTHER_BUSY_PCT = "other_busy_pct",
+    STEAL_PCT = "steal_pct",
+    NOISE_CPUS = "noise_cpus",
 }
 
 /// One side's CPU-time breakdown bucket, as ns per payload byte.

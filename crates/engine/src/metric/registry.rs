@@ -554,4 +554,32 @@ pub static METRICS: &Registry = &[
         },
         ..BASE
     },
+    // The noise sentinel: what else the machine ran during the window.
+    MetricDef {
+        name: "other_busy_pct",
+        short: "other work",
+        label: "other work on the machine: every CPU's busy time (/proc/stat) minus our worker and sampler threads' CPU clocks, as % of the machine's CPU capacity over the window",
+        unit: "%",
+        format: Format::Fixed(1),
+        value: |_, m| m.noise.and_then(|n| n.other_pct()),
+        ..BASE
+    },
+    MetricDef {
+        name: "steal_pct",
+        short: "stolen",
+        label: "time the hypervisor ran something else on this machine's CPUs (/proc/stat steal), as % of its CPU capacity over the window",
+        unit: "%",
+        format: Format::Fixed(1),
+        value: |_, m| m.noise.and_then(|n| n.steal_pct()),
+        ..BASE
+    },
+    MetricDef {
+        name: "noise_cpus",
+        short: "other work, CPUs",
+        label: "other work plus steal in CPUs' worth, averaged over the window: above 0.25 the window is marked as measured on a busy machine",
+        unit: "CPUs",
+        format: Format::Fixed(2),
+        value: |_, m| m.noise.and_then(|n| n.cpus_worth()),
+        ..BASE
+    },
 ];

@@ -61,10 +61,29 @@ fn values_from_a_window() {
             copied: 1 << 20,
         }),
         profile: None,
+        // 2 s on 4 CPUs: 5 s ran, 2 s of it ours (the workers' clocks), 0.4 s stolen.
+        noise: Some(crate::sample::Noise {
+            wall_ns: 2_000_000_000,
+            capacity_ns: 8_000_000_000,
+            busy_ns: 5_000_000_000,
+            ours_ns: 2_000_000_000,
+            steal_ns: 400_000_000,
+        }),
     };
     let c = Config::new(Strategy::OneCopy, 1_000_000, 2);
     let v = |n: &str| find(METRICS, n).unwrap().of(&c, &m);
     assert_eq!(v("throughput_gbps"), Some(4.0));
+    assert_eq!(v("other_busy_pct"), Some(37.5));
+    assert_eq!(v("steal_pct"), Some(5.0));
+    assert_eq!(v("noise_cpus"), Some(1.7));
+    assert!(m.noise_note().unwrap().starts_with(
+        "the machine was 42 % busy with other work (1.70 of its 4 CPUs, 5 % stolen by the hypervisor)"
+    ));
+    let quiet = Measured { noise: None, ..m };
+    assert_eq!(
+        find(METRICS, "other_busy_pct").unwrap().of(&c, &quiet),
+        None
+    );
     // Zero-copy receive figures apply to --recv zerocopy only.
     assert_eq!(v("rx_mapped_pct"), None);
     let zr = Config {

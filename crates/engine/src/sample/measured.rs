@@ -33,6 +33,10 @@ pub struct Measured {
     /// [`Roofline`](super::Roofline)): carried with the window so its "copies' worth" needs nothing else.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memcpy_ns_per_byte: Option<f64>,
+    /// What the whole machine ran besides our threads (the noise sentinel); `None`
+    /// where not measured (older recordings, /proc/stat unreadable).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise: Option<super::Noise>,
 }
 
 impl Measured {
@@ -54,6 +58,12 @@ impl Measured {
             }
         }
         notes
+    }
+
+    /// "the machine was 35 % busy with other work (…)" where the noise sentinel marked
+    /// this window ([`super::NOISY_CPUS`]); `None` for a quiet or unmeasured one.
+    pub fn noise_note(&self) -> Option<String> {
+        self.noise.as_ref().and_then(super::Noise::note)
     }
 
     /// Everything counted: senders, receivers, and CPUs both share.
@@ -133,6 +143,11 @@ impl Measured {
                 (x, y) => x.or(y),
             },
             memcpy_ns_per_byte: self.memcpy_ns_per_byte.or(later.memcpy_ns_per_byte),
+            // Both windows or none: a part would claim the whole was that quiet.
+            noise: match (self.noise, later.noise) {
+                (Some(x), Some(y)) => Some(x.plus(&y)),
+                _ => None,
+            },
         }
     }
 }

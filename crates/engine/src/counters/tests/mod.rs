@@ -4,6 +4,7 @@
 mod cpu_mode;
 mod plan;
 mod proc_stat;
+mod sentinel;
 mod thread_clock;
 mod window;
 
@@ -151,6 +152,7 @@ fn measure(plan: &CounterPlan, clock: &Arc<AtomicU64>, threads: usize) -> Config
             zc: None,
             rx_zc: None,
             profile: None,
+            noise: None,
         },
         bytes_sent: 1_000_000,
         bytes_received: 1_000_000,
