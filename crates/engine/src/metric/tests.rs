@@ -77,7 +77,7 @@ fn values_from_a_window() {
     assert_eq!(v("steal_pct"), Some(5.0));
     assert_eq!(v("noise_cpus"), Some(1.7));
     assert!(m.noise_note().unwrap().starts_with(
-        "the machine was 42 % busy with other work (1.70 of its 4 CPUs, 5 % stolen by the hypervisor)"
+        "the machine was 42 % busy with other work: 1.70 of its 4 CPUs, 5 % stolen by the hypervisor;"
     ));
     let quiet = Measured { noise: None, ..m };
     assert_eq!(

@@ -86,7 +86,7 @@ impl Noise {
             String::new()
         };
         Some(format!(
-            "the machine was {:.0} % busy with other work ({:.2} of its {cpus} CPU{}{stolen}): figures may be off",
+            "the machine was {:.0} % busy with other work: {:.2} of its {cpus} CPU{}{stolen}; figures may be off",
             (other + steal).min(100.0),
             self.cpus_worth()?,
             if cpus == 1 { "" } else { "s" },
@@ -127,7 +127,7 @@ mod tests {
         assert!(n.noisy());
         assert_eq!(
             n.note().unwrap(),
-            "the machine was 20 % busy with other work (0.40 of its 2 CPUs, 5 % stolen by the hypervisor): figures may be off"
+            "the machine was 20 % busy with other work: 0.40 of its 2 CPUs, 5 % stolen by the hypervisor; figures may be off"
         );
         // A quarter CPU exactly is not marked; just above it is.
         let quarter = Noise {

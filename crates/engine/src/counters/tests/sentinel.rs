@@ -37,7 +37,7 @@ fn other_work_is_the_machines_busy_time_minus_ours_and_steal_is_said_apart() {
     assert!(n
         .note()
         .unwrap()
-        .starts_with("the machine was 20 % busy with other work (0.40 of its 2 CPUs"));
+        .starts_with("the machine was 20 % busy with other work: 0.40 of its 2 CPUs"));
     // The same window with our threads running 1.2 s: 0.1 s other, no steal
     // counted twice: 0.2 of a CPU, below the mark.
     let quiet = noise(earlier, later, 1_000_000_000, 1_200_000_000).unwrap();
