@@ -6,9 +6,12 @@ use serde::{Deserialize, Serialize};
 /// Other work (and steal) above this many CPUs' worth, averaged over a window, marks
 /// the window as taken on a busy machine.
 ///
-/// A quarter of one CPU. An idle Linux machine's background (kernel threads, timers,
-/// daemons, our own sampler and the /proc/stat tick rounding) stays well below it:
-/// a few hundredths of a CPU here. It is an absolute amount, not a share of the
+/// A quarter of one CPU. An idle machine's background (kernel threads, timers,
+/// daemons) stays well below it: 0.00-0.04 CPU on this 2-CPU VM, read from /proc/stat
+/// half a second at a time; so does the rounding of /proc/stat's summed line, which
+/// the kernel rounds to a tick once (< 10 ms per window: 0.03 CPU over 0.3 s). Our
+/// traffic's softirq work that ksoftirqd does counts as other work: 0.06 CPU at
+/// one-copy 64K here. It is an absolute amount, not a share of the
 /// machine, because other work disturbs our workers by what it runs (it takes their
 /// CPU, evicts their cache lines, competes for memory bandwidth) wherever the machine
 /// has more CPUs: on the 2 CPUs one thread pair already fills, a quarter CPU is an
