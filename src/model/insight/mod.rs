@@ -117,3 +117,6 @@ pub fn cited_figures(answers: &[Answer]) -> Vec<(Config, &'static str, f64)> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod noise_tests;

@@ -99,7 +99,12 @@ pub fn rounded(v: f64, iv: Option<Interval>) -> (String, Option<(String, String)
     if !v.is_finite() {
         return (v.to_string(), None);
     }
-    let p = step(v, digits(v, iv));
+    let mut p = step(v, digits(v, iv));
+    // The ends share the figure's last place, coarsened so neither shows more than 3
+    // significant digits either (9.70 [8.73–10.67] would: 9.7 [8.7–10.7]).
+    if let Some(i) = iv {
+        p = p.max(step(i.lo, 3)).max(step(i.hi, 3));
+    }
     (at(v, p), iv.map(|i| (at(i.lo, p), at(i.hi, p))))
 }
 
@@ -142,6 +147,10 @@ mod tests {
         );
         assert_eq!(rounded(12.345, iv(10.0, 14.0)).0, "12");
         assert_eq!(rounded(123.45, iv(100.0, 130.0)).0, "120");
+        assert_eq!(
+            rounded(9.7, iv(8.73, 10.67)),
+            ("9.7".into(), Some(("8.7".into(), "10.7".into())))
+        );
         assert_eq!(
             figure_text(12.345, iv(12.1, 12.6), "Gb/s"),
             "12.3 Gb/s [12.1–12.6]"
