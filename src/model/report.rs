@@ -2,6 +2,7 @@
 //! recording, as Markdown with the plots beside it. The answers are
 //! [`super::insight::answers`], the same the explorer's insight panel shows.
 
+use super::insight::noise::rounded;
 use super::insight::{self, Answer};
 use super::rows::{RowRule, Rows};
 use super::{csv, recording};
@@ -153,7 +154,8 @@ fn setting(reg: &Registry, input: &Input, file: &Path) -> String {
                 let _ = writeln!(s, "- perf: {e}");
             }
             if let Some(r) = m.roofline {
-                let _ = writeln!(s, "- Copy roofline (memcpy): {:.5} ns/B in cache ({} KiB buffer, {:.1} GB/s), {:.5} ns/B from DRAM ({} MiB buffer, {:.1} GB/s)", r.cache_ns_per_byte, r.cache_bytes >> 10, 1.0 / r.cache_ns_per_byte, r.dram_ns_per_byte, r.dram_bytes >> 20, 1.0 / r.dram_ns_per_byte);
+                let g = |v: f64| rounded(v, None).0;
+                let _ = writeln!(s, "- Copy roofline (memcpy): {} ns/B in cache ({} KiB buffer, {} GB/s), {} ns/B from DRAM ({} MiB buffer, {} GB/s)", g(r.cache_ns_per_byte), r.cache_bytes >> 10, g(1.0 / r.cache_ns_per_byte), g(r.dram_ns_per_byte), r.dram_bytes >> 20, g(1.0 / r.dram_ns_per_byte));
             }
         }
         None => {
@@ -226,7 +228,11 @@ fn setting(reg: &Registry, input: &Input, file: &Path) -> String {
     ) {
         let _ = writeln!(
             s,
-            "- Measured window per configuration: {lo:.4}–{hi:.4} s (warm-up excluded)"
+            "- Measured window per configuration: {} s (warm-up excluded)",
+            match (rounded(lo, None).0, rounded(hi, None).0) {
+                (a, b) if a == b => a,
+                (a, b) => format!("{a}–{b}"),
+            }
         );
     }
     s

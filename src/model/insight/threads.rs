@@ -98,8 +98,12 @@ pub(super) fn threads(cells: &Cells, cores: Option<usize>) -> Answer {
         .unwrap_or(tp);
     let l = Config { threads: last, ..k };
     if let (Some(x), Some(y)) = (q.q(&a, id::CPU_NS_PER_BYTE), q.q(&l, id::CPU_NS_PER_BYTE)) {
+        let told = match cells.apart(&a, &l, id::CPU_NS_PER_BYTE) {
+            Some(Apart::Within) | None => ", not distinguishable from the noise",
+            Some(_) => "",
+        };
         t.push_str(&format!(
-            " CPU time per byte at {t1} and {last} thread pairs: {x} and {y}."
+            " CPU time per byte at {t1} and {last} thread pairs: {x} and {y}{told}."
         ));
     }
     if let (Some(x), Some(y)) = (

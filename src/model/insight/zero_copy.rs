@@ -72,9 +72,10 @@ pub(super) fn zero_copy_not_fastest(cells: &Cells) -> Answer {
                 )
             } else {
                 format!(
-                    "In none of the {n} cells where another strategy was measured beside it is zero-copy \
+                    "In none of the {n} cell{} where another strategy was measured beside it is zero-copy \
                      told apart from the best other: indistinguishable on this machine (e.g. {c}: {zc} \
-                     against {s} {other})."
+                     against {s} {other}).",
+                    if n == 1 { "" } else { "s" }
                 )
             }
         }
@@ -87,11 +88,16 @@ pub(super) fn zero_copy_not_fastest(cells: &Cells) -> Answer {
             let other = q.q(&o, GBPS).unwrap_or_default();
             let mut t = format!(
                 "Zero-copy was distinguishably slower than the best other strategy in {k} of {n} cells \
-                 ({m} indistinguishable on this machine). The widest gap: {c}, {s} {other} beats \
+                 ({m} indistinguishable on this machine{ahead}). The widest gap: {c}, {s} {other} beats \
                  zero-copy {zc} ({r}× faster).",
                 k = slower.len(),
                 n = compared.len(),
                 m = compared.len() - slower.len() - faster,
+                ahead = if faster > 0 {
+                    format!(", {faster} where zero-copy is distinguishably faster")
+                } else {
+                    String::new()
+                },
                 r = ratio(other_v, zc_v),
             );
             match cells.get(&c, id::ZC_COPIED_PCT) {
