@@ -282,3 +282,69 @@ fn every_share_of_cpu_time_quoted_is_recomputed_from_the_raw_csv() {
     // The claim, in the words: two-copy at 64 B, its sender's time.
     assert!(text.contains("two-copy 64 B ×1: "), "{text}");
 }
+
+/// A one-window result moving `gbps` over 2 s.
+fn trial(c: Config, gbps: f64) -> netio_tui::engine::sample::ConfigResult {
+    use netio_tui::engine::sample::{ConfigResult, Counts, Measured};
+    let seconds = 2.0;
+    let bytes = (gbps * 1e9 / 8.0 * seconds) as u64;
+    ConfigResult {
+        config: c,
+        total: Measured {
+            seconds,
+            bytes,
+            messages: bytes / c.msg_size as u64,
+            tx: Counts {
+                cpu_ns: Some(bytes),
+                ..Default::default()
+            },
+            rx: Counts::default(),
+            both: None,
+            zc: None,
+            memcpy_ns_per_byte: None,
+            rx_zc: None,
+            profile: None,
+        },
+        bytes_sent: bytes,
+        bytes_received: bytes,
+        verified: false,
+    }
+}
+
+#[test]
+fn the_report_of_repeated_trials_quotes_intervals_and_claims_only_what_they_allow() {
+    use netio_tui::engine::config::Strategy;
+    use netio_tui::engine::metric::Figures;
+    use netio_tui::model::report::{markdown, Input};
+    // Five trials per cell: one-copy level with two-copy at 1K (overlapping), well
+    // ahead at 4K (disjoint).
+    let spread = [0.92, 0.97, 1.0, 1.03, 1.08];
+    let cell = |s: Strategy, z: usize, g: f64| {
+        let trials: Vec<_> = spread
+            .iter()
+            .map(|f| trial(Config::new(s, z, 1), g * f))
+            .collect();
+        Figures::of_trials(METRICS, &trials)
+    };
+    let rows = vec![
+        cell(Strategy::TwoCopy, 1024, 1.0),
+        cell(Strategy::OneCopy, 1024, 1.05),
+        cell(Strategy::TwoCopy, 4096, 2.0),
+        cell(Strategy::OneCopy, 4096, 4.0),
+    ];
+    let input = Input {
+        rows,
+        machine: None,
+    };
+    let md = markdown(METRICS, &input, Path::new("trials.csv"), &[]);
+    assert!(md.contains("- Trials per configuration: 5 ("), "{md}");
+    assert!(
+        md.contains("from 4K on (one-copy 4.0 Gb/s [3.7–4.3] against two-copy 2.0 Gb/s [1.8–2.2]; intervals apart at every larger size measured), at 1K not distinguishable (1.05 Gb/s [0.97–1.13] against 1.00 Gb/s [0.92–1.08])"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| one-copy 4K ×1 | `throughput_gbps` | 4.0 Gb/s [3.7–4.3] |"),
+        "{md}"
+    );
+    assert!(!md.contains("rest on one trial each"), "{md}");
+}
