@@ -2,11 +2,12 @@
 //! recording, as Markdown with the plots beside it. The answers are
 //! [`super::insight::answers`], the same the explorer's insight panel shows.
 
+use super::insight::noise::rounded;
 use super::insight::{self, Answer};
 use super::rows::{RowRule, Rows};
 use super::{csv, recording};
 use crate::engine::axis::AXES as TRAILING_AXES;
-use crate::engine::metric::{find, id, Figures, Registry};
+use crate::engine::metric::{id, Figures, Registry};
 use crate::engine::sample::{EngineEvent, MachineInfo};
 use crate::error::usage;
 use std::fmt::Write as _;
@@ -153,7 +154,8 @@ fn setting(reg: &Registry, input: &Input, file: &Path) -> String {
                 let _ = writeln!(s, "- perf: {e}");
             }
             if let Some(r) = m.roofline {
-                let _ = writeln!(s, "- Copy roofline (memcpy): {:.5} ns/B in cache ({} KiB buffer, {:.1} GB/s), {:.5} ns/B from DRAM ({} MiB buffer, {:.1} GB/s)", r.cache_ns_per_byte, r.cache_bytes >> 10, 1.0 / r.cache_ns_per_byte, r.dram_ns_per_byte, r.dram_bytes >> 20, 1.0 / r.dram_ns_per_byte);
+                let g = |v: f64| rounded(v, None).0;
+                let _ = writeln!(s, "- Copy roofline (memcpy): {} ns/B in cache ({} KiB buffer, {} GB/s), {} ns/B from DRAM ({} MiB buffer, {} GB/s)", g(r.cache_ns_per_byte), r.cache_bytes >> 10, g(1.0 / r.cache_ns_per_byte), g(r.dram_ns_per_byte), r.dram_bytes >> 20, g(1.0 / r.dram_ns_per_byte));
             }
         }
         None => {
@@ -215,6 +217,7 @@ fn setting(reg: &Registry, input: &Input, file: &Path) -> String {
         let v = distinct(ok.iter().map(|r| (a.get)(&r.config)));
         let _ = writeln!(s, "- {}: {}", a.name, v.join(", "));
     }
+    let _ = writeln!(s, "- {}", trials_text(&ok));
     let d: Vec<f64> = ok
         .iter()
         .filter_map(|r| r.get(reg, id::DURATION_S))
@@ -225,14 +228,38 @@ fn setting(reg: &Registry, input: &Input, file: &Path) -> String {
     ) {
         let _ = writeln!(
             s,
-            "- Measured window per configuration: {lo:.4}–{hi:.4} s (warm-up excluded)"
+            "- Measured window per configuration: {} s (warm-up excluded)",
+            match (rounded(lo, None).0, rounded(hi, None).0) {
+                (a, b) if a == b => a,
+                (a, b) => format!("{a}–{b}"),
+            }
         );
     }
     s.push_str(&super::noise::summary_line(reg, rows));
     s
 }
 
-fn answer_md(reg: &Registry, i: usize, a: &Answer) -> String {
+/// How many trials the figures rest on, and what that allows the answers to claim.
+fn trials_text(ok: &[&Figures]) -> String {
+    let t = distinct(ok.iter().map(|r| r.trials));
+    match (t.first(), t.last()) {
+        (Some(1), Some(1)) => format!(
+            "Trials per configuration: 1 (no intervals). {}",
+            insight::noise::ONE_TRIAL_NOTE
+        ),
+        (Some(lo), Some(hi)) if lo == hi => {
+            format!(
+                "Trials per configuration: {lo} (each figure their median, with its 95 % interval)"
+            )
+        }
+        (Some(lo), Some(hi)) => {
+            format!("Trials per configuration: {lo}–{hi} (each figure their median, with its 95 % interval where there are 2 or more)")
+        }
+        _ => "Trials per configuration: none finished".into(),
+    }
+}
+
+fn answer_md(reg: &Registry, rows: &[Figures], i: usize, a: &Answer) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "### {}. {}\n", i + 1, a.question);
     match &a.answer {
@@ -258,9 +285,8 @@ fn answer_md(reg: &Registry, i: usize, a: &Answer) -> String {
         let _ = writeln!(s, "| cell | figure | value |\n|---|---|---|");
         for c in &a.cited {
             for (n, v) in &c.figures {
-                let unit = find(reg, n).map_or("", |m| m.unit);
-                let text = find(reg, n).map_or(v.to_string(), |m| m.csv_text(*v));
-                let _ = writeln!(s, "| {} | `{n}` | {text} {unit} |", c.config);
+                let text = insight::cited_text(reg, rows, &c.config, *n, *v);
+                let _ = writeln!(s, "| {} | `{n}` | {text} |", c.config);
             }
         }
         s.push('\n');
@@ -271,12 +297,15 @@ fn answer_md(reg: &Registry, i: usize, a: &Answer) -> String {
 /// The whole Markdown report; `plots` are file names relative to the report.
 pub fn markdown(reg: &Registry, input: &Input, file: &Path, plots: &[String]) -> String {
     let mut s = format!("# netio-tui report: {}\n\n", file.display());
-    s.push_str("Each answer rests on the cells listed under it; every value is the cell's, as the CSV has it.\n\n");
+    s.push_str("Each answer rests on the cells listed under it. Every value is the cell's (the median of its trials), \
+        to the digits its interval supports and at most 3 significant; [lo–hi] is the 95 % interval of the median where \
+        the cell has several trials. One cell is said to beat another only where their intervals do not overlap \
+        (for figures of one trial: where they differ by more than 2×); elsewhere they are indistinguishable on this machine.\n\n");
     s.push_str(&setting(reg, input, file));
     s.push_str("\n## The six questions\n\n");
     let answers = insight::answers(reg, &input.rows, input.machine.as_ref().map(|m| m.cores));
     for (i, a) in answers.iter().enumerate() {
-        s.push_str(&answer_md(reg, i, a));
+        s.push_str(&answer_md(reg, &input.rows, i, a));
     }
     if !plots.is_empty() {
         s.push_str("## Plots\n\n");

@@ -33,9 +33,13 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             let figs: Vec<String> = c
                 .figures
                 .iter()
-                .map(|(n, v)| match find(app.metrics, n) {
-                    Some(m) => format!("{} {}", m.short, m.csv_text(*v)),
-                    None => format!("{n} {v}"),
+                .map(|(n, v)| {
+                    let text =
+                        crate::model::insight::cited_text(app.metrics, &rows, &c.config, *n, *v);
+                    match find(app.metrics, n) {
+                        Some(m) => format!("{} {text}", m.short),
+                        None => format!("{n} {text}"),
+                    }
                 })
                 .collect();
             out.push(Line::from(format!("  · {}: {}", c.config, figs.join(", "))));

@@ -1,8 +1,9 @@
 //! Question 2: which cache level's misses fall most between strategies, and which
-//! costs fall with them.
+//! costs fall with them — a fall is claimed only where the noise tells the two apart.
 
 use super::breakdown::{breakdown, profiled, PROFILE_HINT};
 use super::cells::{pairs, Cells, Quote};
+use super::noise::{apart, Apart};
 use super::{cannot, Answer, QUESTIONS};
 use crate::engine::config::{Config, Strategy};
 use crate::engine::metric::{find, id, MetricId};
@@ -35,12 +36,10 @@ pub(super) fn cache_and_costs(cells: &Cells) -> Answer {
         );
     };
     let ps = pairs(cells, from, to);
-    let mut q = Quote {
-        cells,
-        cited: Vec::new(),
-    };
-    // The median cell by the ratio of a figure, cited.
-    let mut falls = |name: MetricId| -> Option<(f64, String)> {
+    let mut q = Quote::new(cells);
+    // The median cell by the ratio of a figure, cited; whether the noise tells the two
+    // apart there (intervals where both have them, else the one-trial 2× rule).
+    let mut falls = |name: MetricId| -> Option<(f64, bool, String)> {
         let mut rs: Vec<(f64, Config, Config)> = ps
             .iter()
             .filter_map(|(a, b)| {
@@ -60,29 +59,50 @@ pub(super) fn cache_and_costs(cells: &Cells) -> Answer {
             .collect();
         rs.sort_by(|a, b| a.0.total_cmp(&b.0));
         let (r, a, b) = *rs.get(rs.len().checked_sub(1)? / 2)?;
+        let told = match (cells.interval(&a, name), cells.interval(&b, name)) {
+            (Some(x), Some(y)) => !x.overlaps(&y),
+            _ => apart(r, None, 1.0, None) != Apart::Within,
+        };
         let (ta, tb) = (q.q(&a, name)?, q.q(&b, name)?);
         Some((
             r,
+            told,
             format!(
-                "{} {}× ({a}: {ta}, {to} {tb})",
+                "{} {}×{} ({a}: {ta}, {to} {tb})",
                 find(cells.reg, name).map_or(name.name(), |m| m.short),
                 crate::format::sig(r, 3),
+                if told {
+                    ""
+                } else {
+                    ", not distinguishable from the noise"
+                },
             ),
         ))
     };
-    let cache: Vec<(f64, &str, String)> = CACHE_LEVELS
+    let cache: Vec<(f64, bool, &str, String)> = CACHE_LEVELS
         .iter()
-        .filter_map(|(n, label)| falls(*n).map(|(r, t)| (r, *label, t)))
+        .filter_map(|(n, label)| falls(*n).map(|(r, d, t)| (r, d, *label, t)))
         .collect();
-    let costs: Vec<(f64, String)> = EVIDENCE.iter().filter_map(|n| falls(*n)).collect();
+    let costs: Vec<(f64, bool, String)> = EVIDENCE.iter().filter_map(|n| falls(*n)).collect();
     let mut text = String::new();
     let mut measure = None;
-    match cache.iter().max_by(|a, b| a.0.total_cmp(&b.0)) {
-        Some((_, label, _)) => text.push_str(&format!(
-            "From {from} to {to} (median cell, misses per KiB moved), the {label} misses fall most: {}.",
-            cache.iter().map(|c| c.2.clone()).collect::<Vec<_>>().join("; ")
+    let told_fall = cache
+        .iter()
+        .filter(|c| c.1 && c.0 > 1.0)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let listed = cache
+        .iter()
+        .map(|c| c.3.clone())
+        .collect::<Vec<_>>()
+        .join("; ");
+    match (cache.is_empty(), told_fall) {
+        (false, Some((_, _, label, _))) => text.push_str(&format!(
+            "From {from} to {to} (median cell, misses per KiB moved, ratio {from}/{to}), the {label} misses fall most: {listed}."
         )),
-        None => {
+        (false, None) => text.push_str(&format!(
+            "From {from} to {to} (median cell, misses per KiB moved, ratio {from}/{to}), no cache level's misses fall distinguishably from the noise: {listed}."
+        )),
+        (true, _) => {
             measure = Some(
                 "cache misses need hardware counters, which these figures lack (l1d_misses, llc_misses \
                  and cache_misses are empty): measure on a machine with a PMU — bare metal or a VM \
@@ -96,10 +116,10 @@ pub(super) fn cache_and_costs(cells: &Cells) -> Answer {
             text.push(' ');
         }
         text.push_str(&format!(
-            "The costs that fall from {from} to {to} (ratio {from}/{to}, median cell): {}.",
+            "The costs from {from} to {to} (ratio {from}/{to}, median cell): {}.",
             costs
                 .iter()
-                .map(|c| c.1.clone())
+                .map(|c| c.2.clone())
                 .collect::<Vec<_>>()
                 .join("; ")
         ));
@@ -154,5 +174,6 @@ pub(super) fn cache_and_costs(cells: &Cells) -> Answer {
         answer: (!text.is_empty()).then_some(text),
         measure,
         cited: q.cited,
+        beats: q.beats,
     }
 }

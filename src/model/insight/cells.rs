@@ -1,10 +1,11 @@
 //! The measured cells and the helpers every answer shares: looking a figure up, quoting
-//! it as the CSV writes it (and remembering it as cited), the cells an answer compares,
-//! and how sizes and ratios are written.
+//! it to the digits its noise supports (and remembering it as cited), telling two
+//! cells apart, the cells an answer compares, and how sizes and ratios are written.
 
-use super::Cited;
+use super::noise::{apart, figure_text, Apart};
+use super::{Beat, Cited};
 use crate::engine::config::{format_size, Config, Strategy};
-use crate::engine::metric::{find, id, Figures, MetricId, Registry};
+use crate::engine::metric::{find, id, Figures, Interval, MetricId, Registry};
 use std::collections::BTreeMap;
 
 /// The measured cells, one per configuration (the last row of a configuration wins;
@@ -30,15 +31,31 @@ impl<'r> Cells<'r> {
         self.rows.get(c)?.get(self.reg, name)
     }
 
-    /// The value as the CSV writes it, with its unit.
+    /// The 95 % interval of a cell's median, where its trials give one.
+    pub fn interval(&self, c: &Config, name: MetricId) -> Option<Interval> {
+        self.rows.get(c)?.interval(self.reg, name)
+    }
+
+    /// How many trials a cell's figures rest on.
+    pub fn trials(&self, c: &Config) -> usize {
+        self.rows.get(c).map_or(0, |r| r.trials)
+    }
+
+    /// Cell `a`'s figure against `b`'s, as far as the noise tells them apart; `None`
+    /// where either is not measured.
+    pub fn apart(&self, a: &Config, b: &Config, name: MetricId) -> Option<Apart> {
+        let (x, y) = (self.get(a, name)?, self.get(b, name)?);
+        Some(apart(x, self.interval(a, name), y, self.interval(b, name)))
+    }
+
+    /// Whether both cells' figures have intervals (else the one-trial rule decides).
+    pub fn both_intervals(&self, a: &Config, b: &Config, name: MetricId) -> bool {
+        self.interval(a, name).is_some() && self.interval(b, name).is_some()
+    }
+
+    /// The value without its interval, to at most 3 significant digits, with its unit.
     pub fn text(&self, name: MetricId, v: f64) -> String {
-        match find(self.reg, name) {
-            Some(m) => {
-                let u = m.unit;
-                format!("{}{}{u}", m.csv_text(v), crate::view::unit_sep(u))
-            }
-            None => format!("{v}"),
-        }
+        figure_text(v, None, find(self.reg, name).map_or("", |m| m.unit))
     }
 
     pub(super) fn configs(&self) -> impl Iterator<Item = &Config> {
@@ -50,10 +67,32 @@ impl<'r> Cells<'r> {
 pub(super) struct Quote<'c, 'r> {
     pub(super) cells: &'c Cells<'r>,
     pub(super) cited: Vec<Cited>,
+    pub(super) beats: Vec<Beat>,
 }
 
-impl Quote<'_, '_> {
-    /// The figure as text, remembered as cited; `None` where not measured.
+impl<'c, 'r> Quote<'c, 'r> {
+    pub(super) fn new(cells: &'c Cells<'r>) -> Quote<'c, 'r> {
+        Quote {
+            cells,
+            cited: Vec::new(),
+            beats: Vec::new(),
+        }
+    }
+
+    /// Records "`winner` beats `loser` on `name`"; only where the noise tells them apart.
+    pub(super) fn beats(&mut self, winner: &Config, loser: &Config, name: MetricId) {
+        let b = Beat {
+            winner: *winner,
+            loser: *loser,
+            metric: name,
+        };
+        if !self.beats.contains(&b) {
+            self.beats.push(b);
+        }
+    }
+
+    /// The figure as text (with its interval where it has one), remembered as cited;
+    /// `None` where not measured.
     pub(super) fn q(&mut self, c: &Config, name: MetricId) -> Option<String> {
         let v = self.cells.get(c, name)?;
         match self.cited.iter_mut().find(|x| x.config == *c) {
@@ -64,7 +103,8 @@ impl Quote<'_, '_> {
                 figures: vec![(name, v)],
             }),
         }
-        Some(self.cells.text(name, v))
+        let unit = find(self.cells.reg, name).map_or("", |m| m.unit);
+        Some(figure_text(v, self.cells.interval(c, name), unit))
     }
 }
 

@@ -1,7 +1,9 @@
-//! Question 1: why zero-copy is not always fastest.
+//! Question 1: why zero-copy is not always fastest — counting only the cells where
+//! the noise tells zero-copy and the best other strategy apart.
 
 use super::breakdown::{breakdown, profiled};
 use super::cells::{ratio, with, Cells, Quote, GBPS};
+use super::noise::Apart;
 use super::{cannot, Answer, QUESTIONS};
 use crate::engine::config::Strategy;
 use crate::engine::metric::id;
@@ -31,34 +33,71 @@ pub(super) fn zero_copy_not_fastest(cells: &Cells) -> Answer {
                 .into(),
         );
     }
-    let slower: Vec<_> = compared.iter().filter(|x| x.1 < x.3).collect();
-    let mut q = Quote {
-        cells,
-        cited: Vec::new(),
+    let verdict = |x: &(crate::engine::config::Config, f64, Strategy, f64)| {
+        cells
+            .apart(&x.0, &with(&x.0, x.2), GBPS)
+            .unwrap_or(Apart::Within)
     };
+    let slower: Vec<_> = compared
+        .iter()
+        .filter(|x| verdict(x) == Apart::Below)
+        .collect();
+    let faster = compared
+        .iter()
+        .filter(|x| verdict(x) == Apart::Above)
+        .count();
+    let mut q = Quote::new(cells);
     let text = match slower
         .iter()
         .max_by(|a, b| (a.3 / a.1).total_cmp(&(b.3 / b.1)))
     {
         None => {
-            let (c, _, s, _) = compared[0];
-            let zc = q.q(&c, GBPS).unwrap_or_default();
-            let other = q.q(&with(&c, s), GBPS).unwrap_or_default();
-            format!(
-                "In these figures zero-copy was not slower: it was the fastest in all {n} cells \
-                 where another strategy was measured beside it (e.g. {c}: {zc} against {s} {other}).",
-                n = compared.len()
-            )
-        }
-        Some(&&(c, zc_v, s, other_v)) => {
+            // The cell where they are furthest apart, as the example.
+            let &(c, _, s, _) = compared
+                .iter()
+                .max_by(|a, b| (a.1 / a.3).total_cmp(&(b.1 / b.3)))
+                .unwrap();
             let o = with(&c, s);
             let zc = q.q(&c, GBPS).unwrap_or_default();
             let other = q.q(&o, GBPS).unwrap_or_default();
+            let n = compared.len();
+            if faster > 0 {
+                for x in compared.iter().filter(|x| verdict(x) == Apart::Above) {
+                    q.beats(&x.0, &with(&x.0, x.2), GBPS);
+                }
+                format!(
+                    "In these figures zero-copy was not distinguishably slower in any of the {n} cells \
+                     where another strategy was measured beside it: it beats the best other in {faster} \
+                     of them, the rest are indistinguishable on this machine (e.g. {c}: {zc} against {s} {other})."
+                )
+            } else {
+                format!(
+                    "In none of the {n} cell{} where another strategy was measured beside it is zero-copy \
+                     told apart from the best other: indistinguishable on this machine (e.g. {c}: {zc} \
+                     against {s} {other}).",
+                    if n == 1 { "" } else { "s" }
+                )
+            }
+        }
+        Some(&&(c, zc_v, s, other_v)) => {
+            let o = with(&c, s);
+            for x in &slower {
+                q.beats(&with(&x.0, x.2), &x.0, GBPS);
+            }
+            let zc = q.q(&c, GBPS).unwrap_or_default();
+            let other = q.q(&o, GBPS).unwrap_or_default();
             let mut t = format!(
-                "Zero-copy was slower than the best other strategy in {k} of {n} cells. \
-                 The widest gap: {c}, zero-copy {zc} against {s} {other} ({r}× faster).",
+                "Zero-copy was distinguishably slower than the best other strategy in {k} of {n} cells \
+                 ({m} indistinguishable on this machine{ahead}). The widest gap: {c}, {s} {other} beats \
+                 zero-copy {zc} ({r}× faster).",
                 k = slower.len(),
                 n = compared.len(),
+                m = compared.len() - slower.len() - faster,
+                ahead = if faster > 0 {
+                    format!(", {faster} where zero-copy is distinguishably faster")
+                } else {
+                    String::new()
+                },
                 r = ratio(other_v, zc_v),
             );
             match cells.get(&c, id::ZC_COPIED_PCT) {
@@ -112,5 +151,6 @@ pub(super) fn zero_copy_not_fastest(cells: &Cells) -> Answer {
         answer: Some(text),
         measure: None,
         cited: q.cited,
+        beats: q.beats,
     }
 }
