@@ -304,6 +304,7 @@ fn trial(c: Config, gbps: f64) -> netio_tui::engine::sample::ConfigResult {
             memcpy_ns_per_byte: None,
             rx_zc: None,
             profile: None,
+            noise: None,
         },
         bytes_sent: bytes,
         bytes_received: bytes,
