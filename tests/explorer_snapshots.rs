@@ -378,7 +378,7 @@ fn assert_no_cell_cut(app: &App, screen: &str) -> usize {
             continue;
         }
         let Some(r) = rows.iter().find(|r| {
-            let c = r.result.config;
+            let c = r.config;
             toks[0] == c.strategy.name()
                 && toks[1] == netio_tui::engine::config::format_size(c.msg_size)
                 && toks[2] == c.threads.to_string()
@@ -516,7 +516,7 @@ fn unscaled_cells_agree_with_the_csv() {
             let Some(d) = col.written_decimals() else {
                 continue;
             };
-            let Some(raw) = col.metric.of(&r.result.config, &r.result.total) else {
+            let Some(raw) = col.metric.of(&r.config, &r.trials[0].total) else {
                 continue;
             };
             let csv: f64 = col.metric.csv_text(raw).parse().unwrap();
