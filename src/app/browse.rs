@@ -68,6 +68,15 @@ impl App {
         )
     }
 
+    /// The trials of the selected configuration's row: how many the matrix holds, and
+    /// whether one more is being measured now.
+    pub fn current_trials(&self) -> (usize, bool) {
+        let done = self.matrix.trials(&self.selected).map_or(0, <[_]>::len);
+        let measuring = self.phase == super::Phase::Measuring
+            && self.live.is_some_and(|l| l.config == self.selected);
+        (done, measuring)
+    }
+
     /// Index in `rows` of the selected configuration, or (in matrix order) of where
     /// it will be once measured.
     pub fn current_row(&self, rows: &[MatrixRow]) -> Option<usize> {

@@ -37,8 +37,9 @@ pub fn cell_text(col: &Column, r: &MatrixRow) -> String {
 /// covers the whole interval.
 pub fn interval_text(col: &Column, r: &MatrixRow) -> Option<String> {
     let i = col.interval(r)?;
-    let v = col.value(r)?;
     let shown = cell_text(col, r);
+    // From the value as shown (3 digits), so that the text covers the interval.
+    let v = shown.parse::<f64>().ok().or(col.value(r))?;
     let decimals = shown.split_once('.').map_or(0, |(_, f)| f.len());
     Some(format!(
         "±{}",
@@ -59,7 +60,9 @@ fn plus_minus(half: f64, decimals: usize) -> String {
     let d = two_sig.min(decimals as i32);
     let step = 10f64.powi(-d);
     // The epsilon keeps 0.4 (0.4000000001 in binary) from rounding up to 0.5.
-    let up = ((half / step) - 1e-9).ceil().max(0.0) * step;
+    let up = ((half / step) - 1e-9).ceil() * step;
+    // Identical trials: "0.00", not "-0.00".
+    let up = if up > 0.0 { up } else { 0.0 };
     let shown = d.max(0) as usize;
     format!("{up:.shown$}")
 }
@@ -320,4 +323,22 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) -> usize {
         .column_spacing(1);
     frame.render_widget(table, body);
     visible
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plus_minus;
+
+    #[test]
+    fn a_plus_minus_has_two_digits_at_most_none_finer_than_the_value_and_rounds_up() {
+        assert_eq!(plus_minus(0.4, 1), "0.4");
+        assert_eq!(plus_minus(0.37, 1), "0.4");
+        assert_eq!(plus_minus(0.0123, 3), "0.013");
+        assert_eq!(plus_minus(3.456, 2), "3.5");
+        assert_eq!(plus_minus(56.2, 0), "57");
+        assert_eq!(plus_minus(5678.0, 0), "5700");
+        assert_eq!(plus_minus(0.3, 0), "1");
+        assert_eq!(plus_minus(0.0, 2), "0.00");
+        assert_eq!(plus_minus(-0.0, 2), "0.00");
+    }
 }
