@@ -73,7 +73,7 @@ impl App {
         if unsaved && !self.quit_armed {
             self.quit_armed = true;
             self.error(format!(
-                "{} configuration{} not exported: e exports, q again quits without saving",
+                "{} measured window{} not exported: e exports, q again quits without saving",
                 self.unexported,
                 if self.unexported == 1 { "" } else { "s" }
             ));

@@ -97,12 +97,19 @@ fn quit_asks_the_loop_to_end() {
 #[test]
 fn quit_with_unexported_rows_asks_first() {
     let mut a = app();
+    // Two trials of one configuration: two windows, one row.
+    a.update(Action::Engine(finished(START, 1.0, 5.0)));
+    a.update(Action::Engine(finished(START, 1.0, 5.0)));
+    assert_eq!(a.update(Action::Quit), vec![]);
+    let s = a.status.clone().unwrap();
+    assert!(s.text.contains("2 measured windows not exported"), "{s:?}");
+    let mut a = app();
     a.update(Action::Engine(finished(START, 1.0, 5.0)));
     assert_eq!(a.update(Action::Quit), vec![]);
     assert!(!a.quit);
     let s = a.status.clone().unwrap();
     assert!(
-        s.error && s.text.contains("1 configuration not exported"),
+        s.error && s.text.contains("1 measured window not exported"),
         "{s:?}"
     );
     // Any other key disarms: q must then be asked again.
