@@ -53,6 +53,8 @@ pub struct ExplorerSettings {
     pub start: Config,
     /// Seconds per configuration of the automatic sweep (`s`).
     pub sweep_duration: f64,
+    /// Trials per configuration of the automatic sweep: passes over its plan.
+    pub sweep_repeat: usize,
     /// Shortest cut-short window that becomes a row.
     pub min_window: f64,
     pub theme: Theme,
@@ -66,6 +68,7 @@ impl Default for ExplorerSettings {
             export_dir: None,
             start: Config::new(crate::engine::config::Strategy::OneCopy, 4096, 1),
             sweep_duration: 2.0,
+            sweep_repeat: 1,
             min_window: crate::model::rows::DEFAULT_MIN_WINDOW,
             theme: Theme::Default,
         }
@@ -265,6 +268,7 @@ fn run_loop(
         args.sweep_duration,
     );
     app.min_window = args.min_window;
+    app.sweep_repeat = args.sweep_repeat;
     app.theme = args.theme;
     let export_dir = args
         .export_dir

@@ -112,27 +112,48 @@ fn result(c: Config) -> EngineEvent {
     })
 }
 
+/// The `trial`-th window of `c`: the first as [`result`], later ones a few per cent
+/// off, as repeated windows on a real machine are.
+fn trial_result(c: Config, trial: usize) -> EngineEvent {
+    let wobble = [1.0, 0.94, 1.05, 0.98, 1.02][trial % 5];
+    EngineEvent::Finished(ConfigResult {
+        config: c,
+        total: measured(c, 2.0, wobble),
+        bytes_sent: 0,
+        bytes_received: 0,
+        verified: false,
+    })
+}
+
 /// A session: a few finished configurations, then the current one live.
 fn session(kind: SourceKind, current: Config) -> App {
+    session_of_trials(kind, current, 1)
+}
+
+/// A session whose configurations were measured in `trials` passes (the current one
+/// once less: its last trial is the one measured now).
+fn session_of_trials(kind: SourceKind, current: Config, trials: usize) -> App {
     let mut app = App::new(machine(), kind, current, 2.0);
-    for s in Strategy::COURSE {
-        for size in [64, 256, 1024, 4096] {
-            for t in [1, 2] {
-                let c = Config::new(s, size, t);
-                if c == current {
-                    continue;
+    for trial in 0..trials {
+        for s in Strategy::COURSE {
+            for size in [64, 256, 1024, 4096] {
+                for t in [1, 2] {
+                    let c = Config::new(s, size, t);
+                    if c == current && trial + 1 == trials {
+                        continue;
+                    }
+                    app.update(Action::Engine(EngineEvent::Started { config: c }));
+                    for seq in 0..6 {
+                        app.update(Action::Engine(EngineEvent::Sample(Sample {
+                            config: c,
+                            seq,
+                            elapsed_s: (seq + 1) as f64 * 0.25,
+                            interval: measured(c, 0.25, 1.0 + 0.05 * (seq % 3) as f64),
+                            top: None,
+                        })));
+                    }
+                    app.update(Action::Engine(trial_result(c, trial)));
                 }
-                app.update(Action::Engine(EngineEvent::Started { config: c }));
-                for seq in 0..6 {
-                    app.update(Action::Engine(EngineEvent::Sample(Sample {
-                        config: c,
-                        seq,
-                        elapsed_s: (seq + 1) as f64 * 0.25,
-                        interval: measured(c, 0.25, 1.0 + 0.05 * (seq % 3) as f64),
-                        top: None,
-                    })));
-                }
-                app.update(Action::Engine(result(c)));
             }
         }
     }
@@ -380,19 +401,29 @@ fn assert_no_cell_cut(app: &App, screen: &str) -> usize {
             continue;
         }
         let Some(r) = rows.iter().find(|r| {
-            let c = r.result.config;
+            let c = r.config;
             toks[0] == c.strategy.name()
                 && toks[1] == netio_tui::engine::config::format_size(c.msg_size)
                 && toks[2] == c.threads.to_string()
         }) else {
             continue;
         };
-        let cells = &toks[3..];
+        // A cell is its value, then its ± where the row has an interval.
+        let mut cells: Vec<String> = Vec::new();
+        for tok in &toks[3..] {
+            match cells.last_mut() {
+                Some(last) if tok.starts_with('±') => *last = format!("{last} {tok}"),
+                _ => cells.push(tok.to_string()),
+            }
+        }
         assert!(cells.len() >= 3, "too few columns shown: {line}");
-        for (tok, col) in cells.iter().zip(&cols) {
-            let want = netio_tui::ui::matrix::cell_text(col, r);
+        for (cell, col) in cells.iter().zip(&cols) {
+            let mut want = netio_tui::ui::matrix::cell_text(col, r);
+            if let Some(pm) = netio_tui::ui::matrix::interval_text(col, r) {
+                want = format!("{want} {pm}");
+            }
             assert_eq!(
-                tok.trim_end_matches('*'),
+                cell.trim_end_matches('*'),
                 want,
                 "column {} cut in {line:?}",
                 col.view.title
@@ -518,7 +549,7 @@ fn unscaled_cells_agree_with_the_csv() {
             let Some(d) = col.written_decimals() else {
                 continue;
             };
-            let Some(raw) = col.metric.of(&r.result.config, &r.result.total) else {
+            let Some(raw) = col.metric.of(&r.config, &r.trials[0].total) else {
                 continue;
             };
             let csv: f64 = col.metric.csv_text(raw).parse().unwrap();
@@ -540,4 +571,68 @@ fn unscaled_cells_agree_with_the_csv() {
         }
     }
     assert!(checked >= 50, "only {checked} cells checked");
+}
+
+/// Three trials of every configuration: the headline cells show the interval of their
+/// median, the live panel which trial of the current configuration it measures.
+#[test]
+fn trials_80x24() {
+    let app = session_of_trials(live(), CURRENT, 3);
+    let s = render(&app, 80, 24);
+    assert!(s.contains('±'), "{s}");
+    assert!(s.contains("trial 3 of this configuration"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn trials_120x40() {
+    let app = session_of_trials(live(), CURRENT, 3);
+    let s = render(&app, 120, 40);
+    assert!(s.contains('±'), "{s}");
+    assert!(s.contains("trial 3 of this configuration"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn cells_with_intervals_are_never_cut_and_keep_the_csv_median() {
+    let app = session_of_trials(live(), CURRENT, 3);
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let screen = render(&app, w, h);
+        assert!(assert_no_cell_cut(&app, &screen) > 0, "{screen}");
+    }
+    // The cell's value is the export's median, as the CSV writes it; the ± covers the
+    // export's interval.
+    let export = app.export_rows();
+    let rows = app.matrix_rows();
+    let gbps = app.columns()[0];
+    let mut checked = 0;
+    for (r, f) in rows.iter().zip(&export) {
+        assert_eq!(r.config, f.config);
+        let reg = netio_tui::engine::metric::METRICS;
+        let Some(i) = f.interval(reg, gbps.metric.name) else {
+            continue;
+        };
+        let median = f.get(reg, gbps.metric.name).unwrap();
+        let cell = netio_tui::ui::matrix::cell_text(&gbps, r);
+        // To the cell's last digit, as every unscaled cell.
+        let csv: f64 = gbps.metric.csv_text(median).parse().unwrap();
+        let decimals = cell.split_once('.').map_or(0, |(_, f)| f.len());
+        let unit = 10f64.powi(-(decimals as i32));
+        assert!(
+            (cell.parse::<f64>().unwrap() - csv).abs() <= unit / 2.0 + 1e-9,
+            "{cell} against CSV {csv}"
+        );
+        let pm: f64 = netio_tui::ui::matrix::interval_text(&gbps, r)
+            .unwrap()
+            .trim_start_matches('±')
+            .parse()
+            .unwrap();
+        let shown: f64 = cell.parse().unwrap();
+        assert!(
+            shown - pm <= i.lo + 1e-9 && i.hi <= shown + pm + 1e-9,
+            "{cell} ±{pm} {i:?}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 24, "only {checked} rows with an interval");
 }

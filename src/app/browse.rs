@@ -30,9 +30,9 @@ impl App {
     pub(super) fn next_filter(&mut self) -> Vec<Effect> {
         let configs: Vec<Config> = self
             .matrix
-            .rows_with_live(self.live.as_ref(), self.min_window)
+            .rows_with_live(self.metrics, self.live.as_ref(), self.min_window)
             .iter()
-            .map(|r| r.result.config)
+            .map(|r| r.config)
             .collect();
         self.view.filter = self.view.filter.next(&configs);
         self.view.scroll = None;
@@ -64,21 +64,30 @@ impl App {
         self.view.apply(
             &self.columns(),
             self.matrix
-                .rows_with_live(self.live.as_ref(), self.min_window),
+                .rows_with_live(self.metrics, self.live.as_ref(), self.min_window),
         )
+    }
+
+    /// The trials of the selected configuration's row: how many the matrix holds, and
+    /// whether one more is being measured now.
+    pub fn current_trials(&self) -> (usize, bool) {
+        let done = self.matrix.trials(&self.selected).map_or(0, <[_]>::len);
+        let measuring = self.phase == super::Phase::Measuring
+            && self.live.is_some_and(|l| l.config == self.selected);
+        (done, measuring)
     }
 
     /// Index in `rows` of the selected configuration, or (in matrix order) of where
     /// it will be once measured.
     pub fn current_row(&self, rows: &[MatrixRow]) -> Option<usize> {
-        if let Some(i) = rows.iter().position(|r| r.result.config == self.selected) {
+        if let Some(i) = rows.iter().position(|r| r.config == self.selected) {
             return Some(i);
         }
         if self.view.sort.is_some() {
             return None;
         }
         rows.iter()
-            .position(|r| r.result.config >= self.selected)
+            .position(|r| r.config >= self.selected)
             .or(rows.len().checked_sub(1))
     }
 }

@@ -37,13 +37,13 @@ impl App {
         vec![]
     }
 
-    /// Rows to export: every finished configuration, plus the one being measured
-    /// (its figures so far) if it is not in the matrix yet.
+    /// Rows to export: every configuration with the medians of its trials, the window
+    /// being measured counted as one (its figures so far).
     pub fn export_rows(&self) -> Vec<Figures> {
         self.matrix
-            .rows_with_live(self.live.as_ref(), self.min_window)
-            .iter()
-            .map(|r| Figures::of(self.metrics, &r.result).on_kernel(&self.machine.kernel))
+            .rows_with_live(self.metrics, self.live.as_ref(), self.min_window)
+            .into_iter()
+            .map(|r| r.figures.on_kernel(&self.machine.kernel))
             .collect()
     }
 
@@ -73,7 +73,7 @@ impl App {
         if unsaved && !self.quit_armed {
             self.quit_armed = true;
             self.error(format!(
-                "{} configuration{} not exported: e exports, q again quits without saving",
+                "{} measured window{} not exported: e exports, q again quits without saving",
                 self.unexported,
                 if self.unexported == 1 { "" } else { "s" }
             ));

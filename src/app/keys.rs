@@ -121,7 +121,10 @@ pub const ROWS: &[Row] = &[
     Row::Keys(Binding {
         keys: &[(ch('s'), Action::ToggleSweep)],
         key_line: &[label(5, "s", "sweep")],
-        help: &["s        automatic sweep: {sweep_configs} configurations × {sweep_secs}s (s again cancels)"],
+        help: &[
+            "s        automatic sweep: {sweep_configs} configurations × {sweep_secs}s (s again cancels)",
+            "         {sweep_trials}",
+        ],
         applies: Applies::LiveOnly,
     }),
     Row::Keys(Binding {
@@ -274,6 +277,16 @@ pub struct HelpFacts {
     pub max_threads: usize,
     pub sweep_configs: usize,
     pub sweep_secs: String,
+    /// Trials per configuration (`--sweep-repeat`).
+    pub sweep_repeat: usize,
+}
+
+/// What the help says of the sweep's trials.
+fn sweep_trials(repeat: usize) -> String {
+    match repeat {
+        0 | 1 => "one trial each (--sweep-repeat N: N trials, interleaved)".into(),
+        n => format!("{n} trials each, in {n} interleaved passes (--sweep-repeat)"),
+    }
 }
 
 /// The help's key lines, indented, with the explorer's figures filled in.
@@ -287,6 +300,7 @@ pub fn help_lines(facts: &HelpFacts) -> Vec<String> {
                 l.replace("{threads}", &facts.max_threads.to_string())
                     .replace("{sweep_configs}", &facts.sweep_configs.to_string())
                     .replace("{sweep_secs}", &facts.sweep_secs)
+                    .replace("{sweep_trials}", &sweep_trials(facts.sweep_repeat))
             )
         })
         .collect()

@@ -3,22 +3,47 @@
 
 use super::LiveCell;
 use crate::engine::config::{Config, Strategy};
-use crate::engine::metric::{Better, Format, MetricDef, Registry};
+use crate::engine::metric::interval::median;
+use crate::engine::metric::{Better, Figures, Format, Interval, MetricDef, Registry};
 use crate::engine::sample::{ConfigResult, MachineInfo};
 use crate::model::rows::{RowRule, Rows, WindowEnd};
 use crate::view::{shown, Basis, Scale, View, Views};
+
+/// A row shows the interval of its figures from this many trials on (with fewer, the
+/// interval of the median is little more than the spread of two numbers).
+pub const INTERVAL_FROM_TRIALS: usize = 3;
 
 #[derive(Clone, Debug, Default)]
 pub struct Matrix {
     cells: Rows,
 }
 
-/// One row as shown: a finished cell, or the configuration being measured now
-/// (its earlier windows plus the samples so far).
+/// One row as shown: a configuration's trials, and among them the window being
+/// measured now (its samples so far) while `live`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MatrixRow {
-    pub result: ConfigResult,
+    pub config: Config,
+    /// Its windows, one per trial, oldest first; the live one last.
+    pub trials: Vec<ConfigResult>,
+    /// The medians of the trials and their intervals: what the CSV export writes.
+    pub figures: Figures,
     pub live: bool,
+}
+
+impl MatrixRow {
+    fn new(reg: &Registry, trials: Vec<ConfigResult>, live: bool) -> MatrixRow {
+        MatrixRow {
+            config: trials[0].config,
+            figures: Figures::of_trials(reg, &trials),
+            trials,
+            live,
+        }
+    }
+
+    /// How many trials the row rests on (the live window counts).
+    pub fn trial_count(&self) -> usize {
+        self.trials.len()
+    }
 }
 
 impl Matrix {
@@ -32,6 +57,7 @@ impl Matrix {
         self.cells.clear();
     }
 
+    /// How many configurations the matrix has.
     pub fn len(&self) -> usize {
         self.cells.len()
     }
@@ -40,56 +66,53 @@ impl Matrix {
         self.cells.is_empty()
     }
 
-    pub fn get(&self, c: &Config) -> Option<&ConfigResult> {
-        self.cells.get(c)
+    /// The finished trials of one configuration, oldest first.
+    pub fn trials(&self, c: &Config) -> Option<&[ConfigResult]> {
+        self.cells.trials(c)
     }
 
+    /// Every finished window (trial) of every row, in matrix order.
     pub fn results(&self) -> impl Iterator<Item = &ConfigResult> {
-        self.cells.results()
+        self.cells.windows()
     }
 
-    /// All rows in matrix order (strategy, size, threads), the live cell merged in
-    /// once it has been measured for `min_seconds` (before that it could still turn
-    /// out to be a configuration passed through, and must not win "best").
-    pub fn rows_with_live(&self, live: Option<&LiveCell>, min_seconds: f64) -> Vec<MatrixRow> {
-        let mut rows: Vec<MatrixRow> = self
-            .cells
-            .results()
-            .map(|r| MatrixRow {
-                result: r.clone(),
-                live: false,
-            })
-            .collect();
+    /// All rows in matrix order (strategy, size, threads), the live window added to
+    /// its row as a trial once it has been measured for `min_seconds` (before that it
+    /// could still turn out to be a configuration passed through, and must not win
+    /// "best").
+    pub fn rows_with_live(
+        &self,
+        reg: &Registry,
+        live: Option<&LiveCell>,
+        min_seconds: f64,
+    ) -> Vec<MatrixRow> {
         let rule = RowRule {
             min_window: min_seconds,
         };
-        let steady = |l: &&LiveCell| rule.admits_live(l.total.seconds, l.samples);
-        if let Some(l) = live.filter(steady) {
-            match rows.iter_mut().find(|r| r.result.config == l.config) {
-                Some(row) => {
-                    row.result.total = row.result.total.then(&l.total);
-                    row.live = true;
-                }
-                None => {
-                    let pos = rows
-                        .iter()
-                        .position(|r| r.result.config > l.config)
-                        .unwrap_or(rows.len());
-                    rows.insert(
-                        pos,
-                        MatrixRow {
-                            result: ConfigResult {
-                                config: l.config,
-                                total: l.total,
-                                bytes_sent: 0,
-                                bytes_received: 0,
-                                verified: false,
-                            },
-                            live: true,
-                        },
-                    );
-                }
+        let live = live
+            .filter(|l| rule.admits_live(l.total.seconds, l.samples))
+            .map(|l| ConfigResult {
+                config: l.config,
+                total: l.total,
+                bytes_sent: 0,
+                bytes_received: 0,
+                verified: false,
+            });
+        let mut rows: Vec<MatrixRow> = Vec::with_capacity(self.cells.len() + 1);
+        let mut live = live;
+        for trials in self.cells.rows() {
+            let config = trials[0].config;
+            if let Some(l) = live.take_if(|l| l.config < config) {
+                rows.push(MatrixRow::new(reg, vec![l], true));
             }
+            let mut trials = trials.to_vec();
+            let with_live = live.take_if(|l| l.config == config);
+            let is_live = with_live.is_some();
+            trials.extend(with_live);
+            rows.push(MatrixRow::new(reg, trials, is_live));
+        }
+        if let Some(l) = live {
+            rows.push(MatrixRow::new(reg, vec![l], true));
         }
         rows
     }
@@ -99,19 +122,42 @@ impl Matrix {
 #[derive(Clone, Copy, Debug)]
 pub struct Column {
     pub metric: &'static MetricDef,
+    /// Where the metric is in its registry (and so in a row's [`Figures`]).
+    pub index: usize,
     pub view: View,
 }
 
 impl Column {
-    /// The cell's value for a row (per KiB, per second… as the view says). A column
-    /// that shows the figure unscaled shows it as the CSV writes it, so the two agree.
-    pub fn value(&self, r: &ConfigResult) -> Option<f64> {
-        let v = self.metric.of(&r.config, &r.total)?;
-        let v = self.view.scale.apply(v, &Basis::of(&r.total))?;
-        Some(match self.written_decimals() {
-            Some(_) => self.metric.as_written(v),
-            None => v,
-        })
+    /// The cell's value for a row (per KiB, per second… as the view says): the median
+    /// over its trials. A column that shows the figure unscaled shows the row's figure
+    /// as the CSV writes it, so the two agree.
+    pub fn value(&self, r: &MatrixRow) -> Option<f64> {
+        match self.written_decimals() {
+            Some(_) => {
+                let v = r.figures.values.get(self.index).copied().flatten()?;
+                Some(self.metric.as_written(v))
+            }
+            None => {
+                let each: Vec<f64> = r
+                    .trials
+                    .iter()
+                    .filter_map(|t| {
+                        let v = self.metric.of(&t.config, &t.total)?;
+                        self.view.scale.apply(v, &Basis::of(&t.total))
+                    })
+                    .collect();
+                median(&each)
+            }
+        }
+    }
+
+    /// The 95 % interval of the cell's median, where the row has the trials to show
+    /// one and the column shows the figure unscaled (the headline figures).
+    pub fn interval(&self, r: &MatrixRow) -> Option<Interval> {
+        if r.trial_count() < INTERVAL_FROM_TRIALS || self.view.scale != Scale::Raw {
+            return None;
+        }
+        r.figures.intervals.get(self.index).copied().flatten()
     }
 
     /// The CSV's decimals when the column shows the figure unscaled (a cell never
@@ -124,7 +170,7 @@ impl Column {
     }
 
     /// Whether the metric means anything for this configuration (else a dash).
-    pub fn applies(&self, r: &ConfigResult) -> bool {
+    pub fn applies(&self, r: &MatrixRow) -> bool {
         self.metric.applies(&r.config)
     }
 }
@@ -135,11 +181,19 @@ impl Column {
 pub fn columns(reg: &'static Registry, views: &Views, machine: &MachineInfo) -> Vec<Column> {
     let mut cols: Vec<(u8, Column)> = reg
         .iter()
-        .filter(|m| shown(reg, views, m, machine))
-        .filter_map(|m| {
-            crate::view::of(views, m)
-                .matrix
-                .map(|(rank, view)| (rank, Column { metric: m, view }))
+        .enumerate()
+        .filter(|(_, m)| shown(reg, views, m, machine))
+        .filter_map(|(index, m)| {
+            crate::view::of(views, m).matrix.map(|(rank, view)| {
+                (
+                    rank,
+                    Column {
+                        metric: m,
+                        index,
+                        view,
+                    },
+                )
+            })
         })
         .collect();
     cols.sort_by_key(|(rank, _)| *rank);
@@ -148,7 +202,7 @@ pub fn columns(reg: &'static Registry, views: &Views, machine: &MachineInfo) -> 
 
 /// The best value of `col` among `rows`, if the column has a direction.
 pub fn best(col: &Column, rows: &[MatrixRow]) -> Option<f64> {
-    let vals = rows.iter().filter_map(|r| col.value(&r.result));
+    let vals = rows.iter().filter_map(|r| col.value(r));
     match col.metric.better {
         Better::Higher => vals.fold(None, |a: Option<f64>, v| Some(a.map_or(v, |a| a.max(v)))),
         Better::Lower => vals.fold(None, |a: Option<f64>, v| Some(a.map_or(v, |a| a.min(v)))),
@@ -217,11 +271,11 @@ pub struct MatrixView {
 impl MatrixView {
     /// `rows` filtered and sorted as this view says.
     pub fn apply(&self, cols: &[Column], mut rows: Vec<MatrixRow>) -> Vec<MatrixRow> {
-        rows.retain(|r| self.filter.keeps(&r.result.config));
+        rows.retain(|r| self.filter.keeps(&r.config));
         if let Some(col) = self.sort.and_then(|i| cols.get(i)) {
             // Best first; rows without a value last; ties in matrix order (stable sort).
             let key = |r: &MatrixRow| {
-                col.value(&r.result).map(|v| match col.metric.better {
+                col.value(r).map(|v| match col.metric.better {
                     Better::Lower => v,
                     Better::Higher | Better::Neither => -v,
                 })

@@ -111,6 +111,8 @@ pub struct App {
     pub sweep: Option<Sweep>,
     pub sweep_plan: Vec<Config>,
     pub sweep_duration: f64,
+    /// Trials per configuration the sweep measures: passes over the plan.
+    pub sweep_repeat: usize,
     pub max_threads: usize,
     /// The overlay that is open, if any.
     pub overlay: Option<Overlay>,
@@ -156,6 +158,7 @@ impl App {
             sweep: None,
             sweep_plan: crate::model::plan::course_plan(),
             sweep_duration,
+            sweep_repeat: 1,
             max_threads,
             overlay: None,
             status: None,

@@ -47,9 +47,8 @@ impl App {
         self.view.scroll = None;
         if let Some(s) = self.sweep.take() {
             self.note(format!(
-                "sweep stopped at {}/{} by a manual change",
-                s.position + 1,
-                s.plan.len()
+                "sweep stopped at {} by a manual change",
+                s.progress()
             ));
         } else {
             self.status = None;

@@ -14,24 +14,25 @@ impl App {
             return vec![];
         }
         if let Some(s) = self.sweep.take() {
-            self.note(format!(
-                "sweep cancelled at {}/{}",
-                s.position + 1,
-                s.plan.len()
-            ));
+            self.note(format!("sweep cancelled at {}", s.progress()));
             return vec![];
         }
         if self.sweep_plan.is_empty() {
             self.error("the sweep plan is empty");
             return vec![];
         }
-        let s = Sweep::new(self.sweep_plan.clone(), self.sweep_duration);
+        let s = Sweep::new(
+            self.sweep_plan.clone(),
+            self.sweep_duration,
+            self.sweep_repeat,
+        );
         let first = s.current();
         self.sweep = Some(s);
         self.note(format!(
-            "sweep started: {} configurations × {}s; s cancels",
+            "sweep started: {} configurations × {}s{}; s cancels",
             self.sweep_plan.len(),
-            trim_float(self.sweep_duration)
+            trim_float(self.sweep_duration),
+            passes(self.sweep_repeat)
         ));
         let mut effects = Vec::new();
         if self.paused {
@@ -50,9 +51,14 @@ impl App {
             Some(next) => self.set_config(next),
             None => {
                 let n = sw.plan.len();
+                let repeat = sw.repeat;
                 self.sweep = None;
                 self.note(format!(
-                    "sweep finished: {n} configurations measured; e exports the matrix"
+                    "sweep finished: {n} configurations measured{}; e exports the matrix",
+                    match repeat {
+                        1 => String::new(),
+                        r => format!(" {r} times each"),
+                    }
                 ));
                 vec![]
             }
@@ -68,5 +74,13 @@ impl App {
             }
             _ => WindowEnd::Cut,
         }
+    }
+}
+
+/// " × 3 trials (interleaved passes)" for a sweep of several passes, else nothing.
+pub fn passes(repeat: usize) -> String {
+    match repeat {
+        0 | 1 => String::new(),
+        r => format!(" × {r} trials (interleaved passes)"),
     }
 }

@@ -28,6 +28,11 @@ pub struct ExplorerArgs {
     /// Seconds per configuration of the automatic sweep (`s`)
     #[arg(long, default_value = "2", value_parser = parse_seconds, allow_negative_numbers = true, value_name = "SECS")]
     pub sweep_duration: f64,
+    /// Trials per configuration of the automatic sweep (`s`): N passes over all
+    /// configurations, interleaved so a drifting machine hits every configuration alike;
+    /// from 3 on the matrix shows each figure's interval
+    #[arg(long, default_value = "1", value_parser = clap::value_parser!(u16).range(1..=1000), value_name = "N")]
+    pub sweep_repeat: u16,
     /// Shortest measured window, in seconds, that enters the matrix (a configuration passed through while pressing keys is no result)
     #[arg(long, default_value = "1", value_parser = parse_seconds_or_zero, allow_negative_numbers = true, value_name = "SECS")]
     pub min_window: f64,
@@ -47,6 +52,7 @@ impl ExplorerArgs {
             export_dir: self.export_dir.clone(),
             start,
             sweep_duration: self.sweep_duration,
+            sweep_repeat: self.sweep_repeat as usize,
             min_window: self.min_window,
             theme: self.theme,
         }
@@ -69,5 +75,13 @@ mod tests {
         let cli = super::super::parse_from(["netio-tui", "--theme", "high-contrast"]).unwrap();
         assert_eq!(cli.explorer.settings().theme, Theme::HighContrast);
         assert!(super::super::parse_from(["netio-tui", "--theme", "pink"]).is_err());
+    }
+
+    #[test]
+    fn the_sweep_repeats_as_often_as_asked_and_at_least_once() {
+        let cli = super::super::parse_from(["netio-tui", "--sweep-repeat", "5"]).unwrap();
+        assert_eq!(cli.explorer.settings().sweep_repeat, 5);
+        assert!(super::super::parse_from(["netio-tui", "--sweep-repeat", "0"]).is_err());
+        assert!(super::super::parse_from(["netio-tui", "--sweep-repeat", "x"]).is_err());
     }
 }

@@ -28,8 +28,9 @@ pub fn rows_of_recording(
     for (r, &end) in finished.zip(&rec.window_ends) {
         rows.insert(rule, r.clone(), end);
     }
-    rows.results()
-        .map(|r| Figures::of(reg, r).on_kernel(&rec.header.machine.kernel))
+    rows.figures(reg)
+        .into_iter()
+        .map(|f| f.on_kernel(&rec.header.machine.kernel))
         .collect()
 }
 

@@ -3,8 +3,13 @@
 //! sweep step or a `run` that ran its length) always becomes a row; a window cut short
 //! by a key press becomes one only when it lasted the minimum window, because a
 //! configuration passed through while pressing keys is no result.
+//!
+//! Each admitted window of a configuration is one trial of its row: measuring a
+//! configuration again adds a trial, and the row's figures are the medians of its
+//! trials with their intervals ([`Figures::of_trials`]).
 
 use crate::engine::config::Config;
+use crate::engine::metric::{Figures, Registry};
 use crate::engine::sample::ConfigResult;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -57,24 +62,21 @@ impl RowRule {
     }
 }
 
-/// Finished windows merged per configuration by the rule: what the matrix holds.
+/// Finished windows kept per configuration by the rule, each one a trial: what the
+/// matrix holds.
 #[derive(Clone, Debug, Default)]
 pub struct Rows {
-    cells: BTreeMap<Config, ConfigResult>,
+    cells: BTreeMap<Config, Vec<ConfigResult>>,
 }
 
 impl Rows {
     /// Adds a finished window if the rule admits it, and says whether it did. Measuring
-    /// a configuration again adds its new window to the cell (figures over all windows).
+    /// a configuration again adds its new window to the row as one more trial.
     pub fn insert(&mut self, rule: &RowRule, r: ConfigResult, end: WindowEnd) -> bool {
         if !rule.admits(&r, end) {
             return false;
         }
-        let merged = match self.cells.get(&r.config) {
-            Some(old) => old.merge(&r),
-            None => r,
-        };
-        self.cells.insert(merged.config, merged);
+        self.cells.entry(r.config).or_default().push(r);
         true
     }
 
@@ -82,6 +84,7 @@ impl Rows {
         self.cells.clear();
     }
 
+    /// How many configurations (rows) there are.
     pub fn len(&self) -> usize {
         self.cells.len()
     }
@@ -90,13 +93,25 @@ impl Rows {
         self.cells.is_empty()
     }
 
-    pub fn get(&self, c: &Config) -> Option<&ConfigResult> {
-        self.cells.get(c)
+    /// The trials of one configuration, oldest first.
+    pub fn trials(&self, c: &Config) -> Option<&[ConfigResult]> {
+        self.cells.get(c).map(Vec::as_slice)
     }
 
-    /// In matrix order (strategy, size, threads, then the other axes).
-    pub fn results(&self) -> impl Iterator<Item = &ConfigResult> {
-        self.cells.values()
+    /// Each configuration's trials, in matrix order (strategy, size, threads, then
+    /// the other axes).
+    pub fn rows(&self) -> impl Iterator<Item = &[ConfigResult]> {
+        self.cells.values().map(Vec::as_slice)
+    }
+
+    /// Every trial of every row, in matrix order.
+    pub fn windows(&self) -> impl Iterator<Item = &ConfigResult> {
+        self.cells.values().flatten()
+    }
+
+    /// Each row's figures (medians of its trials, with their intervals), in matrix order.
+    pub fn figures(&self, reg: &Registry) -> Vec<Figures> {
+        self.rows().map(|t| Figures::of_trials(reg, t)).collect()
     }
 }
 
@@ -128,5 +143,29 @@ mod tests {
         assert!(rule.admits(&window(1.0, 1000), WindowEnd::Cut));
         assert!(!rule.admits(&window(0.0, 0), WindowEnd::Timed));
         assert!(!rule.admits(&window(0.5, 0), WindowEnd::Cut));
+    }
+
+    #[test]
+    fn measuring_again_adds_a_trial_and_the_figures_are_their_medians() {
+        let reg = crate::engine::metric::METRICS;
+        let rule = RowRule::default();
+        let mut rows = Rows::default();
+        // 1, 2 and 9 MB in one second each: summed they would say 4 MB/s, the
+        // median of the trials is 2 MB/s.
+        for mb in [1, 9, 2] {
+            assert!(rows.insert(&rule, window(1.0, mb << 20), WindowEnd::Timed));
+        }
+        // A cut-short window is no trial.
+        assert!(!rows.insert(&rule, window(0.2, 50 << 20), WindowEnd::Cut));
+        assert_eq!(rows.len(), 1);
+        let c = Config::new(Strategy::OneCopy, 64, 1);
+        assert_eq!(rows.trials(&c).unwrap().len(), 3);
+        let f = &rows.figures(reg)[0];
+        assert_eq!(f.trials, 3);
+        let gbps = crate::engine::metric::id::THROUGHPUT_GBPS;
+        let one = Figures::of(reg, &window(1.0, 2 << 20)).get(reg, gbps);
+        assert_eq!(f.get(reg, gbps), one);
+        let i = f.interval(reg, gbps).unwrap();
+        assert!(i.lo < one.unwrap() && one.unwrap() < i.hi);
     }
 }

@@ -84,6 +84,26 @@ fn in_range(v: f64, (lo, hi): (f64, f64)) -> bool {
     v >= lo && v <= hi
 }
 
+/// Half the width of an error bar's caps, as a factor on the log2 x axis.
+const CAP: f64 = 1.07;
+
+/// An error bar (x, low, high) as one path: the low cap, up the bar, the high cap.
+/// Cut to what the axes show; `None` where none of it is on them.
+pub(super) fn error_bar(
+    (x, lo, hi): (f64, f64, f64),
+    x_range: (f64, f64),
+    (y0, y1): (f64, f64),
+    log_y: bool,
+) -> Option<Vec<(f64, f64)>> {
+    let lo = if log_y && lo <= 0.0 { y0 } else { lo };
+    let (lo, hi) = (lo.max(y0), hi.min(y1));
+    if !in_range(x, x_range) || lo > hi {
+        return None;
+    }
+    let (l, r) = (x / CAP, x * CAP);
+    Some(vec![(l, lo), (r, lo), (x, lo), (x, hi), (l, hi), (r, hi)])
+}
+
 fn draw_err(file: &str) -> impl Fn(DrawingAreaErrorKind<std::io::Error>) -> anyhow::Error + '_ {
     move |e| anyhow::anyhow!("cannot draw {file}: {e}")
 }
@@ -152,10 +172,17 @@ impl Chart {
     /// panel with small values (1 thread, LLC) would be flat on a shared axis.
     fn y_range(&self, panel: &Panel) -> (f64, f64) {
         let log_y = self.y_scale != YScale::Linear;
+        // Error bars are part of the data: the axis shows them whole.
         let (ymin, ymax) = panel
             .series
             .iter()
             .flat_map(|s| s.points.iter().map(|p| p.1))
+            .chain(
+                panel
+                    .series
+                    .iter()
+                    .flat_map(|s| s.bars.iter().flat_map(|b| [b.1, b.2])),
+            )
             .chain(self.references.iter().map(|r| r.1))
             .filter(|y| !log_y || *y > 0.0)
             .fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
@@ -302,6 +329,12 @@ impl Chart {
             }
             drew = true;
             let color = strategy_color(s.line.0);
+            chart.draw_series(
+                s.bars
+                    .iter()
+                    .filter_map(|b| error_bar(*b, x_range, y_range, log_y))
+                    .map(|path| PathElement::new(path, color.stroke_width(2))),
+            )?;
             chart.draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))?;
             let shape = self.tag_index(&s.line.1) % 3;
             chart.draw_series(pts.iter().map(|p| {

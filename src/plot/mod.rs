@@ -101,28 +101,4 @@ pub fn plot_with(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::draw::short_number;
-    use super::series::grid_cols;
-
-    #[test]
-    fn tick_labels_are_short() {
-        assert_eq!(short_number(0.0), "0");
-        assert_eq!(short_number(0.05), "0.05");
-        assert_eq!(short_number(0.123456), "0.123");
-        assert_eq!(short_number(1.5), "1.5");
-        assert_eq!(short_number(12.34), "12.3");
-        assert_eq!(short_number(250.0), "250");
-        assert_eq!(short_number(1500.0), "1.5k");
-        assert_eq!(short_number(2_000_000.0), "2M");
-        assert_eq!(short_number(3e9), "3G");
-    }
-
-    #[test]
-    fn panels_make_a_near_square_grid() {
-        assert_eq!(grid_cols(1), 1);
-        assert_eq!(grid_cols(2), 2);
-        assert_eq!(grid_cols(4), 2);
-        assert_eq!(grid_cols(5), 3);
-    }
-}
+mod tests;

@@ -3,7 +3,7 @@
 
 use crate::engine::config::{format_size, Config, Strategy};
 use crate::engine::metric::{find, id, Figures, MetricDef, Registry};
-use crate::view::{Basis, Plot, PlotX, Views, YScale};
+use crate::view::{Basis, Plot, PlotX, Scale, Views, YScale};
 use std::collections::BTreeMap;
 
 /// The CSV rows, one per configuration, with the axes they span.
@@ -54,6 +54,17 @@ impl<'r> Data<'r> {
             .filter(|y| y.is_finite())
     }
 
+    /// The 95 % interval of the figure's median, where the row has one (a CSV of
+    /// repeated trials) and the chart draws the figure unscaled: the interval is of the
+    /// figure itself, not of a ratio to another median.
+    fn interval(&self, m: &MetricDef, plot: &Plot, row: &Figures) -> Option<(f64, f64)> {
+        if plot.scale != Scale::Raw {
+            return None;
+        }
+        let i = row.interval(self.reg, m.name)?;
+        (i.lo.is_finite() && i.hi.is_finite() && i.lo <= i.hi).then_some((i.lo, i.hi))
+    }
+
     fn any(&self, m: &MetricDef, plot: &Plot) -> bool {
         self.rows.values().any(|r| self.value(m, plot, r).is_some())
     }
@@ -63,6 +74,8 @@ pub(super) struct Series {
     /// Strategy and axes tag.
     pub(super) line: (Strategy, String),
     pub(super) points: Vec<(f64, f64)>,
+    /// Error bars (x, low, high): the interval of each point that has one.
+    pub(super) bars: Vec<(f64, f64, f64)>,
 }
 
 pub(super) struct Panel {
@@ -118,9 +131,8 @@ fn panels_over(data: &Data, m: &MetricDef, plot: &Plot, caption_prefix: &str) ->
             series: data
                 .strategies
                 .iter()
-                .map(|(s, tag)| Series {
-                    line: (*s, tag.clone()),
-                    points: data
+                .map(|(s, tag)| {
+                    let rows: Vec<(f64, &Figures)> = data
                         .rows
                         .values()
                         .filter(|r| {
@@ -132,18 +144,50 @@ fn panels_over(data: &Data, m: &MetricDef, plot: &Plot, caption_prefix: &str) ->
                                     PlotX::Threads => c.msg_size == f,
                                 }
                         })
-                        .filter_map(|r| {
+                        .map(|r| {
                             let x = match plot.x {
                                 PlotX::MessageSize => r.config.msg_size,
                                 PlotX::Threads => r.config.threads,
                             } as f64;
-                            data.value(m, plot, r).map(|y| (x, y))
+                            (x, r)
                         })
-                        .collect(),
+                        .collect();
+                    Series {
+                        line: (*s, tag.clone()),
+                        points: rows
+                            .iter()
+                            .filter_map(|(x, r)| data.value(m, plot, r).map(|y| (*x, y)))
+                            .collect(),
+                        bars: rows
+                            .iter()
+                            .filter(|(_, r)| data.value(m, plot, r).is_some())
+                            .filter_map(|(x, r)| {
+                                data.interval(m, plot, r).map(|(lo, hi)| (*x, lo, hi))
+                            })
+                            .collect(),
+                    }
                 })
                 .collect(),
         })
         .collect()
+}
+
+/// What the subtitle says of repeated trials: nothing for single windows (old files).
+fn trials_note(data: &Data) -> String {
+    let (lo, hi) = data
+        .rows
+        .values()
+        .map(|r| r.trials)
+        .fold((usize::MAX, 0), |(a, b), t| (a.min(t), b.max(t)));
+    if hi <= 1 {
+        return String::new();
+    }
+    let each = if lo == hi {
+        format!("{hi}")
+    } else {
+        format!("{lo}–{hi}")
+    };
+    format!("; medians of {each} trials, bars: 95 % interval of the median")
 }
 
 pub(super) fn grid_cols(panels: usize) -> usize {
@@ -187,7 +231,7 @@ pub(super) fn charts(
             if n == 1 { "" } else { "s" },
             if n == 1 { "" } else { " each" },
         )
-    };
+    } + &trials_note(data);
     // Plot files in registry order, each with its metrics.
     let mut files: Vec<(&Plot, Vec<(&MetricDef, &Plot)>)> = Vec::new();
     for m in reg {

@@ -22,19 +22,22 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     );
     let pal = palette(app);
     let body = section(frame, area, &title, &pal);
-    let rows = app.matrix.rows_with_live(app.live.as_ref(), app.min_window);
-    let Some(gbps) = crate::engine::metric::id::THROUGHPUT_GBPS.in_registry(app.metrics) else {
+    let rows = app
+        .matrix
+        .rows_with_live(app.metrics, app.live.as_ref(), app.min_window);
+    let gbps = crate::engine::metric::id::THROUGHPUT_GBPS;
+    if gbps.in_registry(app.metrics).is_none() {
         return;
-    };
+    }
     let series: Vec<(Strategy, Vec<(f64, f64)>)> = Strategy::ALL
         .into_iter()
         .map(|s| {
             let pts: Vec<(f64, f64)> = rows
                 .iter()
-                .filter(|r| r.result.config.strategy == s && r.result.config.threads == threads)
+                .filter(|r| r.config.strategy == s && r.config.threads == threads)
                 .filter_map(|r| {
-                    let y = gbps.of(&r.result.config, &r.result.total)?;
-                    Some(((r.result.config.msg_size as f64).log2(), y))
+                    let y = r.figures.get(app.metrics, gbps)?;
+                    Some(((r.config.msg_size as f64).log2(), y))
                 })
                 .collect();
             (s, pts)

@@ -93,7 +93,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .map(|s| s.content.chars().count())
         .sum::<usize>();
     if let Some(s) = &app.sweep {
-        let t = format!("  sweep {}/{}", s.position + 1, s.plan.len());
+        let t = format!("  sweep {}", s.progress());
         used += t.chars().count();
         second.push(Span::styled(t, pal.accent.add_modifier(Modifier::BOLD)));
     }

@@ -27,6 +27,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         max_threads: app.max_threads,
         sweep_configs: app.sweep_plan.len(),
         sweep_secs: crate::app::trim_float(app.sweep_duration),
+        sweep_repeat: app.sweep_repeat,
     };
     lines.extend(help_lines(&facts).into_iter().map(Line::from));
     lines.extend([
@@ -39,9 +40,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             "  Matrix: steady state, warm-up excluded; a window enters after {}s",
             crate::app::trim_float(app.min_window)
         )),
-        Line::from("  (--min-window); a configuration measured again adds its new window"),
-        Line::from("  to its row. * = best in its column, ▶ = current, italic = being"),
-        Line::from("  measured. n/a = not measured here; – = does not apply. Columns:"),
+        Line::from("  (--min-window); a configuration measured again adds a trial to its"),
+        Line::from(format!(
+            "  row: a cell is the median of its trials, from {} trials on with ±",
+            crate::app::matrix::INTERVAL_FROM_TRIALS
+        )),
+        Line::from("  its 95 % interval (order statistics; the live panel counts them)."),
+        Line::from("  * = best in its column, ▶ = current, italic = being measured."),
+        Line::from("  n/a = not measured here; – = does not apply. Columns:"),
     ]);
     for c in crate::app::matrix::columns(app.metrics, app.views, &app.machine) {
         let per = match c.view.scale.suffix() {

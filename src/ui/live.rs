@@ -90,11 +90,25 @@ fn human(format: Format, v: f64) -> String {
     }
 }
 
+/// "trial 3 of this configuration" while its third window is measured, "3 trials of
+/// this configuration" while none is; nothing for a first trial (nothing to count yet).
+pub fn trials_text(app: &App) -> Option<String> {
+    match app.current_trials() {
+        (done, true) if done >= 1 => Some(format!("trial {} of this configuration", done + 1)),
+        (done, false) if done >= 2 => Some(format!("{done} trials of this configuration")),
+        _ => None,
+    }
+}
+
 pub fn render(frame: &mut Frame, area: Rect, app: &App, spark_rows: u16) {
     if area.height == 0 {
         return;
     }
-    let mut y = section(frame, area, "live, per sample interval", &palette(app)).y;
+    let title = match trials_text(app) {
+        Some(t) => format!("live, per sample interval · {t}"),
+        None => "live, per sample interval".to_string(),
+    };
+    let mut y = section(frame, area, &title, &palette(app)).y;
     let bottom = area.y + area.height;
     for row in rows(app) {
         if y + spark_rows > bottom {

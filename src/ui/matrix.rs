@@ -22,13 +22,56 @@ pub const BEST_MARK: char = '*';
 /// A cell's text: 3 significant digits, never fewer whole digits than the value has,
 /// nor more decimals than the CSV writes of it.
 pub fn cell_text(col: &Column, r: &MatrixRow) -> String {
-    match col.value(&r.result) {
+    match col.value(r) {
         Some(v) => match col.written_decimals() {
             Some(d) => sig_at_most(v, 3, d),
             None => sig(v, 3),
         },
-        None if !col.applies(&r.result) => "–".into(),
+        None if !col.applies(r) => "–".into(),
         None => "n/a".into(),
+    }
+}
+
+/// What follows the cell's value where the row has an interval: `±0.4`, the larger
+/// distance from the value shown to either end of its 95 % interval, so the text
+/// covers the whole interval.
+pub fn interval_text(col: &Column, r: &MatrixRow) -> Option<String> {
+    let i = col.interval(r)?;
+    let shown = cell_text(col, r);
+    // From the value as shown (3 digits), so that the text covers the interval.
+    let v = shown.parse::<f64>().ok().or(col.value(r))?;
+    let decimals = shown.split_once('.').map_or(0, |(_, f)| f.len());
+    Some(format!(
+        "±{}",
+        plus_minus((v - i.lo).max(i.hi - v), decimals)
+    ))
+}
+
+/// `half` rounded up to at most 2 significant digits and never to a finer digit than
+/// the value's last one (`decimals`): a ± quoted finer than the value would claim a
+/// precision the value does not have.
+fn plus_minus(half: f64, decimals: usize) -> String {
+    let half = half.max(0.0);
+    let two_sig = if half > 0.0 {
+        1 - half.log10().floor() as i32
+    } else {
+        decimals as i32
+    };
+    let d = two_sig.min(decimals as i32);
+    let step = 10f64.powi(-d);
+    // The epsilon keeps 0.4 (0.4000000001 in binary) from rounding up to 0.5.
+    let up = ((half / step) - 1e-9).ceil() * step;
+    // Identical trials: "0.00", not "-0.00".
+    let up = if up > 0.0 { up } else { 0.0 };
+    let shown = d.max(0) as usize;
+    format!("{up:.shown$}")
+}
+
+/// The whole text of a cell: the value, its ± where it has one, and the best mark.
+fn full_cell(col: &Column, r: &MatrixRow, mark: char) -> String {
+    match interval_text(col, r) {
+        Some(pm) => format!("{} {pm}{mark}", cell_text(col, r)),
+        None => format!("{}{mark}", cell_text(col, r)),
     }
 }
 
@@ -50,7 +93,7 @@ fn widths(cols: &[Column], rows: &[MatrixRow]) -> Vec<usize> {
     cols.iter()
         .map(|c| {
             rows.iter()
-                .map(|r| cell_text(c, r).chars().count() + 1)
+                .map(|r| full_cell(c, r, BEST_MARK).chars().count())
                 .chain([c.view.title.chars().count() + 1, 4])
                 .max()
                 .unwrap_or(4)
@@ -63,7 +106,7 @@ fn widths(cols: &[Column], rows: &[MatrixRow]) -> Vec<usize> {
 fn axes_width(rows: &[MatrixRow]) -> usize {
     let w = rows
         .iter()
-        .map(|r| r.result.config.tag().chars().count())
+        .map(|r| r.config.tag().chars().count())
         .max()
         .unwrap_or(0);
     if w == 0 {
@@ -183,7 +226,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) -> usize {
     let visible_cols = visible_columns(app, &rows, area.width);
     let cols: Vec<Column> = visible_cols.iter().map(|(_, c, _)| *c).collect();
     // The best among all rows measured (not only the filtered ones).
-    let all_rows = app.matrix.rows_with_live(app.live.as_ref(), app.min_window);
+    let all_rows = app
+        .matrix
+        .rows_with_live(app.metrics, app.live.as_ref(), app.min_window);
     // A column where every row has the same value has no best.
     let bests: Vec<Option<f64>> = cols
         .iter()
@@ -191,7 +236,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) -> usize {
             let b = best(c, &all_rows)?;
             all_rows
                 .iter()
-                .any(|r| c.value(&r.result).is_some_and(|v| v != b))
+                .any(|r| c.value(r).is_some_and(|v| v != b))
                 .then_some(b)
         })
         .collect();
@@ -219,7 +264,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) -> usize {
         .skip(start)
         .take(visible)
         .map(|r| {
-            let cfg = r.result.config;
+            let cfg = r.config;
             let is_current = cfg == app.selected;
             let mut cells = vec![
                 Cell::from(if is_current { "▶" } else { " " }),
@@ -234,10 +279,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) -> usize {
                 cells.push(Cell::from(cfg.tag()));
             }
             for (c, b) in cols.iter().zip(&bests) {
-                let v = c.value(&r.result);
+                let v = c.value(r);
                 let is_best = matches!((v, b), (Some(v), Some(b)) if v == *b) && all_rows.len() > 1;
                 let mark = if is_best { BEST_MARK } else { ' ' };
-                let text = format!("{}{mark}", cell_text(c, r));
+                let text = full_cell(c, r, mark);
                 let style = if is_best {
                     pal.best
                 } else if v.is_none() {
@@ -278,4 +323,22 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) -> usize {
         .column_spacing(1);
     frame.render_widget(table, body);
     visible
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plus_minus;
+
+    #[test]
+    fn a_plus_minus_has_two_digits_at_most_none_finer_than_the_value_and_rounds_up() {
+        assert_eq!(plus_minus(0.4, 1), "0.4");
+        assert_eq!(plus_minus(0.37, 1), "0.4");
+        assert_eq!(plus_minus(0.0123, 3), "0.013");
+        assert_eq!(plus_minus(3.456, 2), "3.5");
+        assert_eq!(plus_minus(56.2, 0), "57");
+        assert_eq!(plus_minus(5678.0, 0), "5700");
+        assert_eq!(plus_minus(0.3, 0), "1");
+        assert_eq!(plus_minus(0.0, 2), "0.00");
+        assert_eq!(plus_minus(-0.0, 2), "0.00");
+    }
 }

@@ -9,6 +9,10 @@ fn column(name: MetricId) -> Column {
     let metric = name.def();
     Column {
         metric,
+        index: crate::engine::metric::METRICS
+            .iter()
+            .position(|m| m.name == metric.name)
+            .unwrap(),
         view: crate::view::of(crate::view::VIEWS, metric)
             .matrix
             .unwrap()
@@ -22,12 +26,12 @@ fn best_values_per_column() {
     a.update(Action::Engine(finished(START, 1.0, 5.0)));
     let slow = Config::new(Strategy::TwoCopy, 4096, 1);
     a.update(Action::Engine(finished(slow, 1.0, 2.0)));
-    let rows = a.matrix.rows_with_live(None, a.min_window);
+    let rows = a.matrix.rows_with_live(a.metrics, None, a.min_window);
     assert_eq!(
         best(&column(id::THROUGHPUT_GBPS), &rows),
         Some(
             rows.iter()
-                .map(|r| gbps(&r.result.total))
+                .map(|r| gbps(&r.trials[0].total))
                 .fold(0.0, f64::max)
         )
     );
@@ -74,7 +78,7 @@ fn the_matrix_scrolls_sorts_and_filters() {
     let vals: Vec<f64> = a
         .matrix_rows()
         .iter()
-        .map(|r| col.value(&r.result).unwrap())
+        .map(|r| col.value(r).unwrap())
         .collect();
     assert!(vals.windows(2).all(|w| w[0] >= w[1]), "{vals:?}");
 
@@ -82,7 +86,7 @@ fn the_matrix_scrolls_sorts_and_filters() {
     a.update(action_for_key(key(KeyCode::Char('f'))).unwrap());
     let rows = a.matrix_rows();
     assert!(!rows.is_empty() && rows.len() < 48);
-    assert!(rows.iter().all(|r| r.result.config.threads == 1));
+    assert!(rows.iter().all(|r| r.config.threads == 1));
     let mut seen = 1;
     while a.view.filter != matrix::Filter::All {
         a.update(Action::NextFilter);

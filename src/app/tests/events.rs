@@ -21,7 +21,9 @@ fn events_fill_history_live_cell_and_matrix() {
     a.update(Action::Engine(sample(START, 2, 8.0)));
     a.update(Action::Engine(sample(START, 3, 4.0)));
     // The live row shows in the matrix view once steady, before Finished arrives.
-    let rows = a.matrix.rows_with_live(a.live.as_ref(), a.min_window);
+    let rows = a
+        .matrix
+        .rows_with_live(a.metrics, a.live.as_ref(), a.min_window);
     assert_eq!(rows.len(), 1);
     assert!(rows[0].live);
 
@@ -29,14 +31,31 @@ fn events_fill_history_live_cell_and_matrix() {
     assert!(a.live.is_none());
     assert_eq!(a.matrix.len(), 1);
     assert_eq!(a.unexported, 1);
-    // Measured again: the new window adds to the cell.
+    // Measured again: the new window is a second trial of the row, whose figure is
+    // the median of its trials (not the two windows summed, which says 3.6).
     a.update(Action::Engine(finished(START, 1.5, 2.0)));
-    let cell = a.matrix.get(&START).unwrap();
-    assert!((cell.total.seconds - 2.5).abs() < 1e-9);
-    assert!((gbps(&cell.total) - 3.6).abs() < 0.01);
+    assert_eq!(a.matrix.trials(&START).unwrap().len(), 2);
+    let row_gbps = |a: &App| {
+        let rows = a.matrix_rows();
+        assert_eq!(rows.len(), 1);
+        a.columns()[0].value(&rows[0]).unwrap()
+    };
+    assert!((row_gbps(&a) - 4.0).abs() < 0.01, "{}", row_gbps(&a));
     // A window passed through while pressing keys is no row, and adds nothing.
     a.update(Action::Engine(finished(START, 0.4, 50.0)));
-    assert!((a.matrix.get(&START).unwrap().total.seconds - 2.5).abs() < 1e-9);
+    assert_eq!(a.matrix.trials(&START).unwrap().len(), 2);
+    assert!((row_gbps(&a) - 4.0).abs() < 0.01);
+    // A third trial: the row has an interval, and the export says so.
+    a.update(Action::Engine(finished(START, 1.0, 3.0)));
+    assert!((row_gbps(&a) - 3.0).abs() < 0.01);
+    let i = a.columns()[0].interval(&a.matrix_rows()[0]).unwrap();
+    assert!(
+        (i.lo - 2.0).abs() < 0.01 && (i.hi - 6.0).abs() < 0.01,
+        "{i:?}"
+    );
+    let export = a.export_rows();
+    assert_eq!(export[0].trials, 3);
+    assert_eq!(export[0].interval(a.metrics, id::THROUGHPUT_GBPS), Some(i));
     // An empty window (switched away during warm-up) is not a result.
     let other = Config::new(Strategy::TwoCopy, 64, 1);
     a.update(Action::Engine(finished(other, 0.0, 0.0)));

@@ -82,7 +82,9 @@ fn reset_restarts_the_current_window_and_drops_its_old_time() {
     // The new window counts.
     a.update(Action::Engine(EngineEvent::Started { config: START }));
     a.update(Action::Engine(finished(START, 1.25, 4.0)));
-    assert!((a.matrix.get(&START).unwrap().total.seconds - 1.25).abs() < 1e-9);
+    let trials = a.matrix.trials(&START).unwrap();
+    assert_eq!(trials.len(), 1);
+    assert!((trials[0].total.seconds - 1.25).abs() < 1e-9);
 }
 
 #[test]
@@ -95,12 +97,19 @@ fn quit_asks_the_loop_to_end() {
 #[test]
 fn quit_with_unexported_rows_asks_first() {
     let mut a = app();
+    // Two trials of one configuration: two windows, one row.
+    a.update(Action::Engine(finished(START, 1.0, 5.0)));
+    a.update(Action::Engine(finished(START, 1.0, 5.0)));
+    assert_eq!(a.update(Action::Quit), vec![]);
+    let s = a.status.clone().unwrap();
+    assert!(s.text.contains("2 measured windows not exported"), "{s:?}");
+    let mut a = app();
     a.update(Action::Engine(finished(START, 1.0, 5.0)));
     assert_eq!(a.update(Action::Quit), vec![]);
     assert!(!a.quit);
     let s = a.status.clone().unwrap();
     assert!(
-        s.error && s.text.contains("1 configuration not exported"),
+        s.error && s.text.contains("1 measured window not exported"),
         "{s:?}"
     );
     // Any other key disarms: q must then be asked again.

@@ -164,10 +164,12 @@ fn help_fills_in_the_explorer_figures() {
         max_threads: 8,
         sweep_configs: 48,
         sweep_secs: "2".into(),
+        sweep_repeat: 3,
     });
     assert!(lines.iter().all(|l| !l.contains('{')), "{lines:?}");
     assert!(lines.iter().any(|l| l.contains("(1 … 8)")));
     assert!(lines.iter().any(|l| l.contains("48 configurations × 2s")));
+    assert!(lines.iter().any(|l| l.contains("3 trials each")));
 }
 
 #[test]

@@ -88,3 +88,33 @@ fn min_window_is_configurable_and_sweep_steps_use_their_own_length() {
     b.update(Action::Engine(finished(first, 2.0, 5.0)));
     assert_eq!(b.matrix.len(), 1, "a 2 s sweep step is a whole window");
 }
+
+#[test]
+fn a_repeated_sweep_measures_every_configuration_once_per_pass_interleaved() {
+    let mut a = app();
+    let first = Config::new(Strategy::TwoCopy, 64, 1);
+    let second = Config::new(Strategy::ZeroCopy, 64, 1);
+    a.sweep_plan = vec![first, second];
+    a.sweep_repeat = 3;
+    let measured = |fx: Vec<Effect>| match fx.as_slice() {
+        [Effect::Control(Control::Measure { config, .. })] => *config,
+        other => panic!("not one sweep step: {other:?}"),
+    };
+    let mut order = vec![measured(a.update(Action::ToggleSweep))];
+    assert!(a.status.as_ref().unwrap().text.contains("× 3 trials"));
+    assert_eq!(a.sweep.as_ref().unwrap().progress(), "1/6 (pass 1 of 3)");
+    for _ in 0..5 {
+        let c = *order.last().unwrap();
+        order.push(measured(a.update(Action::Engine(finished(c, 0.5, 1.0)))));
+    }
+    // Round-robin through the plan, never two trials of one configuration in a row.
+    assert_eq!(order, [first, second, first, second, first, second]);
+    assert_eq!(a.sweep.as_ref().unwrap().progress(), "6/6 (pass 3 of 3)");
+    assert_eq!(a.update(Action::Engine(finished(second, 0.5, 1.0))), vec![]);
+    assert!(a.sweep.is_none());
+    assert!(a.status.as_ref().unwrap().text.contains("3 times each"));
+    // Each configuration is one row of three trials.
+    assert_eq!(a.matrix.len(), 2);
+    assert_eq!(a.matrix.trials(&first).unwrap().len(), 3);
+    assert_eq!(a.export_rows()[0].trials, 3);
+}
