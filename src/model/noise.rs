@@ -137,4 +137,23 @@ mod tests {
         failed.error = Some("x".into());
         assert_eq!(count(METRICS, &[failed]), None);
     }
+
+    #[test]
+    fn files_from_before_the_sentinel_load_without_its_figures_and_say_nothing() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for file in [
+            "recordings/course-sweep.csv",
+            "recordings/course-sweep.jsonl",
+            "tests/fixtures/sweep-full.csv",
+        ] {
+            let input = crate::model::report::read_input(METRICS, &root.join(file)).unwrap();
+            assert!(!input.rows.is_empty(), "{file}");
+            for r in &input.rows {
+                for name in [id::OTHER_BUSY_PCT, id::STEAL_PCT, id::NOISE_CPUS] {
+                    assert_eq!(r.get(METRICS, name), None, "{file}: {name}");
+                }
+            }
+            assert_eq!(summary_line(METRICS, &input.rows), "", "{file}");
+        }
+    }
 }

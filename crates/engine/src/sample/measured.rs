@@ -262,5 +262,25 @@ mod tests {
         assert!(!text.contains("both") && !text.contains("cpus"), "{text}");
         let text = serde_json::to_string(&pair).unwrap();
         assert_eq!(serde_json::from_str::<Measured>(&text).unwrap(), pair);
+        // The sentinel's window: absent from older recordings, kept by new ones, and
+        // a merged window has it only where both parts had it.
+        assert_eq!(old.noise, None);
+        assert!(!serde_json::to_string(&Measured::default())
+            .unwrap()
+            .contains("noise"));
+        let noisy = Measured {
+            noise: Some(crate::sample::Noise {
+                wall_ns: 1,
+                capacity_ns: 2,
+                busy_ns: 2,
+                ours_ns: 1,
+                steal_ns: 0,
+            }),
+            ..pair
+        };
+        let text = serde_json::to_string(&noisy).unwrap();
+        assert_eq!(serde_json::from_str::<Measured>(&text).unwrap(), noisy);
+        assert_eq!(noisy.then(&noisy).noise.unwrap().capacity_ns, 4);
+        assert_eq!(noisy.then(&pair).noise, None);
     }
 }
