@@ -2,7 +2,8 @@
 
 use crate::engine::axis::AXES as TRAILING_AXES;
 use crate::engine::config::{Config, Strategy};
-use crate::engine::metric::{Figures, Registry};
+use crate::engine::metric::interval::median_coverage;
+use crate::engine::metric::{Figures, Interval, Registry, HEADLINE};
 use std::path::{Path, PathBuf};
 
 /// The contract's 20 leading columns, in order (docs/csv.md). The registry must list
@@ -36,21 +37,63 @@ const CONFIG_COLUMNS: [&str; 3] = ["strategy", "msg_size", "threads"];
 pub const KERNEL_COLUMN: &str = "kernel";
 /// Last column: non-empty when the configuration failed (its figures are empty).
 pub const ERROR_COLUMN: &str = "error";
+/// How many trials (windows) a row's figures are the median of; 1 in older files.
+pub const TRIALS_COLUMN: &str = "trials";
+/// `--trials-out` only: which trial of its configuration a row is (1, 2, …).
+pub const TRIAL_COLUMN: &str = "trial";
+
+/// The figures that carry an interval, as (registry index, `<name>_lo`, `<name>_hi`),
+/// in [`HEADLINE`] order; those `reg` lacks are left out.
+fn interval_columns(reg: &Registry) -> Vec<(usize, String, String)> {
+    HEADLINE
+        .iter()
+        .filter_map(|h| {
+            let i = reg.iter().position(|m| m.name == h.name())?;
+            Some((i, format!("{}_lo", h.name()), format!("{}_hi", h.name())))
+        })
+        .collect()
+}
 
 /// Every column of a CSV written with `reg`, in order: the configuration's leading
-/// columns, the figures, the other axes, the kernel, the error.
-pub fn header(reg: &Registry) -> Vec<&'static str> {
-    CONFIG_COLUMNS
+/// columns, the figures, the other axes, the trial count and intervals, the kernel,
+/// the error.
+pub fn header(reg: &Registry) -> Vec<String> {
+    header_of(reg, false)
+}
+
+/// The header of a `--trials-out` file: [`header`] with the `trial` column before
+/// the kernel.
+pub fn trials_header(reg: &Registry) -> Vec<String> {
+    header_of(reg, true)
+}
+
+fn header_of(reg: &Registry, numbered: bool) -> Vec<String> {
+    let mut h: Vec<String> = CONFIG_COLUMNS
         .iter()
         .copied()
         .chain(reg.iter().map(|m| m.name))
         .chain(TRAILING_AXES.iter().map(|a| a.name))
-        .chain([KERNEL_COLUMN, ERROR_COLUMN])
-        .collect()
+        .chain([TRIALS_COLUMN])
+        .map(String::from)
+        .collect();
+    for (_, lo, hi) in interval_columns(reg) {
+        h.extend([lo, hi]);
+    }
+    if numbered {
+        h.push(TRIAL_COLUMN.into());
+    }
+    h.extend([KERNEL_COLUMN.into(), ERROR_COLUMN.into()]);
+    h
 }
 
-fn record(reg: &Registry, f: &Figures) -> Vec<String> {
+fn record(reg: &Registry, f: &Figures, trial: Option<usize>) -> Vec<String> {
     let c = f.config;
+    let ends = interval_columns(reg).into_iter().flat_map(|(i, _, _)| {
+        let m = &reg[i];
+        let text = |v: Option<f64>| v.map(|v| m.csv_text(v)).unwrap_or_default();
+        let iv = f.intervals.get(i).copied().flatten();
+        [text(iv.map(|iv| iv.lo)), text(iv.map(|iv| iv.hi))]
+    });
     [
         c.strategy.name().to_string(),
         c.msg_size.to_string(),
@@ -63,6 +106,9 @@ fn record(reg: &Registry, f: &Figures) -> Vec<String> {
             .map(|(m, v)| v.map(|v| m.csv_text(v)).unwrap_or_default()),
     )
     .chain(TRAILING_AXES.iter().map(|a| (a.get)(&c)))
+    .chain([f.trials.to_string()])
+    .chain(ends)
+    .chain(trial.map(|t| t.to_string()))
     .chain([
         f.kernel.clone().unwrap_or_default(),
         f.error.clone().unwrap_or_default(),
@@ -77,9 +123,32 @@ pub fn to_csv_bytes(reg: &Registry, rows: &[Figures]) -> anyhow::Result<Vec<u8>>
         .from_writer(Vec::new());
     w.write_record(header(reg))?;
     for f in rows {
-        w.write_record(record(reg, f))?;
+        w.write_record(record(reg, f, None))?;
     }
     w.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error()))
+}
+
+/// Serialises single trials, each with its number among its configuration's trials
+/// (a `--trials-out` file).
+pub fn trials_csv_bytes(reg: &Registry, trials: &[(usize, Figures)]) -> anyhow::Result<Vec<u8>> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    w.write_record(trials_header(reg))?;
+    for (n, f) in trials {
+        w.write_record(record(reg, f, Some(*n)))?;
+    }
+    w.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error()))
+}
+
+/// Writes a `--trials-out` file atomically.
+pub fn write_trials(
+    reg: &Registry,
+    path: &Path,
+    trials: &[(usize, Figures)],
+) -> anyhow::Result<()> {
+    super::files::write_atomically(path, &trials_csv_bytes(reg, trials)?)
+        .map_err(anyhow::Error::msg)
 }
 
 /// One configuration as a JSON object whose keys are the CSV column names: the
@@ -106,6 +175,14 @@ pub fn to_json(reg: &Registry, f: &Figures) -> serde_json::Value {
                     v.map_or(serde_json::Value::Null, |v| m.json_value(v)),
                 );
             }
+            o.insert(TRIALS_COLUMN.into(), f.trials.into());
+            for (i, lo, hi) in interval_columns(reg) {
+                let iv = f.intervals.get(i).copied().flatten();
+                let value =
+                    |v: Option<f64>| v.map_or(serde_json::Value::Null, |v| reg[i].json_value(v));
+                o.insert(lo, value(iv.map(|iv| iv.lo)));
+                o.insert(hi, value(iv.map(|iv| iv.hi)));
+            }
         }
     }
     serde_json::Value::Object(o)
@@ -129,6 +206,10 @@ pub fn read_csv(reg: &Registry, path: &Path) -> anyhow::Result<Vec<Figures>> {
         }
     }
     let metric_pos: Vec<Option<usize>> = reg.iter().map(|m| pos(m.name)).collect();
+    let interval_pos: Vec<(usize, Option<usize>, Option<usize>)> = interval_columns(reg)
+        .into_iter()
+        .map(|(i, lo, hi)| (i, pos(&lo), pos(&hi)))
+        .collect();
     let error_pos = pos(ERROR_COLUMN);
     let mut rows = Vec::new();
     for (i, rec) in r.records().enumerate() {
@@ -155,28 +236,55 @@ pub fn read_csv(reg: &Registry, path: &Path) -> anyhow::Result<Vec<Figures>> {
                 a.set_before_axis(&mut config);
             }
         }
+        let number = |col: &str, p: Option<usize>| -> anyhow::Result<Option<f64>> {
+            let text = cell(p);
+            if text.is_empty() {
+                return Ok(None);
+            }
+            let v: f64 = text
+                .parse()
+                .map_err(|_| bad(col, format!("'{text}' is not a number")))?;
+            if !v.is_finite() {
+                return Err(bad(col, format!("'{text}' is not a finite number")));
+            }
+            Ok(Some(v))
+        };
         let mut values = Vec::with_capacity(reg.len());
         for (m, p) in reg.iter().zip(&metric_pos) {
-            let text = cell(*p);
-            values.push(if text.is_empty() {
-                None
-            } else {
-                let v: f64 = text
-                    .parse()
-                    .map_err(|_| bad(m.name, format!("'{text}' is not a number")))?;
-                if !v.is_finite() {
-                    return Err(bad(m.name, format!("'{text}' is not a finite number")));
+            values.push(number(m.name, *p)?);
+        }
+        let trials = match cell(pos(TRIALS_COLUMN)) {
+            // Files made before trials: one window each.
+            "" => 1,
+            t => t.parse().ok().filter(|&n: &usize| n >= 1).ok_or_else(|| {
+                bad(
+                    TRIALS_COLUMN,
+                    format!("'{t}' is not a trial count (1 or more)"),
+                )
+            })?,
+        };
+        let mut intervals = vec![None; reg.len()];
+        for &(i, lo_pos, hi_pos) in &interval_pos {
+            let name = reg[i].name;
+            let lo = number(&format!("{name}_lo"), lo_pos)?;
+            let hi = number(&format!("{name}_hi"), hi_pos)?;
+            if let (Some(lo), Some(hi), Some(coverage)) = (lo, hi, median_coverage(trials)) {
+                if lo > hi {
+                    return Err(bad(
+                        &format!("{name}_lo"),
+                        format!("the interval's low end {lo} is above its high end {hi}"),
+                    ));
                 }
-                Some(v)
-            });
+                intervals[i] = Some(Interval { lo, hi, coverage });
+            }
         }
         let error = Some(cell(error_pos).to_string()).filter(|e| !e.is_empty());
         let kernel = Some(cell(pos(KERNEL_COLUMN)).to_string()).filter(|k| !k.is_empty());
         rows.push(Figures {
             config,
             values,
-            trials: 1,
-            intervals: vec![None; reg.len()],
+            trials,
+            intervals,
             kernel,
             error,
         });
@@ -209,186 +317,4 @@ pub fn export(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::engine::metric::METRICS;
-    use crate::engine::sample::{ConfigResult, Counts, Measured, ZcStats};
-
-    #[test]
-    fn the_registry_lists_the_contracts_figure_columns_first_in_order() {
-        let names: Vec<&str> = METRICS.iter().map(|m| m.name).collect();
-        assert_eq!(
-            &names[..17],
-            &COLUMNS[3..],
-            "the contract's columns, in order"
-        );
-    }
-
-    fn result(strategy: Strategy, zc: Option<ZcStats>, llc: Option<u64>) -> ConfigResult {
-        let side = Counts {
-            cycles: Some(1000),
-            instructions: Some(2000),
-            l1d_misses: Some(10),
-            llc_misses: llc,
-            cache_misses: Some(5),
-            context_switches: Some(1),
-            cpu_ns: None,
-            ..Default::default()
-        };
-        ConfigResult {
-            config: Config::new(strategy, 4096, 2),
-            total: Measured {
-                memcpy_ns_per_byte: None,
-                seconds: 1.0,
-                bytes: 4096 * 100,
-                messages: 100,
-                tx: side,
-                rx: side,
-                both: None,
-                zc,
-                rx_zc: None,
-                profile: None,
-            },
-            bytes_sent: 0,
-            bytes_received: 0,
-            verified: false,
-        }
-    }
-
-    #[test]
-    fn header_and_empty_cells_follow_the_contract() {
-        let rows = vec![
-            Figures::of(METRICS, &result(Strategy::OneCopy, None, None)),
-            Figures::of(
-                METRICS,
-                &result(
-                    Strategy::ZeroCopy,
-                    Some(ZcStats {
-                        sends: 100,
-                        completions: 100,
-                        copied: 100,
-                        enobufs: 2,
-                    }),
-                    Some(7),
-                ),
-            ),
-            Figures::failed(
-                METRICS,
-                Config::new(Strategy::TwoCopy, 64, 1),
-                "receiver 0 failed: Connection reset by peer (os error 104)".into(),
-            ),
-        ];
-        let text = String::from_utf8(to_csv_bytes(METRICS, &rows).unwrap()).unwrap();
-        let lines: Vec<&str> = text.lines().collect();
-        assert!(
-            lines[0].starts_with(&(COLUMNS.join(",") + ",cpu_ns,cpu_ns_per_byte,")),
-            "contract columns first: {}",
-            lines[0]
-        );
-        assert!(lines[0].ends_with(",error"));
-        assert!(
-            lines[1].starts_with(
-                "one-copy,4096,2,1.0,409600,100,0.0033,20000.0,2000,1000,1000,4000,0.0049,20,,10,2,,,,"
-            ),
-            "{}",
-            lines[1]
-        );
-        assert!(lines[2].starts_with("zero-copy,4096,2,"));
-        assert!(lines[2].contains(",14,10,2,100,100.0,2,"), "{}", lines[2]);
-        // A failed configuration: figures empty, the cause in `error`.
-        let failed: Vec<&str> = lines[3].split(',').collect();
-        assert_eq!(&failed[..3], ["two-copy", "64", "1"]);
-        let figures = &failed[3..3 + METRICS.len()];
-        assert!(figures.iter().all(|c| c.is_empty()), "{}", lines[3]);
-        // The axes and the kernel still say what was attempted.
-        assert_eq!(
-            &failed[3 + METRICS.len()..failed.len() - 2],
-            ["off", "message", "off", "thread", "2048"]
-        );
-        assert!(lines[3].ends_with("(os error 104)"));
-    }
-
-    #[test]
-    fn written_file_reads_back() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("out.csv");
-        let rows = vec![
-            Figures::of(METRICS, &result(Strategy::TwoCopy, None, Some(3))),
-            Figures::failed(METRICS, Config::new(Strategy::OneCopy, 64, 1), "x".into()),
-        ];
-        write_rows(METRICS, &path, &rows).unwrap();
-        let back = read_csv(METRICS, &path).unwrap();
-        assert_eq!(back.len(), 2);
-        assert_eq!(back[1], rows[1]);
-        for (m, (a, b)) in METRICS
-            .iter()
-            .zip(back[0].values.iter().zip(&rows[0].values))
-        {
-            match (a, b) {
-                (Some(a), Some(b)) => {
-                    assert!((a - b).abs() <= 1e-4 * b.abs().max(1.0), "{}", m.name)
-                }
-                _ => assert_eq!(a, b, "{}", m.name),
-            }
-        }
-        // No temporary file is left beside it, and others may read it.
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-        use std::os::unix::fs::PermissionsExt;
-        assert_eq!(
-            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-            0o644
-        );
-    }
-
-    #[test]
-    fn rows_from_before_the_buffer_axis_read_as_heap_placement() {
-        use crate::engine::config::BufOffset;
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("old.csv");
-        std::fs::write(
-            &path,
-            "strategy,msg_size,threads,throughput_gbps\none-copy,64,1,0.5\n",
-        )
-        .unwrap();
-        let rows = read_csv(METRICS, &path).unwrap();
-        assert_eq!(rows[0].config.buf_offset, BufOffset::Heap);
-        std::fs::write(
-            &path,
-            "strategy,msg_size,threads,throughput_gbps,buf_offset\none-copy,64,1,0.5,16\none-copy,64,1,0.5,\n",
-        )
-        .unwrap();
-        let rows = read_csv(METRICS, &path).unwrap();
-        assert_eq!(rows[0].config.buf_offset, BufOffset::Page(16));
-        assert_eq!(rows[1].config.buf_offset, BufOffset::Heap);
-        std::fs::write(
-            &path,
-            "strategy,msg_size,threads,throughput_gbps,buf_offset\none-copy,64,1,0.5,4096\n",
-        )
-        .unwrap();
-        let e = read_csv(METRICS, &path).unwrap_err().to_string();
-        assert!(e.contains("line 2, column buf_offset"), "{e}");
-        assert!(e.contains("0 to 4095"), "{e}");
-    }
-
-    #[test]
-    fn json_has_the_csv_names_and_no_figures_for_a_failure() {
-        let ok = to_json(
-            METRICS,
-            &Figures::of(METRICS, &result(Strategy::OneCopy, None, None)),
-        );
-        assert_eq!(ok["throughput_gbps"], serde_json::json!(0.0033));
-        assert_eq!(ok["cycles"], serde_json::json!(2000));
-        assert!(ok["llc_misses"].is_null());
-        assert!(ok.get("error").is_none());
-        let failed = to_json(
-            METRICS,
-            &Figures::failed(
-                METRICS,
-                Config::new(Strategy::OneCopy, 64, 1),
-                "boom".into(),
-            ),
-        );
-        assert_eq!(failed["error"], "boom");
-        assert!(failed.get("throughput_gbps").is_none());
-    }
-}
+mod tests;
