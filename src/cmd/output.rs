@@ -51,10 +51,15 @@ pub fn summary_line(reg: &Registry, views: &Views, f: &Figures, scaled: bool) ->
         line += " (counters multiplexed, scaled)";
     }
     if f.trials > 1 {
-        line += &format!(
-            " (medians of {} trials; in brackets the 95 % interval of the median)",
-            f.trials
-        );
+        line += &format!(" (medians of {} trials", f.trials);
+        // The coverage the trial count allows: below 5 trials well short of 95 %.
+        if let Some(iv) = f.intervals.iter().flatten().next() {
+            line += &format!(
+                "; in brackets the median's {:.0} % confidence interval",
+                (iv.coverage * 100.0).floor()
+            );
+        }
+        line += ")";
     }
     line
 }
@@ -207,6 +212,40 @@ mod tests {
         assert!(
             !line.contains("zero-copy"),
             "zero-copy figures only for zero-copy: {line}"
+        );
+    }
+
+    #[test]
+    fn several_trials_show_each_headline_interval_and_its_coverage() {
+        use crate::engine::metric::id::THROUGHPUT_GBPS;
+        use crate::engine::metric::Interval;
+        let at = METRICS
+            .iter()
+            .position(|m| m.id() == THROUGHPUT_GBPS)
+            .unwrap();
+        let mut f = Figures::failed(
+            METRICS,
+            Config::new(Strategy::OneCopy, 4096, 1),
+            String::new(),
+        );
+        f.error = None;
+        f.values[at] = Some(12.345);
+        f.trials = 5;
+        f.intervals[at] = Some(Interval {
+            lo: 11.0,
+            hi: 13.5,
+            coverage: 0.9375,
+        });
+        let line = summary_line(METRICS, VIEWS, &f, false);
+        assert!(
+            line.contains("throughput 12.35 Gb/s [11.00–13.50],"),
+            "{line}"
+        );
+        assert!(
+            line.ends_with(
+                "(medians of 5 trials; in brackets the median's 93 % confidence interval)"
+            ),
+            "{line}"
         );
     }
 }
