@@ -32,7 +32,7 @@ pub struct SweepArgs {
     /// Comma-separated thread-pair counts
     #[arg(long, default_value = "1,2,4,8", value_parser = parse_thread_list, allow_negative_numbers = true, value_name = "N,N..")]
     pub threads: ThreadList,
-    /// Measured seconds per trial (fractions allowed). The default, 5 trials of 0.2 s, takes about what one 1 s window per configuration took and gives each row a 95 % interval (docs/trials.md)
+    /// Measured seconds per trial (fractions allowed). The default, 5 trials of 0.2 s, measures each configuration as long as the single 1 s window before trials did (the sweep takes ≈1.3× as long: each window has its own warm-up and start) and gives each row an interval; windows this short measured the same medians here (docs/trials.md)
     #[arg(short, long, default_value = DEFAULT_DURATION, value_parser = parse_seconds, allow_negative_numbers = true, value_name = "SECS")]
     pub duration: f64,
     /// Trials per configuration, 1 to 1000, interleaved: pass 1 measures every configuration once, then pass 2, …, each trial a window of its own with fresh connections; each row is the trials' median with a 95 % interval (needs 2 or more; 5 for ≈95 %)
@@ -55,9 +55,10 @@ pub struct SweepArgs {
 /// Trials per configuration by default: 5 is the fewest whose min–max interval of the
 /// median covers ≈95 % (93.75 %; 4 trials: 87.5 %).
 pub const DEFAULT_REPEAT: &str = "5";
-/// Seconds per trial by default: 5 windows of it (plus warm-up and set-up, ≈0.09 s a
-/// window here) take about as long as the single 1 s window a configuration got before
-/// trials, and windows this short still measure the same medians (docs/trials.md).
+/// Seconds per trial by default: 5 windows of it measure as long as the single 1 s
+/// window a configuration got before trials (each window adds its warm-up and start,
+/// ≈0.09 s here: ≈1.3× the time), and windows this short still measure the same
+/// medians (docs/trials.md).
 pub const DEFAULT_DURATION: &str = "0.2";
 
 #[derive(Debug, Clone, PartialEq)]
