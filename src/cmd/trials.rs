@@ -182,4 +182,61 @@ mod tests {
         );
         assert_eq!(interleaved(0, 3).count(), 0);
     }
+
+    fn trial(config: Config, messages: u64) -> ConfigResult {
+        ConfigResult {
+            config,
+            total: crate::engine::sample::Measured {
+                seconds: 1.0,
+                bytes: messages * config.msg_size as u64,
+                messages,
+                ..Default::default()
+            },
+            bytes_sent: 0,
+            bytes_received: 0,
+            verified: false,
+        }
+    }
+
+    #[test]
+    fn rows_are_medians_of_their_trials_and_a_failure_replaces_its_row() {
+        use crate::engine::config::Strategy;
+        use crate::engine::metric::{id::THROUGHPUT_GBPS, METRICS};
+        let a = Config::new(Strategy::OneCopy, 4096, 1);
+        let b = Config::new(Strategy::TwoCopy, 4096, 1);
+        let mut t = Trials::new(&[a, b], "6.18.0");
+        assert!(t.rows(METRICS).is_empty(), "no row before a trial");
+        for (i, m) in [(0, 100), (1, 50), (0, 300), (1, 60), (0, 200)] {
+            t.add(METRICS, i, trial([a, b][i], m));
+        }
+        t.fail(METRICS, 1, "trial 3 of 3: reset".into());
+        let rows = t.rows(METRICS);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].trials, 3);
+        assert_eq!(rows[0].kernel.as_deref(), Some("6.18.0"));
+        let tp = |m: u64| (m * 4096 * 8) as f64 / 1e9;
+        let got = rows[0].get(METRICS, THROUGHPUT_GBPS).unwrap();
+        assert!((got - tp(200)).abs() < 1e-12, "{got}");
+        let iv = rows[0].interval(METRICS, THROUGHPUT_GBPS).unwrap();
+        assert!((iv.lo - tp(100)).abs() < 1e-12 && (iv.hi - tp(300)).abs() < 1e-12);
+        assert_eq!(rows[1].error.as_deref(), Some("trial 3 of 3: reset"));
+        assert!(t.has_failed(1) && !t.has_failed(0));
+        // Every trial, numbered within its configuration, the failed one too.
+        let numbers: Vec<(usize, bool)> = t
+            .each()
+            .iter()
+            .map(|(n, f)| (*n, f.error.is_some()))
+            .collect();
+        assert_eq!(
+            numbers,
+            [
+                (1, false),
+                (1, false),
+                (2, false),
+                (2, false),
+                (3, false),
+                (3, true)
+            ]
+        );
+    }
 }
