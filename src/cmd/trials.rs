@@ -146,7 +146,7 @@ impl<'a> Saved<'a> {
                 if self.unsaved.is_none() {
                     say(format!(
                         "netio-tui: {e:#}; the results are kept in memory and the write is \
-                         tried again after each configuration"
+                         tried again after each window"
                     ));
                 }
                 self.unsaved = Some(format!("{e:#}"));
