@@ -24,6 +24,8 @@ fn every_placement_moves_verified_data_and_the_csv_says_which() {
         .unwrap()
         .timeout(Duration::from_secs(300))
         .args(["sweep", "--verify", "--duration", "0.2", "--threads", "1"])
+        // One trial each: this is about placements, not noise (80 configurations).
+        .args(["--repeat", "1"])
         .args([
             "--strategies",
             &strategies.join(","),

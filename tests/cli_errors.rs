@@ -249,3 +249,57 @@ fn pin_lists_name_cpus_up_to_1023() {
     );
     assert_usage_error(&["run", "--pin", "1024"], &["CPUs 0 to 1023"]);
 }
+
+#[test]
+fn repeat_counts_out_of_range_or_not_numbers() {
+    for cmd in ["run", "sweep"] {
+        assert_usage_error(&[cmd, "--repeat", "0"], &["'0'", "1 to 1000"]);
+        assert_usage_error(&[cmd, "--repeat", "1001"], &["'1001'", "1 to 1000"]);
+        assert_usage_error(&[cmd, "--repeat", "-3"], &["1 to 1000"]);
+        assert_usage_error(&[cmd, "--repeat", "five"], &["'five'", "1 to 1000"]);
+    }
+}
+
+#[test]
+fn a_trials_file_is_checked_like_the_csv_before_measuring() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no/such/dir/t.csv");
+    let out = dir.path().join("s.csv");
+    let out = out.to_str().unwrap();
+    for cmd in ["run", "sweep"] {
+        assert_usage_error(
+            &[cmd, "--no-netns", "--trials-out", missing.to_str().unwrap()],
+            &["--trials-out", "cannot be written"],
+        );
+        assert_usage_error(
+            &[
+                cmd,
+                "--no-netns",
+                "--trials-out",
+                dir.path().to_str().unwrap(),
+            ],
+            &["--trials-out", "is a directory"],
+        );
+    }
+    assert_usage_error(
+        &["sweep", "--no-netns", "--out", out, "--trials-out", out],
+        &["--trials-out", "--out", "same file"],
+    );
+    let rec = dir.path().join("r.jsonl");
+    assert_usage_error(
+        &[
+            "run",
+            "--no-netns",
+            "--record",
+            rec.to_str().unwrap(),
+            "--trials-out",
+            rec.to_str().unwrap(),
+        ],
+        &["--record", "same file"],
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+}

@@ -521,6 +521,8 @@ fn a_full_disk_during_sweep_loses_nothing_and_says_where_things_are() {
         "1",
         "--duration",
         "0.05",
+        "--repeat",
+        "1",
         "--warmup",
         "0",
         "--out",

@@ -39,6 +39,8 @@ fn new_paths_move_verified_data_into_the_csv_and_the_plots() {
     let csv = dir.path().join("new-paths.csv");
     netio()
         .args(["sweep", "--verify", "--duration", "0.3", "--threads", "1,2"])
+        // One trial each: this is about the paths moving verified data, not noise.
+        .args(["--repeat", "1"])
         .args(["--strategies", &names(&NEW_PATHS), "--sizes", "1000,64K"])
         .arg("--out")
         .arg(&csv)

@@ -13,6 +13,7 @@ pub mod replay;
 pub mod report;
 pub mod run;
 pub mod sweep;
+mod trials;
 pub mod values;
 
 use clap::{Parser, Subcommand};

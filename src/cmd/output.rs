@@ -8,18 +8,32 @@ use crate::view::Views;
 use std::io::IsTerminal;
 use std::time::Duration;
 
-/// The one human line of `run`: every summary figure of the registry.
+/// The one human line of `run`: every summary figure of the registry; over several
+/// trials their medians, each headline figure followed by its 95 % interval.
 pub fn summary_line(reg: &Registry, views: &Views, f: &Figures, scaled: bool) -> String {
     use crate::view::{human, unit_sep};
     let figures: Vec<String> = reg
         .iter()
-        .zip(&f.values)
+        .zip(f.values.iter().zip(&f.intervals))
         .filter(|(m, _)| crate::view::of(views, m).summary && m.applies(&f.config))
-        .map(|(m, v)| match v {
-            // A label that already names its unit ("µs per message…") is not repeated.
-            Some(v) if m.short.starts_with(m.unit) => format!("{} {}", m.short, human(m, *v)),
-            Some(v) => format!("{} {}{}{}", m.short, human(m, *v), unit_sep(m.unit), m.unit),
-            None => format!("{} n/a", m.short),
+        .map(|(m, (v, iv))| {
+            let range = iv.map_or(String::new(), |iv| {
+                format!(" [{}–{}]", human(m, iv.lo), human(m, iv.hi))
+            });
+            match v {
+                // A label that already names its unit ("µs per message…") is not repeated.
+                Some(v) if m.short.starts_with(m.unit) => {
+                    format!("{} {}{range}", m.short, human(m, *v))
+                }
+                Some(v) => format!(
+                    "{} {}{}{}{range}",
+                    m.short,
+                    human(m, *v),
+                    unit_sep(m.unit),
+                    m.unit
+                ),
+                None => format!("{} n/a", m.short),
+            }
         })
         .collect();
     let kernel = f
@@ -35,6 +49,17 @@ pub fn summary_line(reg: &Registry, views: &Views, f: &Figures, scaled: bool) ->
     );
     if scaled {
         line += " (counters multiplexed, scaled)";
+    }
+    if f.trials > 1 {
+        line += &format!(" (medians of {} trials", f.trials);
+        // The coverage the trial count allows: below 5 trials well short of 95 %.
+        if let Some(iv) = f.intervals.iter().flatten().next() {
+            line += &format!(
+                "; in brackets the median's {:.0} % confidence interval",
+                (iv.coverage * 100.0).floor()
+            );
+        }
+        line += ")";
     }
     line
 }
@@ -103,11 +128,34 @@ pub fn describe_counts(r: &ConfigResult) {
     }
 }
 
+/// What the counter sentences say of any of several trials, each sentence once.
+fn trial_sentences(trials: &[ConfigResult]) -> Vec<String> {
+    let mut said: Vec<String> = Vec::new();
+    for n in trials.iter().flat_map(|t| t.total.counter_sentences()) {
+        if !said.contains(&n) {
+            said.push(n);
+        }
+    }
+    said
+}
+
+/// [`counter_notes`] of several trials of one configuration.
+pub fn trials_counter_notes(trials: &[ConfigResult]) -> String {
+    trial_sentences(trials)
+        .iter()
+        .map(|n| format!(" ({n})"))
+        .collect()
+}
+
 /// `run --json`: what qualifies the counter figures (what `--count cpu` counted,
 /// partial coverage, multiplexing) as one note and, on hybrid CPUs, the per-PMU split.
-pub fn add_counter_json(o: &mut serde_json::Value, r: &ConfigResult, machine: &MachineInfo) {
+/// Over several trials: every trial's notes, each once, and the last trial's split.
+pub fn add_counter_json(o: &mut serde_json::Value, trials: &[ConfigResult], machine: &MachineInfo) {
+    let Some(r) = trials.last() else {
+        return;
+    };
     let c = r.total.counts();
-    let mut notes = r.total.counter_sentences();
+    let mut notes = trial_sentences(trials);
     if r.config.count == Count::Cpu {
         notes.extend(machine.cpu_count_gaps());
     }
@@ -165,6 +213,40 @@ mod tests {
         assert!(
             !line.contains("zero-copy"),
             "zero-copy figures only for zero-copy: {line}"
+        );
+    }
+
+    #[test]
+    fn several_trials_show_each_headline_interval_and_its_coverage() {
+        use crate::engine::metric::id::THROUGHPUT_GBPS;
+        use crate::engine::metric::Interval;
+        let at = METRICS
+            .iter()
+            .position(|m| m.id() == THROUGHPUT_GBPS)
+            .unwrap();
+        let mut f = Figures::failed(
+            METRICS,
+            Config::new(Strategy::OneCopy, 4096, 1),
+            String::new(),
+        );
+        f.error = None;
+        f.values[at] = Some(12.345);
+        f.trials = 5;
+        f.intervals[at] = Some(Interval {
+            lo: 11.0,
+            hi: 13.5,
+            coverage: 0.9375,
+        });
+        let line = summary_line(METRICS, VIEWS, &f, false);
+        assert!(
+            line.contains("throughput 12.35 Gb/s [11.00–13.50],"),
+            "{line}"
+        );
+        assert!(
+            line.ends_with(
+                "(medians of 5 trials; in brackets the median's 93 % confidence interval)"
+            ),
+            "{line}"
         );
     }
 }

@@ -1,11 +1,13 @@
-//! `netio-tui sweep`: a matrix of configurations measured one after another, the CSV
-//! rewritten after each, so a late failure loses nothing measured.
+//! `netio-tui sweep`: a matrix of configurations measured in passes, one trial of each
+//! configuration per pass (`--repeat`), the CSV rewritten after every window, so a late
+//! failure loses nothing measured.
 
 use super::measure::Driver;
 use super::output::{counter_notes, progress_bar, summary_line};
-use super::values::{parse_list, parse_seconds, parse_size, parse_threads};
+use super::trials::{check_trials_out, interleaved, Saved, Trials};
+use super::values::{parse_list, parse_repeat, parse_seconds, parse_size, parse_threads};
 use crate::engine::config::{Config, Count, Strategy};
-use crate::engine::metric::{Figures, METRICS};
+use crate::engine::metric::METRICS;
 use crate::engine::sample::Failure;
 use crate::error::{fault, Error, Result};
 use crate::model::csv::{to_csv_bytes, write_rows};
@@ -30,12 +32,18 @@ pub struct SweepArgs {
     /// Comma-separated thread-pair counts
     #[arg(long, default_value = "1,2,4,8", value_parser = parse_thread_list, allow_negative_numbers = true, value_name = "N,N..")]
     pub threads: ThreadList,
-    /// Measured seconds per configuration (fractions allowed)
-    #[arg(short, long, default_value = "1", value_parser = parse_seconds, allow_negative_numbers = true, value_name = "SECS")]
+    /// Measured seconds per trial (fractions allowed). The default, 5 trials of 0.2 s, measures each configuration as long as the single 1 s window before trials did (the sweep takes ≈1.3× as long: each window has its own warm-up and start) and gives each row an interval; windows this short measured the same medians here (docs/trials.md)
+    #[arg(short, long, default_value = DEFAULT_DURATION, value_parser = parse_seconds, allow_negative_numbers = true, value_name = "SECS")]
     pub duration: f64,
+    /// Trials per configuration, 1 to 1000, interleaved: pass 1 measures every configuration once, then pass 2, …, each trial a window of its own with fresh connections; each row is the trials' median with a 95 % interval (needs 2 or more; 5 for ≈95 %)
+    #[arg(long, default_value = DEFAULT_REPEAT, value_parser = parse_repeat, allow_negative_numbers = true, value_name = "N")]
+    pub repeat: usize,
     /// CSV file to write (default: netio-sweep-<timestamp>.csv in the current directory)
     #[arg(short, long, value_name = "FILE.csv")]
     pub out: Option<PathBuf>,
+    /// Also write every trial as a CSV row (the columns of docs/csv.md plus `trial`), rewritten after each window as the CSV is
+    #[arg(long, value_name = "FILE.csv")]
+    pub trials_out: Option<PathBuf>,
     /// Receivers check every field's pattern
     #[arg(long)]
     pub verify: bool,
@@ -43,6 +51,15 @@ pub struct SweepArgs {
     #[command(flatten)]
     pub axes: super::axes::AxisLists,
 }
+
+/// Trials per configuration by default: 5 is the fewest whose min–max interval of the
+/// median covers ≈95 % (93.75 %; 4 trials: 87.5 %).
+pub const DEFAULT_REPEAT: &str = "5";
+/// Seconds per trial by default: 5 windows of it measure as long as the single 1 s
+/// window a configuration got before trials (each window adds its warm-up and start,
+/// ≈0.09 s here: ≈1.3× the time), and windows this short still measure the same
+/// medians (docs/trials.md).
+pub const DEFAULT_DURATION: &str = "0.2";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct StrategyList(pub Vec<Strategy>);
@@ -68,9 +85,13 @@ pub struct SweepSettings {
     pub configs: Vec<Config>,
     /// The counting modes among the configurations (what `-v` describes).
     pub counts: Vec<Count>,
-    /// Measured seconds per configuration.
+    /// Measured seconds per trial.
     pub duration: f64,
+    /// Trials per configuration, measured in interleaved passes.
+    pub repeat: usize,
     pub out: PathBuf,
+    /// Where every trial is written as a row, if anywhere.
+    pub trials_out: Option<PathBuf>,
     pub verify: bool,
 }
 
@@ -107,7 +128,9 @@ pub fn settings(args: &SweepArgs) -> SweepSettings {
         configs,
         counts: axes.values(&crate::engine::axis::COUNT),
         duration: args.duration,
+        repeat: args.repeat,
         out,
+        trials_out: args.trials_out.clone(),
         verify: args.verify,
     }
 }
@@ -137,52 +160,35 @@ pub fn dedup_warn<T: PartialEq + Copy + std::fmt::Display>(flag: &str, items: &[
 
 /// What the sweep measured so far and what of it is on disk.
 struct Results<'a> {
-    out: &'a std::path::Path,
-    rows: Vec<Figures>,
+    trials: Trials,
+    csv: Saved<'a>,
+    trials_file: Option<Saved<'a>>,
     failures: Vec<String>,
     skipped: usize,
-    /// Rows in the file on disk.
-    saved: usize,
-    /// Why the last write failed (the rows stay in memory and the write is tried
-    /// again after each configuration).
-    unsaved: Option<String>,
+    /// Every planned window was measured (or skipped).
+    complete: bool,
 }
 
 impl Results<'_> {
-    /// Rewrites the CSV with every row so far.
+    /// Rewrites the CSV with every row so far, and the trials file with every trial.
     fn save(&mut self, say: &dyn Fn(String)) {
-        match write_rows(METRICS, self.out, &self.rows) {
-            Ok(()) => {
-                if self.unsaved.take().is_some() {
-                    say(format!(
-                        "netio-tui: {} written again ({} configurations)",
-                        self.out.display(),
-                        self.rows.len()
-                    ));
-                }
-                self.saved = self.rows.len();
-            }
-            Err(e) => {
-                if self.unsaved.is_none() {
-                    say(format!(
-                        "netio-tui: {e:#}; the results are kept in memory and the write is \
-                         tried again after each configuration"
-                    ));
-                }
-                self.unsaved = Some(format!("{e:#}"));
-            }
+        let rows = self.trials.rows(METRICS);
+        let written = write_rows(METRICS, self.csv.path, &rows);
+        self.csv.outcome(rows.len(), written, say);
+        if let Some(f) = &mut self.trials_file {
+            f.save_trials(METRICS, &self.trials, say);
         }
     }
 
     /// What is on disk, in words.
     fn on_disk(&self, planned: usize) -> String {
-        if self.saved == 0 {
-            format!("nothing was saved to {}", self.out.display())
+        if self.csv.rows == 0 {
+            format!("nothing was saved to {}", self.csv.path.display())
         } else {
             format!(
                 "{} of {planned} configurations saved to {}",
-                self.saved,
-                self.out.display()
+                self.csv.rows,
+                self.csv.path.display()
             )
         }
     }
@@ -197,14 +203,17 @@ pub fn sweep(s: &SweepSettings) -> Result<()> {
         ..Default::default()
     };
     session::preflight(&s.measure, &request)?;
+    if let Some(path) = &s.trials_out {
+        check_trials_out(path, Some(&s.out), s.measure.record.as_deref())?;
+    }
     let mut driver = Driver::start(&s.measure, s.verify, &s.counts)?;
     let mut results = Results {
-        out: &s.out,
-        rows: Vec::new(),
+        trials: Trials::new(&s.configs, &driver.runner.machine().kernel),
+        csv: Saved::new(&s.out),
+        trials_file: s.trials_out.as_deref().map(Saved::new),
         failures: Vec::new(),
         skipped: 0,
-        saved: 0,
-        unsaved: None,
+        complete: false,
     };
     measure_all(s, &mut driver, &mut results);
     let interrupted = driver.interrupted;
@@ -212,63 +221,82 @@ pub fn sweep(s: &SweepSettings) -> Result<()> {
     finish(s, results, interrupted, recording)
 }
 
-/// Measures every configuration in order until done or interrupted, saying each result.
+/// Measures every trial in interleaved passes until done or interrupted, saying each
+/// result (and, after the last pass, each configuration's medians).
 fn measure_all(s: &SweepSettings, driver: &mut Driver, results: &mut Results) {
-    let n = s.configs.len();
-    let bar = progress_bar(n);
+    let total = s.configs.len() * s.repeat;
+    let bar = progress_bar(total);
     let say = |line: String| match &bar {
         Some(b) => b.println(line),
         None => eprintln!("{line}"),
     };
-    for (i, &config) in s.configs.iter().enumerate() {
+    let several = s.repeat > 1;
+    let mut complete = true;
+    for (k, (pass, i)) in interleaved(s.configs.len(), s.repeat).enumerate() {
         if driver.signalled() {
+            complete = false;
             break;
         }
-        if let Some(b) = &bar {
-            b.set_message(config.to_string());
-        }
-        if let Some(why) = driver.unavailable.get(&config.strategy) {
-            say(format!(
-                "[{}/{n}] {config}: skipped: {} unavailable: {why}",
-                i + 1,
-                config.strategy
-            ));
-            if let Some(b) = &bar {
-                b.inc(1);
-            }
-            results.skipped += 1;
-            continue;
-        }
-        let outcome = driver.measure(config, s.duration);
-        if let Err(Failure::Interrupted) = outcome {
-            break;
-        }
-        let figures = match &outcome {
-            Ok(r) => Figures::of(METRICS, r),
-            Err(f) => {
-                results.failures.push(format!("{config}: {f}"));
-                Figures::failed(METRICS, config, f.to_string())
-            }
-        }
-        .on_kernel(&driver.runner.machine().kernel);
-        let line = match &figures.error {
-            Some(e) => format!("{config}: FAILED: {e}"),
-            None => format!(
-                "{}{}",
-                summary_line(METRICS, VIEWS, &figures, false),
-                outcome
-                    .as_ref()
-                    .map_or(String::new(), |r| counter_notes(&r.total))
-            ),
+        let config = s.configs[i];
+        let at = format!("[{}/{total}]", k + 1);
+        let trial = if several {
+            format!(" trial {}/{}", pass + 1, s.repeat)
+        } else {
+            String::new()
         };
-        say(format!("[{}/{n}] {line}", i + 1));
         if let Some(b) = &bar {
+            b.set_message(format!("{config}{trial}"));
             b.inc(1);
         }
-        results.rows.push(figures);
-        // Rewritten after every configuration: a late failure loses nothing measured.
+        if let Some(why) = driver.unavailable.get(&config.strategy) {
+            if pass == 0 {
+                say(format!(
+                    "{at} {config}: skipped: {} unavailable: {why}",
+                    config.strategy
+                ));
+                results.skipped += 1;
+            }
+            continue;
+        }
+        // A configuration that failed once is measured no more: its row is the failure.
+        if results.trials.has_failed(i) {
+            continue;
+        }
+        let line = match driver.measure(config, s.duration) {
+            Err(Failure::Interrupted) => {
+                complete = false;
+                break;
+            }
+            Err(f) => {
+                let why = if several {
+                    format!("trial {} of {}: {f}", pass + 1, s.repeat)
+                } else {
+                    f.to_string()
+                };
+                results.failures.push(format!("{config}: {why}"));
+                results.trials.fail(METRICS, i, why.clone());
+                format!("{config}: FAILED: {why}")
+            }
+            Ok(r) => {
+                let notes = counter_notes(&r.total);
+                let f = results.trials.add(METRICS, i, r);
+                format!("{}{notes}", summary_line(METRICS, VIEWS, &f, false))
+            }
+        };
+        say(if several {
+            format!("{at}{trial}: {line}")
+        } else {
+            format!("{at} {line}")
+        });
+        if several && pass + 1 == s.repeat {
+            if let Some(row) = results.trials.row(METRICS, i).filter(|r| r.error.is_none()) {
+                say(format!("  = {}", summary_line(METRICS, VIEWS, &row, false)));
+            }
+        }
+        // Rewritten after every window: a late failure loses nothing measured.
         results.save(&say);
     }
+    results.complete = complete;
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -283,33 +311,50 @@ fn finish(
     recording: Result<()>,
 ) -> Result<()> {
     let planned = s.configs.len();
-    if results.unsaved.is_some() {
+    if results.csv.unsaved.is_some()
+        || results
+            .trials_file
+            .as_ref()
+            .is_some_and(|f| f.unsaved.is_some())
+    {
         results.save(&|_| {});
     }
     let on_disk = results.on_disk(planned);
-    if let Some(why) = &results.unsaved {
+    let rows = results.trials.rows(METRICS);
+    if let Some(why) = &results.csv.unsaved {
         // Nothing measured is lost: the whole CSV goes to stdout.
         use std::io::Write as _;
         let mut stdout = std::io::stdout().lock();
-        stdout.write_all(&to_csv_bytes(METRICS, &results.rows)?)?;
+        stdout.write_all(&to_csv_bytes(METRICS, &rows)?)?;
         stdout.flush()?;
         let msg = format!(
             "{why}; {on_disk}; all {} measured configurations were printed on stdout as CSV",
-            results.rows.len()
+            rows.len()
         );
         if interrupted {
             return Err(Error::Interrupted(format!("interrupted; {msg}")));
         }
         return Err(fault(msg));
     }
-    if interrupted || results.rows.len() + results.skipped < planned {
+    if interrupted || !results.complete {
         return Err(Error::Interrupted(format!("interrupted: {on_disk}")));
     }
-    println!(
-        "wrote {} configurations to {}",
-        results.rows.len(),
-        s.out.display()
-    );
+    if s.repeat > 1 {
+        println!(
+            "wrote {} configurations to {} ({} trials each: medians with 95 % intervals)",
+            rows.len(),
+            s.out.display(),
+            s.repeat
+        );
+    } else {
+        println!("wrote {} configurations to {}", rows.len(), s.out.display());
+    }
+    if let Some(f) = &results.trials_file {
+        match &f.unsaved {
+            None => println!("wrote {} trials to {}", f.rows, f.path.display()),
+            Some(why) => return Err(fault(format!("--trials-out: {why}"))),
+        }
+    }
     if results.skipped > 0 {
         eprintln!(
             "netio-tui: {} configurations skipped: their strategy is unavailable here",

@@ -143,3 +143,18 @@ pub fn parse_list<T>(
         })
         .collect()
 }
+
+/// Most trials per configuration: beyond it the interval no longer narrows enough to
+/// be worth the hours.
+pub const MAX_REPEAT: usize = 1000;
+
+/// Parses a trial count, 1..=1000.
+pub fn parse_repeat(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    match t.parse::<usize>() {
+        Ok(n) if (1..=MAX_REPEAT).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "repeat count '{t}' is not allowed; give a whole number of trials per configuration from 1 to {MAX_REPEAT}"
+        )),
+    }
+}

@@ -59,6 +59,23 @@ fn binom_half_cdf(n: usize, j: usize) -> f64 {
     total.min(1.0)
 }
 
+/// The rank k of the interval of n ≥ 2 values and its coverage.
+fn rank(n: usize) -> (usize, f64) {
+    // Coverage of [x(k), x(n+1-k)] (1-based) is 1 - 2 P(Bin ≤ k-1).
+    let coverage = |k: usize| 1.0 - 2.0 * binom_half_cdf(n, k - 1);
+    let mut k = 1;
+    while k < n / 2 && coverage(k + 1) >= 0.95 {
+        k += 1;
+    }
+    (k, coverage(k))
+}
+
+/// The coverage of the interval of `n` trials (what a file that stores only the
+/// interval's ends and the trial count reads back); `None` below 2 trials.
+pub fn median_coverage(n: usize) -> Option<f64> {
+    (n >= 2).then(|| rank(n).1)
+}
+
 /// The 95 % interval of the median of `xs`; `None` with fewer than 2 values.
 pub fn median_interval(xs: &[f64]) -> Option<Interval> {
     let mut v: Vec<f64> = xs.iter().copied().filter(|x| !x.is_nan()).collect();
@@ -67,16 +84,11 @@ pub fn median_interval(xs: &[f64]) -> Option<Interval> {
         return None;
     }
     v.sort_by(f64::total_cmp);
-    // Coverage of [x(k), x(n+1-k)] (1-based) is 1 - 2 P(Bin ≤ k-1).
-    let coverage = |k: usize| 1.0 - 2.0 * binom_half_cdf(n, k - 1);
-    let mut k = 1;
-    while k < n / 2 && coverage(k + 1) >= 0.95 {
-        k += 1;
-    }
+    let (k, coverage) = rank(n);
     Some(Interval {
         lo: v[k - 1],
         hi: v[n - k],
-        coverage: coverage(k),
+        coverage,
     })
 }
 
