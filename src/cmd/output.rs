@@ -139,10 +139,27 @@ fn trial_sentences(trials: &[ConfigResult]) -> Vec<String> {
     said
 }
 
+/// The noise sentinel's note of each marked trial, numbered where there are several
+/// (JSON carries the figures themselves: other_busy_pct, noise_cpus).
+fn trial_noise_notes(trials: &[ConfigResult]) -> Vec<String> {
+    let mut said = Vec::new();
+    for (i, t) in trials.iter().enumerate() {
+        if let Some(n) = t.total.noise_note() {
+            said.push(if trials.len() > 1 {
+                format!("trial {}: {n}", i + 1)
+            } else {
+                n
+            });
+        }
+    }
+    said
+}
+
 /// [`counter_notes`] of several trials of one configuration.
 pub fn trials_counter_notes(trials: &[ConfigResult]) -> String {
     trial_sentences(trials)
         .iter()
+        .chain(trial_noise_notes(trials).iter())
         .map(|n| format!(" ({n})"))
         .collect()
 }

@@ -29,6 +29,7 @@ fn result(strategy: Strategy, zc: Option<ZcStats>, llc: Option<u64>) -> ConfigRe
         config: Config::new(strategy, 4096, 2),
         total: Measured {
             memcpy_ns_per_byte: None,
+            noise: None,
             seconds: 1.0,
             bytes: 4096 * 100,
             messages: 100,
