@@ -3,7 +3,7 @@
 # the release binary and today's defaults, exactly by the commands recordings/README.md
 # lists: the course sweep, the profiled sweep, the strategy tour, the four `run`s, and a
 # live explorer session driven through tmux (120×40, a key every 4 s), whose last screen
-# becomes assets/explorer.txt. Nothing is edited afterwards.
+# becomes assets/explorer.txt (shown in docs/explorer.md). Nothing is edited afterwards.
 #
 # Usage: sudo scripts/remake-recordings.sh   (needs root, tmux; a quiet machine)
 # Writes recordings/*.{csv,jsonl} and assets/*.{svg,txt}; prints what it wrote.
