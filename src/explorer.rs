@@ -420,7 +420,7 @@ impl Redraw {
 /// Exports the matrix if it holds rows no export has saved (quitting without a
 /// person to ask: a signal, a closed terminal).
 fn autosave(app: &mut App, export_dir: &std::path::Path) {
-    if app.unexported > 0 && !app.matrix.is_empty() {
+    if app.has_unsaved() {
         let r =
             crate::model::csv::export(app.metrics, &app.export_rows(), export_dir, &timestamp());
         app.update(Action::Exported(r));

@@ -11,6 +11,7 @@ impl App {
         match ev {
             EngineEvent::Started { config } => {
                 self.discard_finished = false;
+                self.live_exported = false;
                 self.running = Some(config);
                 if self.is_replay() {
                     self.selected = config;
@@ -47,6 +48,7 @@ impl App {
                         l.samples += 1;
                     }
                     _ => {
+                        self.live_exported = false;
                         self.live = Some(LiveCell {
                             config: s.config,
                             total: s.interval,
@@ -122,6 +124,9 @@ impl App {
         };
         if self.matrix.insert(&rule, r, end) {
             self.unexported += 1;
+            if !self.unexported_configs.contains(&config) {
+                self.unexported_configs.push(config);
+            }
         } else if seconds > 0.0 && !self.is_replay() {
             self.note(format!(
                 "{config}: {seconds:.1}s measured, under the {}s minimum window: not in the matrix",

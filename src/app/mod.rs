@@ -60,6 +60,9 @@ pub enum Phase {
     WarmingUp,
     Measuring,
     Paused,
+    /// A sweep finished: the engine measures nothing until a key asks (space measures
+    /// the last configuration again, a configuration key another).
+    Idle,
     /// The source has nothing more to say (a replay reached its end).
     Ended,
 }
@@ -127,6 +130,10 @@ pub struct App {
     pub view: MatrixView,
     /// Windows entered in the matrix since the last export.
     pub unexported: usize,
+    /// The configurations those windows belong to (one configuration may hold several).
+    pub unexported_configs: Vec<Config>,
+    /// The window being measured was in the last export (its figures then).
+    pub live_exported: bool,
     /// `q` was pressed once with unexported rows: the next `q` quits.
     pub quit_armed: bool,
     /// Files written by `e`, oldest first (printed when the explorer ends).
@@ -168,6 +175,8 @@ impl App {
             theme: Theme::Default,
             view: MatrixView::default(),
             unexported: 0,
+            unexported_configs: Vec::new(),
+            live_exported: false,
             quit_armed: false,
             exports: Vec::new(),
             discard_finished: false,

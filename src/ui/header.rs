@@ -119,6 +119,7 @@ fn phase_label(app: &App, pal: &Palette) -> (String, Style) {
         .map(|l| l.total.seconds);
     match app.phase {
         Phase::Paused => (" ‖ PAUSED ".into(), pal.banner),
+        Phase::Idle => (" ■ sweep done · idle ".into(), pal.banner),
         Phase::Switching => ("starting…".into(), pal.note),
         Phase::WarmingUp => ("warm-up".into(), pal.note),
         Phase::Measuring => (

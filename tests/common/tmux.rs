@@ -40,6 +40,11 @@ impl Session {
 
     /// Like `start`, with `env` (e.g. "VAR=1") set for the explorer.
     pub fn start_with_env(tag: &str, env: &str, args: &str) -> Session {
+        Session::start_sized(tag, env, (120, 40), args)
+    }
+
+    /// Like `start_with_env`, in a pane of `size` (columns, rows).
+    pub fn start_sized(tag: &str, env: &str, size: (u16, u16), args: &str) -> Session {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
@@ -55,9 +60,9 @@ impl Session {
                 "-s",
                 &name,
                 "-x",
-                "120",
+                &size.0.to_string(),
                 "-y",
-                "40",
+                &size.1.to_string(),
                 &cmd,
             ])
             .status()
