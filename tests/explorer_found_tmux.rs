@@ -54,7 +54,10 @@ fn q_asks_before_losing_the_configuration_being_measured() {
     let _serial = common::serial();
     let before = HostState::capture();
     let dir = tempfile::tempdir().unwrap();
-    let s = Session::start("quitlive", &format!("--export-dir {}", dir.path().display()));
+    let s = Session::start(
+        "quitlive",
+        &format!("--export-dir {}", dir.path().display()),
+    );
     s.wait_for("2 s measured", 30, |t| {
         measured_seconds(t).is_some_and(|v| v >= 2.0)
     });
@@ -72,7 +75,9 @@ fn q_asks_before_losing_the_configuration_being_measured() {
     );
     // e saves it (the live row, as the matrix shows it); then q quits at once.
     s.keys(&["e"]);
-    s.wait_for("the export note", 10, |t| t.contains("exported 1 configuration"));
+    s.wait_for("the export note", 10, |t| {
+        t.contains("exported 1 configuration")
+    });
     assert_eq!(files_in(dir.path()).len(), 1);
     s.keys(&["q"]);
     s.wait_for("the explorer to end", 20, |t| t.contains("EXITED:0"));
@@ -101,7 +106,9 @@ fn a_finished_sweep_says_it_is_idle_and_space_measures_on() {
     s.wait_for("the first figures", 30, |t| t.contains("Gb/s"));
     let pid = s.explorer_pid();
     s.keys(&["s"]);
-    s.wait_for("the sweep", 10, |t| t.contains("sweep 1/48") || t.contains("sweep 2/48"));
+    s.wait_for("the sweep", 10, |t| {
+        t.contains("sweep 1/48") || t.contains("sweep 2/48")
+    });
     let done = s.wait_for("the sweep's end", 150, |t| t.contains("sweep done"));
     std::thread::sleep(Duration::from_millis(1500));
     let idle = s.capture();

@@ -333,6 +333,7 @@ fn figures(app: &App) -> Vec<(String, String)> {
             .and_then(|x| shows.live_scale().apply(x, &basis));
         let suffix = match v.scale {
             Scale::Raw if m.unit == "%" => "%",
+            Scale::Raw if m.unit == "×" => "×",
             scale => scale.suffix(),
         };
         out.push((

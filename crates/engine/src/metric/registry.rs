@@ -533,7 +533,7 @@ pub static METRICS: &Registry = &[
     MetricDef {
         name: "memcpy_ns_per_byte",
         short: "memcpy cost",
-        label: "this machine's memcpy cost per byte, buffer in cache (the copy roofline, measured at start)",
+        label: "this machine's memcpy cost per byte, buffer in cache, destination 2 KiB after its source in their 4 KiB pages (the copy roofline, measured at start)",
         unit: "ns/B",
         format: Format::Fixed(5),
         needs: Needs::Roofline,
@@ -542,8 +542,8 @@ pub static METRICS: &Registry = &[
     },
     MetricDef {
         name: "copies_worth",
-        short: "copies' worth",
-        label: "CPU time per byte as a multiple of one in-cache memcpy of it on this machine (≈ N copies' worth)",
+        short: "CPU per byte × memcpy",
+        label: "CPU time per byte as a multiple of one in-cache memcpy of it on this machine (CPU = N × memcpy; not a count of copies: small messages read in the thousands, their per-message costs spread over few bytes)",
         unit: "×",
         better: Better::Lower,
         format: Format::Fixed(2),

@@ -30,7 +30,7 @@ pub struct Measured {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<crate::profile::Profile>,
     /// This machine's in-cache memcpy cost, ns per byte (the copy roofline, see
-    /// [`Roofline`](super::Roofline)): carried with the window so its "copies' worth" needs nothing else.
+    /// [`Roofline`](super::Roofline)): carried with the window so its multiple of memcpy needs nothing else.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memcpy_ns_per_byte: Option<f64>,
     /// What the whole machine ran besides our threads (the noise sentinel); `None`
