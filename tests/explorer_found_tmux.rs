@@ -137,3 +137,110 @@ fn a_finished_sweep_says_it_is_idle_and_space_measures_on() {
     drop(s);
     assert_nothing_left(pid, &before);
 }
+
+/// Every key's caps as the key line draws them, and how its help line starts.
+const KEYS: [(&str, &str); 19] = [
+    ("←→", "│  ← →"),
+    ("↑↓", "│  ↑ ↓"),
+    ("+-", "│  + -"),
+    ("spc", "│  space"),
+    ("s", "│  s "),
+    ("e", "│  e "),
+    ("r", "│  r "),
+    ("?", "│  ? Esc"),
+    ("q", "q Ctrl-C  quit"),
+    ("i", "│  i "),
+    ("t", "│  t "),
+    ("n", "│  n "),
+    ("m", "│  m "),
+    ("c", "│  c "),
+    ("a", "│  a "),
+    ("b", "│  b "),
+    ("PgUp/Dn", "│  PgUp PgDn"),
+    ("o", "│  o "),
+    ("f", "│  f "),
+];
+
+/// The keys found on the key line (the screen's last line).
+fn keys_on_line(screen: &str) -> Vec<&'static str> {
+    let line = screen.lines().last().unwrap_or("");
+    let words: Vec<&str> = line.split_whitespace().collect();
+    KEYS.iter()
+        .map(|(caps, _)| *caps)
+        .filter(|caps| words.contains(caps))
+        .collect()
+}
+
+/// Item 5: at 80×24 and 120×40 every key is on the key line (bare caps where its
+/// word does not fit, then "(see ?)"), `?` explains each, and a matrix that leaves
+/// columns out says so.
+#[test]
+fn every_key_and_column_is_findable_at_80x24_and_120x40() {
+    if skip("every_key_and_column_is_findable_at_80x24_and_120x40") {
+        return;
+    }
+    let _serial = common::serial();
+    let before = HostState::capture();
+    for size in [(80u16, 24u16), (120, 40)] {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Session::start_sized(
+            "keys",
+            "",
+            size,
+            &format!("--export-dir {}", dir.path().display()),
+        );
+        let screen = s.wait_for("a first row", 30, |t| t.contains("matrix: 1"));
+        let pid = s.explorer_pid();
+        let found = keys_on_line(&screen);
+        let missing: Vec<&str> = KEYS
+            .iter()
+            .map(|(c, _)| *c)
+            .filter(|c| !found.contains(c))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{size:?}: keys {missing:?} not on the key line:\n{screen}"
+        );
+        // `?` explains every key (scrolling where the overlay is shorter than the help).
+        s.keys(&["?"]);
+        let mut help = s.wait_for("the help", 10, |t| t.contains("Keys"));
+        for _ in 0..8 {
+            if help.contains("│  ? Esc") {
+                break;
+            }
+            s.keys(&["NPage"]);
+            std::thread::sleep(Duration::from_millis(500));
+            help.push_str(&s.capture());
+        }
+        for (_, line) in KEYS {
+            assert!(
+                help.contains(line),
+                "{size:?}: {line:?} not explained in ? help:\n{help}"
+            );
+        }
+        s.keys(&["Escape"]);
+        // A second row with another axis: the axes column appears and takes room.
+        s.keys(&["n"]);
+        let screen = s.wait_for("the axes column", 30, |t| {
+            t.contains("matrix: 2") && t.contains(" axes ")
+        });
+        let header = screen
+            .lines()
+            .find(|l| l.contains("strategy") && l.contains("size"))
+            .unwrap_or("");
+        let title = screen.lines().find(|l| l.contains("matrix")).unwrap_or("");
+        if !header.trim_end().ends_with("secs") {
+            assert!(
+                title.contains(" col") && title.contains('+'),
+                "{size:?}: columns left out without a word:\n{screen}"
+            );
+        }
+        s.keys(&["q"]);
+        s.wait_for("the quit question", 10, |t| t.contains("not exported"));
+        s.keys(&["q"]);
+        s.wait_for("the explorer to end", 20, |t| t.contains("EXITED:0"));
+        assert_terminal_restored(&s);
+        drop(s);
+        assert_nothing_left(pid, &before);
+    }
+}
