@@ -310,9 +310,27 @@ fn no_pmu_session() -> App {
     for c in &mut app.machine.counters {
         if c.metric != "context_switches" && c.metric != "cpu_ns" {
             c.available = false;
+            // What the kernel says of each hardware event without a PMU (ENOENT).
+            c.note = Some(
+                "event not supported by this CPU or kernel (No such file or directory (os error 2))"
+                    .into(),
+            );
         }
     }
     app
+}
+
+/// Issue 22 item 6: the counter rows say the clear sentence, not the errno text.
+#[test]
+fn no_counters_rows_say_the_clear_sentence() {
+    for (w, h) in [(80, 24), (100, 30), (120, 40)] {
+        let s = render(&no_pmu_session(), w, h);
+        assert!(!s.contains("No such f"), "{w}x{h}: raw errno text\n{s}");
+        assert!(
+            s.contains("no hardware counters here (no PMU, as in many VMs)"),
+            "{w}x{h}:\n{s}"
+        );
+    }
 }
 
 #[test]
