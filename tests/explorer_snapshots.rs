@@ -232,6 +232,38 @@ fn replay_80x24() {
     insta::assert_snapshot!(render(&app, 80, 24));
 }
 
+/// Issue 22 item 7: a replay's empty matrix names the keys that work in a replay,
+/// not the configuration and sweep keys that do nothing there.
+#[test]
+fn an_empty_replay_matrix_names_only_keys_that_work_in_replay() {
+    let replay = App::new(
+        machine(),
+        SourceKind::Replay {
+            file: "recordings/demo.jsonl".into(),
+            speed: 1.0,
+        },
+        Config::new(Strategy::OneCopy, 4096, 1),
+        2.0,
+    );
+    let s = render(&replay, 120, 40);
+    assert!(s.contains("no configuration in the matrix yet"), "{s}");
+    assert!(
+        s.contains("space pauses") && s.contains("change the speed"),
+        "{s}"
+    );
+    assert!(
+        !s.contains("press s") && !s.contains("change a control"),
+        "{s}"
+    );
+    let live = App::new(
+        machine(),
+        live(),
+        Config::new(Strategy::OneCopy, 4096, 1),
+        2.0,
+    );
+    assert!(render(&live, 120, 40).contains("press s"));
+}
+
 #[test]
 fn loopback_start_before_any_sample_80x24() {
     let app = App::new(

@@ -82,6 +82,8 @@ pub enum Overlay {
 pub struct Status {
     pub text: String,
     pub error: bool,
+    /// Sweep steps begun since it was said: a sweep replaces what it has outlived.
+    pub steps: u32,
 }
 
 /// Live figures of the configuration being measured, accumulated from its samples
@@ -193,6 +195,7 @@ impl App {
         self.status = Some(Status {
             text: text.into(),
             error: false,
+            steps: 0,
         });
     }
 
@@ -200,6 +203,7 @@ impl App {
         self.status = Some(Status {
             text: text.into(),
             error: true,
+            steps: 0,
         });
     }
 

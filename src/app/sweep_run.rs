@@ -48,7 +48,20 @@ impl App {
             return vec![];
         };
         match sw.advance() {
-            Some(next) => self.set_config(next),
+            Some(next) => {
+                let progress = sw.progress();
+                // The status line follows the sweep: a note is replaced at the next
+                // step, an error (a failed step) one step later, so nothing said
+                // stays for the rest of a two-minute sweep.
+                let outlived = self.status.as_mut().is_none_or(|s| {
+                    s.steps += 1;
+                    !s.error || s.steps > 1
+                });
+                if outlived {
+                    self.note(format!("sweep {progress}: {next}; s cancels"));
+                }
+                self.set_config(next)
+            }
             None => {
                 let n = sw.plan.len();
                 let repeat = sw.repeat;

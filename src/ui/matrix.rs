@@ -239,7 +239,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) -> usize {
     };
     let body = section(frame, area, &title, &pal);
     if rows.is_empty() {
-        let text = if app.matrix.is_empty() {
+        let text = if app.matrix.is_empty() && app.is_replay() {
+            format!(
+                "  no configuration in the matrix yet: one enters when the recording finishes a window of at least {}s; space pauses, < > change the speed",
+                crate::app::trim_float(app.min_window)
+            )
+        } else if app.matrix.is_empty() {
             format!(
                 "  no configuration measured yet: a configuration enters after {}s of steady state; change a control (←→ ↑↓ +-) or press s for the automatic sweep",
                 crate::app::trim_float(app.min_window)

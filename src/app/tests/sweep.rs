@@ -2,6 +2,35 @@
 
 use super::*;
 
+/// Issue 22 item 7: the status line follows the sweep; a note is replaced at the
+/// next step, a failed step's error one step later.
+#[test]
+fn the_status_line_follows_the_sweep() {
+    let mut a = app();
+    let plan = crate::model::plan::plan(&[Strategy::TwoCopy], &[64, 256, 1024, 4096], &[1]);
+    a.sweep_plan = plan.clone();
+    a.sweep_duration = 0.5;
+    a.update(Action::ToggleSweep);
+    assert!(a.status.as_ref().unwrap().text.contains("sweep started"));
+    a.update(Action::Engine(finished(plan[0], 0.5, 1.0)));
+    let said = a.status.clone().unwrap();
+    assert!(!said.error && said.text.contains("sweep 2/4"), "{said:?}");
+    a.update(Action::Engine(EngineEvent::Failed {
+        config: plan[1],
+        failure: crate::engine::sample::Failure::Start {
+            message: "connection reset".into(),
+        },
+    }));
+    let said = a.status.clone().unwrap();
+    assert!(
+        said.error && said.text.contains("connection reset"),
+        "{said:?}"
+    );
+    a.update(Action::Engine(finished(plan[2], 0.5, 1.0)));
+    let said = a.status.clone().unwrap();
+    assert!(!said.error && said.text.contains("sweep 4/4"), "{said:?}");
+}
+
 #[test]
 fn sweep_runs_the_plan_on_the_engines_clock_and_can_be_cancelled() {
     let mut a = app();

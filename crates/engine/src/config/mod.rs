@@ -134,7 +134,15 @@ mod tests {
         assert_eq!("A3".parse(), Ok(Strategy::ZeroCopy));
         assert!("three-copy".parse::<Strategy>().is_err());
         assert_eq!("uring-zc".parse(), Ok(Strategy::UringZc));
-        assert_eq!(Strategy::ZeroCopy.next(), Strategy::Uring);
+        // ← → walk the course's order first (issue 22 item 7: ← from one-copy is
+        // two-copy, not serialize), then the others, each strategy once.
+        assert_eq!(Strategy::OneCopy.prev(), Strategy::TwoCopy);
+        assert_eq!(Strategy::TwoCopy.next(), Strategy::OneCopy);
+        assert_eq!(Strategy::OneCopy.next(), Strategy::ZeroCopy);
+        assert_eq!(Strategy::ZeroCopy.next(), Strategy::Serialize);
+        for s in Strategy::ALL {
+            assert_eq!(Strategy::KEY_ORDER.iter().filter(|k| **k == s).count(), 1);
+        }
         assert_eq!(Strategy::Splice.next(), Strategy::TwoCopy);
         assert_eq!(Strategy::TwoCopy.prev(), Strategy::Splice);
         for s in Strategy::ALL {
