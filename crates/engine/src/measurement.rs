@@ -169,6 +169,8 @@ pub(crate) struct Probe {
     pub memcpy_ns_per_byte: Option<f64>,
     /// The noise sentinel, over the worker threads (the sampler adds itself).
     pub sentinel: Option<Sentinel>,
+    /// `--peer`: the far half, whose figures of each interval join ours.
+    pub far: Option<Arc<dyn crate::far::FarSide>>,
 }
 
 impl Probe {
@@ -312,11 +314,27 @@ pub(crate) fn spawn_sampler(
                 let now = probe.snapshot();
                 // A caller's stop mid-interval publishes no partial sample: Finished covers it.
                 if (tick || timed_out) && !stopped {
+                    let mut interval = now.since(&prev, &probe, zerocopy);
+                    if let Some(far) = &probe.far {
+                        match crate::far::join_interval(
+                            far.as_ref(),
+                            seq,
+                            &interval,
+                            window.interval,
+                        ) {
+                            Ok(joined) => interval = joined,
+                            Err(f) => {
+                                let _ = shared.failure.set(f);
+                                shared.stop.store(true, Relaxed);
+                                return prev.since(&baseline, &probe, zerocopy);
+                            }
+                        }
+                    }
                     let sample = Sample {
                         config,
                         seq,
                         elapsed_s: (now.at - baseline.at).as_secs_f64(),
-                        interval: now.since(&prev, &probe, zerocopy),
+                        interval,
                         top: probe.profile.as_mut().map(ProfileProbe::top_functions),
                     };
                     // A slow consumer never slows the measurement: drop and count.
@@ -355,6 +373,8 @@ pub struct Measurement {
     pub(crate) events: Sender<EngineEvent>,
     pub(crate) verify: bool,
     pub(crate) dropped: Arc<std::sync::atomic::AtomicU64>,
+    /// `--peer`: the far half of every connection.
+    pub(crate) far: Option<Arc<dyn crate::far::FarSide>>,
 }
 
 impl Measurement {
@@ -382,6 +402,10 @@ impl Measurement {
             .take()
             .and_then(|h| h.join().ok())
             .unwrap_or_default();
+        // The far half stops too: its senders end, or its receivers drain to EOF.
+        if let Some(far) = &self.far {
+            far.stop();
+        }
         self.shared.stop.store(true, Relaxed);
         for w in self.workers.drain(..) {
             let _ = w.join();
@@ -395,7 +419,24 @@ impl Measurement {
                 count: dropped,
             });
         }
-        let outcome = self.judge(total, bytes_sent, bytes_received);
+        let outcome = match self.far.clone() {
+            Some(far) => {
+                let stats = if far.local_sends() {
+                    &self.tx_stats
+                } else {
+                    &self.rx_stats
+                };
+                let ours = crate::far::OurHalf {
+                    config: self.config,
+                    total,
+                    stats,
+                    shared: &self.shared,
+                    verify: self.verify,
+                };
+                crate::far::judge(far.as_ref(), ours, |ev| self.publish(ev))
+            }
+            None => self.judge(total, bytes_sent, bytes_received),
+        };
         self.publish(match &outcome {
             Ok(r) => EngineEvent::Finished(r.clone()),
             Err(f) => EngineEvent::Failed {
@@ -446,7 +487,7 @@ impl Measurement {
         })
     }
 
-    fn publish(&self, ev: EngineEvent) {
+    pub(crate) fn publish(&self, ev: EngineEvent) {
         let _ = self.events.send_timeout(ev, Duration::from_secs(1));
     }
 }
