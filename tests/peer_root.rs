@@ -290,6 +290,7 @@ fn run_measures_both_sides_across_hosts_and_leaves_nothing_behind() {
                 "--json",
                 "--verify",
                 "--peer-copy",
+                "-v",
             ]);
             a.extend(host.peer_args());
             if reverse {
@@ -313,6 +314,15 @@ fn run_measures_both_sides_across_hosts_and_leaves_nothing_behind() {
                 j["peer_kernel"].as_str().is_some_and(|k| !k.is_empty()),
                 "{j}"
             );
+            // The path, named from the kernel: the veth end the route uses, its driver,
+            // and why zero-copy sends are copied on it.
+            let err = String::from_utf8_lossy(&out.stderr);
+            let path = format!("via {} (veth, ", host.link);
+            assert!(
+                err.contains(&path) && err.contains("scatter-gather on"),
+                "{err}"
+            );
+            assert!(err.contains("zero-copy sends are copied anyway"), "{err}");
         }
         host.assert_clean(Duration::from_secs(5));
     }

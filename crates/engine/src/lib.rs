@@ -26,6 +26,7 @@ pub mod machine;
 mod measurement;
 pub mod metric;
 pub mod netns;
+pub mod path;
 pub mod peer;
 pub mod profile;
 pub mod sample;

@@ -172,14 +172,20 @@ impl FarHalf {
     /// The network line of the header: which host runs the other half, and how.
     pub fn network_line(&self) -> String {
         let m = &self.machine;
+        let path = crate::path::route_to(self.setup.addr)
+            .map_or_else(|e| format!("path unknown ({e})"), |p| p.to_string());
         format!(
-            "peer {} ({}): the other half runs there ({}, {} cores, kernel {}); data over this host's own network, {} sends",
+            "peer {} ({}): the other half runs there ({}, {} cores, kernel {}); {} sends; {path}",
             self.setup.host,
             self.setup.addr,
             m.cpu_model,
             m.cores,
             m.kernel,
-            if self.setup.local_sends { "this host" } else { "the peer" }
+            if self.setup.local_sends {
+                "this host"
+            } else {
+                "the peer"
+            }
         )
     }
 
