@@ -381,6 +381,41 @@ fn every_strategy_moves_verified_data_to_the_peer_and_back() {
                 );
             }
         }
+        // The other axes across hosts: receive modes, Nagle, placement, pinning.
+        let csv = host.dir.join("axes.csv");
+        let mut a = args(&[
+            "sweep",
+            "--strategies",
+            "one-copy",
+            "--sizes",
+            "64K",
+            "--threads",
+            "1",
+            "--recv",
+            "message,stream,zerocopy",
+            "--nodelay",
+            "off,on",
+            "--buf-offset",
+            "heap,0",
+            "--pin",
+            "split",
+            "--duration",
+            "0.2",
+            "--repeat",
+            "1",
+            "--verify",
+            "--peer-copy",
+            "--out",
+        ]);
+        a.push(csv.display().to_string());
+        a.extend(host.peer_args());
+        let out = netio(&a);
+        assert!(out.status.success(), "{out:?}");
+        let rows = common::CsvRows::read(&csv);
+        assert_eq!(rows.rows.len(), 12);
+        for r in &rows.rows {
+            assert_eq!(rows.cell(r, "error"), "", "{r:?}");
+        }
         host.assert_clean(Duration::from_secs(5));
     }
     before.assert_restored();

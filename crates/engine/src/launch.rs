@@ -318,6 +318,7 @@ impl Engine {
             verify: self.opts.verify && !self.opts.sink,
             dropped,
             far: probe_far,
+            window_total: None,
         };
         // Without a sampler, dropping the measurement stops and joins the workers.
         measurement.sampler = Some(sampler.context("starting the sampler thread")?);

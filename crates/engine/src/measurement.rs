@@ -375,6 +375,8 @@ pub struct Measurement {
     pub(crate) dropped: Arc<std::sync::atomic::AtomicU64>,
     /// `--peer`: the far half of every connection.
     pub(crate) far: Option<Arc<dyn crate::far::FarSide>>,
+    /// The window's figures once it ended ([`Measurement::end_window`]).
+    pub(crate) window_total: Option<Measured>,
 }
 
 impl Measurement {
@@ -395,14 +397,21 @@ impl Measurement {
 
     /// Ends the measured window, stops and joins the workers, checks that every byte
     /// sent arrived, and publishes and returns the result — or why there is none.
-    pub fn finish(mut self) -> Result<ConfigResult, Failure> {
+    /// Ends the measured window (the sampler's last snapshot, workers still running)
+    /// and returns it; [`Measurement::finish`] then stops the workers. `--peer` needs
+    /// the two apart: each host's window must end before either host's workers do.
+    pub(crate) fn end_window(&mut self) -> Measured {
         let _ = self.sampler_stop.send(());
-        let total = self
-            .sampler
-            .take()
-            .and_then(|h| h.join().ok())
-            .unwrap_or_default();
-        // The far half stops too: its senders end, or its receivers drain to EOF.
+        if let Some(h) = self.sampler.take() {
+            self.window_total = Some(h.join().unwrap_or_default());
+        }
+        self.window_total.unwrap_or_default()
+    }
+
+    pub fn finish(mut self) -> Result<ConfigResult, Failure> {
+        let total = self.end_window();
+        // The far window ends too (its last snapshot taken while every worker of both
+        // hosts still runs); then the workers stop: senders end, receivers drain to EOF.
         if let Some(far) = &self.far {
             far.stop();
         }

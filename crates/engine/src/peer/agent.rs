@@ -221,6 +221,12 @@ impl Agent {
                 return self.say(&refuse(crate::Error::Unavailable(e.to_string())));
             }
         };
+        // Zero-copy receive wants page-sized segments: accepted sockets inherit the MSS.
+        if !c.agent_sends && c.config.recv == crate::config::RecvMode::ZeroCopy {
+            if let Err(e) = crate::worker::receive_zc::before_connect(&listener) {
+                return self.say(&refuse(crate::Error::Unavailable(e.to_string())));
+            }
+        }
         let port = listener
             .local_addr()
             .ok()
@@ -275,10 +281,13 @@ impl Agent {
             return Ok(());
         };
         let Running {
-            measurement,
+            mut measurement,
             stats,
             refused,
         } = *r;
+        // The window ends while the local side's workers still run; then ours stop.
+        measurement.end_window();
+        self.say(&FromAgent::Stopped)?;
         let outcome = measurement.finish();
         // What finish published (its result) is said below; samples before it still go.
         for ev in self.events.1.clone().try_iter() {

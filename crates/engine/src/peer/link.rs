@@ -273,19 +273,32 @@ impl FarHalf {
 
     /// Tells the agent to end its window (its senders stop, or its receivers drain).
     fn stop_far(&self) {
+        let fail = |f: Failure| *self.failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(f);
         if self
             .failed
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .is_none()
+            .is_some()
         {
-            if let Err(message) = self.send(&ToAgent::Stop) {
-                *self.failed.lock().unwrap_or_else(|e| e.into_inner()) =
-                    Some(lost_failure(message));
+            return;
+        }
+        if let Err(message) = self.send(&ToAgent::Stop) {
+            return fail(lost_failure(message));
+        }
+        // Our workers keep running until the far window has ended.
+        loop {
+            match self.next(ANSWER) {
+                Ok(FromAgent::Stopped) => return,
+                Ok(FromAgent::Failed { failure, refused }) => {
+                    return fail(Failure::Peer {
+                        message: format!("on the peer: {failure}{}", refused_note(refused)),
+                    })
+                }
+                Ok(_) => {}
+                Err(message) => return fail(lost_failure(message)),
             }
         }
     }
-
     /// The far window's total, after [`FarHalf::stop`].
     fn total_far(&self) -> std::result::Result<FarTotal, Failure> {
         if let Some(f) = self

@@ -48,7 +48,7 @@ pub enum ToAgent {
     Configure(Configure),
     /// Release the workers: the window (warm-up first) begins.
     Start,
-    /// End the window and report its total.
+    /// End the window (answered with `stopped`), stop the workers, report the total.
     Stop,
     Bye,
 }
@@ -76,6 +76,8 @@ pub enum FromAgent {
         seq: u64,
         interval: Box<Measured>,
     },
+    /// Its window ended (the last snapshot is taken); its workers stop next.
+    Stopped,
     /// The window's total; `bytes`: each connection's bytes on its side, by index.
     Finished {
         total: Box<Measured>,
