@@ -41,9 +41,22 @@ pub struct MeasureSettings {
     /// The sampling profiler's rate, when it is asked for.
     pub profile_hz: Option<u32>,
     pub syscalls: bool,
+    /// `--peer`: the other half runs on a far host, over ssh.
+    pub peer: Option<crate::peer::PeerSettings>,
 }
 
 impl MeasureSettings {
+    /// What the far half of a `--peer` session measures with: the same options.
+    pub fn agent_options(&self, verify: bool) -> crate::engine::peer::protocol::AgentOptions {
+        crate::engine::peer::protocol::AgentOptions {
+            interval_ms: (self.interval * 1e3).round() as u64,
+            warmup_ms: (self.warmup * 1e3).round() as u64,
+            verify,
+            profile_hz: self.profile_hz,
+            syscalls: self.syscalls,
+        }
+    }
+
     pub fn engine_options(&self, verify: bool) -> EngineOptions {
         EngineOptions {
             use_netns: !self.no_netns,
@@ -81,7 +94,13 @@ pub fn preflight(m: &MeasureSettings, request: &Request) -> Result<()> {
             "--topology sink builds its own namespaces; it cannot be combined with --no-netns",
         ));
     }
-    if !(m.no_netns || may_create_namespaces()) {
+    if m.peer.is_some() && (m.no_netns || m.topology == Topology::Sink) {
+        return Err(usage(
+            "--peer measures between this host and the peer over their own network; it cannot be combined with --no-netns or --topology sink",
+        ));
+    }
+    // With a peer no namespace is made: nothing here needs root.
+    if !(m.no_netns || m.peer.is_some() || may_create_namespaces()) {
         return Err(usage(NEEDS_ROOT));
     }
     if let Some(dir) = request.export_dir {
@@ -216,7 +235,13 @@ pub struct Started {
 /// The one startup order after the preflight: signals, engine, recorder.
 pub fn start(m: &MeasureSettings, verify: bool) -> Result<Started> {
     let signals = Signals::spawn()?;
-    let engine = Engine::new(m.engine_options(verify))?;
+    let engine = match &m.peer {
+        None => Engine::new(m.engine_options(verify))?,
+        Some(p) => {
+            let far = crate::peer::connect(p, m.agent_options(verify))?;
+            Engine::with_far(m.engine_options(verify), far)?
+        }
+    };
     let recorder = match &m.record {
         Some(path) => Some(Recorder::create(path, engine.machine())?),
         None => None,

@@ -45,7 +45,11 @@ impl App {
         self.matrix
             .rows_with_live(self.metrics, self.live.as_ref(), self.min_window)
             .into_iter()
-            .map(|r| r.figures.on_kernel(&self.machine.kernel))
+            .map(|r| {
+                r.figures
+                    .on_kernel(&self.machine.kernel)
+                    .on_peer(&self.machine)
+            })
             .collect()
     }
 

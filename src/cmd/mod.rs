@@ -2,6 +2,7 @@
 //! subcommand's file turns its arguments into plain settings, then runs the one
 //! preflight and the one startup order ([`crate::session`]).
 
+pub mod agent;
 pub mod axes;
 mod clap_error;
 pub mod common;
@@ -49,6 +50,8 @@ pub enum Command {
     Replay(replay::ReplayArgs),
     /// Draw SVG charts from a CSV written by sweep or the explorer (no root needed)
     Plot(plot::PlotArgs),
+    /// The far half of --peer: started over ssh by the local side, speaks versioned JSON lines on stdin/stdout, ends when stdin closes
+    Agent(agent::AgentArgs),
     /// Answer the course's six questions from a sweep CSV or a recording, as Markdown with plots, citing the cells (no root needed)
     Report(report::ReportArgs),
 }
@@ -94,6 +97,7 @@ pub fn dispatch(cli: Cli) -> crate::Result<()> {
         Some(Command::Replay(a)) => replay::run(&a.settings()),
         Some(Command::Plot(a)) => plot::run(&a.settings()),
         Some(Command::Report(a)) => report::run(&a.settings()),
+        Some(Command::Agent(a)) => agent::run(&a),
     }
 }
 

@@ -209,6 +209,7 @@ mod tests {
     fn the_line_has_every_summary_figure_and_says_n_a() {
         let f = Figures {
             kernel: Some("6.18.0".into()),
+            peer: None,
             config: Config::new(Strategy::OneCopy, 4096, 1),
             values: METRICS
                 .iter()

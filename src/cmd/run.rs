@@ -100,7 +100,8 @@ pub fn run(s: &RunSettings) -> Result<()> {
         )));
     }
     let kernel = driver.runner.machine().kernel.clone();
-    let mut trials = Trials::new(std::slice::from_ref(&config), &kernel);
+    let mut trials =
+        Trials::new(std::slice::from_ref(&config), &kernel).on_peer(driver.runner.machine());
     let mut trials_file = s.trials_out.as_deref().map(Saved::new);
     let bar = (s.repeat > 1).then(|| progress_bar(s.repeat)).flatten();
     let say = |line: String| match &bar {
@@ -173,7 +174,8 @@ fn report(
                 .as_ref()
                 .map_or("no trial".into(), |f| f.to_string()),
         )
-        .on_kernel(&driver.runner.machine().kernel),
+        .on_kernel(&driver.runner.machine().kernel)
+        .on_peer(driver.runner.machine()),
     };
     if s.json {
         let mut json = to_json(METRICS, &figures);

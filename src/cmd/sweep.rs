@@ -208,7 +208,8 @@ pub fn sweep(s: &SweepSettings) -> Result<()> {
     }
     let mut driver = Driver::start(&s.measure, s.verify, &s.counts)?;
     let mut results = Results {
-        trials: Trials::new(&s.configs, &driver.runner.machine().kernel),
+        trials: Trials::new(&s.configs, &driver.runner.machine().kernel)
+            .on_peer(driver.runner.machine()),
         csv: Saved::new(&s.out),
         trials_file: s.trials_out.as_deref().map(Saved::new),
         failures: Vec::new(),

@@ -30,7 +30,10 @@ pub fn rows_of_recording(
     }
     rows.figures(reg)
         .into_iter()
-        .map(|f| f.on_kernel(&rec.header.machine.kernel))
+        .map(|f| {
+            f.on_kernel(&rec.header.machine.kernel)
+                .on_peer(&rec.header.machine)
+        })
         .collect()
 }
 

@@ -98,7 +98,7 @@ fn header_and_empty_cells_follow_the_contract() {
         ["off", "message", "off", "thread", "2048"]
     );
     assert_eq!(failed[axes + 5], "1");
-    assert_eq!(&failed[axes + 6..failed.len() - 2], [""; 8]);
+    assert_eq!(&failed[axes + 6..failed.len() - 2], [""; 10]);
     assert!(lines[3].ends_with("(os error 104)"));
 }
 
@@ -241,6 +241,8 @@ fn trials_and_intervals_read_back_as_written() {
             "cycles_per_byte_hi",
             "latency_us_lo",
             "latency_us_hi",
+            "peer",
+            "peer_kernel",
             "kernel",
             "error"
         ]

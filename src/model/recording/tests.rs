@@ -6,6 +6,7 @@ use crate::Error;
 pub(crate) fn machine() -> MachineInfo {
     MachineInfo {
         roofline: None,
+        peer: None,
         tool_version: "0.1.0".into(),
         kernel: "6.1.0-test".into(),
         cpu_model: "Test CPU @ 3.0GHz".into(),

@@ -14,7 +14,7 @@ mod registry;
 mod tests;
 mod window;
 
-pub use figures::{Figures, HEADLINE};
+pub use figures::{Figures, Peer, HEADLINE};
 pub use id::MetricId;
 pub use interval::Interval;
 pub use registry::METRICS;

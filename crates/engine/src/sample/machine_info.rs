@@ -135,6 +135,16 @@ pub struct MachineInfo {
     /// This machine's memcpy cost (in cache and from DRAM), measured at start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roofline: Option<Roofline>,
+    /// `--peer`: the far host, as named, and its machine (it runs the other half).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer: Option<Box<PeerMachine>>,
+}
+
+/// The far host of a `--peer` session.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PeerMachine {
+    pub host: String,
+    pub machine: MachineInfo,
 }
 
 impl MachineInfo {

@@ -8,7 +8,7 @@ mod noise;
 mod zc;
 
 pub use counts::{Counts, Gap, PmuShare};
-pub use machine_info::{CounterStatus, MachineInfo, Note, Roofline};
+pub use machine_info::{CounterStatus, MachineInfo, Note, PeerMachine, Roofline};
 pub use measured::Measured;
 pub use noise::{is_noisy, Noise, NOISY_CPUS};
 pub use zc::{RxZcStats, ZcStats};
@@ -107,6 +107,9 @@ pub enum Failure {
     /// The user stopped it (Ctrl-C, a signal) before the window was complete.
     #[error("interrupted before the measured window was complete")]
     Interrupted,
+    /// `--peer`: the far half was lost or failed (ssh dropped, agent died, token refused).
+    #[error("{message}")]
+    Peer { message: String },
 }
 
 /// Everything the engine tells its consumers, in order.

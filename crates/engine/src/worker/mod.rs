@@ -254,6 +254,30 @@ pub fn spawn_receiver(
     )
 }
 
+/// Spawns the receiver for connection `index` on a socket already connected (the far
+/// half's data connections, `--peer`): reads until EOF.
+pub fn spawn_receiver_on(
+    spec: &WorkerSpec,
+    index: usize,
+    sock: Socket,
+    stats: Arc<ThreadStats>,
+) -> io::Result<JoinHandle<()>> {
+    let (config, verify) = (spec.config, spec.verify);
+    let setup = move |_: &Net| {
+        sock.set_tcp_nodelay(true)?;
+        sock.set_read_timeout(Some(IO_TIMEOUT))?;
+        Ok((sock, None))
+    };
+    spawn_worker(
+        spec,
+        Side::Receiver,
+        index,
+        stats,
+        setup,
+        move |sock, stats, shared| receive(sock, config, verify, stats, shared),
+    )
+}
+
 /// Read size of `--recv stream` and `trunc` (iperf3's default for TCP).
 const STREAM_CHUNK: usize = 256 << 10;
 
