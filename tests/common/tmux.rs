@@ -40,14 +40,21 @@ impl Session {
 
     /// Like `start`, with `env` (e.g. "VAR=1") set for the explorer.
     pub fn start_with_env(tag: &str, env: &str, args: &str) -> Session {
+        // After the explorer ends, the shell prints its exit status and waits, so the
+        // pane can still be inspected.
+        Session::start_raw(
+            tag,
+            &format!("{env} {BIN} {args}; echo EXITED:$?; sleep 120"),
+        )
+    }
+
+    /// A session running the shell command `cmd` as it is.
+    pub fn start_raw(tag: &str, cmd: &str) -> Session {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
             .subsec_nanos();
         let name = format!("netio-test-{tag}-{}-{nanos}", std::process::id());
-        // After the explorer ends, the shell prints its exit status and waits, so the
-        // pane can still be inspected.
-        let cmd = format!("{env} {BIN} {args}; echo EXITED:$?; sleep 120");
         let st = Command::new("tmux")
             .args([
                 "new-session",
@@ -58,7 +65,7 @@ impl Session {
                 "120",
                 "-y",
                 "40",
-                &cmd,
+                cmd,
             ])
             .status()
             .expect("tmux new-session");
