@@ -103,9 +103,13 @@ pub fn run(settings: &ExplorerSettings, measure: &MeasureSettings) -> Result<()>
 }
 
 /// After the terminal is back: where every export of the session went.
+/// The files are written whatever happens here: a terminal closed under the explorer
+/// (the rows autosaved) or a closed stdout loses only these lines, never the exit.
 fn print_exports(exports: &[PathBuf]) {
     for p in exports {
-        println!("matrix exported to {}", p.display());
+        if crate::say!("matrix exported to {}", p.display()).is_err() {
+            return;
+        }
     }
 }
 

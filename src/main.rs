@@ -7,19 +7,22 @@ fn main() -> ExitCode {
     let cli = match netio_tui::cmd::parse_from(std::env::args_os()) {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() => {
-            eprintln!("netio-tui: {}", netio_tui::cmd::short_error(&e, &args));
+            netio_tui::note!("netio-tui: {}", netio_tui::cmd::short_error(&e, &args));
             return ExitCode::from(2);
         }
         // --help, --version
         Err(e) => {
+            // --help into a closed pipe: nothing to do about it.
             let _ = e.print();
             return ExitCode::SUCCESS;
         }
     };
     match netio_tui::cmd::dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // A closed stdout ends quietly, as a tool killed by SIGPIPE.
+        Err(e @ netio_tui::Error::Closed) => ExitCode::from(e.exit_code()),
         Err(e) => {
-            eprintln!("netio-tui: {e}");
+            netio_tui::note!("netio-tui: {e}");
             ExitCode::from(e.exit_code())
         }
     }

@@ -75,11 +75,11 @@ pub fn run(s: &ReportSettings) -> Result<()> {
         .collect();
     let md = markdown(METRICS, &input, &s.file, &plots);
     crate::model::files::write_atomically(&out, md.as_bytes()).map_err(fault)?;
-    println!(
+    crate::say!(
         "wrote {} ({} plots in {})",
         out.display(),
         plots.len(),
         dir.display()
-    );
+    )?;
     Ok(())
 }
