@@ -54,12 +54,7 @@ pub fn plot_with(
             csv.display()
         )));
     }
-    std::fs::create_dir_all(out_dir).map_err(|e| {
-        usage(format!(
-            "cannot create output directory {} ({e}); choose a writable --out DIR",
-            out_dir.display()
-        ))
-    })?;
+    crate::model::files::create_output_dir(out_dir, "--out").map_err(usage)?;
     let name = csv
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
