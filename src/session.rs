@@ -81,6 +81,11 @@ pub fn preflight(m: &MeasureSettings, request: &Request) -> Result<()> {
             "--topology sink builds its own namespaces; it cannot be combined with --no-netns",
         ));
     }
+    if m.topology == Topology::Sink && request.verify {
+        return Err(usage(
+            "--topology sink has no receiver (its datagrams go to a blackhole route): --verify has nothing to check; leave it out",
+        ));
+    }
     if !(m.no_netns || may_create_namespaces()) {
         return Err(usage(NEEDS_ROOT));
     }
