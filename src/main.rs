@@ -1,12 +1,16 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Before anything else: a signal in the first moments waits for the command to
+    // answer it (see session::hold_signals).
+    netio_tui::session::hold_signals();
     let args: Vec<String> = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     let cli = match netio_tui::cmd::parse_from(std::env::args_os()) {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() => {
+            netio_tui::session::release_signals();
             netio_tui::note!("netio-tui: {}", netio_tui::cmd::short_error(&e, &args));
             return ExitCode::from(2);
         }

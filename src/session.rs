@@ -251,6 +251,23 @@ pub struct Signals {
     owner: (i32, nix::sys::signal::SigSet),
 }
 
+/// Called first thing in `main`: the three signals wait (blocked, pending) until the
+/// command says whether it measures. A measuring command answers them from
+/// [`Signals::spawn`] on (a signal in its first moments, before the engine exists, is
+/// then an interruption like any other, not the default action's silent death); the
+/// others call [`release_signals`] and a signal takes its default action as before.
+pub fn hold_signals() {
+    use nix::sys::signal::{pthread_sigmask, SigmaskHow};
+    let _ = pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&answered()), None);
+}
+
+/// For commands that measure nothing (replay, plot, report): signals take their
+/// default action again; one that arrived since [`hold_signals`] takes it now.
+pub fn release_signals() {
+    use nix::sys::signal::{pthread_sigmask, SigmaskHow};
+    let _ = pthread_sigmask(SigmaskHow::SIG_UNBLOCK, Some(&answered()), None);
+}
+
 /// The signals the program answers (the rest keep their default action).
 fn answered() -> nix::sys::signal::SigSet {
     use nix::sys::signal::{SigSet, Signal};

@@ -91,9 +91,18 @@ pub fn dispatch(cli: Cli) -> crate::Result<()> {
         None => crate::explorer::run(&cli.explorer.settings(), &cli.common.settings()),
         Some(Command::Run(a)) => run::run(&a.settings()),
         Some(Command::Sweep(a)) => sweep::sweep(&sweep::settings(&a)),
-        Some(Command::Replay(a)) => replay::run(&a.settings()),
-        Some(Command::Plot(a)) => plot::run(&a.settings()),
-        Some(Command::Report(a)) => report::run(&a.settings()),
+        Some(Command::Replay(a)) => {
+            crate::session::release_signals();
+            replay::run(&a.settings())
+        }
+        Some(Command::Plot(a)) => {
+            crate::session::release_signals();
+            plot::run(&a.settings())
+        }
+        Some(Command::Report(a)) => {
+            crate::session::release_signals();
+            report::run(&a.settings())
+        }
     }
 }
 

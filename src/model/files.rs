@@ -183,16 +183,18 @@ fn check_output_text(path: &Path, flag: &str, link_ok: bool) -> Result<(), Strin
             ))
         }
     }
-    tempfile::Builder::new()
-        .prefix(".netio-probe-")
-        .tempfile_in(&dir)
-        .map(drop)
-        .map_err(|e| {
-            format!(
-                "{flag} {shown} cannot be written ({}); choose a writable directory",
-                plain(&e)
-            )
-        })
+    probe(&dir).map_err(|e| {
+        format!(
+            "{flag} {shown} cannot be written ({}); choose a writable directory",
+            plain(&e)
+        )
+    })
+}
+
+/// Whether a new file can be created in `dir`: an unnamed one (O_TMPFILE, via
+/// `tempfile::tempfile_in`), so a kill at any moment leaves no probe file behind.
+fn probe(dir: &Path) -> std::io::Result<()> {
+    tempfile::tempfile_in(dir).map(drop)
 }
 
 /// Checks that `dir` (given with `flag`) is an existing, writable directory.
@@ -203,16 +205,12 @@ pub fn check_dir(dir: &Path, flag: &str) -> crate::Result<()> {
 fn check_dir_text(dir: &Path, flag: &str) -> Result<(), String> {
     let shown = dir.display();
     match std::fs::metadata(dir) {
-        Ok(m) if m.is_dir() => tempfile::Builder::new()
-            .prefix(".netio-probe-")
-            .tempfile_in(dir)
-            .map(drop)
-            .map_err(|e| {
-                format!(
-                    "{flag} {shown} is not writable ({}); choose another directory",
-                    plain(&e)
-                )
-            }),
+        Ok(m) if m.is_dir() => probe(dir).map_err(|e| {
+            format!(
+                "{flag} {shown} is not writable ({}); choose another directory",
+                plain(&e)
+            )
+        }),
         Ok(_) => Err(format!(
             "{flag} {shown} is not a directory; give an existing directory"
         )),

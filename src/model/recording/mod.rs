@@ -57,7 +57,10 @@ impl RecordingHeader {
             version: VERSION,
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             started: crate::timefmt::iso8601(SystemTime::now()),
-            command: std::env::args().collect(),
+            // args_os: a path that is not UTF-8 is kept (lossily), never a panic.
+            command: std::env::args_os()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect(),
             machine: machine.clone(),
         }
     }
