@@ -109,3 +109,36 @@ fn record_replaces_a_planted_hard_link() {
     assert!(check.status.success());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A disk that fills while plotting is a fault (exit 1), not bad input (2), and leaves
+/// no empty directory behind. Needs a small filesystem of its own: a tmpfs (root).
+#[test]
+fn a_full_disk_is_exit_1_and_leaves_no_empty_plots_directory() {
+    if !root_or_skip("a_full_disk_is_exit_1_and_leaves_no_empty_plots_directory") {
+        return;
+    }
+    let dir = scratch("tmpfs");
+    let mnt = dir.join("small");
+    std::fs::create_dir(&mnt).unwrap();
+    let st = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=48k", "tmpfs"])
+        .arg(&mnt)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let csv = fixture("course-sweep.csv");
+    let plot = run_in(&mnt, "022", &format!("plot {} --out p", csv.display()));
+    let report = run_in(&mnt, "022", &format!("report {} --out r.md", csv.display()));
+    let left: Vec<_> = std::fs::read_dir(&mnt)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let _ = Command::new("umount").arg(&mnt).status();
+    let _ = std::fs::remove_dir_all(&dir);
+    for (what, o) in [("plot", plot), ("report", report)] {
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{what}: {err}");
+        assert!(err.contains("No space left"), "{what}: {err}");
+    }
+    assert!(left.is_empty(), "left on the full disk: {left:?}");
+}
