@@ -84,3 +84,35 @@ fn sink_refuses_options_that_cannot_apply() {
         "--nodelay (a TCP option) cannot apply",
     );
 }
+
+#[test]
+fn values_that_start_with_a_dash_are_read_as_values() {
+    refused(&["run", "--size", "-inf"], "--size: message size '-inf'");
+    refused(
+        &["run", "--threads", "-4K"],
+        "--threads: thread count '-4K'",
+    );
+    refused(&["run", "--profile-rate", "-1"], "--profile-rate:");
+    refused(&["run", "--pin", "-1"], "--pin: pinning '-1'");
+    refused(&["sweep", "--threads", "-2"], "--threads:");
+}
+
+#[test]
+fn messages_name_the_option_and_say_what_is_allowed() {
+    // The explorer's shortest window is not a warm-up.
+    refused(
+        &["--min-window", "-1"],
+        "--min-window: shortest window '-1'",
+    );
+    // An empty value: never "allowed: " with nothing after it.
+    for args in [&["run", "--record="][..], &["--export-dir="][..]] {
+        let (code, err) = run(args);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(!err.trim_end().ends_with("allowed:"), "{args:?}: {err}");
+    }
+    // An option the subcommand does not take is not suggested after it.
+    let (code, err) = run(&["--no-netns", "replay", "F"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("does not apply to replay"), "{err}");
+    assert!(!err.contains("replay --no-netns"), "{err}");
+}

@@ -73,13 +73,19 @@ where
             .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
             .next();
         if let Some(arg) = misplaced {
-            return Err(cmd.error(
-                clap::error::ErrorKind::ArgumentConflict,
+            let takes = cmd.find_subcommand(sub).is_some_and(|c| {
+                c.get_arguments()
+                    .any(|a| a.get_long() == arg.strip_prefix("--"))
+            });
+            let msg = if takes {
                 format!(
                     "{arg} must come after the subcommand: netio-tui {sub} {arg} …; \
                      each subcommand takes its own options"
-                ),
-            ));
+                )
+            } else {
+                format!("{arg} does not apply to {sub}; see netio-tui {sub} --help")
+            };
+            return Err(cmd.error(clap::error::ErrorKind::ArgumentConflict, msg));
         }
     }
     Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))
