@@ -91,6 +91,9 @@ fn draw_all(
             csv.display()
         ));
     }
+    if let Some(n) = &data.left_out {
+        report.notes.push(n.clone());
+    }
     if data.duplicates > 0 {
         report.notes.push(format!(
             "{} configurations appear more than once in {}; the last row of each is plotted",
