@@ -76,13 +76,19 @@ where
             .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
             .next();
         if let Some(arg) = misplaced {
-            return Err(cmd.error(
-                clap::error::ErrorKind::ArgumentConflict,
+            let takes = cmd.find_subcommand(sub).is_some_and(|c| {
+                c.get_arguments()
+                    .any(|a| a.get_long() == arg.strip_prefix("--"))
+            });
+            let msg = if takes {
                 format!(
                     "{arg} must come after the subcommand: netio-tui {sub} {arg} …; \
                      each subcommand takes its own options"
-                ),
-            ));
+                )
+            } else {
+                format!("{arg} does not apply to {sub}; see netio-tui {sub} --help")
+            };
+            return Err(cmd.error(clap::error::ErrorKind::ArgumentConflict, msg));
         }
     }
     Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))
@@ -94,10 +100,24 @@ pub fn dispatch(cli: Cli) -> crate::Result<()> {
         None => crate::explorer::run(&cli.explorer.settings(), &cli.common.settings()),
         Some(Command::Run(a)) => run::run(&a.settings()),
         Some(Command::Sweep(a)) => sweep::sweep(&sweep::settings(&a)),
-        Some(Command::Replay(a)) => replay::run(&a.settings()),
-        Some(Command::Plot(a)) => plot::run(&a.settings()),
-        Some(Command::Report(a)) => report::run(&a.settings()),
-        Some(Command::Agent(a)) => agent::run(&a),
+        Some(Command::Replay(a)) => {
+            crate::session::release_signals();
+            replay::run(&a.settings())
+        }
+        Some(Command::Plot(a)) => {
+            crate::session::release_signals();
+            plot::run(&a.settings())
+        }
+        Some(Command::Report(a)) => {
+            crate::session::release_signals();
+            report::run(&a.settings())
+        }
+        Some(Command::Agent(a)) => {
+            // The far half answers no signal itself: SIGHUP from a dropped ssh session
+            // or SIGTERM ends it at once (its stdin closing ends it too).
+            crate::session::release_signals();
+            agent::run(&a)
+        }
     }
 }
 

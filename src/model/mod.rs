@@ -5,6 +5,7 @@ pub mod files;
 pub mod insight;
 pub mod noise;
 pub mod plan;
+pub mod ranges;
 pub mod recording;
 pub mod report;
 pub mod rows;

@@ -45,14 +45,27 @@ impl Session {
 
     /// Like `start_with_env`, in a pane of `size` (columns, rows).
     pub fn start_sized(tag: &str, env: &str, size: (u16, u16), args: &str) -> Session {
+        // After the explorer ends, the shell prints its exit status and waits, so the
+        // pane can still be inspected.
+        Session::start_raw_sized(
+            tag,
+            size,
+            &format!("{env} {BIN} {args}; echo EXITED:$?; sleep 120"),
+        )
+    }
+
+    /// A session running the shell command `cmd` as it is.
+    pub fn start_raw(tag: &str, cmd: &str) -> Session {
+        Session::start_raw_sized(tag, (120, 40), cmd)
+    }
+
+    /// `start_raw` in a pane of `size` (columns, rows).
+    pub fn start_raw_sized(tag: &str, size: (u16, u16), cmd: &str) -> Session {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
             .subsec_nanos();
         let name = format!("netio-test-{tag}-{}-{nanos}", std::process::id());
-        // After the explorer ends, the shell prints its exit status and waits, so the
-        // pane can still be inspected.
-        let cmd = format!("{env} {BIN} {args}; echo EXITED:$?; sleep 120");
         let st = Command::new("tmux")
             .args([
                 "new-session",
@@ -63,7 +76,7 @@ impl Session {
                 &size.0.to_string(),
                 "-y",
                 &size.1.to_string(),
-                &cmd,
+                cmd,
             ])
             .status()
             .expect("tmux new-session");

@@ -21,6 +21,19 @@ pub fn sink_refuses(config: Config) -> Option<String> {
             sink.join(", ")
         ));
     }
+    // Nothing receives and nothing is TCP: options about either cannot apply, and a
+    // row must not claim them.
+    if config.recv != config::RecvMode::Message {
+        return Some(format!(
+            "--topology sink has no receiver (its datagrams go to a blackhole route): --recv {} cannot apply; leave --recv out",
+            config.recv
+        ));
+    }
+    if config.nodelay {
+        return Some(
+            "--topology sink sends UDP datagrams: --nodelay (a TCP option) cannot apply; leave it out".into(),
+        );
+    }
     if config.msg_size > MAX_DATAGRAM {
         return Some(format!(
             "--topology sink sends one UDP datagram per message: size {} is too large; allowed: 1 to {MAX_DATAGRAM} bytes",

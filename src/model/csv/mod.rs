@@ -243,6 +243,14 @@ pub fn read_csv(reg: &Registry, path: &Path) -> anyhow::Result<Vec<Figures>> {
                 .map_err(|_| bad(col, format!("'{}' is not a whole number", cell(pos(col)))))
         };
         let mut config = Config::new(strategy, whole("msg_size")?, whole("threads")?);
+        crate::model::ranges::check_config(&config).map_err(|e| {
+            let col = if e.starts_with("threads") {
+                "threads"
+            } else {
+                "msg_size"
+            };
+            bad(col, e)
+        })?;
         for a in &TRAILING_AXES {
             let text = cell(pos(a.name));
             if !text.is_empty() {
@@ -262,6 +270,7 @@ pub fn read_csv(reg: &Registry, path: &Path) -> anyhow::Result<Vec<Figures>> {
             if !v.is_finite() {
                 return Err(bad(col, format!("'{text}' is not a finite number")));
             }
+            crate::model::ranges::check_figure(col, v).map_err(|e| bad(col, e))?;
             Ok(Some(v))
         };
         let mut values = Vec::with_capacity(reg.len());

@@ -16,7 +16,8 @@ pub use ethtool::{ethtool_driver, ethtool_sg_csum};
 pub use pages::{page_size, PageBuf};
 pub use tcp_info::{tcp_counts, TcpCounts};
 pub use thread::{
-    clock_ns, make_thread_background, make_thread_realtime, thread_cpu_clock, user_clock_of,
+    clock_ns, current_tid, make_realtime, make_thread_background, make_thread_realtime,
+    thread_cpu_clock, user_clock_of,
 };
 pub use uring::{probe_uring, SendRing, IORING_NOTIF_USAGE_ZC_COPIED, RING_ENTRIES};
 pub use zc_receive::{ZcReceived, ZcRecvWindow};
