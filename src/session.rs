@@ -101,6 +101,9 @@ pub fn preflight(m: &MeasureSettings, request: &Request) -> Result<()> {
             )),
             why => usage(why.to_string()),
         })?;
+        if let Some(why) = c.rr_refuses() {
+            return Err(usage(why));
+        }
         if m.topology == Topology::Sink {
             if let Some(why) = crate::engine::sink_refuses(c) {
                 return Err(usage(why));

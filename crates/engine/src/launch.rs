@@ -90,6 +90,9 @@ impl Engine {
                 config.strategy
             )));
         }
+        if let Some(why) = config.rr_refuses() {
+            return Err(Error::Usage(why));
+        }
         if self.opts.sink {
             if let Some(why) = sink_refuses(config) {
                 return Err(Error::Usage(why));
@@ -261,6 +264,9 @@ impl Engine {
             tx_sockets: std::mem::take(&mut tx.sockets),
             memcpy_ns_per_byte: self.machine.roofline.map(|r| r.cache_ns_per_byte),
             sentinel: crate::counters::Sentinel::new(tx.tids.iter().chain(&rx.tids).copied()),
+            rtt: config
+                .is_rr()
+                .then(|| worker::rr::RttProbe::new(tx.stats.clone())),
         }
     }
 
