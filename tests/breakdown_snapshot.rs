@@ -79,6 +79,7 @@ fn sample(c: Config, seq: u64) -> Sample {
             seconds: 0.25,
             bytes: 400_000_000,
             messages: 6_103,
+            rtt: None,
             tx: counts(&tx),
             rx: counts(&rx),
             both: None,

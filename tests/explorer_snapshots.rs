@@ -84,6 +84,7 @@ fn measured(c: Config, seconds: f64, wobble: f64) -> Measured {
     let messages = bytes / c.msg_size as u64;
     Measured {
         memcpy_ns_per_byte: None,
+        rtt: None,
         noise: None,
         seconds,
         bytes,
@@ -404,6 +405,7 @@ fn measured_at(c: Config, m: f64) -> Measured {
     };
     Measured {
         memcpy_ns_per_byte: None,
+        rtt: None,
         noise: None,
         seconds,
         bytes,

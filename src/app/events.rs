@@ -41,7 +41,7 @@ impl App {
                     Some(l) if l.config == s.config => {
                         // Counts start as n/a: the first sample is the window, not an addition.
                         l.total = if l.samples == 0 {
-                            s.interval
+                            s.interval.clone()
                         } else {
                             l.total.then(&s.interval)
                         };
@@ -51,7 +51,7 @@ impl App {
                         self.live_exported = false;
                         self.live = Some(LiveCell {
                             config: s.config,
-                            total: s.interval,
+                            total: s.interval.clone(),
                             samples: 1,
                         })
                     }
@@ -78,7 +78,7 @@ impl App {
                 let text = format!("{config} failed: {failure}");
                 self.error(text.clone());
                 self.push_notice(text);
-                if self.live.is_some_and(|l| l.config == config) {
+                if self.live.as_ref().is_some_and(|l| l.config == config) {
                     self.live = None;
                 }
                 if self.is_replay() {
@@ -111,7 +111,7 @@ impl App {
     /// A finished window: a row if the row rule admits it; the next sweep step if it
     /// was one.
     pub(super) fn finished(&mut self, r: ConfigResult, end: WindowEnd) -> Vec<Effect> {
-        if self.live.is_some_and(|l| l.config == r.config) {
+        if self.live.as_ref().is_some_and(|l| l.config == r.config) {
             self.live = None;
         }
         let config = r.config;

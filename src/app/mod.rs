@@ -88,7 +88,7 @@ pub struct Status {
 
 /// Live figures of the configuration being measured, accumulated from its samples
 /// until its `Finished` arrives.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LiveCell {
     pub config: Config,
     pub total: Measured,

@@ -300,6 +300,14 @@ pub(super) fn charts(
     }
     let mut out = Vec::new();
     for (first, members) in files {
+        // A chart of figures no row can have (request/response figures of a file of
+        // streams) is not drawn, nor listed as skipped.
+        if !members
+            .iter()
+            .any(|(m, _)| data.rows.keys().any(|c| m.applies(c)))
+        {
+            continue;
+        }
         let drawn: Vec<(&MetricDef, &Plot)> = members
             .iter()
             .copied()

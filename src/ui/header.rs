@@ -115,6 +115,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
 fn phase_label(app: &App, pal: &Palette) -> (String, Style) {
     let measured = app
         .live
+        .as_ref()
         .filter(|l| l.config == app.selected)
         .map(|l| l.total.seconds);
     match app.phase {

@@ -2,7 +2,7 @@
 //! Order does not matter here: every output walks the registry and looks its
 //! metric up, so the registry's order stays the order on screen and in charts.
 
-use super::{Live, MetricView, Plot, PlotX, Scale, View, YScale};
+use super::{rr, Live, MetricView, Plot, PlotX, Scale, View, YScale};
 use crate::engine::metric::{id, MetricId};
 
 /// The rest of an entry: shown nowhere else (each entry names its own `metric`).
@@ -352,6 +352,16 @@ pub static VIEWS: &[MetricView] = &[
         live: Some(Live::Detail(view("CPU = memcpy", Scale::Raw))),
         ..NONE
     },
+    // Request/response (--workload rr): see `super::rr`.
+    rr::TPS,
+    rr::P50,
+    rr::P90,
+    rr::P99,
+    rr::P999,
+    rr::MAX,
+    rr::CPU_PER_TX,
+    rr::SYSCALLS_PER_TX,
+    rr::COPIES_PER_TX,
 ];
 
 /// The metrics written to files (CSV, JSON, `run -v`) and shown nowhere else: with
@@ -384,6 +394,8 @@ pub const FILE_ONLY: &[MetricId] = &[
     id::OTHER_BUSY_PCT,
     id::STEAL_PCT,
     id::NOISE_CPUS,
+    rr::FILE_ONLY[0],
+    rr::FILE_ONLY[1],
 ];
 
 #[cfg(test)]

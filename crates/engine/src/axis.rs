@@ -13,6 +13,9 @@
 use crate::config::{parse_on_off, BufOffset, Config, Count, Pin};
 use std::fmt;
 
+mod workload;
+pub use workload::{RATE, RESPONSE_SIZE, WORKLOAD};
+
 pub struct Axis {
     /// The `Config` field, CSV column and JSON key.
     pub name: &'static str,
@@ -322,7 +325,16 @@ pub const BUF_OFFSET: Axis = Axis {
 
 /// Every axis, in CSV column order (after the figure columns; strategy, size and
 /// threads lead every row), option order and key order.
-pub const AXES: [&Axis; 5] = [&NODELAY, &RECV, &PIN, &COUNT, &BUF_OFFSET];
+pub const AXES: [&Axis; 8] = [
+    &NODELAY,
+    &RECV,
+    &PIN,
+    &COUNT,
+    &BUF_OFFSET,
+    &WORKLOAD,
+    &RESPONSE_SIZE,
+    &RATE,
+];
 
 /// The axis of a CSV column, JSON key or `Config` field.
 pub fn find(name: &str) -> Option<&'static Axis> {
@@ -364,7 +376,12 @@ impl Config {
     /// The axes beyond strategy, size and threads, in words: "Nagle on, recv message,
     /// pin off, count thread, buffers page+2048".
     pub fn axes(&self) -> String {
-        let words: Vec<String> = AXES.iter().map(|a| (a.words)(self)).collect();
+        // An axis that means nothing here (a stream's response size) says nothing.
+        let words: Vec<String> = AXES
+            .iter()
+            .map(|a| (a.words)(self))
+            .filter(|w| !w.is_empty())
+            .collect();
         words.join(", ")
     }
 }
@@ -460,8 +477,17 @@ mod tests {
         assert_eq!(c.tag(), "nodelay pair buf=heap");
         assert_eq!(
             c.axes(),
-            "TCP_NODELAY, recv message, pin pair, count thread, buffers heap"
+            "TCP_NODELAY, recv message, pin pair, count thread, buffers heap, stream"
         );
+        c.workload = crate::config::Workload::Rr;
+        c.response_size = crate::config::Response::Same;
+        assert_eq!(
+            c.to_string(),
+            "one-copy 64 ×1 nodelay pin=pair buf=heap rr resp=same"
+        );
+        assert!(c
+            .axes()
+            .ends_with("buffers heap, request/response, response same, closed loop"));
     }
 
     #[test]

@@ -93,6 +93,9 @@ impl Engine {
                 config.strategy
             )));
         }
+        if let Some(why) = config.rr_refuses() {
+            return Err(Error::Usage(why));
+        }
         if self.opts.sink {
             if let Some(why) = sink_refuses(config) {
                 return Err(Error::Usage(why));
@@ -269,6 +272,9 @@ impl Engine {
             memcpy_ns_per_byte: self.machine.roofline.map(|r| r.cache_ns_per_byte),
             sentinel: crate::counters::Sentinel::new(tx.tids.iter().chain(&rx.tids).copied()),
             far: None,
+            rtt: config
+                .is_rr()
+                .then(|| worker::rr::RttProbe::new(tx.stats.clone())),
         }
     }
 

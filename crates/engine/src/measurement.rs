@@ -8,10 +8,10 @@ use super::counters::{
 };
 use super::profile::{Profile, ProfileProbe};
 use super::sample::{
-    ConfigResult, Counts, EngineEvent, Failure, Measured, RxZcStats, Sample, ZcStats,
+    ConfigResult, Counts, EngineEvent, Failure, Measured, RoundTrips, RxZcStats, Sample, ZcStats,
 };
 use super::sys::{self, TcpCounts};
-use super::worker::{RunShared, ThreadStats};
+use super::worker::{rr::RttProbe, RunShared, ThreadStats};
 use crossbeam_channel::{Receiver, Sender};
 use std::os::fd::AsFd;
 use std::sync::atomic::Ordering::Relaxed;
@@ -39,6 +39,8 @@ struct Snapshot {
     tcp: Vec<Option<TcpCounts>>,
     /// The machine's and our threads' CPU time (`None`: unreadable).
     sentinel: Option<SentinelReading>,
+    /// `--workload rr`: every round trip so far, merged over the requesters.
+    rtt: Option<RoundTrips>,
 }
 
 /// The sender sockets' TCP figures over a window: `None` unless every socket was read
@@ -127,6 +129,11 @@ impl Snapshot {
                 .as_ref()
                 .zip(earlier.sentinel.as_ref().zip(self.sentinel.as_ref()))
                 .and_then(|(s, (a, b))| s.window(a, b)),
+            rtt: self
+                .rtt
+                .as_ref()
+                .zip(earlier.rtt.as_ref())
+                .map(|(later, earlier)| later.minus(earlier)),
         }
     }
 }
@@ -171,10 +178,16 @@ pub(crate) struct Probe {
     pub sentinel: Option<Sentinel>,
     /// `--peer`: the far half, whose figures of each interval join ours.
     pub far: Option<Arc<dyn crate::far::FarSide>>,
+    /// `--workload rr`: the requesters' round-trip histograms.
+    pub rtt: Option<RttProbe>,
 }
 
 impl Probe {
     fn snapshot(&mut self) -> Snapshot {
+        // Taken beside the byte counts, so transactions and messages cover one span.
+        if let Some(r) = &mut self.rtt {
+            r.take();
+        }
         let zc = self
             .tx_stats
             .iter()
@@ -209,6 +222,8 @@ impl Probe {
                 .map(|s| sys::tcp_counts(s.as_fd()).ok().flatten())
                 .collect(),
             sentinel: self.sentinel.as_ref().and_then(|s| s.read().ok()),
+            // Last: merging is the slow part, after every instant-bound reading.
+            rtt: self.rtt.as_mut().map(RttProbe::merged),
         }
     }
 

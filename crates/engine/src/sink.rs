@@ -9,6 +9,12 @@ const MAX_DATAGRAM: usize = 65507;
 
 /// Why the sink topology cannot measure `config`, if it cannot.
 pub fn sink_refuses(config: Config) -> Option<String> {
+    if config.is_rr() {
+        return Some(
+            "--topology sink has no far side to answer: --workload rr needs veth or --no-netns"
+                .into(),
+        );
+    }
     if !config.strategy.info().sink {
         let sink: Vec<&str> = config::Strategy::ALL
             .into_iter()

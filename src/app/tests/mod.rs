@@ -73,6 +73,7 @@ fn measured(seconds: f64, gbps: f64, size: usize) -> Measured {
     };
     Measured {
         memcpy_ns_per_byte: None,
+        rtt: None,
         noise: None,
         seconds,
         bytes,

@@ -38,6 +38,7 @@ fn events() -> Vec<EngineEvent> {
     let config = Config::new(Strategy::ZeroCopy, 4096, 2);
     let interval = Measured {
         memcpy_ns_per_byte: None,
+        rtt: None,
         noise: None,
         seconds: 0.25,
         bytes: 1 << 30,
@@ -68,7 +69,7 @@ fn events() -> Vec<EngineEvent> {
             config,
             seq: 0,
             elapsed_s: 0.25,
-            interval,
+            interval: interval.clone(),
             // The top kernel functions travel with the sample (`t` in a replay).
             top: Some(crate::engine::profile::TopFunctions {
                 tx: crate::engine::profile::SideTop {

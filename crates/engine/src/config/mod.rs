@@ -6,6 +6,7 @@ mod cpu_list;
 mod cpu_set;
 mod pin;
 mod recv;
+mod workload;
 
 pub use buf_offset::BufOffset;
 pub use count::{Count, COUNT_CPU_NEEDS_PIN};
@@ -14,6 +15,7 @@ pub use cpu_set::{CpuSet, CpuSides, CPU_SET_SIZE};
 pub use pin::Pin;
 pub use recv::RecvMode;
 use serde::{Deserialize, Serialize};
+pub use workload::{Rate, Response, Workload};
 
 /// Largest message the tool accepts (64 MiB): beyond it one message no longer fits
 /// comfortably in socket buffers and the figures stop meaning "per message".
@@ -76,6 +78,15 @@ pub struct Config {
     /// existed measured the allocator's placement.
     #[serde(default = "BufOffset::before_axis")]
     pub buf_offset: BufOffset,
+    /// Stream or request/response; recordings before this axis streamed.
+    #[serde(default)]
+    pub workload: Workload,
+    /// Request/response: the answer's size.
+    #[serde(default)]
+    pub response_size: Response,
+    /// Request/response: closed loop, or a fixed schedule of transactions.
+    #[serde(default)]
+    pub rate: Rate,
 }
 
 impl Config {
@@ -90,7 +101,30 @@ impl Config {
             pin: Pin::Off,
             count: Count::Thread,
             buf_offset: BufOffset::DEFAULT,
+            workload: Workload::Stream,
+            response_size: Response::DEFAULT,
+            rate: Rate::Closed,
         }
+    }
+
+    /// Whether connections make request/response round trips.
+    pub fn is_rr(&self) -> bool {
+        self.workload == Workload::Rr
+    }
+
+    /// Why `--workload rr` cannot measure this configuration, if it cannot.
+    pub fn rr_refuses(&self) -> Option<String> {
+        if !self.is_rr() {
+            return (self.rate != Rate::Closed).then(|| {
+                "--rate schedules request/response transactions; it needs --workload rr".into()
+            });
+        }
+        (self.recv != RecvMode::Message).then(|| {
+            format!(
+                "--workload rr reads each request and response whole (--recv message); --recv {} is for streams",
+                self.recv
+            )
+        })
     }
 
     /// "one-copy 4K ×1": strategy, size and thread pairs only.

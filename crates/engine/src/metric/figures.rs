@@ -127,9 +127,15 @@ impl Figures {
 
 /// The figures a configuration's trials are summarised by with an interval: what a
 /// comparison between configurations rests on.
-pub const HEADLINE: [MetricId; 4] = [
+/// The request/response ones are empty (no interval) for streams.
+pub const HEADLINE: [MetricId; 9] = [
     id::THROUGHPUT_GBPS,
     id::CPU_NS_PER_BYTE,
     id::CYCLES_PER_BYTE,
     id::LATENCY_US,
+    id::RR_TPS,
+    id::RR_P50_US,
+    id::RR_P90_US,
+    id::RR_P99_US,
+    id::RR_P999_US,
 ];

@@ -3,7 +3,7 @@
 use super::window::{
     bucket_ns, bucket_per_byte, count, per_byte, per_msg, profiled_pct, sampled_per_byte, user_pct,
 };
-use super::{Better, Format, MetricDef, Needs, Registry};
+use super::{rr, Better, Format, MetricDef, Needs, Registry};
 use crate::profile::Bucket;
 
 const BASE: MetricDef = MetricDef {
@@ -582,4 +582,16 @@ pub static METRICS: &Registry = &[
         value: |_, m| m.noise.and_then(|n| n.cpus_worth()),
         ..BASE
     },
+    // Request/response (--workload rr), defined in `rr`.
+    rr::RR_TRANSACTIONS,
+    rr::RR_TPS,
+    rr::RR_P50_US,
+    rr::RR_P90_US,
+    rr::RR_P99_US,
+    rr::RR_P999_US,
+    rr::RR_MAX_US,
+    rr::RR_MEAN_US,
+    rr::RR_CPU_NS_PER_TX,
+    rr::RR_SYSCALLS_PER_TX,
+    rr::RR_RX_COPIES_PER_TX,
 ];

@@ -5,12 +5,14 @@ mod counts;
 mod machine_info;
 mod measured;
 mod noise;
+mod round_trips;
 mod zc;
 
 pub use counts::{Counts, Gap, PmuShare};
 pub use machine_info::{CounterStatus, MachineInfo, Note, PeerMachine, Roofline};
 pub use measured::Measured;
 pub use noise::{is_noisy, Noise, NOISY_CPUS};
+pub use round_trips::{new_histogram, RoundTrips};
 pub use zc::{RxZcStats, ZcStats};
 
 use crate::config::Config;

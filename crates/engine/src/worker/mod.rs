@@ -2,6 +2,7 @@
 //! in the client namespace. They count into per-thread atomics; the sampler reads them.
 
 pub(crate) mod receive_zc;
+pub(crate) mod rr;
 
 pub use crate::affinity::allowed_cpus;
 
@@ -65,6 +66,8 @@ pub struct ThreadStats {
     /// Receivers with `--recv zerocopy`: bytes mapped and bytes copied.
     pub rx_mapped: AtomicU64,
     pub rx_copied: AtomicU64,
+    /// Requesters (`--workload rr`): round trips since the sampler last took them.
+    pub rtt: rr::RttCell,
 }
 
 impl ThreadStats {
@@ -234,8 +237,17 @@ pub fn spawn_receiver(
     let setup = move |net: &Net| {
         net.enter_client()?;
         let s = Socket::new(Domain::IPV4, Type::STREAM, None)?;
-        // As the course's client: no effect on the data direction.
-        s.set_tcp_nodelay(true)?;
+        if config.is_rr() {
+            // The responder sends too: the same Nagle setting as the requester.
+            s.set_tcp_nodelay(config.nodelay)?;
+            s.set_write_timeout(Some(IO_TIMEOUT))?;
+            if config.strategy.needs_so_zerocopy() {
+                sys::set_zerocopy(s.as_fd())?;
+            }
+        } else {
+            // As the course's client: no effect on the data direction.
+            s.set_tcp_nodelay(true)?;
+        }
         s.set_read_timeout(Some(IO_TIMEOUT))?;
         if config.recv == RecvMode::ZeroCopy {
             receive_zc::before_connect(&s)?;
@@ -250,7 +262,10 @@ pub fn spawn_receiver(
         index,
         stats,
         setup,
-        move |sock, stats, shared| receive(sock, config, verify, stats, shared),
+        move |sock, stats, shared| match config.is_rr() {
+            true => rr::respond(sock, config, verify, stats, shared),
+            false => receive(sock, config, verify, stats, shared),
+        },
     )
 }
 
@@ -363,7 +378,7 @@ pub fn spawn_sender(
     sock: Socket,
     stats: Arc<ThreadStats>,
 ) -> io::Result<JoinHandle<()>> {
-    let config = spec.config;
+    let (config, verify) = (spec.config, spec.verify);
     let setup = move |net: &Net| {
         net.enter_server()?;
         if sock.r#type()? == Type::STREAM {
@@ -382,7 +397,10 @@ pub fn spawn_sender(
         index,
         stats,
         setup,
-        move |sock, stats, shared| send_until_stopped(sock, config, stats, shared),
+        move |sock, stats, shared| match config.is_rr() {
+            true => rr::request(sock, config, verify, stats, shared),
+            false => send_until_stopped(sock, config, stats, shared),
+        },
     )
 }
 
