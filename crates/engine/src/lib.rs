@@ -24,6 +24,7 @@ mod measurement;
 pub mod metric;
 pub mod netns;
 pub mod profile;
+pub mod readiness;
 pub mod sample;
 mod sink;
 pub mod strategy;

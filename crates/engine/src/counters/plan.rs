@@ -169,6 +169,12 @@ impl CounterPlan {
         }
     }
 
+    /// Opens `spec` with the plan's opener (the real one, the seam's fault or a test's
+    /// fake) and closes it again: whether this machine would give it.
+    pub fn try_open(&self, spec: &GroupSpec) -> io::Result<()> {
+        (self.open)(spec).map(drop)
+    }
+
     /// perf file descriptors one worker thread opens.
     pub fn fds_per_thread(&self) -> usize {
         self.groups.iter().map(GroupSpec::fds).sum()
