@@ -202,3 +202,36 @@ fn without_root_it_fails_the_network_and_says_what_root_would_add() {
     assert!(text.contains("As root you would also get:"), "{text}");
     assert!(text.contains("fail  namespaces"), "{text}");
 }
+
+#[test]
+fn io_uring_refused_by_a_seccomp_filter_is_a_warning_with_the_way_out() {
+    let _serial = common::serial();
+    // As a container runtime's default profile does: io_uring_setup fails with EPERM.
+    // The filter is set on a thread of its own, which the doctor inherits.
+    let (out, v) = std::thread::spawn(|| {
+        use seccompiler::{BpfProgram, SeccompAction, SeccompFilter, TargetArch};
+        let arch = TargetArch::try_from(std::env::consts::ARCH).unwrap();
+        let filter = SeccompFilter::new(
+            [(libc::SYS_io_uring_setup, vec![])].into_iter().collect(),
+            SeccompAction::Allow,
+            SeccompAction::Errno(libc::EPERM as u32),
+            arch,
+        )
+        .unwrap();
+        let bpf: BpfProgram = filter.try_into().unwrap();
+        seccompiler::apply_filter(&bpf).unwrap();
+        doctor_json(Command::new(common::BIN).args(["doctor", "--json"]))
+    })
+    .join()
+    .unwrap();
+    well_formed(&out, &v);
+    let u = check(&v, "io_uring");
+    assert_eq!(u["level"], "warn", "{u}");
+    let found = u["found"].as_str().unwrap();
+    assert!(found.contains("io_uring refused"), "{u}");
+    assert!(
+        !found.contains("netio-tui doctor"),
+        "not pointing at itself: {u}"
+    );
+    assert!(u["advice"].as_str().unwrap().contains("seccomp"), "{u}");
+}

@@ -56,8 +56,9 @@ pub(super) fn paranoid_level() -> String {
 
 pub(super) fn system_wide_hint() -> String {
     format!(
-        "perf_event_paranoid is {}; counting every task on a CPU needs root, CAP_PERFMON or perf_event_paranoid <= 0",
-        paranoid_level()
+        "perf_event_paranoid is {}; counting every task on a CPU needs root, CAP_PERFMON or perf_event_paranoid <= 0{}",
+        paranoid_level(),
+        crate::error::SEE_DOCTOR
     )
 }
 

@@ -84,6 +84,10 @@ impl Readiness {
     pub fn assess(facts: &Facts, self_check: Check) -> Readiness {
         let mut checks = checks::all(facts);
         checks.push(self_check);
+        // The doctor is where those messages point: it does not point at itself.
+        for c in &mut checks {
+            c.found = c.found.replace(crate::error::SEE_DOCTOR, "");
+        }
         Readiness {
             root: facts.privilege.root,
             explorer_can_run: checks.iter().all(|c| c.level != Level::Fail),

@@ -180,6 +180,14 @@ fn paranoid_4_without_root_refuses_counters_and_says_what_root_adds() {
     assert!(advice(&r, "namespaces").contains("sudo netio-tui"));
     assert!(advice(&r, "namespaces").contains("--no-netns"));
     assert!(!r.explorer_can_run);
+    // The engine's messages point at the doctor; the doctor does not point at itself.
+    assert!(
+        r.checks
+            .iter()
+            .all(|c| !c.found.contains("netio-tui doctor")),
+        "{:?}",
+        r.checks
+    );
     let adds: Vec<&str> = r.root_would_add().iter().map(|a| a.0).collect();
     for name in ["events:cpu", "perf_event_paranoid", "namespaces", "memlock"] {
         assert!(adds.contains(&name), "root adds {name}: {adds:?}");
