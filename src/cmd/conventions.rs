@@ -22,8 +22,19 @@ pub struct CompletionsArgs {
 }
 
 /// The completion script for `shell`, written to `out`.
-pub fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
-    clap_complete::generate(shell, &mut Cli::command(), "netio-tui", out);
+pub fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) -> Result<()> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "netio-tui", &mut script);
+    if shell == clap_complete::Shell::Bash {
+        // clap_complete spells a hyphenated binary's state two ways in bash
+        // (netio__tui__subcmd__run in the loop, netio__subcmd__tui__subcmd__run in the
+        // arms), so no subcommand's options complete: clap-rs/clap#6421, #6529. The
+        // arms are respelt as the loop spells them.
+        let text = String::from_utf8_lossy(&script).replace("netio__subcmd__tui", "netio__tui");
+        script = text.into_bytes();
+    }
+    out.write_all(&script)?;
+    Ok(())
 }
 
 /// The man page (roff), written to `out`.
@@ -82,7 +93,7 @@ mod tests {
             clap_complete::Shell::Fish,
         ] {
             let mut out = Vec::new();
-            completions(shell, &mut out);
+            completions(shell, &mut out).unwrap();
             let text = String::from_utf8(out).unwrap();
             for n in &names {
                 assert!(text.contains(n.as_str()), "{shell}: no {n}");

@@ -114,10 +114,7 @@ pub fn dispatch(cli: Cli) -> crate::Result<()> {
         Some(Command::Plot(a)) => plot::run(&a.settings()),
         Some(Command::Report(a)) => report::run(&a.settings()),
         Some(Command::Doctor(a)) => doctor::run(&a),
-        Some(Command::Completions(a)) => {
-            conventions::completions(a.shell, &mut std::io::stdout());
-            Ok(())
-        }
+        Some(Command::Completions(a)) => conventions::completions(a.shell, &mut std::io::stdout()),
         Some(Command::Man(a)) => conventions::run_man(&a),
     }
 }
