@@ -123,6 +123,9 @@ fn no_cycles(f: &Facts) -> Option<String> {
     if f.plan.metrics.contains(&Metric::Cycles) {
         return None;
     }
+    if f.pmus == super::CorePmus::Missing {
+        return Some("no core PMU on this machine (see pmu)".into());
+    }
     Some(
         f.plan
             .perf_error
