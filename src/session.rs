@@ -17,7 +17,8 @@ use std::time::Duration;
 pub const NEEDS_ROOT: &str = "this needs root (or CAP_SYS_ADMIN + CAP_NET_ADMIN): the explorer, \
 run and sweep build a private network of two namespaces joined by a veth pair. Run it with sudo (sudo netio-tui …), \
 or add --no-netns to measure over loopback in the current namespace. Without root you can also \
-use: netio-tui replay FILE, netio-tui plot FILE.csv, netio-tui --help";
+use: netio-tui replay FILE, netio-tui plot FILE.csv, netio-tui --help; netio-tui doctor checks this \
+machine and says what root would add";
 
 /// Where the measured traffic goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -281,7 +281,7 @@ fn tcp_info_status() -> sample::CounterStatus {
 }
 
 /// Whether this kernel offers MSG_ZEROCOPY on TCP sockets at all.
-fn probe_zerocopy() -> io::Result<()> {
+pub(crate) fn probe_zerocopy() -> io::Result<()> {
     let s = Socket::new(Domain::IPV4, Type::STREAM, None)?;
     sys::set_zerocopy(std::os::fd::AsFd::as_fd(&s))
 }

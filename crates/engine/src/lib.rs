@@ -29,6 +29,7 @@ pub mod netns;
 pub mod path;
 pub mod peer;
 pub mod profile;
+pub mod readiness;
 pub mod sample;
 mod sink;
 pub mod strategy;
