@@ -4,6 +4,7 @@ mod buf_offset;
 mod count;
 mod cpu_list;
 mod cpu_set;
+mod mlock;
 mod pin;
 mod recv;
 
@@ -11,6 +12,7 @@ pub use buf_offset::BufOffset;
 pub use count::{Count, COUNT_CPU_NEEDS_PIN};
 pub use cpu_list::{CpuList, MAX_CPU};
 pub use cpu_set::{CpuSet, CpuSides, CPU_SET_SIZE};
+pub use mlock::Mlock;
 pub use pin::Pin;
 pub use recv::RecvMode;
 use serde::{Deserialize, Serialize};
@@ -76,6 +78,9 @@ pub struct Config {
     /// existed measured the allocator's placement.
     #[serde(default = "BufOffset::before_axis")]
     pub buf_offset: BufOffset,
+    /// The user buffers locked in memory (files made before this axis: off).
+    #[serde(default)]
+    pub mlock: Mlock,
 }
 
 impl Config {
@@ -90,6 +95,7 @@ impl Config {
             pin: Pin::Off,
             count: Count::Thread,
             buf_offset: BufOffset::DEFAULT,
+            mlock: Mlock::Off,
         }
     }
 

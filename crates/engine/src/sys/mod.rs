@@ -1,8 +1,9 @@
 //! The unsafe FFI the engine needs, and nothing else: the zero-copy socket option,
 //! reading completion notifications from a socket's error queue, buffers of whole
-//! pages of our own, an io_uring that sends from one registered buffer, and the
+//! pages of our own, pages locked in memory, an io_uring that sends from one registered buffer, and the
 //! mmap'ed window of TCP zero-copy receive.
 
+mod mlock;
 mod pages;
 mod tcp_info;
 mod thread;
@@ -10,6 +11,7 @@ mod uring;
 mod zc_receive;
 mod zerocopy;
 
+pub use mlock::{locked_by_process, memlock_limit, LockedPages};
 pub use pages::{page_size, PageBuf};
 pub use tcp_info::{tcp_counts, TcpCounts};
 pub use thread::{
