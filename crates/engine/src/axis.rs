@@ -342,7 +342,7 @@ pub const MLOCK: Axis = Axis {
         list_value_name: "off,on",
         list_help: "Buffer locking to measure: off, on (mlock every send field and receive buffer), e.g. off,on",
         list_what: "mlock",
-        list_hint: "; allowed: on, off, or both as off,on",
+        list_hint: "; a sweep takes both as off,on",
         one_item: None,
     },
     key: AxisKey {
@@ -511,10 +511,9 @@ mod tests {
         );
         assert_eq!(c.tag(), "nodelay pair buf=heap mlock");
         assert_eq!(MLOCK.parse_list("off,ON").unwrap(), ["off", "on"]);
-        assert!(MLOCK
-            .parse_list("off,maybe")
-            .unwrap_err()
-            .ends_with("is not on or off; allowed: on, off, or both as off,on"));
+        assert!(MLOCK.parse_list("off,maybe").unwrap_err().ends_with(
+            "'maybe' is not on or off (allowed: off, on); a sweep takes both as off,on"
+        ));
         // Files before the axis measured pageable buffers, today's default.
         assert_eq!(MLOCK.before_axis, None);
         let said = (MLOCK.key.said)(

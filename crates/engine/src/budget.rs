@@ -102,7 +102,7 @@ fn memlock_refusal(
     let limit = limit.filter(|&l| need > l)?;
     let kib = |b: u64| b.div_ceil(1024);
     Some(format!(
-        "--mlock on: {config} locks {} KiB ({} thread pairs × {} KiB of send fields{} in whole pages) but RLIMIT_MEMLOCK (ulimit -l) is {} KiB; raise it to at least {} KiB (ulimit -l {}), or use fewer threads, smaller messages or --mlock off",
+        "--mlock on: {config} needs {} KiB locked ({} thread pairs × {} KiB of send fields{}, in whole pages) but RLIMIT_MEMLOCK (ulimit -l) is {} KiB; raise it to at least {} KiB (ulimit -l {}), or use fewer threads, smaller messages or --mlock off",
         kib(need),
         config.threads,
         kib(need / config.threads as u64),
@@ -125,7 +125,7 @@ mod tests {
             ..Config::new(Strategy::ZeroCopy, 65536, 2)
         };
         let why = memlock_refusal(c, 270_336, Some(65_536), true).unwrap();
-        assert!(why.contains("locks 264 KiB"), "{why}");
+        assert!(why.contains("needs 264 KiB locked"), "{why}");
         assert!(why.contains("2 thread pairs × 132 KiB"), "{why}");
         assert!(
             why.contains("RLIMIT_MEMLOCK (ulimit -l) is 64 KiB"),

@@ -22,6 +22,7 @@ fn every_key_maps_to_its_action() {
         (KeyCode::Char('c'), Action::NextAxis(&axis::PIN)),
         (KeyCode::Char('a'), Action::NextAxis(&axis::COUNT)),
         (KeyCode::Char('b'), Action::NextAxis(&axis::BUF_OFFSET)),
+        (KeyCode::Char('L'), Action::NextAxis(&axis::MLOCK)),
         (KeyCode::Char('e'), Action::Export),
         (KeyCode::Char('r'), Action::ResetMatrix),
         (KeyCode::Char('?'), Action::ToggleHelp),
@@ -201,6 +202,7 @@ fn key_line_shows_replay_speed_only_in_a_replay() {
             "c",
             "a",
             "b",
+            "L",
             "PgUp/Dn Home",
             "o",
             "f"

@@ -94,11 +94,11 @@ fn header_and_empty_cells_follow_the_contract() {
     // The axes and the kernel still say what was attempted; one trial, no interval.
     let axes = 3 + METRICS.len();
     assert_eq!(
-        &failed[axes..axes + 5],
-        ["off", "message", "off", "thread", "2048"]
+        &failed[axes..axes + 6],
+        ["off", "message", "off", "thread", "2048", "off"]
     );
-    assert_eq!(failed[axes + 5], "1");
-    assert_eq!(&failed[axes + 6..failed.len() - 2], [""; 8]);
+    assert_eq!(failed[axes + 6], "1");
+    assert_eq!(&failed[axes + 7..failed.len() - 2], [""; 8]);
     assert!(lines[3].ends_with("(os error 104)"));
 }
 
@@ -229,7 +229,10 @@ fn trials_and_intervals_read_back_as_written() {
     let text = std::fs::read_to_string(&path).unwrap();
     let head: Vec<&str> = text.lines().next().unwrap().split(',').collect();
     let at = head.iter().position(|h| *h == "trials").unwrap();
-    assert_eq!(head[at - 1], "buf_offset");
+    assert_eq!(
+        head[at - 1],
+        crate::engine::axis::AXES[crate::engine::axis::AXES.len() - 1].name
+    );
     assert_eq!(
         &head[at + 1..],
         [

@@ -52,7 +52,7 @@ impl FromStr for Mlock {
     fn from_str(s: &str) -> Result<Self, String> {
         super::parse_on_off(s)
             .map(|on| if on { Mlock::On } else { Mlock::Off })
-            .map_err(|_| format!("mlock '{}' is not on or off", s.trim()))
+            .map_err(|_| format!("'{}' is not on or off (allowed: off, on)", s.trim()))
     }
 }
 
@@ -67,7 +67,10 @@ mod tests {
         assert_eq!(" yes ".parse::<Mlock>(), Ok(Mlock::On));
         for bad in ["", "lock", "2"] {
             let e = bad.parse::<Mlock>().unwrap_err();
-            assert!(e.contains("is not on or off"), "{bad}: {e}");
+            assert!(
+                e.contains("is not on or off (allowed: off, on)"),
+                "{bad}: {e}"
+            );
         }
         assert_eq!(Mlock::Off.next(), Mlock::On);
         assert_eq!(Mlock::On.next(), Mlock::Off);
