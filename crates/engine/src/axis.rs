@@ -356,7 +356,7 @@ pub const MLOCK: Axis = Axis {
                     "mlock on: every send field and receive buffer locked before the window ({} KiB here); the kernel pins zero-copy's pages itself either way",
                     crate::worker::locked_bytes(*after) >> 10
                 ),
-                Mlock::Off => "mlock off: pageable buffers, as before the axis".into(),
+                Mlock::Off => "mlock off: ordinary pageable buffers (the default)".into(),
             })
         },
     },
