@@ -141,6 +141,7 @@ pub fn preflight(m: &MeasureSettings, request: &Request) -> Result<()> {
         }
         // The engine says it is the user's (ErrorKind::Usage: exit 2).
         crate::engine::check_memory(c)?;
+        crate::engine::check_memlock(c, m.topology != Topology::Sink)?;
     }
     Ok(())
 }

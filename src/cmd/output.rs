@@ -222,7 +222,7 @@ mod tests {
         let line = summary_line(METRICS, VIEWS, &f, false);
         assert!(
             line.starts_with(
-                "one-copy 4K ×1 (Nagle on, recv message, pin off, count thread, buffers page+2048, stream, kernel 6.18.0): "
+                "one-copy 4K ×1 (Nagle on, recv message, pin off, count thread, buffers page+2048, stream, mlock off, kernel 6.18.0): "
             ),
             "{line}"
         );

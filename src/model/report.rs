@@ -319,6 +319,10 @@ pub fn markdown(reg: &Registry, input: &Input, file: &Path, plots: &[String]) ->
     for (i, a) in answers.iter().enumerate() {
         s.push_str(&answer_md(reg, &input.rows, i, a));
     }
+    if let Some(a) = insight::locking(reg, &input.rows) {
+        s.push_str("## Beyond the six questions\n\n");
+        s.push_str(&answer_md(reg, &input.rows, answers.len(), &a));
+    }
     if !plots.is_empty() {
         s.push_str("## Plots\n\n");
         for p in plots {

@@ -11,7 +11,7 @@ use crate::sample::EngineEvent;
 use crate::sink::{sink_refuses, SINK_PORT};
 use crate::worker::receive_zc;
 use crate::worker::{self, Net, RunShared, ThreadStats, WorkerSpec, IO_TIMEOUT};
-use crate::{check_memory, profile, Engine};
+use crate::{check_memlock, check_memory, profile, Engine};
 use crossbeam_channel::Sender;
 use socket2::{Domain, Socket, Type};
 use std::io;
@@ -85,7 +85,7 @@ impl Engine {
     }
 
     /// Refuses what this engine cannot measure: a strategy this machine lacks, what
-    /// the sink cannot send, buffers that do not fit in memory.
+    /// the sink cannot send, buffers that do not fit in memory or under RLIMIT_MEMLOCK.
     pub(crate) fn admit(&self, config: Config) -> Result<()> {
         if let Some(why) = self.machine.unavailable(config.strategy) {
             return Err(Error::Unavailable(format!(
@@ -101,7 +101,8 @@ impl Engine {
                 return Err(Error::Usage(why));
             }
         }
-        check_memory(config)
+        check_memory(config)?;
+        check_memlock(config, !self.opts.sink)
     }
 
     /// `--count cpu`: the pinned CPUs, counted system-wide (no thread opens a group).

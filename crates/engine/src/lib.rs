@@ -38,7 +38,7 @@ pub mod sys;
 pub mod timefmt;
 pub mod worker;
 
-pub use budget::check_memory;
+pub use budget::{check_memlock, check_memory};
 pub use engine::{Engine, EngineOptions, EVENT_CAPACITY};
 pub use error::{Error, ErrorKind, Result};
 pub use live::LiveRunner;

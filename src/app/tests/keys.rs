@@ -22,6 +22,7 @@ fn every_key_maps_to_its_action() {
         (KeyCode::Char('c'), Action::NextAxis(&axis::PIN)),
         (KeyCode::Char('a'), Action::NextAxis(&axis::COUNT)),
         (KeyCode::Char('b'), Action::NextAxis(&axis::BUF_OFFSET)),
+        (KeyCode::Char('L'), Action::NextAxis(&axis::MLOCK)),
         (KeyCode::Char('e'), Action::Export),
         (KeyCode::Char('r'), Action::ResetMatrix),
         (KeyCode::Char('?'), Action::ToggleHelp),
@@ -185,7 +186,7 @@ fn key_line_shows_replay_speed_only_in_a_replay() {
     assert_eq!(
         live,
         [
-            "←→", "↑↓", "+-", "spc", "s", "e", "r", "?", "q", "i", "t", "n", "m", "c", "a", "b", "w", "y", "x",
+            "←→", "↑↓", "+-", "spc", "s", "e", "r", "?", "q", "i", "t", "n", "m", "c", "a", "b", "w", "y", "x", "L",
             "PgUp/Dn", "o", "f"
         ]
     );

@@ -95,11 +95,11 @@ fn header_and_empty_cells_follow_the_contract() {
     // The axes and the kernel still say what was attempted; one trial, no interval.
     let axes = 3 + METRICS.len();
     assert_eq!(
-        &failed[axes..axes + 8],
-        ["off", "message", "off", "thread", "2048", "stream", "64", "closed"]
+        &failed[axes..axes + 9],
+        ["off", "message", "off", "thread", "2048", "stream", "64", "closed", "off"]
     );
-    assert_eq!(failed[axes + 8], "1");
-    assert_eq!(&failed[axes + 9..failed.len() - 2], [""; 20]);
+    assert_eq!(failed[axes + 9], "1");
+    assert_eq!(&failed[axes + 10..failed.len() - 2], [""; 20]);
     assert!(lines[3].ends_with("(os error 104)"));
 }
 
@@ -230,7 +230,10 @@ fn trials_and_intervals_read_back_as_written() {
     let text = std::fs::read_to_string(&path).unwrap();
     let head: Vec<&str> = text.lines().next().unwrap().split(',').collect();
     let at = head.iter().position(|h| *h == "trials").unwrap();
-    assert_eq!(head[at - 1], "rate");
+    assert_eq!(
+        head[at - 1],
+        crate::engine::axis::AXES[crate::engine::axis::AXES.len() - 1].name
+    );
     assert_eq!(
         &head[at + 1..],
         [

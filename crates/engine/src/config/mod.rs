@@ -4,6 +4,7 @@ mod buf_offset;
 mod count;
 mod cpu_list;
 mod cpu_set;
+mod mlock;
 mod pin;
 mod recv;
 mod workload;
@@ -12,6 +13,7 @@ pub use buf_offset::BufOffset;
 pub use count::{Count, COUNT_CPU_NEEDS_PIN};
 pub use cpu_list::{CpuList, MAX_CPU};
 pub use cpu_set::{CpuSet, CpuSides, CPU_SET_SIZE};
+pub use mlock::Mlock;
 pub use pin::Pin;
 pub use recv::RecvMode;
 use serde::{Deserialize, Serialize};
@@ -87,6 +89,9 @@ pub struct Config {
     /// Request/response: closed loop, or a fixed schedule of transactions.
     #[serde(default)]
     pub rate: Rate,
+    /// The user buffers locked in memory (files made before this axis: off).
+    #[serde(default)]
+    pub mlock: Mlock,
 }
 
 impl Config {
@@ -104,6 +109,7 @@ impl Config {
             workload: Workload::Stream,
             response_size: Response::DEFAULT,
             rate: Rate::Closed,
+            mlock: Mlock::Off,
         }
     }
 

@@ -1,8 +1,11 @@
 //! Worker threads: per connection one sender in the server namespace and one receiver
 //! in the client namespace. They count into per-thread atomics; the sampler reads them.
 
+mod locked;
 pub(crate) mod receive_zc;
 pub(crate) mod rr;
+
+pub use locked::{locked_bytes, locked_bytes_with};
 
 pub use crate::affinity::allowed_cpus;
 
@@ -311,6 +314,7 @@ pub(super) fn receive(
     // message: a message-size buffer, never read past the end of the current message.
     let place = config.buf_offset;
     let mut buf = PlacedBuf::new(if whole_messages { size } else { STREAM_CHUNK }, 0, place);
+    let mut locked = locked::lock_receive(config, &buf)?;
     // trunc: the kernel discards what it "reads"; this buffer is never written.
     let mut discard = if config.recv == RecvMode::Trunc {
         vec![std::mem::MaybeUninit::<u8>::uninit(); STREAM_CHUNK]
@@ -327,6 +331,8 @@ pub(super) fn receive(
         // sizes message-sized reads would make stopping take seconds.
         if !draining && shared.stop.load(Relaxed) && buf.len() < DRAIN_CHUNK {
             draining = true;
+            // The window is over: its buffer is unlocked before it is freed.
+            drop(locked.take());
             buf = PlacedBuf::new(DRAIN_CHUNK, 0, place);
         }
         let start = if draining || !whole_messages {
@@ -411,6 +417,8 @@ fn send_until_stopped(
     shared: &RunShared,
 ) -> io::Result<()> {
     let msg = Message::for_strategy(config.strategy, config.msg_size, config.buf_offset)?;
+    // Declared after the message: unlocked before it is freed.
+    let _locked = locked::lock_fields(config, &msg)?;
     let work = SendLoop {
         sock: &mut sock,
         msg: &msg,
