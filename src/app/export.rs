@@ -82,6 +82,7 @@ impl App {
         };
         let live = self
             .live
+            .as_ref()
             .filter(|l| !self.live_exported && rule.admits_live(l.total.seconds, l.samples));
         let mut configs = self.unexported_configs.len();
         let mut windows = self.unexported;

@@ -99,7 +99,7 @@ fn segment_label(name: &str, letter: char, pct: f64, w: usize) -> String {
 /// The letters the bars of the current interval draw without their word, as a
 /// legend ("T tcp, U user"); None when every segment shows its word.
 pub fn letter_legend(app: &App, width: u16) -> Option<String> {
-    let m = app.current_sample()?.interval;
+    let m = &app.current_sample()?.interval;
     if m.profile.is_none() || breakdown_rows(app) == 0 {
         return None;
     }
@@ -108,7 +108,7 @@ pub fn letter_legend(app: &App, width: u16) -> Option<String> {
     for sender in [true, false] {
         let shares: Vec<f64> = SEGMENTS
             .iter()
-            .map(|(b, ..)| bucket_ns(&m, sender, *b).unwrap_or(0.0))
+            .map(|(b, ..)| bucket_ns(m, sender, *b).unwrap_or(0.0))
             .collect();
         let total: f64 = shares.iter().sum();
         if total <= 0.0 {

@@ -55,6 +55,7 @@ impl Session {
     }
 
     /// A session running the shell command `cmd` as it is.
+    #[allow(dead_code)] // not every test file that includes this module uses it
     pub fn start_raw(tag: &str, cmd: &str) -> Session {
         Session::start_raw_sized(tag, (120, 40), cmd)
     }

@@ -420,7 +420,7 @@ impl Measurement {
         if let Some(h) = self.sampler.take() {
             self.window_total = Some(h.join().unwrap_or_default());
         }
-        self.window_total.unwrap_or_default()
+        self.window_total.clone().unwrap_or_default()
     }
 
     pub fn finish(mut self) -> Result<ConfigResult, Failure> {

@@ -186,8 +186,8 @@ fn key_line_shows_replay_speed_only_in_a_replay() {
     assert_eq!(
         live,
         [
-            "←→", "↑↓", "+-", "spc", "s", "e", "r", "?", "q", "i", "t", "n", "m", "c", "a", "b", "w", "y", "x", "L",
-            "PgUp/Dn", "o", "f"
+            "←→", "↑↓", "+-", "spc", "s", "e", "r", "?", "q", "i", "t", "n", "m", "c", "a", "b",
+            "w", "y", "x", "L", "PgUp/Dn", "o", "f"
         ]
     );
     assert_eq!(

@@ -228,6 +228,7 @@ mod tests {
                 })
                 .collect(),
             kernel: None,
+            peer: None,
             error: None,
         }
     }

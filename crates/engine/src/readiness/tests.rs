@@ -75,6 +75,8 @@ fn machine(pmus: CorePmus, open: OpenFn) -> Facts {
             cache_ns_per_byte: 0.05,
             dram_bytes: 64 << 20,
             dram_ns_per_byte: 0.1,
+            cache_slow_ns_per_byte: Some(0.8),
+            slow_distance: Some(16),
         },
         perf_tool: None,
     }
