@@ -199,3 +199,24 @@ fn pid_of(token: &str) -> Option<u32> {
             std::fs::read_link(format!("/proc/{p}/exe")).is_ok_and(|e| e.ends_with("netio-tui"))
         })
 }
+
+/// Issue 23 item 9 (in part): once its namespaces exist the explorer sets no_new_privs.
+#[test]
+fn explorer_sets_no_new_privs_once_running() {
+    let _serial = serial();
+    if skip("explorer_sets_no_new_privs_once_running") {
+        return;
+    }
+    let before = HostState::capture();
+    let (s, pid) = busy_explorer("nnp", 1);
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let nnp = status
+        .lines()
+        .find_map(|l| l.strip_prefix("NoNewPrivs:"))
+        .map(str::trim);
+    assert_eq!(nnp, Some("1"), "{status}");
+    kill(pid, "TERM");
+    let _ = gone_within(pid, ANSWER);
+    drop(s);
+    assert_nothing_left(pid, &before);
+}
