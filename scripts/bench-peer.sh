@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# --peer against the same configuration in local namespaces, on one machine: a third
-# network namespace plays the far host (an sshd in it, keys generated into a temporary
-# directory, all removed at the end). Interleaved pairs, alternating which goes first;
+# --peer against the same configuration in local namespaces, on one machine: a
+# namespace plays the far host (an sshd in it, keys generated into a temporary
+# directory) and the --peer run starts in another fresh namespace joined to it by a
+# veth pair, so both sides of the comparison are two namespaces with nothing of the
+# host's own (firewall, conntrack) on the path; all removed at the end. Interleaved pairs, alternating which goes first;
 # prints every pair and, per cell, the median of the per-pair ratios peer/local.
 # What it answers: does running the far half over ssh (per-interval control lines,
 # the agent's own sampler) cost anything? A median throughput ratio near 1 says no.
@@ -24,6 +26,7 @@ METRIC=${METRIC:-throughput_gbps cpu_ns_per_byte}
 command -v python3 >/dev/null || { echo "python3 missing: apt-get install -y python3" >&2; exit 2; }
 
 NS=netio-bench-peer-$$
+NEAR=netio-bench-near-$$
 LINK=nbp$$
 HERE=10.232.0.1
 FAR=10.232.0.2
@@ -31,16 +34,18 @@ DIR=$(mktemp -d)
 SSHD_PID=
 cleanup() {
   [ -n "$SSHD_PID" ] && kill "$SSHD_PID" 2>/dev/null && wait "$SSHD_PID" 2>/dev/null || true
-  ip link del "$LINK" 2>/dev/null || true
+  ip netns del "$NEAR" 2>/dev/null || true
   ip netns del "$NS" 2>/dev/null || true
   rm -rf "$DIR"
 }
 trap cleanup EXIT
 ip netns add "$NS"
-ip link add "$LINK" type veth peer name nbpfar
-ip link set nbpfar netns "$NS"
-ip addr add "$HERE/30" dev "$LINK"
-ip link set "$LINK" up
+ip netns add "$NEAR"
+ip -n "$NEAR" link add "$LINK" type veth peer name nbpfar
+ip -n "$NEAR" link set nbpfar netns "$NS"
+ip -n "$NEAR" addr add "$HERE/30" dev "$LINK"
+ip -n "$NEAR" link set "$LINK" up
+ip -n "$NEAR" link set lo up
 ip -n "$NS" addr add "$FAR/30" dev nbpfar
 ip -n "$NS" link set nbpfar up
 ip -n "$NS" link set lo up
@@ -62,7 +67,7 @@ mkdir -p /run/sshd
 ip netns exec "$NS" /usr/sbin/sshd -D -e -f "$DIR/sshd_config" 2>"$DIR/sshd.log" &
 SSHD_PID=$!
 for _ in $(seq 100); do
-  (exec 3<>"/dev/tcp/$FAR/22") 2>/dev/null && break
+  ip netns exec "$NEAR" bash -c "exec 3<>/dev/tcp/$FAR/22" 2>/dev/null && break
   sleep 0.1
 done
 PEER=(--peer "root@$FAR" --peer-copy
@@ -76,9 +81,9 @@ err="$DIR/err"
 
 # Prints each of METRIC of one run: $1 = local|peer, strategy $2, size $3.
 measure() {
-  local out extra=()
-  [ "$1" = peer ] && extra=("${PEER[@]}")
-  if ! out=$("$BIN" run --strategy "$2" --size "$3" --duration "$SECS" --json "${extra[@]}" 2>"$err"); then
+  local out extra=() where=()
+  [ "$1" = peer ] && extra=("${PEER[@]}") && where=(ip netns exec "$NEAR")
+  if ! out=$("${where[@]}" "$BIN" run --strategy "$2" --size "$3" --duration "$SECS" --json "${extra[@]}" 2>"$err"); then
     echo "$1 run --strategy $2 --size $3 failed:" >&2
     cat "$err" >&2
     exit 1
@@ -87,7 +92,7 @@ measure() {
 }
 
 echo "binary: $BIN"
-echo "each run: run --strategy S --size Z --duration $SECS --json [--peer root@$FAR (sshd in a namespace) --peer-copy]; $PAIRS pairs per cell"
+echo "each run: run --strategy S --size Z --duration $SECS --json [in a namespace: --peer root@$FAR (sshd in another) --peer-copy]; $PAIRS pairs per cell"
 summary=()
 for strategy in ${STRATEGIES:-one-copy zero-copy}; do
   for size in ${SIZES:-4K 64K}; do
