@@ -18,7 +18,12 @@
 # on the machine hits both alike. Prints every pair, then per size the medians and the
 # median of the per-pair ratios netio/sockperf for p50, p99 and transactions/s.
 #
-# Usage: sudo [SIZES="64 4K"] [STRATEGY=one-copy] [WARMUP=0.4] [SETTLE=0.3] \
+# COUNTERS=off runs netio-tui with its per-thread perf counters refused (through its
+# test seam NETIO_TUI_PERF_FAULT=EACCES): sockperf counts nothing, while netio-tui's
+# counters are switched in and out at each of the four context switches a round trip
+# makes; this shows what that costs.
+#
+# Usage: sudo [SIZES="64 4K"] [STRATEGY=one-copy] [WARMUP=0.4] [SETTLE=0.3] [COUNTERS=on|off] \
 #          scripts/bench-rr-vs-sockperf.sh [PAIRS] [SECONDS]
 #   SECONDS is a whole number (sockperf -t). NETIO_BIN overrides target/release/netio-tui.
 # (needs root, sockperf, python3, iproute2)
@@ -35,6 +40,12 @@ SIZES=${SIZES:-64 4K}
 STRATEGY=${STRATEGY:-one-copy}
 WARMUP=${WARMUP:-0.4}
 SETTLE=${SETTLE:-0.3}
+COUNTERS=${COUNTERS:-on}
+case $COUNTERS in
+  on) ;;
+  off) export NETIO_TUI_PERF_FAULT=EACCES ;;
+  *) echo "$0: bad COUNTERS '$COUNTERS': on or off" >&2; exit 2 ;;
+esac
 bench_int PAIRS "$PAIRS"
 [[ $SECS =~ ^[1-9][0-9]*$ ]] || { echo "$0: bad SECONDS '$SECS': a whole number of seconds from 1 (sockperf -t)" >&2; exit 2; }
 bench_secs WARMUP "$WARMUP"
@@ -89,7 +100,7 @@ j = json.loads([l for l in sys.argv[1].splitlines() if l.startswith("{")][0])
 print(j["rr_p50_us"], j["rr_p99_us"], j["rr_tps"])' "$out")
 }
 
-echo "netio-tui: $BENCH_NETIO, --strategy $STRATEGY --nodelay --response-size same --threads 1"
+echo "netio-tui: $BENCH_NETIO, --strategy $STRATEGY --nodelay --response-size same --threads 1, counters $COUNTERS"
 echo "sockperf:  $(sockperf --version 2>&1 | head -1) ping-pong --tcp --full-rtt"
 echo "kernel $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "each run: $SECS s after $SETTLE s rest; $PAIRS interleaved pairs per size"
