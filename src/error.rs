@@ -12,6 +12,10 @@ pub enum Error {
     /// The user stopped a measurement before it was complete: exit 130.
     #[error("{0}")]
     Interrupted(String),
+    /// Standard output is a closed pipe (`| head`, `| true`): end quietly, as a tool
+    /// killed by SIGPIPE does (exit 141, nothing printed).
+    #[error("standard output closed")]
+    Closed,
     /// The engine's own error; its kind says whose it is.
     #[error(transparent)]
     Engine(#[from] crate::engine::Error),
@@ -30,6 +34,49 @@ pub fn usage(msg: impl Into<String>) -> Error {
 /// A fault or an unavailable feature, with its message (exit 1).
 pub fn fault(msg: impl Into<String>) -> Error {
     Error::Fault(anyhow::Error::msg(msg.into()))
+}
+
+/// What writing to standard output failed with: a closed pipe ends quietly, anything
+/// else (a full disk) is a fault said in one line.
+pub fn stdout_error(e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Error::Closed
+    } else {
+        fault(format!("cannot write to standard output: {e}"))
+    }
+}
+
+/// Writes `args` to standard output and flushes: never a panic (as `println!` is on a
+/// closed pipe or a full disk), an [`Error`] instead. Used through [`say!`](crate::say).
+pub fn write_stdout(args: std::fmt::Arguments<'_>) -> Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    out.write_fmt(args)
+        .and_then(|()| out.flush())
+        .map_err(stdout_error)
+}
+
+/// Writes `args` to standard error; a failure is ignored (there is nowhere left to say
+/// it, and the exit status still tells). Used through [`note!`](crate::note).
+pub fn write_stderr(args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let _ = std::io::stderr().lock().write_fmt(args);
+}
+
+/// `println!` that returns a [`Result`] instead of panicking when stdout is closed or full.
+#[macro_export]
+macro_rules! say {
+    ($($t:tt)*) => {
+        $crate::error::write_stdout(::std::format_args!("{}\n", ::std::format_args!($($t)*)))
+    };
+}
+
+/// `eprintln!` that never panics (stderr closed or full: the line is lost, nothing else).
+#[macro_export]
+macro_rules! note {
+    ($($t:tt)*) => {
+        $crate::error::write_stderr(::std::format_args!("{}\n", ::std::format_args!($($t)*)))
+    };
 }
 
 impl From<std::io::Error> for Error {
@@ -52,6 +99,7 @@ impl Error {
             Error::Usage(_) => 2,
             Error::Engine(e) if e.kind() == ErrorKind::Usage => 2,
             Error::Interrupted(_) => 130,
+            Error::Closed => 141,
             Error::Engine(_) | Error::Fault(_) => 1,
         }
     }
@@ -66,6 +114,11 @@ mod tests {
         assert_eq!(usage("x").exit_code(), 2);
         assert_eq!(Error::Interrupted("x".into()).exit_code(), 130);
         assert_eq!(fault("x").exit_code(), 1);
+        assert_eq!(Error::Closed.exit_code(), 141);
+        let pipe = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+        assert_eq!(stdout_error(pipe).exit_code(), 141);
+        let full = std::io::Error::from_raw_os_error(libc::ENOSPC);
+        assert_eq!(stdout_error(full).exit_code(), 1);
         assert_eq!(
             Error::from(crate::engine::Error::Usage("x".into())).exit_code(),
             2

@@ -11,6 +11,8 @@
 //! first (raw mode off, main screen, cursor shown), then the source is shut down
 //! (workers stopped and joined, namespaces dropped).
 
+mod input;
+
 use crate::app::keys::action_for_key;
 use crate::app::{Action, App, Effect, Theme};
 use crate::engine::config::Config;
@@ -22,10 +24,10 @@ use crate::model::rows::WindowEnd;
 use crate::session::{MeasureSettings, Signals};
 use crate::source::{Control, SampleSource};
 use crate::test_seam::Seams;
-use crossbeam_channel::{bounded, never, select, unbounded, Receiver, Sender};
+use crossbeam_channel::{bounded, never, select, Receiver, Sender};
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::cursor::{Hide, Show};
-use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::event::Event;
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
@@ -34,15 +36,12 @@ use ratatui::Terminal;
 use std::io::{stdout, Stdout};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, Once};
-use std::thread::JoinHandle;
+use std::sync::{Mutex, Once};
 use std::time::{Duration, Instant};
 
 /// Shortest time between two frames while figures arrive (they arrive every sample
 /// interval, 250 ms by default); input redraws at once.
 const TICK: Duration = Duration::from_millis(200);
-/// How often the input thread looks up from the keyboard to see if it should stop.
-const INPUT_POLL: Duration = Duration::from_millis(1000);
 
 /// How the explorer looks and behaves, live or replaying.
 #[derive(Clone, Debug, PartialEq)]
@@ -91,6 +90,11 @@ pub fn run(settings: &ExplorerSettings, measure: &MeasureSettings) -> Result<()>
     // The engine and its runner are built before the terminal is taken, so errors
     // print plainly; nothing is measured until the explorer asks.
     let started = crate::session::start(&quiet, false)?;
+    // The namespaces exist: from here on no program this process might start gains a
+    // privilege by exec (no_new_privs, as trippy does once its sockets are open).
+    // Dropping capabilities as well is not done: every worker still enters the
+    // namespaces (CAP_SYS_ADMIN) for each configuration.
+    let _ = nix::sys::prctl::set_no_new_privs();
     let source = Box::new(LiveRunner::spawn(started.engine, None)?);
     let exports = run_loop(
         source,
@@ -104,9 +108,13 @@ pub fn run(settings: &ExplorerSettings, measure: &MeasureSettings) -> Result<()>
 }
 
 /// After the terminal is back: where every export of the session went.
+/// The files are written whatever happens here: a terminal closed under the explorer
+/// (the rows autosaved) or a closed stdout loses only these lines, never the exit.
 fn print_exports(exports: &[PathBuf]) {
     for p in exports {
-        println!("matrix exported to {}", p.display());
+        if crate::say!("matrix exported to {}", p.display()).is_err() {
+            return;
+        }
     }
 }
 
@@ -191,60 +199,6 @@ impl Drop for SourceGuard {
     }
 }
 
-/// Reads the keyboard on its own thread until told to stop.
-struct InputThread {
-    stop: Arc<AtomicBool>,
-    handle: Option<JoinHandle<()>>,
-    rx: Receiver<Event>,
-}
-
-impl InputThread {
-    fn spawn() -> anyhow::Result<InputThread> {
-        let stop = Arc::new(AtomicBool::new(false));
-        let (tx, rx) = unbounded();
-        let s = stop.clone();
-        let handle = std::thread::Builder::new()
-            .name("netio-input".into())
-            .spawn(move || {
-                use std::io::IsTerminal;
-                let watch = std::io::stdin().is_terminal();
-                while !s.load(Ordering::Relaxed) {
-                    // A hung-up terminal (its window closed, tmux killed) is no terminal
-                    // any more: end, and the explorer quits instead of running unseen.
-                    if watch && !std::io::stdin().is_terminal() {
-                        return;
-                    }
-                    match event::poll(INPUT_POLL) {
-                        Ok(true) => match event::read() {
-                            Ok(ev) => {
-                                if tx.send(ev).is_err() {
-                                    return;
-                                }
-                            }
-                            Err(_) => return,
-                        },
-                        Ok(false) => {}
-                        Err(_) => return,
-                    }
-                }
-            })?;
-        Ok(InputThread {
-            stop,
-            handle: Some(handle),
-            rx,
-        })
-    }
-}
-
-impl Drop for InputThread {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        // Not joined: a read on a dead terminal may never return, and nothing may keep
-        // the explorer from stopping its workers. The thread ends with the process.
-        drop(self.handle.take());
-    }
-}
-
 fn run_loop(
     source: Box<dyn SampleSource>,
     args: &ExplorerSettings,
@@ -258,7 +212,10 @@ fn run_loop(
     // The screen and keyboard threads only watch: at the weakest priority they never
     // preempt a worker when they wake (the workers keep the normal priority: the
     // source's own thread, which starts them, was spawned before this). Best effort.
+    // A signal, a key or the terminal closing raises it above the workers again (the
+    // signal and keyboard threads do, see `input`); it drops back once answered.
     let _ = crate::engine::sys::make_thread_background();
+    let main = crate::engine::sys::current_tid();
     let seams = Seams::from_env();
     let start = args.start;
     let mut app = App::new(
@@ -278,7 +235,7 @@ fn run_loop(
     let _terminal_guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
     terminal.clear()?;
-    let input = InputThread::spawn()?;
+    let input = input::InputThread::spawn(main)?;
 
     let mut events = source.0.events().clone();
     let mut keys = input.rx.clone();
@@ -372,6 +329,11 @@ fn run_loop(
         if app.quit {
             break;
         }
+        // A key raised this thread above the workers to answer it; once answered
+        // (nothing more queued, its frame drawn) it only watches again.
+        if keys.is_empty() && !signals.pending() && !redraw.due(Instant::now()) {
+            let _ = crate::engine::sys::make_thread_background();
+        }
     }
     // The last configuration's result arrives while stopping: keep it in the recording.
     for ev in source.0.shutdown() {
@@ -420,7 +382,7 @@ impl Redraw {
 /// Exports the matrix if it holds rows no export has saved (quitting without a
 /// person to ask: a signal, a closed terminal).
 fn autosave(app: &mut App, export_dir: &std::path::Path) {
-    if app.unexported > 0 && !app.matrix.is_empty() {
+    if app.has_unsaved() {
         let r =
             crate::model::csv::export(app.metrics, &app.export_rows(), export_dir, &timestamp());
         app.update(Action::Exported(r));

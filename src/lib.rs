@@ -2,7 +2,7 @@
 //!
 //! Layers, each using only those below it: `engine` (its own crate: measures, knows no
 //! UI) → `model` (rows, insight, report, CSV and recording formats) → `source`,
-//! `replay`, `plot`, `session` (preflight and startup) → `app` + `ui` → `explorer` →
+//! `replay`, `plot`, `peer` (ssh to a far host), `session` (preflight and startup) → `app` + `ui` → `explorer` →
 //! `cmd` (the command line, the only code that sees clap).
 
 #[cfg(not(target_os = "linux"))]
@@ -15,6 +15,7 @@ pub mod cmd;
 pub mod error;
 pub mod explorer;
 pub mod model;
+pub mod peer;
 pub mod plot;
 pub mod replay;
 pub mod session;

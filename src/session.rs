@@ -17,7 +17,8 @@ use std::time::Duration;
 pub const NEEDS_ROOT: &str = "this needs root (or CAP_SYS_ADMIN + CAP_NET_ADMIN): the explorer, \
 run and sweep build a private network of two namespaces joined by a veth pair. Run it with sudo (sudo netio-tui …), \
 or add --no-netns to measure over loopback in the current namespace. Without root you can also \
-use: netio-tui replay FILE, netio-tui plot FILE.csv, netio-tui --help";
+use: netio-tui replay FILE, netio-tui plot FILE.csv, netio-tui --help; netio-tui doctor checks this \
+machine and says what root would add";
 
 /// Where the measured traffic goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,9 +42,22 @@ pub struct MeasureSettings {
     /// The sampling profiler's rate, when it is asked for.
     pub profile_hz: Option<u32>,
     pub syscalls: bool,
+    /// `--peer`: the other half runs on a far host, over ssh.
+    pub peer: Option<crate::peer::PeerSettings>,
 }
 
 impl MeasureSettings {
+    /// What the far half of a `--peer` session measures with: the same options.
+    pub fn agent_options(&self, verify: bool) -> crate::engine::peer::protocol::AgentOptions {
+        crate::engine::peer::protocol::AgentOptions {
+            interval_ms: (self.interval * 1e3).round() as u64,
+            warmup_ms: (self.warmup * 1e3).round() as u64,
+            verify,
+            profile_hz: self.profile_hz,
+            syscalls: self.syscalls,
+        }
+    }
+
     pub fn engine_options(&self, verify: bool) -> EngineOptions {
         EngineOptions {
             use_netns: !self.no_netns,
@@ -81,7 +95,18 @@ pub fn preflight(m: &MeasureSettings, request: &Request) -> Result<()> {
             "--topology sink builds its own namespaces; it cannot be combined with --no-netns",
         ));
     }
-    if !(m.no_netns || may_create_namespaces()) {
+    if m.peer.is_some() && (m.no_netns || m.topology == Topology::Sink) {
+        return Err(usage(
+            "--peer measures between this host and the peer over their own network; it cannot be combined with --no-netns or --topology sink",
+        ));
+    }
+    if m.topology == Topology::Sink && request.verify {
+        return Err(usage(
+            "--topology sink has no receiver (its datagrams go to a blackhole route): --verify has nothing to check; leave it out",
+        ));
+    }
+    // With a peer no namespace is made: nothing here needs root.
+    if !(m.no_netns || m.peer.is_some() || may_create_namespaces()) {
         return Err(usage(NEEDS_ROOT));
     }
     if let Some(dir) = request.export_dir {
@@ -101,6 +126,14 @@ pub fn preflight(m: &MeasureSettings, request: &Request) -> Result<()> {
             )),
             why => usage(why.to_string()),
         })?;
+        if let Some(why) = c.rr_refuses() {
+            return Err(usage(why));
+        }
+        if m.peer.is_some() && c.is_rr() {
+            return Err(usage(
+                "--workload rr runs both halves on this machine; with --peer only --workload stream is measured so far",
+            ));
+        }
         if m.topology == Topology::Sink {
             if let Some(why) = crate::engine::sink_refuses(c) {
                 return Err(usage(why));
@@ -108,6 +141,7 @@ pub fn preflight(m: &MeasureSettings, request: &Request) -> Result<()> {
         }
         // The engine says it is the user's (ErrorKind::Usage: exit 2).
         crate::engine::check_memory(c)?;
+        crate::engine::check_memlock(c, m.topology != Topology::Sink)?;
     }
     Ok(())
 }
@@ -216,7 +250,13 @@ pub struct Started {
 /// The one startup order after the preflight: signals, engine, recorder.
 pub fn start(m: &MeasureSettings, verify: bool) -> Result<Started> {
     let signals = Signals::spawn()?;
-    let engine = Engine::new(m.engine_options(verify))?;
+    let engine = match &m.peer {
+        None => Engine::new(m.engine_options(verify))?,
+        Some(p) => {
+            let far = crate::peer::connect(p, m.agent_options(verify))?;
+            Engine::with_far(m.engine_options(verify), far)?
+        }
+    };
     let recorder = match &m.record {
         Some(path) => Some(Recorder::create(path, engine.machine())?),
         None => None,
@@ -229,10 +269,48 @@ pub fn start(m: &MeasureSettings, verify: bool) -> Result<Started> {
 }
 
 /// SIGTERM, SIGINT and SIGHUP as a channel, so a loop selecting on it wakes at once.
+/// The thread that spawned it (the main loop) is raised above every worker the moment
+/// a signal arrives, so it stops them within a second or two even when hundreds of
+/// busy workers share two cores (root; best effort elsewhere, where none run).
+///
+/// The spawning thread, and every thread it starts afterwards (the engine, the
+/// workers), blocks the three signals; only the signal thread takes them. The kernel
+/// hands a process's signal to a thread that does not block it, and would otherwise
+/// pick a runnable one (a worker, or the explorer's low-priority main thread) that may
+/// not run for minutes under load, the signal pending all that time.
 pub struct Signals {
     handle: signal_hook::iterator::Handle,
     thread: Option<JoinHandle<()>>,
     rx: Receiver<i32>,
+    /// The spawning thread and its signal mask before, restored when dropped there.
+    owner: (i32, nix::sys::signal::SigSet),
+}
+
+/// Called first thing in `main`: the three signals wait (blocked, pending) until the
+/// command says whether it measures. A measuring command answers them from
+/// [`Signals::spawn`] on (a signal in its first moments, before the engine exists, is
+/// then an interruption like any other, not the default action's silent death); the
+/// others call [`release_signals`] and a signal takes its default action as before.
+pub fn hold_signals() {
+    use nix::sys::signal::{pthread_sigmask, SigmaskHow};
+    let _ = pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&answered()), None);
+}
+
+/// For commands that measure nothing (replay, plot, report): signals take their
+/// default action again; one that arrived since [`hold_signals`] takes it now.
+pub fn release_signals() {
+    use nix::sys::signal::{pthread_sigmask, SigmaskHow};
+    let _ = pthread_sigmask(SigmaskHow::SIG_UNBLOCK, Some(&answered()), None);
+}
+
+/// The signals the program answers (the rest keep their default action).
+fn answered() -> nix::sys::signal::SigSet {
+    use nix::sys::signal::{SigSet, Signal};
+    let mut set = SigSet::empty();
+    for s in [Signal::SIGTERM, Signal::SIGINT, Signal::SIGHUP] {
+        set.add(s);
+    }
+    set
 }
 
 impl Signals {
@@ -241,10 +319,21 @@ impl Signals {
         let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP])?;
         let handle = signals.handle();
         let (tx, rx) = unbounded();
+        use nix::sys::signal::{pthread_sigmask, SigmaskHow};
+        let main = crate::engine::sys::current_tid();
+        let mut before = nix::sys::signal::SigSet::empty();
+        pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&answered()), Some(&mut before))
+            .map_err(std::io::Error::from)?;
         let thread = std::thread::Builder::new()
             .name("netio-signals".into())
             .spawn(move || {
+                // The one thread that takes them (it inherited the block).
+                let _ = pthread_sigmask(SigmaskHow::SIG_UNBLOCK, Some(&answered()), None);
+                // Asleep but for a signal: it costs the workers nothing, and it runs
+                // the moment one arrives.
+                let _ = crate::engine::sys::make_thread_realtime();
                 for sig in signals.forever() {
+                    let _ = crate::engine::sys::make_realtime(main);
                     if tx.send(sig).is_err() {
                         return;
                     }
@@ -254,6 +343,7 @@ impl Signals {
             handle,
             thread: Some(thread),
             rx,
+            owner: (main, before),
         })
     }
 
@@ -272,6 +362,11 @@ impl Drop for Signals {
         self.handle.close();
         if let Some(t) = self.thread.take() {
             let _ = t.join();
+        }
+        // A signal after this takes its default action again, as before we answered.
+        if crate::engine::sys::current_tid() == self.owner.0 {
+            use nix::sys::signal::{pthread_sigmask, SigmaskHow};
+            let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&self.owner.1), None);
         }
     }
 }

@@ -10,6 +10,15 @@ pub const PANIC_ENV: &str = "NETIO_TUI_TEST_PANIC";
 /// drawing can be told from the cost of driving the engine.
 pub const DRAW_ENV: &str = "NETIO_TUI_DRAW";
 
+/// `NETIO_TUI_TEST_AGENT_VERSION=X`: the agent says it is version X in its hello, so
+/// the refusal of a far host with another version is tested without building one.
+pub const AGENT_VERSION_ENV: &str = "NETIO_TUI_TEST_AGENT_VERSION";
+
+/// The version the agent announces: this build's, unless a test says otherwise.
+pub fn agent_version() -> String {
+    std::env::var(AGENT_VERSION_ENV).unwrap_or_else(|_| env!("CARGO_PKG_VERSION").to_string())
+}
+
 /// What the hooks ask for in this process.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Seams {

@@ -79,6 +79,7 @@ fn sample(c: Config, seq: u64) -> Sample {
             seconds: 0.25,
             bytes: 400_000_000,
             messages: 6_103,
+            rtt: None,
             tx: counts(&tx),
             rx: counts(&rx),
             both: None,
@@ -192,6 +193,39 @@ fn breakdown_bar_at_80x24() {
         screen.contains("copy 24%") && screen.contains("irq-off 48%"),
         "{screen}"
     );
+    // Issue 22 item 6: every segment drawn by its letter alone is explained on
+    // screen, in the live panel's title.
+    let title = screen.lines().nth(2).unwrap_or("");
+    for bar in screen
+        .lines()
+        .filter(|l| l.starts_with("\"CPU tx") || l.starts_with("\"CPU rx"))
+    {
+        for (letter, word) in [
+            ('C', "copy"),
+            ('Z', "zc"),
+            ('T', "tcp"),
+            ('S', "sys"),
+            ('W', "sched"),
+            ('I', "irq-off"),
+            ('U', "user"),
+            ('O', "other"),
+            ('K', "kernel"),
+        ] {
+            let alone = bar[27..].split_whitespace().any(|seg| {
+                seg.starts_with(letter)
+                    && seg[letter.len_utf8()..]
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c == '%' || c == '"')
+            });
+            if alone {
+                assert!(
+                    title.contains(&format!("{letter} {word}")),
+                    "{letter} unexplained:\n{screen}"
+                );
+            }
+        }
+    }
+    assert!(title.contains("bars: T tcp"), "{screen}");
     insta::assert_snapshot!(screen);
 }
 

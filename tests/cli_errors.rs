@@ -240,6 +240,17 @@ fn buffer_offsets_are_heap_or_0_to_4095() {
 }
 
 #[test]
+fn mlock_is_off_or_on() {
+    let allowed = "is not on or off (allowed: off, on)";
+    assert_usage_error(&["run", "--mlock", "maybe"], &["'maybe'", allowed]);
+    assert_usage_error(&["sweep", "--mlock", "off,2"], &["'2'", allowed, "off,on"]);
+    assert_usage_error(&["sweep", "--mlock", "off,,on"], &["empty item"]);
+    assert_usage_error(&["--mlock", "locked"], &[allowed]);
+    // Only the measuring commands lock buffers.
+    assert_usage_error(&["report", "x.csv", "--mlock", "on"], &["--mlock"]);
+}
+
+#[test]
 fn pin_lists_name_cpus_up_to_1023() {
     // CPU 1000 is a CPU list's CPU (no such CPU here: refused as not usable, not as
     // text); 1024 is beyond what a pin list can hold.

@@ -42,6 +42,7 @@ fn without_root_the_explorer_says_what_to_do_and_exits_2() {
         "replay",
         "plot",
         "--help",
+        "netio-tui doctor",
     ] {
         assert!(err.contains(needle), "{needle:?} missing: {err}");
     }

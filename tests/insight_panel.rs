@@ -22,6 +22,7 @@ fn result(c: Config, gbps: f64, copied: bool) -> ConfigResult {
             seconds,
             bytes,
             messages,
+            rtt: None,
             tx: Counts {
                 cpu_ns: Some(bytes),
                 syscalls: Some(

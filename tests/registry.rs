@@ -127,13 +127,14 @@ fn a_new_metric_reaches_every_output() {
     assert!(screen.contains("Fakeness"), "live row:\n{screen}");
     assert!(screen.contains("FAKE"), "matrix column:\n{screen}");
     app.update(Action::ToggleHelp);
-    t.draw(|fr| netio_tui::ui::draw(fr, &app)).unwrap();
-    assert!(
-        t.backend()
-            .to_string()
-            .contains("a metric that exists only"),
-        "help"
-    );
+    // The help scrolls: its metric lines come after every key's.
+    let mut help = String::new();
+    for _ in 0..6 {
+        t.draw(|fr| netio_tui::ui::draw(fr, &app)).unwrap();
+        help.push_str(&t.backend().to_string());
+        app.update(Action::ScrollDown);
+    }
+    assert!(help.contains("a metric that exists only"), "help:\n{help}");
 
     // The plots.
     let dir = tempfile::tempdir().unwrap();

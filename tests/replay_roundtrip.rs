@@ -52,6 +52,7 @@ fn session() -> Vec<EngineEvent> {
         for seq in 0..3u64 {
             let interval = Measured {
                 memcpy_ns_per_byte: None,
+                rtt: None,
                 noise: None,
                 seconds: 0.25,
                 bytes: 1_000_000 + seq * 17,
@@ -93,9 +94,9 @@ fn session() -> Vec<EngineEvent> {
         }
         out.push(EngineEvent::Finished(ConfigResult {
             config,
-            total,
             bytes_sent: total.bytes,
             bytes_received: total.bytes,
+            total,
             verified: false,
         }));
     }

@@ -302,6 +302,7 @@ fn trial(c: Config, gbps: f64) -> netio_tui::engine::sample::ConfigResult {
             both: None,
             zc: None,
             memcpy_ns_per_byte: None,
+            rtt: None,
             rx_zc: None,
             profile: None,
             noise: None,

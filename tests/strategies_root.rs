@@ -154,6 +154,10 @@ fn refused_io_uring_is_unavailable_with_its_reason_and_sweep_skips_it() {
         stderr.contains("uring-zc unavailable on this machine: io_uring refused"),
         "{stderr}"
     );
+    assert!(
+        stderr.contains("netio-tui doctor says what to do"),
+        "{stderr}"
+    );
     before.assert_restored();
 }
 

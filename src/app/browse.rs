@@ -73,7 +73,10 @@ impl App {
     pub fn current_trials(&self) -> (usize, bool) {
         let done = self.matrix.trials(&self.selected).map_or(0, <[_]>::len);
         let measuring = self.phase == super::Phase::Measuring
-            && self.live.is_some_and(|l| l.config == self.selected);
+            && self
+                .live
+                .as_ref()
+                .is_some_and(|l| l.config == self.selected);
         (done, measuring)
     }
 

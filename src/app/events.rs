@@ -11,6 +11,7 @@ impl App {
         match ev {
             EngineEvent::Started { config } => {
                 self.discard_finished = false;
+                self.live_exported = false;
                 self.running = Some(config);
                 if self.is_replay() {
                     self.selected = config;
@@ -40,16 +41,17 @@ impl App {
                     Some(l) if l.config == s.config => {
                         // Counts start as n/a: the first sample is the window, not an addition.
                         l.total = if l.samples == 0 {
-                            s.interval
+                            s.interval.clone()
                         } else {
                             l.total.then(&s.interval)
                         };
                         l.samples += 1;
                     }
                     _ => {
+                        self.live_exported = false;
                         self.live = Some(LiveCell {
                             config: s.config,
-                            total: s.interval,
+                            total: s.interval.clone(),
                             samples: 1,
                         })
                     }
@@ -76,7 +78,7 @@ impl App {
                 let text = format!("{config} failed: {failure}");
                 self.error(text.clone());
                 self.push_notice(text);
-                if self.live.is_some_and(|l| l.config == config) {
+                if self.live.as_ref().is_some_and(|l| l.config == config) {
                     self.live = None;
                 }
                 if self.is_replay() {
@@ -109,7 +111,7 @@ impl App {
     /// A finished window: a row if the row rule admits it; the next sweep step if it
     /// was one.
     pub(super) fn finished(&mut self, r: ConfigResult, end: WindowEnd) -> Vec<Effect> {
-        if self.live.is_some_and(|l| l.config == r.config) {
+        if self.live.as_ref().is_some_and(|l| l.config == r.config) {
             self.live = None;
         }
         let config = r.config;
@@ -122,6 +124,9 @@ impl App {
         };
         if self.matrix.insert(&rule, r, end) {
             self.unexported += 1;
+            if !self.unexported_configs.contains(&config) {
+                self.unexported_configs.push(config);
+            }
         } else if seconds > 0.0 && !self.is_replay() {
             self.note(format!(
                 "{config}: {seconds:.1}s measured, under the {}s minimum window: not in the matrix",

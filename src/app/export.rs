@@ -21,6 +21,8 @@ impl App {
     pub(super) fn exported(&mut self, path: PathBuf) -> Vec<Effect> {
         let n = self.export_rows().len();
         self.unexported = 0;
+        self.unexported_configs.clear();
+        self.live_exported = self.live.is_some();
         self.exports.push(path.clone());
         self.note(format!(
             "exported {n} configuration{} to {}",
@@ -43,7 +45,11 @@ impl App {
         self.matrix
             .rows_with_live(self.metrics, self.live.as_ref(), self.min_window)
             .into_iter()
-            .map(|r| r.figures.on_kernel(&self.machine.kernel))
+            .map(|r| {
+                r.figures
+                    .on_kernel(&self.machine.kernel)
+                    .on_peer(&self.machine)
+            })
             .collect()
     }
 
@@ -53,6 +59,7 @@ impl App {
         let n = self.matrix.len();
         self.matrix.clear();
         self.unexported = 0;
+        self.unexported_configs.clear();
         self.view = MatrixView::default();
         self.note(format!(
             "matrix reset ({n} configuration{} dropped); the current window restarts",
@@ -66,16 +73,48 @@ impl App {
         self.set_config(self.selected)
     }
 
-    /// `q`: quits, unless the matrix holds rows no export has saved; then it says so
-    /// and the next `q` quits.
+    /// What no export has saved: (configurations, measured windows). The window
+    /// being measured counts once it would be a row (an export or a signal writes
+    /// it), unless the last export already held it.
+    pub fn unsaved(&self) -> (usize, usize) {
+        let rule = crate::model::rows::RowRule {
+            min_window: self.min_window,
+        };
+        let live = self
+            .live
+            .as_ref()
+            .filter(|l| !self.live_exported && rule.admits_live(l.total.seconds, l.samples));
+        let mut configs = self.unexported_configs.len();
+        let mut windows = self.unexported;
+        if let Some(l) = live {
+            windows += 1;
+            if !self.unexported_configs.contains(&l.config) {
+                configs += 1;
+            }
+        }
+        (configs, windows)
+    }
+
+    /// True when quitting now would lose measured rows.
+    pub fn has_unsaved(&self) -> bool {
+        self.unsaved().1 > 0
+    }
+
+    /// `q`: quits, unless rows no export has saved would be lost (the window being
+    /// measured among them); then it says so and the next `q` quits.
     pub(super) fn quit_or_ask(&mut self) -> Vec<Effect> {
-        let unsaved = self.unexported > 0 && !self.matrix.is_empty();
-        if unsaved && !self.quit_armed {
+        let (configs, windows) = self.unsaved();
+        if windows > 0 && !self.quit_armed {
             self.quit_armed = true;
+            let plural = |n: usize| if n == 1 { "" } else { "s" };
+            let trials = if windows == configs {
+                String::new()
+            } else {
+                format!(" ({windows} measured windows)")
+            };
             self.error(format!(
-                "{} measured window{} not exported: e exports, q again quits without saving",
-                self.unexported,
-                if self.unexported == 1 { "" } else { "s" }
+                "{configs} configuration{}{trials} not exported: e exports, q again quits without saving",
+                plural(configs)
             ));
             return vec![];
         }

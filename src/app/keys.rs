@@ -149,7 +149,7 @@ pub const ROWS: &[Row] = &[
             (ch('G'), Action::ScrollBottom),
         ],
         // Also named in the matrix's title, where they fit when these do not.
-        key_line: &[label(17, "PgUp/Dn Home", "scroll")],
+        key_line: &[label(17, "PgUp/Dn", "scroll")],
         help: &["PgUp PgDn Home End (g G)   scroll the matrix"],
         applies: Applies::Always,
     }),
@@ -270,6 +270,106 @@ pub fn key_line(replay: bool) -> Vec<KeyLabel> {
     // Stable: the axes, which share a rank, keep their table order.
     labels.sort_by_key(|l| l.rank);
     labels
+}
+
+/// One entry of the key line as drawn: its caps, and its word where there is room.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shown {
+    pub caps: &'static str,
+    pub word: Option<&'static str>,
+}
+
+/// What the key line says after keys shown without their word.
+pub const CAPS_ONLY_HINT: &str = "(see ?)";
+
+/// The key line in `width` columns: every key of [`key_line`] is on it, at every
+/// size. Keys get their words in rank order (`?` help and `q` quit first) where the
+/// others still fit as bare caps after them, followed by [`CAPS_ONLY_HINT`]. Only
+/// where even bare caps do not fit are the last dropped, and "…" says so.
+pub fn fit_key_line(replay: bool, width: usize) -> KeyLineFit {
+    let labels = key_line(replay);
+    let priority = |l: &KeyLabel| match l.caps {
+        "?" => 0,
+        "q" => 1,
+        _ => 2 + l.rank as usize,
+    };
+    let mut order: Vec<usize> = (0..labels.len()).collect();
+    order.sort_by_key(|&i| priority(&labels[i]));
+    // Each entry is drawn as "caps " or "caps word ".
+    let bare = |i: usize| labels[i].caps.chars().count() + 1;
+    let full = |i: usize| bare(i) + labels[i].word.chars().count() + 1;
+    let hint = CAPS_ONLY_HINT.chars().count();
+    let mut worded = vec![false; labels.len()];
+    let mut used: usize = (0..labels.len()).map(bare).sum::<usize>() + hint;
+    for &i in &order {
+        let more = full(i) - bare(i);
+        let all_worded = worded.iter().filter(|w| !**w).count() == 1;
+        // The last word to go in also drops the hint.
+        let cost = if all_worded {
+            more as isize - hint as isize
+        } else {
+            more as isize
+        };
+        if (used as isize + cost) as usize > width {
+            continue;
+        }
+        used = (used as isize + cost) as usize;
+        worded[i] = true;
+    }
+    let mut shown: Vec<Shown> = (0..labels.len())
+        .filter(|&i| worded[i])
+        .map(|i| Shown {
+            caps: labels[i].caps,
+            word: Some(labels[i].word),
+        })
+        .collect();
+    let mut used: usize = (0..labels.len()).filter(|&i| worded[i]).map(full).sum();
+    let rest: Vec<usize> = (0..labels.len()).filter(|&i| !worded[i]).collect();
+    for (n, &i) in rest.iter().enumerate() {
+        let last = n + 1 == rest.len();
+        // Keep room for "…" while more keys follow that might not fit.
+        let reserve = if last { 0 } else { 2 };
+        if used + bare(i) + reserve > width {
+            shown.push(Shown {
+                caps: "…",
+                word: None,
+            });
+            return KeyLineFit { shown, hint: false };
+        }
+        used += bare(i);
+        shown.push(Shown {
+            caps: labels[i].caps,
+            word: None,
+        });
+    }
+    let hint = !rest.is_empty() && used + hint <= width;
+    KeyLineFit { shown, hint }
+}
+
+/// The key line fitted to a width: its entries, and whether [`CAPS_ONLY_HINT`]
+/// follows them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyLineFit {
+    pub shown: Vec<Shown>,
+    pub hint: bool,
+}
+
+impl KeyLineFit {
+    /// The line as drawn.
+    pub fn text(&self) -> String {
+        let mut s: String = self
+            .shown
+            .iter()
+            .map(|e| match e.word {
+                Some(w) => format!("{} {w} ", e.caps),
+                None => format!("{} ", e.caps),
+            })
+            .collect();
+        if self.hint {
+            s.push_str(CAPS_ONLY_HINT);
+        }
+        s
+    }
 }
 
 /// What the help fills into its lines.

@@ -93,7 +93,7 @@ impl Matrix {
             .filter(|l| rule.admits_live(l.total.seconds, l.samples))
             .map(|l| ConfigResult {
                 config: l.config,
-                total: l.total,
+                total: l.total.clone(),
                 bytes_sent: 0,
                 bytes_received: 0,
                 verified: false,

@@ -60,6 +60,9 @@ pub enum Phase {
     WarmingUp,
     Measuring,
     Paused,
+    /// A sweep finished: the engine measures nothing until a key asks (space measures
+    /// the last configuration again, a configuration key another).
+    Idle,
     /// The source has nothing more to say (a replay reached its end).
     Ended,
 }
@@ -79,11 +82,13 @@ pub enum Overlay {
 pub struct Status {
     pub text: String,
     pub error: bool,
+    /// Sweep steps begun since it was said: a sweep replaces what it has outlived.
+    pub steps: u32,
 }
 
 /// Live figures of the configuration being measured, accumulated from its samples
 /// until its `Finished` arrives.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LiveCell {
     pub config: Config,
     pub total: Measured,
@@ -127,6 +132,10 @@ pub struct App {
     pub view: MatrixView,
     /// Windows entered in the matrix since the last export.
     pub unexported: usize,
+    /// The configurations those windows belong to (one configuration may hold several).
+    pub unexported_configs: Vec<Config>,
+    /// The window being measured was in the last export (its figures then).
+    pub live_exported: bool,
     /// `q` was pressed once with unexported rows: the next `q` quits.
     pub quit_armed: bool,
     /// Files written by `e`, oldest first (printed when the explorer ends).
@@ -168,6 +177,8 @@ impl App {
             theme: Theme::Default,
             view: MatrixView::default(),
             unexported: 0,
+            unexported_configs: Vec::new(),
+            live_exported: false,
             quit_armed: false,
             exports: Vec::new(),
             discard_finished: false,
@@ -184,6 +195,7 @@ impl App {
         self.status = Some(Status {
             text: text.into(),
             error: false,
+            steps: 0,
         });
     }
 
@@ -191,6 +203,7 @@ impl App {
         self.status = Some(Status {
             text: text.into(),
             error: true,
+            steps: 0,
         });
     }
 

@@ -45,6 +45,14 @@ impl App {
             return vec![];
         }
         self.view.scroll = None;
+        if self.phase == Phase::Idle {
+            // Idle after a sweep: a new choice is measured at once.
+            self.paused = false;
+            self.status = None;
+            let mut effects = self.set_config(next);
+            effects.push(Effect::Control(Control::Resume));
+            return effects;
+        }
         if let Some(s) = self.sweep.take() {
             self.note(format!(
                 "sweep stopped at {} by a manual change",

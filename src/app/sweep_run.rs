@@ -2,7 +2,7 @@
 //! step the engine timed out asks for the next.
 
 use super::sweep::Sweep;
-use super::{trim_float, App, Effect};
+use super::{trim_float, App, Effect, Phase};
 use crate::engine::config::Config;
 use crate::model::rows::WindowEnd;
 use crate::source::Control;
@@ -48,19 +48,39 @@ impl App {
             return vec![];
         };
         match sw.advance() {
-            Some(next) => self.set_config(next),
+            Some(next) => {
+                let progress = sw.progress();
+                // The status line follows the sweep: a note is replaced at the next
+                // step, an error (a failed step) one step later, so nothing said
+                // stays for the rest of a two-minute sweep.
+                let outlived = self.status.as_mut().is_none_or(|s| {
+                    s.steps += 1;
+                    !s.error || s.steps > 1
+                });
+                if outlived {
+                    self.note(format!("sweep {progress}: {next}; s cancels"));
+                }
+                self.set_config(next)
+            }
             None => {
                 let n = sw.plan.len();
                 let repeat = sw.repeat;
+                let last = sw.plan[n - 1];
                 self.sweep = None;
+                // The engine waits after a timed window: say so, and make sure space
+                // measures open-ended from here instead of one more timed window.
+                self.paused = true;
+                self.phase = Phase::Idle;
                 self.note(format!(
-                    "sweep finished: {n} configurations measured{}; e exports the matrix",
+                    "sweep done: {n} configurations measured{}; idle — space measures {last} again, e exports",
                     match repeat {
                         1 => String::new(),
                         r => format!(" {r} times each"),
                     }
                 ));
-                vec![]
+                let mut effects = vec![Effect::Control(Control::Pause)];
+                effects.extend(self.set_config(last));
+                effects
             }
         }
     }

@@ -55,13 +55,20 @@ pub fn short_error(e: &clap::Error, args: &[String]) -> String {
             match std::error::Error::source(e) {
                 Some(why) => format!("{arg}: {why}"),
                 None => match ctx(ContextKind::ValidValue) {
-                    Some(valid) => format!("{first_line}; allowed: {valid}"),
-                    None => first_line,
+                    Some(valid) if !valid.trim().is_empty() => {
+                        format!("{first_line}; allowed: {valid}")
+                    }
+                    _ => first_line,
                 },
             }
         }
         ErrorKind::UnknownArgument => {
             let arg = ctx(ContextKind::InvalidArg).unwrap_or_default();
+            // A value that starts with '-' ("--size -inf", "--pin -1") is taken for an
+            // option: say what is wrong with it as that option's value.
+            if let Some(said) = negative_value(cmd, args, &arg) {
+                return said;
+            }
             let hint = ctx(ContextKind::SuggestedArg)
                 .map(|s| format!(" (did you mean {s}?)"))
                 .unwrap_or_default();
@@ -100,5 +107,32 @@ pub fn short_error(e: &clap::Error, args: &[String]) -> String {
             sub.map_or("", |c| c.get_name())
         ),
         _ => format!("{first_line}\nsee netio-tui --help"),
+    }
+}
+
+/// When `unknown` (what clap took for an option) is really the value of the option
+/// before it, e.g. "-i" out of "--size -inf": that option's own message for the value.
+fn negative_value(cmd: &clap::Command, args: &[String], unknown: &str) -> Option<String> {
+    let i = args
+        .iter()
+        .position(|a| a.starts_with(unknown) && !a.starts_with("--"))?;
+    let option = args.get(i.checked_sub(1)?)?.strip_prefix("--")?;
+    let arg = cmd.get_arguments().find(|a| a.get_long() == Some(option))?;
+    if !arg.get_action().takes_values() {
+        return None;
+    }
+    // The same command line with the value joined to its option, which clap reads
+    // as a value whatever it starts with: its error is the option's own message.
+    let mut joined = args.to_vec();
+    joined[i - 1] = format!("--{option}={}", args[i]);
+    joined.remove(i);
+    match super::parse_from(joined.iter()) {
+        Err(e) if e.kind() != clap::error::ErrorKind::UnknownArgument => {
+            Some(short_error(&e, &joined))
+        }
+        _ => Some(format!(
+            "--{option}: '{}' starts with '-'; write it as --{option}={}",
+            args[i], args[i]
+        )),
     }
 }

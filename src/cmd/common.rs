@@ -35,6 +35,23 @@ pub struct Common {
     /// Samples per second of each CPU's time for the CPU-time breakdown, 100 to 20000 (default 500); implies --profile
     #[arg(long, value_parser = parse_profile_rate, value_name = "HZ")]
     pub profile_rate: Option<u32>,
+    /// Run the other half of every connection on this host, started over your own ssh as `netio-tui agent --stdio` (your ssh config, keys and known_hosts apply); no namespaces, no root needed here
+    #[arg(long, value_parser = crate::peer::parse_target, value_name = "[USER@]HOST[:PORT]")]
+    pub peer: Option<crate::peer::PeerTarget>,
+    /// One option for ssh with --peer, passed as one argument, in order (repeatable): --peer-ssh-option=-oPort=2222
+    #[arg(
+        long = "peer-ssh-option",
+        value_name = "OPT",
+        allow_hyphen_values = true,
+        requires = "peer"
+    )]
+    pub peer_ssh_option: Vec<String>,
+    /// With --peer: stream this binary over the same ssh connection into a private temporary directory there, run it, remove it when the agent ends (same architecture only)
+    #[arg(long, requires = "peer")]
+    pub peer_copy: bool,
+    /// With --peer: the far host sends and this one receives (default: this host sends)
+    #[arg(long, requires = "peer")]
+    pub reverse: bool,
 }
 
 impl Common {
@@ -52,6 +69,12 @@ impl Common {
                     .unwrap_or(crate::engine::profile::DEFAULT_RATE_HZ)
             }),
             syscalls: self.syscalls,
+            peer: self.peer.clone().map(|target| crate::peer::PeerSettings {
+                target,
+                ssh_options: self.peer_ssh_option.clone(),
+                copy: self.peer_copy,
+                reverse: self.reverse,
+            }),
         }
     }
 }

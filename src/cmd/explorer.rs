@@ -2,7 +2,7 @@
 
 use super::axes::AxisArgs;
 use super::values::{
-    parse_seconds, parse_seconds_or_zero, parse_size, parse_strategy, parse_threads, theme_parser,
+    parse_min_window, parse_seconds, parse_size, parse_strategy, parse_threads, theme_parser,
 };
 use crate::app::Theme;
 use crate::engine::config::{Config, Strategy};
@@ -34,7 +34,7 @@ pub struct ExplorerArgs {
     #[arg(long, default_value = "1", value_parser = clap::value_parser!(u16).range(1..=1000), value_name = "N")]
     pub sweep_repeat: u16,
     /// Shortest measured window, in seconds, that enters the matrix (a configuration passed through while pressing keys is no result)
-    #[arg(long, default_value = "1", value_parser = parse_seconds_or_zero, allow_negative_numbers = true, value_name = "SECS")]
+    #[arg(long, default_value = "1", value_parser = parse_min_window, allow_negative_numbers = true, value_name = "SECS")]
     pub min_window: f64,
     /// Colours: default, or high-contrast for projectors and colour-blind viewers
     #[arg(long, default_value = "default", value_parser = theme_parser(), value_name = "THEME")]

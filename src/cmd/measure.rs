@@ -19,36 +19,39 @@ fn describe_status(c: &CounterStatus) {
         .as_ref()
         .map(|n| format!(" — {n}"))
         .unwrap_or_default();
-    eprintln!("netio-tui:   {state} {:<17} ({}){note}", c.metric, c.event);
+    crate::note!("netio-tui:   {state} {:<17} ({}){note}", c.metric, c.event);
 }
 
 fn describe_engine(engine: &Engine, counts: &[Count]) {
     let m = engine.machine();
     if let Some(t) = engine.setup_time {
-        eprintln!(
+        crate::note!(
             "netio-tui: namespaces + veth set up in {:.2} ms",
             t.as_secs_f64() * 1e3
         );
     }
-    eprintln!(
+    crate::note!(
         "netio-tui: {} | {} cores | kernel {} | {}",
-        m.cpu_model, m.cores, m.kernel, m.network
+        m.cpu_model,
+        m.cores,
+        m.kernel,
+        m.network
     );
     match &m.zerocopy_error {
-        None => eprintln!("netio-tui: MSG_ZEROCOPY supported"),
-        Some(e) => eprintln!("netio-tui: zero-copy n/a: {e}"),
+        None => crate::note!("netio-tui: MSG_ZEROCOPY supported"),
+        Some(e) => crate::note!("netio-tui: zero-copy n/a: {e}"),
     }
     for (s, why) in &m.unavailable {
-        eprintln!("netio-tui: {s} unavailable: {why}");
+        crate::note!("netio-tui: {s} unavailable: {why}");
     }
     if counts.contains(&Count::Thread) {
         if counts.contains(&Count::Cpu) {
-            eprintln!("netio-tui: --count thread: per worker thread");
+            crate::note!("netio-tui: --count thread: per worker thread");
         }
         m.counters.iter().for_each(describe_status);
     }
     if counts.contains(&Count::Cpu) {
-        eprintln!(
+        crate::note!(
             "netio-tui: --count cpu: every task on each pinned CPU (pid -1), no per-thread counter"
         );
         m.cpu_counters.iter().for_each(describe_status);
@@ -81,11 +84,11 @@ impl Driver {
             describe_engine(&engine, counts);
         } else if counts.contains(&Count::Cpu) {
             if let Some(gaps) = engine.machine().cpu_count_gaps() {
-                eprintln!("netio-tui: {gaps}");
+                crate::note!("netio-tui: {gaps}");
             }
         }
         if let Some(why) = &engine.machine().perf_error {
-            eprintln!("netio-tui: {why}; throughput is still measured, counters show n/a");
+            crate::note!("netio-tui: {why}; throughput is still measured, counters show n/a");
         }
         Ok(Driver {
             unavailable: engine.machine().unavailable.clone(),
@@ -128,10 +131,10 @@ impl Driver {
                                 failure.clone()
                             }));
                         }
-                        EngineEvent::SamplesDropped { count, .. } => eprintln!(
+                        EngineEvent::SamplesDropped { count, .. } => crate::note!(
                             "netio-tui: {config}: {count} samples were not recorded (the recorder fell behind)"
                         ),
-                        EngineEvent::Notice { message } => eprintln!("netio-tui: {message}"),
+                        EngineEvent::Notice { message } => crate::note!("netio-tui: {message}"),
                         _ => {}
                     }
                     // A recording never lists an interrupted window as finished.
@@ -161,7 +164,7 @@ impl Driver {
                     r.path().display(),
                     r.lines()
                 );
-                eprintln!("netio-tui: recording stopped: {why}");
+                crate::note!("netio-tui: recording stopped: {why}");
                 self.record_failed = Some(why);
                 self.recorder = None;
             }

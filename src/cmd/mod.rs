@@ -2,9 +2,12 @@
 //! subcommand's file turns its arguments into plain settings, then runs the one
 //! preflight and the one startup order ([`crate::session`]).
 
+pub mod agent;
 pub mod axes;
 mod clap_error;
 pub mod common;
+pub mod conventions;
+pub mod doctor;
 pub mod explorer;
 mod measure;
 pub mod output;
@@ -19,16 +22,27 @@ pub mod values;
 use clap::{Parser, Subcommand};
 pub use clap_error::short_error;
 
+/// `--version`: the package version and the git commit it was built from (build.rs;
+/// "unknown" where it was built outside a git checkout, e.g. from a tarball).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("NETIO_TUI_COMMIT"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "netio-tui",
-    version,
+    version = VERSION,
     about = "See what data movement costs in Linux TCP I/O",
     long_about = "netio-tui builds a private two-host network (two network namespaces joined by a veth pair), \
 runs TCP sender/receiver thread pairs in it and shows throughput, CPU cycles per byte and cache misses \
 per send strategy, message size and thread count.\n\n\
 Needs root: the explorer (no subcommand), run and sweep (they create namespaces; --no-netns runs over \
-loopback instead). Works without root: replay, plot, --help."
+loopback instead). Works without root: replay, plot, report, doctor, --help.\n\n\
+Is this machine ready? netio-tui doctor checks counters, permissions, namespaces, io_uring and \
+tracepoints, and says what to do about each."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -49,8 +63,16 @@ pub enum Command {
     Replay(replay::ReplayArgs),
     /// Draw SVG charts from a CSV written by sweep or the explorer (no root needed)
     Plot(plot::PlotArgs),
+    /// The far half of --peer: started over ssh by the local side, speaks versioned JSON lines on stdin/stdout, ends when stdin closes
+    Agent(agent::AgentArgs),
     /// Answer the course's six questions from a sweep CSV or a recording, as Markdown with plots, citing the cells (no root needed)
     Report(report::ReportArgs),
+    /// Check this machine: counters, permissions, namespaces, io_uring, tracepoints; ok/warn/fail with what to do (no root needed)
+    Doctor(doctor::DoctorArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions(conventions::CompletionsArgs),
+    /// Print the man page (roff): netio-tui man > netio-tui.1, or --out DIR for every page
+    Man(conventions::ManArgs),
 }
 
 /// Parses the command line. Options of the explorer given before a subcommand are
@@ -73,13 +95,19 @@ where
             .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
             .next();
         if let Some(arg) = misplaced {
-            return Err(cmd.error(
-                clap::error::ErrorKind::ArgumentConflict,
+            let takes = cmd.find_subcommand(sub).is_some_and(|c| {
+                c.get_arguments()
+                    .any(|a| a.get_long() == arg.strip_prefix("--"))
+            });
+            let msg = if takes {
                 format!(
                     "{arg} must come after the subcommand: netio-tui {sub} {arg} …; \
                      each subcommand takes its own options"
-                ),
-            ));
+                )
+            } else {
+                format!("{arg} does not apply to {sub}; see netio-tui {sub} --help")
+            };
+            return Err(cmd.error(clap::error::ErrorKind::ArgumentConflict, msg));
         }
     }
     Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))
@@ -87,6 +115,15 @@ where
 
 /// Runs what the command line asks for.
 pub fn dispatch(cli: Cli) -> crate::Result<()> {
+    // The measuring commands answer SIGTERM/SIGINT/SIGHUP themselves (session::Signals);
+    // for every other one they take their default action again (session::hold_signals).
+    // The agent among them: SIGHUP from a dropped ssh session ends it at once.
+    if !matches!(
+        cli.command,
+        None | Some(Command::Run(_)) | Some(Command::Sweep(_))
+    ) {
+        crate::session::release_signals();
+    }
     match cli.command {
         None => crate::explorer::run(&cli.explorer.settings(), &cli.common.settings()),
         Some(Command::Run(a)) => run::run(&a.settings()),
@@ -94,6 +131,10 @@ pub fn dispatch(cli: Cli) -> crate::Result<()> {
         Some(Command::Replay(a)) => replay::run(&a.settings()),
         Some(Command::Plot(a)) => plot::run(&a.settings()),
         Some(Command::Report(a)) => report::run(&a.settings()),
+        Some(Command::Agent(a)) => agent::run(&a),
+        Some(Command::Doctor(a)) => doctor::run(&a),
+        Some(Command::Completions(a)) => conventions::completions(a.shell, &mut std::io::stdout()),
+        Some(Command::Man(a)) => conventions::run_man(&a),
     }
 }
 

@@ -85,7 +85,7 @@ pub fn describe_counts(r: &ConfigResult) {
     let (tx, rx) = (&r.total.tx, &r.total.rx);
     let fmt = |v: Option<u64>| v.map_or("n/a".to_string(), |v| crate::format::si(v as f64));
     match &r.total.both {
-        None => eprintln!(
+        None => crate::note!(
             "netio-tui: cycles tx {} + rx {} = {}; CPU ns tx {} + rx {} = {}",
             fmt(tx.cycles),
             fmt(rx.cycles),
@@ -94,7 +94,7 @@ pub fn describe_counts(r: &ConfigResult) {
             fmt(rx.cpu_ns),
             fmt(r.total.counts().cpu_ns),
         ),
-        Some(both) => eprintln!(
+        Some(both) => crate::note!(
             "netio-tui: cycles tx {} + rx {} + both {} = {}; CPU ns tx {} + rx {} + both {} = {}",
             fmt(tx.cycles),
             fmt(rx.cycles),
@@ -107,16 +107,16 @@ pub fn describe_counts(r: &ConfigResult) {
         ),
     }
     match r.total.count_note() {
-        None => eprintln!("netio-tui:   {ATTRIBUTION_NOTE}"),
+        None => crate::note!("netio-tui:   {ATTRIBUTION_NOTE}"),
         Some(note) => {
-            eprintln!("netio-tui:   {note}");
+            crate::note!("netio-tui:   {note}");
             if r.total.sides_apart() {
-                eprintln!("netio-tui:   {CPU_ATTRIBUTION_NOTE}");
+                crate::note!("netio-tui:   {CPU_ATTRIBUTION_NOTE}");
             }
         }
     }
     if let Some([core, atom]) = r.total.counts().split {
-        eprintln!(
+        crate::note!(
             "netio-tui: hybrid CPU: cpu_core ran {:.1} ms: cycles {}, instructions {}; cpu_atom ran {:.1} ms: cycles {}, instructions {}",
             core.running_ns as f64 / 1e6,
             fmt(core.cycles),
@@ -209,6 +209,7 @@ mod tests {
     fn the_line_has_every_summary_figure_and_says_n_a() {
         let f = Figures {
             kernel: Some("6.18.0".into()),
+            peer: None,
             config: Config::new(Strategy::OneCopy, 4096, 1),
             values: METRICS
                 .iter()
@@ -221,7 +222,7 @@ mod tests {
         let line = summary_line(METRICS, VIEWS, &f, false);
         assert!(
             line.starts_with(
-                "one-copy 4K ×1 (Nagle on, recv message, pin off, count thread, buffers page+2048, kernel 6.18.0): "
+                "one-copy 4K ×1 (Nagle on, recv message, pin off, count thread, buffers page+2048, stream, mlock off, kernel 6.18.0): "
             ),
             "{line}"
         );

@@ -37,13 +37,13 @@ impl PlotArgs {
 pub fn run(s: &PlotSettings) -> Result<()> {
     let report = crate::plot::plot_file(&s.file, &s.out, s.title.as_deref())?;
     for n in &report.notes {
-        println!("note: {n}");
+        crate::say!("note: {n}")?;
     }
     for p in &report.written {
-        println!("wrote {}", p.display());
+        crate::say!("wrote {}", p.display())?;
     }
     for (file, why) in &report.skipped {
-        println!("skipped {file}: {why}");
+        crate::say!("skipped {file}: {why}")?;
     }
     Ok(())
 }

@@ -67,7 +67,7 @@ pub fn run(s: &ReplaySettings) -> Result<()> {
         )));
     }
     if s.check {
-        print!("{}", summary(&recording, &s.file));
+        crate::error::write_stdout(format_args!("{}", summary(&recording, &s.file)))?;
         return Ok(());
     }
     let player = ReplayPlayer::start(recording, s.file.clone(), s.speed);

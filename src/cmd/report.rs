@@ -3,7 +3,7 @@
 use crate::engine::metric::METRICS;
 use crate::error::{fault, usage, Result};
 use crate::model::csv;
-use crate::model::report::{markdown, read_input};
+use crate::model::report::{markdown, read_input, Input};
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -54,32 +54,44 @@ pub fn run(s: &ReportSettings) -> Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| PathBuf::from(&dir_name), |p| p.join(&dir_name));
-    std::fs::create_dir_all(&dir).map_err(|e| {
-        usage(format!(
-            "cannot create {} ({e}); choose a writable --out",
-            dir.display()
-        ))
-    })?;
+    let created = crate::model::files::create_output_dir(&dir, "--out").map_err(usage)?;
+    let written = write_report(s, &out, &dir, &dir_name, &input);
+    if written.is_err() && created {
+        // A full disk or a bad row: no half report, no empty directory left behind.
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let plots = written?;
+    crate::say!(
+        "wrote {} ({} plots in {})",
+        out.display(),
+        plots,
+        dir.display()
+    )?;
+    Ok(())
+}
+
+/// Writes the rows, the plots and the Markdown; returns how many plots.
+fn write_report(
+    s: &ReportSettings,
+    out: &Path,
+    dir: &Path,
+    dir_name: &str,
+    input: &Input,
+) -> Result<usize> {
     let rows_csv = dir.join("rows.csv");
     csv::write_rows(METRICS, &rows_csv, &input.rows)?;
     let title = input
         .machine
         .as_ref()
         .map(|m| format!("{} · Linux {}", m.cpu_model, m.kernel));
-    let drawn = crate::plot::plot_file(&rows_csv, &dir, title.as_deref())?;
+    let drawn = crate::plot::plot_file(&rows_csv, dir, title.as_deref())?;
     let plots: Vec<String> = drawn
         .written
         .iter()
         .filter_map(|p| p.file_name())
         .map(|n| format!("{dir_name}/{}", n.to_string_lossy()))
         .collect();
-    let md = markdown(METRICS, &input, &s.file, &plots);
-    crate::model::files::write_atomically(&out, md.as_bytes()).map_err(fault)?;
-    println!(
-        "wrote {} ({} plots in {})",
-        out.display(),
-        plots.len(),
-        dir.display()
-    );
-    Ok(())
+    let md = markdown(METRICS, input, &s.file, &plots);
+    crate::model::files::write_atomically(out, md.as_bytes()).map_err(fault)?;
+    Ok(plots.len())
 }

@@ -100,12 +100,13 @@ pub fn run(s: &RunSettings) -> Result<()> {
         )));
     }
     let kernel = driver.runner.machine().kernel.clone();
-    let mut trials = Trials::new(std::slice::from_ref(&config), &kernel);
+    let mut trials =
+        Trials::new(std::slice::from_ref(&config), &kernel).on_peer(driver.runner.machine());
     let mut trials_file = s.trials_out.as_deref().map(Saved::new);
     let bar = (s.repeat > 1).then(|| progress_bar(s.repeat)).flatten();
     let say = |line: String| match &bar {
         Some(b) => b.println(line),
-        None => eprintln!("{line}"),
+        None => crate::note!("{line}"),
     };
     let mut failure = None;
     for n in 1..=s.repeat {
@@ -173,23 +174,24 @@ fn report(
                 .as_ref()
                 .map_or("no trial".into(), |f| f.to_string()),
         )
-        .on_kernel(&driver.runner.machine().kernel),
+        .on_kernel(&driver.runner.machine().kernel)
+        .on_peer(driver.runner.machine()),
     };
     if s.json {
         let mut json = to_json(METRICS, &figures);
         if failure.is_none() {
             add_counter_json(&mut json, done, driver.runner.machine());
         }
-        println!("{json}");
+        crate::say!("{json}")?;
     }
     match failure {
         None => {
             if !s.json {
-                println!(
+                crate::say!(
                     "{}{}",
                     summary_line(METRICS, VIEWS, &figures, false),
                     trials_counter_notes(done)
-                );
+                )?;
             }
             if s.measure.verbose {
                 for r in done {
@@ -197,7 +199,7 @@ fn report(
                 }
                 let sent: u64 = done.iter().map(|r| r.bytes_sent).sum();
                 let received: u64 = done.iter().map(|r| r.bytes_received).sum();
-                eprintln!(
+                crate::note!(
                     "netio-tui: {sent} bytes sent, {received} received{}",
                     if done.iter().all(|r| r.verified) {
                         ", every payload byte verified"

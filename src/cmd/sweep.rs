@@ -150,7 +150,7 @@ pub fn dedup_warn<T: PartialEq + Copy + std::fmt::Display>(flag: &str, items: &[
         }
     }
     if !repeated.is_empty() {
-        eprintln!(
+        crate::note!(
             "netio-tui: warning: {flag} lists {} more than once; each is measured once",
             repeated.join(", ")
         );
@@ -208,7 +208,8 @@ pub fn sweep(s: &SweepSettings) -> Result<()> {
     }
     let mut driver = Driver::start(&s.measure, s.verify, &s.counts)?;
     let mut results = Results {
-        trials: Trials::new(&s.configs, &driver.runner.machine().kernel),
+        trials: Trials::new(&s.configs, &driver.runner.machine().kernel)
+            .on_peer(driver.runner.machine()),
         csv: Saved::new(&s.out),
         trials_file: s.trials_out.as_deref().map(Saved::new),
         failures: Vec::new(),
@@ -228,7 +229,7 @@ fn measure_all(s: &SweepSettings, driver: &mut Driver, results: &mut Results) {
     let bar = progress_bar(total);
     let say = |line: String| match &bar {
         Some(b) => b.println(line),
-        None => eprintln!("{line}"),
+        None => crate::note!("{line}"),
     };
     let several = s.repeat > 1;
     let mut complete = true;
@@ -325,8 +326,10 @@ fn finish(
         // Nothing measured is lost: the whole CSV goes to stdout.
         use std::io::Write as _;
         let mut stdout = std::io::stdout().lock();
-        stdout.write_all(&to_csv_bytes(METRICS, &rows)?)?;
-        stdout.flush()?;
+        stdout
+            .write_all(&to_csv_bytes(METRICS, &rows)?)
+            .and_then(|()| stdout.flush())
+            .map_err(crate::error::stdout_error)?;
         let msg = format!(
             "{why}; {on_disk}; all {} measured configurations were printed on stdout as CSV",
             rows.len()
@@ -340,23 +343,23 @@ fn finish(
         return Err(Error::Interrupted(format!("interrupted: {on_disk}")));
     }
     if s.repeat > 1 {
-        println!(
+        crate::say!(
             "wrote {} configurations to {} ({} trials each: medians with 95 % intervals)",
             rows.len(),
             s.out.display(),
             s.repeat
-        );
+        )?;
     } else {
-        println!("wrote {} configurations to {}", rows.len(), s.out.display());
+        crate::say!("wrote {} configurations to {}", rows.len(), s.out.display())?;
     }
     if let Some(f) = &results.trials_file {
         match &f.unsaved {
-            None => println!("wrote {} trials to {}", f.rows, f.path.display()),
+            None => crate::say!("wrote {} trials to {}", f.rows, f.path.display())?,
             Some(why) => return Err(fault(format!("--trials-out: {why}"))),
         }
     }
     if results.skipped > 0 {
-        eprintln!(
+        crate::note!(
             "netio-tui: {} configurations skipped: their strategy is unavailable here",
             results.skipped
         );

@@ -28,6 +28,8 @@ pub struct Trials {
     /// Every trial in measuring order, numbered within its configuration (from 1).
     each: Vec<(usize, Figures)>,
     kernel: String,
+    /// `--peer`: the far host, named in every row.
+    peer: Option<crate::engine::metric::Peer>,
 }
 
 impl Trials {
@@ -38,12 +40,27 @@ impl Trials {
             failed: vec![None; configs.len()],
             each: Vec::new(),
             kernel: kernel.to_string(),
+            peer: None,
+        }
+    }
+
+    /// Rows name the far host of `machine`'s `--peer` session, if it has one.
+    pub fn on_peer(mut self, machine: &crate::engine::sample::MachineInfo) -> Trials {
+        self.peer = crate::engine::metric::Peer::of(machine);
+        self
+    }
+
+    /// A row as written: with the kernel and the peer it was measured on.
+    fn stamp(&self, f: Figures) -> Figures {
+        Figures {
+            peer: self.peer.clone(),
+            ..f.on_kernel(&self.kernel)
         }
     }
 
     /// Adds a finished trial of configuration `i`; its own figures.
     pub fn add(&mut self, reg: &Registry, i: usize, r: ConfigResult) -> Figures {
-        let f = Figures::of(reg, &r).on_kernel(&self.kernel);
+        let f = self.stamp(Figures::of(reg, &r));
         self.results[i].push(r);
         self.each.push((self.results[i].len(), f.clone()));
         f
@@ -52,7 +69,7 @@ impl Trials {
     /// Configuration `i` failed in its next trial: its row becomes the failure.
     pub fn fail(&mut self, reg: &Registry, i: usize, why: String) {
         let n = self.results[i].len() + 1;
-        let f = Figures::failed(reg, self.configs[i], why.clone()).on_kernel(&self.kernel);
+        let f = self.stamp(Figures::failed(reg, self.configs[i], why.clone()));
         self.each.push((n, f));
         self.failed[i] = Some(why);
     }
@@ -77,12 +94,10 @@ impl Trials {
     /// Configuration `i`'s row, if it has one yet.
     pub fn row(&self, reg: &Registry, i: usize) -> Option<Figures> {
         if let Some(why) = &self.failed[i] {
-            return Some(
-                Figures::failed(reg, self.configs[i], why.clone()).on_kernel(&self.kernel),
-            );
+            return Some(self.stamp(Figures::failed(reg, self.configs[i], why.clone())));
         }
         let trials = &self.results[i];
-        (!trials.is_empty()).then(|| Figures::of_trials(reg, trials).on_kernel(&self.kernel))
+        (!trials.is_empty()).then(|| self.stamp(Figures::of_trials(reg, trials)))
     }
 
     /// Every trial so far, numbered (what `--trials-out` writes).

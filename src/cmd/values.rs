@@ -119,10 +119,19 @@ pub fn parse_interval(s: &str) -> Result<f64, String> {
 
 /// Like [`parse_seconds`] but 0 is allowed (e.g. no warm-up).
 pub fn parse_seconds_or_zero(s: &str) -> Result<f64, String> {
+    seconds_or_zero(s, "warm-up")
+}
+
+/// The explorer's shortest cut-short window that becomes a row: 0 or 0.01 s to a day.
+pub fn parse_min_window(s: &str) -> Result<f64, String> {
+    seconds_or_zero(s, "shortest window")
+}
+
+fn seconds_or_zero(s: &str, what: &str) -> Result<f64, String> {
     if s.trim().parse::<f64>() == Ok(0.0) {
         return Ok(0.0);
     }
-    seconds_in(s, "warm-up", MIN_SECONDS, MAX_SECONDS).map_err(|e| e.replace(" to ", " (or 0) to "))
+    seconds_in(s, what, MIN_SECONDS, MAX_SECONDS).map_err(|e| e.replace(" to ", " (or 0) to "))
 }
 
 /// Parses a comma-separated list with `item`, rejecting empty items.

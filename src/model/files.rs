@@ -27,10 +27,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
         .tempfile_in(&dir)
         .map_err(|e| why(&e))?;
     tmp.write_all(bytes).map_err(|e| why(&e))?;
-    // Temporary files are created 0600; a result file is for everyone to read, also
-    // when it was written under sudo.
+    // Temporary files are created 0600; a result file gets what any tool's new file
+    // gets: 0666 less the umask.
     tmp.as_file()
-        .set_permissions(std::fs::Permissions::from_mode(0o644))
+        .set_permissions(std::fs::Permissions::from_mode(new_file_mode()))
         .map_err(|e| why(&e))?;
     // No fsync: the rename already makes the file appear whole to every reader, and a
     // sweep rewrites it after each configuration (fsync costs tens of ms on VM disks).
@@ -39,39 +39,98 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// Creates (or empties) `path` for appending a recording. Refuses a symbolic link at
-/// `path` (it is never followed) and anything that is not a regular file (a FIFO would
-/// block, a device would swallow the data).
+/// Creates `path` anew for appending a recording: a new file, created exclusively
+/// under an unpredictable name beside it and renamed into place, so whatever was at
+/// `path` is replaced, never written through (a hard link planted there keeps its
+/// content). Refuses a symbolic link at `path` and anything that is not a regular file
+/// (a FIFO, a device), as every output. Its mode is 0666 less the umask.
 pub fn create_recording_file(path: &Path) -> Result<File, String> {
-    let file = OpenOptions::new()
-        .write(true)
-        .create(true)
-        .mode(0o644)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
-        .open(path)
-        .map_err(|e| match e.raw_os_error() {
-            Some(libc::ELOOP) => format!(
+    let cannot = |e: &dyn std::fmt::Display| {
+        format!(
+            "cannot write recording {} ({}); choose a writable path for --record",
+            path.display(),
+            plain(e)
+        )
+    };
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        let t = meta.file_type();
+        if t.is_symlink() {
+            return Err(format!(
                 "--record {} is a symbolic link; refusing to write through it. Remove it or \
                  choose another file",
                 path.display()
-            ),
-            Some(libc::ENXIO) => not_regular(path, "a FIFO", "--record"),
-            _ => format!(
-                "cannot write recording {} ({e}); choose a writable path for --record",
-                path.display()
-            ),
-        })?;
-    let meta = file.metadata().map_err(|e| e.to_string())?;
-    if !meta.file_type().is_file() {
-        return Err(not_regular(path, kind(&meta.file_type()), "--record"));
+            ));
+        }
+        if !t.is_file() {
+            return Err(not_regular(path, kind(&t), "--record"));
+        }
     }
-    file.set_len(0).map_err(|e| {
+    let tmp = tempfile::Builder::new()
+        .prefix(".netio-")
+        .suffix(".tmp")
+        .tempfile_in(parent_dir(path))
+        .map_err(|e| cannot(&e))?;
+    tmp.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(new_file_mode()))
+        .map_err(|e| cannot(&e))?;
+    tmp.persist(path).map_err(|e| cannot(&e.error))
+}
+
+/// The mode of a new file: 0666 less this process's umask (read from /proc, which
+/// does not change it; 022 if it cannot be read).
+pub fn new_file_mode() -> u32 {
+    let umask = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Umask:"))
+                .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+        })
+        .unwrap_or(0o022);
+    0o666 & !umask
+}
+
+/// Creates the output directory `dir` (given with `flag`) and its parents if missing.
+/// A symbolic link at `dir` is refused, never followed: the program's files go in a
+/// directory it made or the user made, not wherever a planted link points. Returns
+/// whether it was created now (so a failure after it can take it away again).
+pub fn create_output_dir(dir: &Path, flag: &str) -> Result<bool, String> {
+    let shown = dir.display();
+    let refuse_link = || {
         format!(
-            "cannot write recording {} ({e}); choose a writable path for --record",
-            path.display()
+            "{flag}: {shown} is a symbolic link; refusing to write through it. Remove it or \
+             choose another {flag}"
         )
-    })?;
-    Ok(file)
+    };
+    match std::fs::symlink_metadata(dir) {
+        Ok(m) if m.file_type().is_symlink() => return Err(refuse_link()),
+        Ok(m) if m.is_dir() => return Ok(false),
+        Ok(m) => {
+            return Err(format!(
+                "{flag}: {shown} is {}, not a directory",
+                kind(&m.file_type())
+            ))
+        }
+        Err(_) => {}
+    }
+    let cannot = |e: std::io::Error| {
+        format!("cannot create output directory {shown} ({e}); choose a writable {flag}")
+    };
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(cannot)?;
+    }
+    // Not create_dir_all: it would accept a link planted at `dir` as "already there".
+    match std::fs::create_dir(dir) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            match std::fs::symlink_metadata(dir) {
+                Ok(m) if m.is_dir() => Ok(false),
+                Ok(m) if m.file_type().is_symlink() => Err(refuse_link()),
+                _ => Err(cannot(e)),
+            }
+        }
+        Err(e) => Err(cannot(e)),
+    }
 }
 
 /// Checks, before anything is measured, that `path` can be created as an output file
@@ -124,16 +183,18 @@ fn check_output_text(path: &Path, flag: &str, link_ok: bool) -> Result<(), Strin
             ))
         }
     }
-    tempfile::Builder::new()
-        .prefix(".netio-probe-")
-        .tempfile_in(&dir)
-        .map(drop)
-        .map_err(|e| {
-            format!(
-                "{flag} {shown} cannot be written ({}); choose a writable directory",
-                plain(&e)
-            )
-        })
+    probe(&dir).map_err(|e| {
+        format!(
+            "{flag} {shown} cannot be written ({}); choose a writable directory",
+            plain(&e)
+        )
+    })
+}
+
+/// Whether a new file can be created in `dir`: an unnamed one (O_TMPFILE, via
+/// `tempfile::tempfile_in`), so a kill at any moment leaves no probe file behind.
+fn probe(dir: &Path) -> std::io::Result<()> {
+    tempfile::tempfile_in(dir).map(drop)
 }
 
 /// Checks that `dir` (given with `flag`) is an existing, writable directory.
@@ -144,16 +205,12 @@ pub fn check_dir(dir: &Path, flag: &str) -> crate::Result<()> {
 fn check_dir_text(dir: &Path, flag: &str) -> Result<(), String> {
     let shown = dir.display();
     match std::fs::metadata(dir) {
-        Ok(m) if m.is_dir() => tempfile::Builder::new()
-            .prefix(".netio-probe-")
-            .tempfile_in(dir)
-            .map(drop)
-            .map_err(|e| {
-                format!(
-                    "{flag} {shown} is not writable ({}); choose another directory",
-                    plain(&e)
-                )
-            }),
+        Ok(m) if m.is_dir() => probe(dir).map_err(|e| {
+            format!(
+                "{flag} {shown} is not writable ({}); choose another directory",
+                plain(&e)
+            )
+        }),
         Ok(_) => Err(format!(
             "{flag} {shown} is not a directory; give an existing directory"
         )),
@@ -306,6 +363,38 @@ mod tests {
         let e = read_bounded(&fifo, 10, "CSV").unwrap_err();
         assert!(e.contains("FIFO"), "{e}");
         assert!(check_output(&fifo, "--out", true).is_err());
+    }
+
+    #[test]
+    fn a_hard_link_at_the_recording_keeps_its_content() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let decoy = dir.path().join("decoy");
+        std::fs::write(&decoy, "DECOY").unwrap();
+        let rec = dir.path().join("rec.jsonl");
+        std::fs::hard_link(&decoy, &rec).unwrap();
+        let mut f = create_recording_file(&rec).unwrap();
+        f.write_all(b"{}\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&decoy).unwrap(), "DECOY");
+        assert_eq!(std::fs::read_to_string(&rec).unwrap(), "{}\n");
+        assert_eq!(std::fs::metadata(&decoy).unwrap().nlink(), 1);
+        // Nothing else left beside them.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn a_link_at_an_output_directory_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let decoy = dir.path().join("decoy");
+        std::fs::create_dir(&decoy).unwrap();
+        let plots = dir.path().join("rep-plots");
+        symlink(&decoy, &plots).unwrap();
+        let e = create_output_dir(&plots, "--out").unwrap_err();
+        assert!(e.contains("symbolic link"), "{e}");
+        let fresh = dir.path().join("a/b");
+        assert!(create_output_dir(&fresh, "--out").unwrap());
+        assert!(!create_output_dir(&fresh, "--out").unwrap());
+        assert_eq!(std::fs::read_dir(&decoy).unwrap().count(), 0);
     }
 
     #[test]

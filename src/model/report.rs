@@ -30,7 +30,10 @@ pub fn rows_of_recording(
     }
     rows.figures(reg)
         .into_iter()
-        .map(|f| f.on_kernel(&rec.header.machine.kernel))
+        .map(|f| {
+            f.on_kernel(&rec.header.machine.kernel)
+                .on_peer(&rec.header.machine)
+        })
         .collect()
 }
 
@@ -157,6 +160,14 @@ fn setting(reg: &Registry, input: &Input, file: &Path) -> String {
             if let Some(r) = m.roofline {
                 let g = |v: f64| rounded(v, None).0;
                 let _ = writeln!(s, "- Copy roofline (memcpy): {} ns/B in cache ({} KiB buffer, {} GB/s), {} ns/B from DRAM ({} MiB buffer, {} GB/s)", g(r.cache_ns_per_byte), r.cache_bytes >> 10, g(1.0 / r.cache_ns_per_byte), g(r.dram_ns_per_byte), r.dram_bytes >> 20, g(1.0 / r.dram_ns_per_byte));
+                match r.slow_case() {
+                    Some(slow) => {
+                        let _ = writeln!(s, "- Copy roofline's buffers: destination 2 KiB after its source in their 4 KiB pages; the slow case, {slow}");
+                    }
+                    None => {
+                        let _ = writeln!(s, "- Copy roofline's buffers: where malloc put them (recorded before they were placed: it may be the slow case, 15–25× the fast one on some CPUs)");
+                    }
+                }
             }
         }
         None => {
@@ -307,6 +318,10 @@ pub fn markdown(reg: &Registry, input: &Input, file: &Path, plots: &[String]) ->
     let answers = insight::answers(reg, &input.rows, input.machine.as_ref().map(|m| m.cores));
     for (i, a) in answers.iter().enumerate() {
         s.push_str(&answer_md(reg, &input.rows, i, a));
+    }
+    if let Some(a) = insight::locking(reg, &input.rows) {
+        s.push_str("## Beyond the six questions\n\n");
+        s.push_str(&answer_md(reg, &input.rows, answers.len(), &a));
     }
     if !plots.is_empty() {
         s.push_str("## Plots\n\n");

@@ -54,12 +54,26 @@ pub fn plot_with(
             csv.display()
         )));
     }
-    std::fs::create_dir_all(out_dir).map_err(|e| {
-        usage(format!(
-            "cannot create output directory {} ({e}); choose a writable --out DIR",
-            out_dir.display()
-        ))
-    })?;
+    let created = crate::model::files::create_output_dir(out_dir, "--out").map_err(usage)?;
+    // Whether it accepts files is the user's to fix (exit 2); a write failing after this
+    // (a full disk) is a fault (exit 1), and takes away the directory made for it.
+    crate::model::files::check_dir(out_dir, "--out")?;
+    let drawn = draw_all(reg, views, rows, csv, out_dir, title);
+    if drawn.is_err() && created {
+        let _ = std::fs::remove_dir_all(out_dir);
+    }
+    drawn
+}
+
+/// Draws every chart of `rows` into `out_dir`.
+fn draw_all(
+    reg: &Registry,
+    views: &Views,
+    rows: Vec<crate::engine::metric::Figures>,
+    csv: &Path,
+    out_dir: &Path,
+    title: Option<&str>,
+) -> crate::Result<PlotReport> {
     let name = csv
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -76,6 +90,9 @@ pub fn plot_with(
             "{failed} failed configuration(s) in {} (non-empty error column) are not plotted",
             csv.display()
         ));
+    }
+    if let Some(n) = &data.left_out {
+        report.notes.push(n.clone());
     }
     if data.duplicates > 0 {
         report.notes.push(format!(
@@ -94,7 +111,7 @@ pub fn plot_with(
         // A browser showing the chart never reads half a file; a link planted at the
         // name is replaced, never written through.
         crate::model::files::write_atomically(&path, svg.as_bytes())
-            .map_err(|e| usage(format!("{e}; choose a writable --out DIR")))?;
+            .map_err(crate::error::fault)?;
         report.written.push(path);
     }
     Ok(report)

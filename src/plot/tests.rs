@@ -38,6 +38,7 @@ fn row(c: Config, gbps: f64, trials: usize, interval: Option<(f64, f64)>) -> Fig
         trials,
         intervals: vec![None; reg.len()],
         kernel: None,
+        peer: None,
         error: None,
     };
     f.values[at(id::THROUGHPUT_GBPS.name())] = Some(gbps);

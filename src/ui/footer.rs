@@ -1,7 +1,7 @@
 //! Bottom two lines: the status line (notes, export path, errors) and the keys.
 
 use super::{clip, palette};
-use crate::app::keys::key_line;
+use crate::app::keys::{fit_key_line, CAPS_ONLY_HINT};
 use crate::app::App;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -30,16 +30,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     };
     let key = pal.key;
     let mut spans = Vec::new();
-    let mut used = 0;
-    for l in key_line(app.is_replay()) {
-        let (k, what) = (l.caps, l.word);
-        let n = k.chars().count() + what.chars().count() + 2;
-        if used + n > w {
-            break;
-        }
-        spans.push(Span::styled(k, key));
-        spans.push(Span::raw(format!(" {what} ")));
-        used += n;
+    let fit = fit_key_line(app.is_replay(), w);
+    for s in &fit.shown {
+        spans.push(Span::styled(s.caps, key));
+        spans.push(Span::raw(match s.word {
+            Some(word) => format!(" {word} "),
+            None => " ".to_string(),
+        }));
+    }
+    if fit.hint {
+        spans.push(Span::styled(CAPS_ONLY_HINT, pal.dim));
     }
     frame.render_widget(Paragraph::new(vec![status, Line::from(spans)]), area);
 }

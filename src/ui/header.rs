@@ -115,10 +115,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
 fn phase_label(app: &App, pal: &Palette) -> (String, Style) {
     let measured = app
         .live
+        .as_ref()
         .filter(|l| l.config == app.selected)
         .map(|l| l.total.seconds);
     match app.phase {
         Phase::Paused => (" ‖ PAUSED ".into(), pal.banner),
+        Phase::Idle => (" ■ sweep done · idle ".into(), pal.banner),
         Phase::Switching => ("starting…".into(), pal.note),
         Phase::WarmingUp => ("warm-up".into(), pal.note),
         Phase::Measuring => (

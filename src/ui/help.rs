@@ -59,6 +59,24 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             c.view.title, c.metric.label
         )));
     }
+    if let Some(r) = app.machine.roofline {
+        lines.push(Line::from(""));
+        let sig = |v| crate::engine::format::sig(v, 3);
+        for l in [
+            format!(
+                "  ×memcpy: CPU time per byte ÷ one in-cache memcpy of a byte here ({} ns/B,",
+                sig(r.cache_ns_per_byte)
+            ),
+            "  destination 2 KiB after its source in their pages). A multiple of a".into(),
+            "  copy's cost, not a count of copies: at 64 B per-message costs make it".into(),
+            "  reach thousands.".into(),
+        ] {
+            lines.push(Line::from(l));
+        }
+        if let Some(slow) = r.slow_case() {
+            lines.push(Line::from(format!("  Slow case, {slow}")));
+        }
+    }
     if let Some(note) = &app.machine.profile_note {
         lines.push(Line::from(""));
         lines.push(Line::from(

@@ -1,4 +1,5 @@
-//! The `i` overlay: the course's six questions answered from the matrix, each with
+//! The `i` overlay: the course's six questions answered from the matrix (and what
+//! locking the buffers changed, where it holds such pairs), each with
 //! the cells it rests on ([`crate::model::insight::answers`], the same as `report`).
 
 use crate::app::App;
@@ -11,7 +12,9 @@ use ratatui::Frame;
 /// The panel's text: per question the answer, what to measure, and the cited cells.
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let rows = app.export_rows();
-    let answers = crate::model::insight::answers(app.metrics, &rows, Some(app.machine.cores));
+    let mut answers = crate::model::insight::answers(app.metrics, &rows, Some(app.machine.cores));
+    // Where the matrix holds rows that differ only in --mlock: what locking changed.
+    answers.extend(crate::model::insight::locking(app.metrics, &rows));
     let mut out = vec![Line::from(format!(
         "From the {} configuration(s) in the matrix; `netio-tui report` writes the same as Markdown.",
         rows.len()

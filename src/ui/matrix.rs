@@ -123,9 +123,24 @@ pub fn full_width(app: &App) -> u16 {
     (KEY_W + axes_width(&rows) + widths(&cols, &rows).iter().map(|w| w + 1).sum::<usize>()) as u16
 }
 
+/// Width of the marker that says columns were left out ("+3›").
+const MORE_W: usize = 5;
+
 /// The columns that fit in `width`, in priority order, with their widths and their
-/// index among all columns. The sort column is always kept.
-fn visible_columns(app: &App, rows: &[MatrixRow], width: u16) -> Vec<(usize, Column, usize)> {
+/// index among all columns, and how many were left out (the title says so, and the
+/// header after the last column where there is room). The sort column is always kept.
+fn visible_columns(
+    app: &App,
+    rows: &[MatrixRow],
+    width: u16,
+) -> (Vec<(usize, Column, usize)>, usize) {
+    let all = app.columns().len();
+    let fit = fitting_columns(app, rows, width as usize);
+    let left_out = all - fit.len();
+    (fit, left_out)
+}
+
+fn fitting_columns(app: &App, rows: &[MatrixRow], width: usize) -> Vec<(usize, Column, usize)> {
     let cols = app.columns();
     let ws = widths(&cols, rows);
     let mut used =
@@ -138,7 +153,7 @@ fn visible_columns(app: &App, rows: &[MatrixRow], width: u16) -> Vec<(usize, Col
                 return true;
             }
             used += w + 1;
-            used <= width as usize
+            used <= width
         })
         .map(|(i, (c, w))| (i, c, w))
         .collect()
@@ -163,6 +178,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) -> usize {
             rows.len()
         )
     });
+    let (visible_cols, left_out) = visible_columns(app, &rows, area.width);
+    let left_out = if rows.is_empty() { 0 } else { left_out };
+    let more = (left_out > 0).then(|| {
+        format!(
+            "+{left_out} column{} off screen (o sorts by each, ? lists them)",
+            if left_out == 1 { "" } else { "s" }
+        )
+    });
     let mut parts: Vec<String> = Vec::new();
     if let Some(f) = app.view.filter.describe() {
         parts.push(format!("only {f}"));
@@ -175,6 +198,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) -> usize {
         parts.push("PgUp/PgDn Home End".into());
     }
     parts.push("o sort · f filter".into());
+    parts.extend(more);
     let long = format!(
         "matrix: {} configuration{} · best {BEST_MARK}{}",
         rows.len(),
@@ -197,6 +221,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) -> usize {
             .iter()
             .filter(|p| p.starts_with("only") || p.starts_with("by"))
             .map(|p| format!(" · {p}"))
+            .chain((left_out > 0).then(|| {
+                format!(
+                    " · +{left_out} col{} (o)",
+                    if left_out == 1 { "" } else { "s" }
+                )
+            }))
             .collect();
         let keys = " · o sort f filter";
         if short.chars().count() + extra.chars().count() + keys.chars().count() + 4
@@ -209,7 +239,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) -> usize {
     };
     let body = section(frame, area, &title, &pal);
     if rows.is_empty() {
-        let text = if app.matrix.is_empty() {
+        let text = if app.matrix.is_empty() && app.is_replay() {
+            format!(
+                "  no configuration in the matrix yet: one enters when the recording finishes a window of at least {}s; space pauses, < > change the speed",
+                crate::app::trim_float(app.min_window)
+            )
+        } else if app.matrix.is_empty() {
             format!(
                 "  no configuration measured yet: a configuration enters after {}s of steady state; change a control (←→ ↑↓ +-) or press s for the automatic sweep",
                 crate::app::trim_float(app.min_window)
@@ -223,7 +258,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) -> usize {
         );
         return visible;
     }
-    let visible_cols = visible_columns(app, &rows, area.width);
     let cols: Vec<Column> = visible_cols.iter().map(|(_, c, _)| *c).collect();
     // The best among all rows measured (not only the filtered ones).
     let all_rows = app
@@ -259,6 +293,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) -> usize {
         };
         Cell::from(Line::from(t).right_aligned())
     }));
+    let used = KEY_W + axes_w + visible_cols.iter().map(|(_, _, w)| w + 1).sum::<usize>();
+    let marker = left_out > 0 && used + MORE_W <= area.width as usize;
+    if marker {
+        // Said where the columns end: more exist, and `o` brings any of them in.
+        header.push(Cell::from(format!("+{left_out}›")));
+    }
     let table_rows: Vec<Row> = rows
         .iter()
         .skip(start)
@@ -318,6 +358,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) -> usize {
             .iter()
             .map(|(_, _, w)| Constraint::Length(*w as u16)),
     );
+    if marker {
+        widths.push(Constraint::Length(MORE_W as u16 - 1));
+    }
     let table = Table::new(table_rows, widths)
         .header(Row::new(header).style(head_style))
         .column_spacing(1);

@@ -2,6 +2,7 @@
 //! Rendering reads the state and changes nothing; it reads no clock, so a frame is a
 //! pure function of the [`App`] (which is what the snapshot tests rely on).
 
+pub mod breakdown;
 pub mod chart;
 pub mod footer;
 pub mod header;

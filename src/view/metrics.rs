@@ -2,7 +2,7 @@
 //! Order does not matter here: every output walks the registry and looks its
 //! metric up, so the registry's order stays the order on screen and in charts.
 
-use super::{Live, MetricView, Plot, PlotX, Scale, View, YScale};
+use super::{rr, Live, MetricView, Plot, PlotX, Scale, View, YScale};
 use crate::engine::metric::{id, MetricId};
 
 /// The rest of an entry: shown nowhere else (each entry names its own `metric`).
@@ -346,10 +346,22 @@ pub static VIEWS: &[MetricView] = &[
     MetricView {
         metric: id::COPIES_WORTH,
         summary: true,
-        matrix: Some((4, view("≈copies", Scale::Raw))),
-        live: Some(Live::Detail(view("≈ copies", Scale::Raw))),
+        // A multiple of one memcpy, not a count of copies: at 64 B it reads in the
+        // thousands (per-message costs), so the title says what it is multiplied by.
+        matrix: Some((4, view("×memcpy", Scale::Raw))),
+        live: Some(Live::Detail(view("CPU = memcpy", Scale::Raw))),
         ..NONE
     },
+    // Request/response (--workload rr): see `super::rr`.
+    rr::TPS,
+    rr::P50,
+    rr::P90,
+    rr::P99,
+    rr::P999,
+    rr::MAX,
+    rr::CPU_PER_TX,
+    rr::SYSCALLS_PER_TX,
+    rr::COPIES_PER_TX,
 ];
 
 /// The metrics written to files (CSV, JSON, `run -v`) and shown nowhere else: with
@@ -382,6 +394,8 @@ pub const FILE_ONLY: &[MetricId] = &[
     id::OTHER_BUSY_PCT,
     id::STEAL_PCT,
     id::NOISE_CPUS,
+    rr::FILE_ONLY[0],
+    rr::FILE_ONLY[1],
 ];
 
 #[cfg(test)]

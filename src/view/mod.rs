@@ -5,6 +5,7 @@
 //! fails until a new metric is in one of the two).
 
 pub mod metrics;
+mod rr;
 
 use crate::engine::metric::{find, Figures, Format, MetricDef, MetricId, Registry};
 use crate::engine::sample::{MachineInfo, Measured};

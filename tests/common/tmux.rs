@@ -40,14 +40,33 @@ impl Session {
 
     /// Like `start`, with `env` (e.g. "VAR=1") set for the explorer.
     pub fn start_with_env(tag: &str, env: &str, args: &str) -> Session {
+        Session::start_sized(tag, env, (120, 40), args)
+    }
+
+    /// Like `start_with_env`, in a pane of `size` (columns, rows).
+    pub fn start_sized(tag: &str, env: &str, size: (u16, u16), args: &str) -> Session {
+        // After the explorer ends, the shell prints its exit status and waits, so the
+        // pane can still be inspected.
+        Session::start_raw_sized(
+            tag,
+            size,
+            &format!("{env} {BIN} {args}; echo EXITED:$?; sleep 120"),
+        )
+    }
+
+    /// A session running the shell command `cmd` as it is.
+    #[allow(dead_code)] // not every test file that includes this module uses it
+    pub fn start_raw(tag: &str, cmd: &str) -> Session {
+        Session::start_raw_sized(tag, (120, 40), cmd)
+    }
+
+    /// `start_raw` in a pane of `size` (columns, rows).
+    pub fn start_raw_sized(tag: &str, size: (u16, u16), cmd: &str) -> Session {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
             .subsec_nanos();
         let name = format!("netio-test-{tag}-{}-{nanos}", std::process::id());
-        // After the explorer ends, the shell prints its exit status and waits, so the
-        // pane can still be inspected.
-        let cmd = format!("{env} {BIN} {args}; echo EXITED:$?; sleep 120");
         let st = Command::new("tmux")
             .args([
                 "new-session",
@@ -55,10 +74,10 @@ impl Session {
                 "-s",
                 &name,
                 "-x",
-                "120",
+                &size.0.to_string(),
                 "-y",
-                "40",
-                &cmd,
+                &size.1.to_string(),
+                cmd,
             ])
             .status()
             .expect("tmux new-session");

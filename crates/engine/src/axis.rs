@@ -10,8 +10,11 @@
 //! A new axis: its value type, its field in `Config` (with its default in
 //! `Config::new`), and one entry here.
 
-use crate::config::{parse_on_off, BufOffset, Config, Count, Pin};
+use crate::config::{parse_on_off, BufOffset, Config, Count, Mlock, Pin};
 use std::fmt;
+
+mod workload;
+pub use workload::{RATE, RESPONSE_SIZE, WORKLOAD};
 
 pub struct Axis {
     /// The `Config` field, CSV column and JSON key.
@@ -320,9 +323,61 @@ pub const BUF_OFFSET: Axis = Axis {
     },
 };
 
+pub const MLOCK: Axis = Axis {
+    name: "mlock",
+    get: |c| c.mlock.name().into(),
+    set: |c, v| {
+        c.mlock = v.parse()?;
+        Ok(())
+    },
+    // Files made before this axis measured pageable buffers: off, today's default.
+    before_axis: None,
+    tag: |c| c.mlock.is_on().then(|| "mlock".into()),
+    shown: |c| c.mlock.is_on().then(|| "mlock".into()),
+    words: |c| format!("mlock {}", c.mlock),
+    option: AxisOption {
+        long: "mlock",
+        switch: false,
+        default: "off",
+        value_name: "off|on",
+        help: "Lock every send field and receive buffer in memory (mlock, whole pages) before the window and unlock them after: off (default) or on. Needs RLIMIT_MEMLOCK (ulimit -l) to hold threads × the buffers; the kernel pins the pages zero-copy sends by itself either way",
+        numeric: false,
+        list_value_name: "off,on",
+        list_help: "Buffer locking to measure: off, on (mlock every send field and receive buffer), e.g. off,on",
+        list_what: "mlock",
+        list_hint: "; a sweep takes both as off,on",
+        one_item: None,
+    },
+    key: AxisKey {
+        key: "L",
+        word: "mlock",
+        help: &["L        lock the buffers in memory (mlock): off → on"],
+        next: |c| c.mlock = c.mlock.next(),
+        said: |_, after| {
+            Some(match after.mlock {
+                Mlock::On => format!(
+                    "mlock on: every send field and receive buffer locked before the window ({} KiB here); the kernel pins zero-copy's pages itself either way",
+                    crate::worker::locked_bytes(*after) >> 10
+                ),
+                Mlock::Off => "mlock off: ordinary pageable buffers (the default)".into(),
+            })
+        },
+    },
+};
+
 /// Every axis, in CSV column order (after the figure columns; strategy, size and
 /// threads lead every row), option order and key order.
-pub const AXES: [&Axis; 5] = [&NODELAY, &RECV, &PIN, &COUNT, &BUF_OFFSET];
+pub const AXES: [&Axis; 9] = [
+    &NODELAY,
+    &RECV,
+    &PIN,
+    &COUNT,
+    &BUF_OFFSET,
+    &WORKLOAD,
+    &RESPONSE_SIZE,
+    &RATE,
+    &MLOCK,
+];
 
 /// The axis of a CSV column, JSON key or `Config` field.
 pub fn find(name: &str) -> Option<&'static Axis> {
@@ -364,7 +419,12 @@ impl Config {
     /// The axes beyond strategy, size and threads, in words: "Nagle on, recv message,
     /// pin off, count thread, buffers page+2048".
     pub fn axes(&self) -> String {
-        let words: Vec<String> = AXES.iter().map(|a| (a.words)(self)).collect();
+        // An axis that means nothing here (a stream's response size) says nothing.
+        let words: Vec<String> = AXES
+            .iter()
+            .map(|a| (a.words)(self))
+            .filter(|w| !w.is_empty())
+            .collect();
         words.join(", ")
     }
 }
@@ -460,8 +520,40 @@ mod tests {
         assert_eq!(c.tag(), "nodelay pair buf=heap");
         assert_eq!(
             c.axes(),
-            "TCP_NODELAY, recv message, pin pair, count thread, buffers heap"
+            "TCP_NODELAY, recv message, pin pair, count thread, buffers heap, stream, mlock off"
         );
+        c.workload = crate::config::Workload::Rr;
+        c.response_size = crate::config::Response::Same;
+        assert_eq!(
+            c.to_string(),
+            "one-copy 64 ×1 nodelay pin=pair buf=heap rr resp=same"
+        );
+        assert!(c
+            .axes()
+            .ends_with("buffers heap, request/response, response same, closed loop, mlock off"));
+        c.workload = crate::config::Workload::Stream;
+        c.response_size = crate::config::Response::DEFAULT;
+        c.mlock = Mlock::On;
+        assert_eq!(
+            c.to_string(),
+            "one-copy 64 ×1 nodelay pin=pair buf=heap mlock"
+        );
+        assert_eq!(c.tag(), "nodelay pair buf=heap mlock");
+        assert_eq!(MLOCK.parse_list("off,ON").unwrap(), ["off", "on"]);
+        assert!(MLOCK.parse_list("off,maybe").unwrap_err().ends_with(
+            "'maybe' is not on or off (allowed: off, on); a sweep takes both as off,on"
+        ));
+        // Files before the axis measured pageable buffers, today's default.
+        assert_eq!(MLOCK.before_axis, None);
+        let said = (MLOCK.key.said)(
+            &base(),
+            &Config {
+                mlock: Mlock::On,
+                ..base()
+            },
+        )
+        .unwrap();
+        assert!(said.starts_with("mlock on: every send field"), "{said}");
     }
 
     #[test]

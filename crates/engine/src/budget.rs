@@ -72,3 +72,69 @@ pub fn check_memory(config: Config) -> Result<()> {
     }
     Ok(())
 }
+
+/// Refuses `--mlock on` where RLIMIT_MEMLOCK cannot hold what the configuration
+/// locks (every connection's send fields, and with `receivers` its receive buffer),
+/// naming both. The limit is held to even where CAP_IPC_LOCK would let the kernel
+/// lock more: a configuration runs the same as root and as a user.
+pub fn check_memlock(config: Config, receivers: bool) -> Result<()> {
+    let need = crate::worker::locked_bytes_with(config, receivers);
+    if need == 0 {
+        return Ok(());
+    }
+    let limit = crate::sys::memlock_limit().map_err(|e| Error::Io {
+        what: "reading RLIMIT_MEMLOCK".into(),
+        source: e,
+    })?;
+    match memlock_refusal(config, need, limit, receivers) {
+        Some(why) => Err(Error::Usage(why)),
+        None => Ok(()),
+    }
+}
+
+/// Why `need` bytes locked do not fit under `limit` (`None`: unlimited or enough).
+fn memlock_refusal(
+    config: Config,
+    need: u64,
+    limit: Option<u64>,
+    receivers: bool,
+) -> Option<String> {
+    let limit = limit.filter(|&l| need > l)?;
+    let kib = |b: u64| b.div_ceil(1024);
+    Some(format!(
+        "--mlock on: {config} needs {} KiB locked ({} thread pairs × {} KiB of send fields{}, in whole pages) but RLIMIT_MEMLOCK (ulimit -l) is {} KiB; raise it to at least {} KiB (ulimit -l {}), or use fewer threads, smaller messages or --mlock off",
+        kib(need),
+        config.threads,
+        kib(need / config.threads as u64),
+        if receivers { " and receive buffer" } else { "" },
+        kib(limit),
+        kib(need),
+        kib(need),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Mlock, Strategy};
+
+    #[test]
+    fn a_memlock_limit_too_small_names_the_limit_and_the_need() {
+        let c = Config {
+            mlock: Mlock::On,
+            ..Config::new(Strategy::ZeroCopy, 65536, 2)
+        };
+        let why = memlock_refusal(c, 270_336, Some(65_536), true).unwrap();
+        assert!(why.contains("needs 264 KiB locked"), "{why}");
+        assert!(why.contains("2 thread pairs × 132 KiB"), "{why}");
+        assert!(
+            why.contains("RLIMIT_MEMLOCK (ulimit -l) is 64 KiB"),
+            "{why}"
+        );
+        assert!(why.contains("ulimit -l 264"), "{why}");
+        assert_eq!(memlock_refusal(c, 270_336, Some(270_336), true), None);
+        assert_eq!(memlock_refusal(c, 270_336, None, true), None);
+        // Off locks nothing, whatever the limit.
+        assert!(check_memlock(Config::new(Strategy::OneCopy, 1 << 26, 1024), true).is_ok());
+    }
+}

@@ -68,6 +68,8 @@ pub struct Engine {
     pub setup_time: Option<Duration>,
     /// The veth pair's MTU now: raised only while `--recv zerocopy` is measured.
     pub(crate) mtu: std::sync::atomic::AtomicU32,
+    /// `--peer`: the other half of every connection runs on a far host.
+    pub(crate) far: Option<Arc<dyn crate::far::FarSide>>,
 }
 
 impl Engine {
@@ -91,6 +93,7 @@ impl Engine {
             cpus: Arc::new(worker::allowed_cpus()),
             setup_time,
             mtu: std::sync::atomic::AtomicU32::new(netns::DEFAULT_MTU),
+            far: None,
         })
     }
 
@@ -278,7 +281,7 @@ fn tcp_info_status() -> sample::CounterStatus {
 }
 
 /// Whether this kernel offers MSG_ZEROCOPY on TCP sockets at all.
-fn probe_zerocopy() -> io::Result<()> {
+pub(crate) fn probe_zerocopy() -> io::Result<()> {
     let s = Socket::new(Domain::IPV4, Type::STREAM, None)?;
     sys::set_zerocopy(std::os::fd::AsFd::as_fd(&s))
 }

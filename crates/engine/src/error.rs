@@ -66,6 +66,11 @@ impl From<io::Error> for Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Ends a message whose fix depends on this machine (permissions, paranoid level,
+/// io_uring, a missing PMU, tracefs, kallsyms): `doctor` checks it all and says what
+/// to do. `doctor` itself leaves it out of what it shows.
+pub const SEE_DOCTOR: &str = "; netio-tui doctor says what to do";
+
 /// Names what the engine was doing when a system call failed.
 pub trait Context<T> {
     fn context(self, what: impl Into<String>) -> Result<T>;

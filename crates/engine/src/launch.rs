@@ -11,7 +11,7 @@ use crate::sample::EngineEvent;
 use crate::sink::{sink_refuses, SINK_PORT};
 use crate::worker::receive_zc;
 use crate::worker::{self, Net, RunShared, ThreadStats, WorkerSpec, IO_TIMEOUT};
-use crate::{check_memory, profile, Engine};
+use crate::{check_memlock, check_memory, profile, Engine};
 use crossbeam_channel::Sender;
 use socket2::{Domain, Socket, Type};
 use std::io;
@@ -43,6 +43,9 @@ impl Engine {
         events: &Sender<EngineEvent>,
         length: Option<Duration>,
     ) -> Result<Measurement> {
+        if let Some(far) = self.far.clone() {
+            return self.start_far_window(&far, config, events, length);
+        }
         self.admit(config)?;
         let per_cpu = self.plan_counting(config, events)?;
         self.prepare_network(config, events)?;
@@ -82,26 +85,30 @@ impl Engine {
     }
 
     /// Refuses what this engine cannot measure: a strategy this machine lacks, what
-    /// the sink cannot send, buffers that do not fit in memory.
-    fn admit(&self, config: Config) -> Result<()> {
+    /// the sink cannot send, buffers that do not fit in memory or under RLIMIT_MEMLOCK.
+    pub(crate) fn admit(&self, config: Config) -> Result<()> {
         if let Some(why) = self.machine.unavailable(config.strategy) {
             return Err(Error::Unavailable(format!(
                 "{} unavailable: {why}",
                 config.strategy
             )));
         }
+        if let Some(why) = config.rr_refuses() {
+            return Err(Error::Usage(why));
+        }
         if self.opts.sink {
             if let Some(why) = sink_refuses(config) {
                 return Err(Error::Usage(why));
             }
         }
-        check_memory(config)
+        check_memory(config)?;
+        check_memlock(config, !self.opts.sink)
     }
 
     /// `--count cpu`: the pinned CPUs, counted system-wide (no thread opens a group).
     /// Otherwise the threads' counters get the descriptors there are, and a notice
     /// says when that is not all of them.
-    fn plan_counting(
+    pub(crate) fn plan_counting(
         &self,
         config: Config,
         events: &Sender<EngineEvent>,
@@ -128,7 +135,11 @@ impl Engine {
 
     /// The MTU the configuration is measured at, and what zero-copy receive falls
     /// back to at it.
-    fn prepare_network(&self, config: Config, events: &Sender<EngineEvent>) -> Result<()> {
+    pub(crate) fn prepare_network(
+        &self,
+        config: Config,
+        events: &Sender<EngineEvent>,
+    ) -> Result<()> {
         self.set_mtu_for(config)?;
         if config.recv == config::RecvMode::ZeroCopy {
             let _ = events.send_timeout(
@@ -236,7 +247,7 @@ impl Engine {
 
     /// What the sampler reads: both sides' stats and counters (or the pinned CPUs'),
     /// the profilers, the senders' sockets.
-    fn probe(
+    pub(crate) fn probe(
         &self,
         config: Config,
         per_cpu: Option<&CpuSides>,
@@ -261,11 +272,15 @@ impl Engine {
             tx_sockets: std::mem::take(&mut tx.sockets),
             memcpy_ns_per_byte: self.machine.roofline.map(|r| r.cache_ns_per_byte),
             sentinel: crate::counters::Sentinel::new(tx.tids.iter().chain(&rx.tids).copied()),
+            far: None,
+            rtt: config
+                .is_rr()
+                .then(|| worker::rr::RttProbe::new(tx.stats.clone())),
         }
     }
 
     /// Releases the workers and starts the sampler: the window begins (warm-up first).
-    fn start_sampler(
+    pub(crate) fn start_sampler(
         &self,
         config: Config,
         probe: Probe,
@@ -283,6 +298,7 @@ impl Engine {
         let _ = shared.wake_sampler.set(stop_tx.clone());
         let dropped = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let (done_tx, window_done) = crossbeam_channel::bounded(0);
+        let probe_far = probe.far.clone();
         let _ = events.send_timeout(EngineEvent::Started { config }, Duration::from_secs(1));
         let workers = launch.release();
         let sampler = measurement::spawn_sampler(
@@ -308,6 +324,8 @@ impl Engine {
             events: events.clone(),
             verify: self.opts.verify && !self.opts.sink,
             dropped,
+            far: probe_far,
+            window_total: None,
         };
         // Without a sampler, dropping the measurement stops and joins the workers.
         measurement.sampler = Some(sampler.context("starting the sampler thread")?);
@@ -318,33 +336,33 @@ impl Engine {
 /// One side's workers, once ready: their stats and counters, their sockets' local
 /// addresses and thread ids; senders also their pairing with receivers and the
 /// duplicates of their sockets the sampler reads TCP_INFO through.
-struct Side {
-    stats: Vec<Arc<ThreadStats>>,
-    counters: Vec<ThreadCounters>,
-    local: Vec<Option<SocketAddr>>,
-    tids: Vec<i32>,
-    pairing: Vec<usize>,
-    sockets: Vec<Socket>,
+pub(crate) struct Side {
+    pub(crate) stats: Vec<Arc<ThreadStats>>,
+    pub(crate) counters: Vec<ThreadCounters>,
+    pub(crate) local: Vec<Option<SocketAddr>>,
+    pub(crate) tids: Vec<i32>,
+    pub(crate) pairing: Vec<usize>,
+    pub(crate) sockets: Vec<Socket>,
 }
 
 /// Everything started that the measurement will own.
-struct Started {
-    launch: Launch,
-    shared: Arc<RunShared>,
-    tx: Side,
-    rx: Side,
+pub(crate) struct Started {
+    pub(crate) launch: Launch,
+    pub(crate) shared: Arc<RunShared>,
+    pub(crate) tx: Side,
+    pub(crate) rx: Side,
 }
 
 /// Threads started so far. If starting fails midway, dropping this closes the start
 /// channel (the waiting threads return) and joins them: nothing is left running.
-struct Launch {
-    workers: Vec<std::thread::JoinHandle<()>>,
-    go: Option<Sender<()>>,
+pub(crate) struct Launch {
+    pub(crate) workers: Vec<std::thread::JoinHandle<()>>,
+    pub(crate) go: Option<Sender<()>>,
 }
 
 impl Launch {
     /// Starts every thread at once.
-    fn release(mut self) -> Vec<std::thread::JoinHandle<()>> {
+    pub(crate) fn release(mut self) -> Vec<std::thread::JoinHandle<()>> {
         if let Some(go) = self.go.take() {
             for _ in 0..self.workers.len() {
                 let _ = go.send(());
@@ -366,7 +384,7 @@ impl Drop for Launch {
 type ReadyGroups = (Vec<ThreadCounters>, Vec<Option<SocketAddr>>, Vec<i32>);
 
 /// Waits for `n` workers of one side to report ready; returns their counters and addresses.
-fn collect_ready(
+pub(crate) fn collect_ready(
     ready: &crossbeam_channel::Receiver<io::Result<worker::Ready>>,
     n: usize,
     who: &str,

@@ -6,6 +6,8 @@ use super::config::Config;
 use super::sample::{EngineEvent, Failure, MachineInfo};
 use super::{Engine, Measurement, EVENT_CAPACITY};
 use crossbeam_channel::{never, select, Receiver, Sender};
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -29,6 +31,8 @@ pub struct LiveRunner {
     events: Receiver<EngineEvent>,
     machine: MachineInfo,
     thread: Option<JoinHandle<()>>,
+    /// The runner thread's kernel id (0 until it has started).
+    tid: Arc<AtomicI32>,
 }
 
 impl LiveRunner {
@@ -37,14 +41,20 @@ impl LiveRunner {
         let (ev_tx, ev_rx) = crossbeam_channel::bounded(EVENT_CAPACITY);
         let (ord_tx, ord_rx) = crossbeam_channel::unbounded();
         let machine = engine.machine().clone();
+        let tid = Arc::new(AtomicI32::new(0));
+        let t = tid.clone();
         let thread = std::thread::Builder::new()
             .name("netio-live".into())
-            .spawn(move || run(engine, initial, ord_rx, ev_tx))?;
+            .spawn(move || {
+                t.store(super::sys::current_tid(), Ordering::SeqCst);
+                run(engine, initial, ord_rx, ev_tx)
+            })?;
         Ok(LiveRunner {
             orders: Some(ord_tx),
             events: ev_rx,
             machine,
             thread: Some(thread),
+            tid,
         })
     }
 
@@ -68,6 +78,12 @@ impl LiveRunner {
         self.orders = None;
         let mut last = Vec::new();
         if let Some(t) = self.thread.take() {
+            // Stopping must not wait for a turn among hundreds of busy workers: the
+            // runner (which stops and joins them) goes ahead of them (root; best effort).
+            let tid = self.tid.load(Ordering::SeqCst);
+            if tid > 0 && !t.is_finished() {
+                let _ = super::sys::make_realtime(tid);
+            }
             // The live thread may block sending a last event; keep the channel drained.
             while !t.is_finished() {
                 last.extend(self.events.try_iter());

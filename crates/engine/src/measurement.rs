@@ -8,10 +8,10 @@ use super::counters::{
 };
 use super::profile::{Profile, ProfileProbe};
 use super::sample::{
-    ConfigResult, Counts, EngineEvent, Failure, Measured, RxZcStats, Sample, ZcStats,
+    ConfigResult, Counts, EngineEvent, Failure, Measured, RoundTrips, RxZcStats, Sample, ZcStats,
 };
 use super::sys::{self, TcpCounts};
-use super::worker::{RunShared, ThreadStats};
+use super::worker::{rr::RttProbe, RunShared, ThreadStats};
 use crossbeam_channel::{Receiver, Sender};
 use std::os::fd::AsFd;
 use std::sync::atomic::Ordering::Relaxed;
@@ -39,6 +39,8 @@ struct Snapshot {
     tcp: Vec<Option<TcpCounts>>,
     /// The machine's and our threads' CPU time (`None`: unreadable).
     sentinel: Option<SentinelReading>,
+    /// `--workload rr`: every round trip so far, merged over the requesters.
+    rtt: Option<RoundTrips>,
 }
 
 /// The sender sockets' TCP figures over a window: `None` unless every socket was read
@@ -127,6 +129,11 @@ impl Snapshot {
                 .as_ref()
                 .zip(earlier.sentinel.as_ref().zip(self.sentinel.as_ref()))
                 .and_then(|(s, (a, b))| s.window(a, b)),
+            rtt: self
+                .rtt
+                .as_ref()
+                .zip(earlier.rtt.as_ref())
+                .map(|(later, earlier)| later.minus(earlier)),
         }
     }
 }
@@ -169,10 +176,18 @@ pub(crate) struct Probe {
     pub memcpy_ns_per_byte: Option<f64>,
     /// The noise sentinel, over the worker threads (the sampler adds itself).
     pub sentinel: Option<Sentinel>,
+    /// `--peer`: the far half, whose figures of each interval join ours.
+    pub far: Option<Arc<dyn crate::far::FarSide>>,
+    /// `--workload rr`: the requesters' round-trip histograms.
+    pub rtt: Option<RttProbe>,
 }
 
 impl Probe {
     fn snapshot(&mut self) -> Snapshot {
+        // Taken beside the byte counts, so transactions and messages cover one span.
+        if let Some(r) = &mut self.rtt {
+            r.take();
+        }
         let zc = self
             .tx_stats
             .iter()
@@ -207,6 +222,8 @@ impl Probe {
                 .map(|s| sys::tcp_counts(s.as_fd()).ok().flatten())
                 .collect(),
             sentinel: self.sentinel.as_ref().and_then(|s| s.read().ok()),
+            // Last: merging is the slow part, after every instant-bound reading.
+            rtt: self.rtt.as_mut().map(RttProbe::merged),
         }
     }
 
@@ -312,11 +329,27 @@ pub(crate) fn spawn_sampler(
                 let now = probe.snapshot();
                 // A caller's stop mid-interval publishes no partial sample: Finished covers it.
                 if (tick || timed_out) && !stopped {
+                    let mut interval = now.since(&prev, &probe, zerocopy);
+                    if let Some(far) = &probe.far {
+                        match crate::far::join_interval(
+                            far.as_ref(),
+                            seq,
+                            &interval,
+                            window.interval,
+                        ) {
+                            Ok(joined) => interval = joined,
+                            Err(f) => {
+                                let _ = shared.failure.set(f);
+                                shared.stop.store(true, Relaxed);
+                                return prev.since(&baseline, &probe, zerocopy);
+                            }
+                        }
+                    }
                     let sample = Sample {
                         config,
                         seq,
                         elapsed_s: (now.at - baseline.at).as_secs_f64(),
-                        interval: now.since(&prev, &probe, zerocopy),
+                        interval,
                         top: probe.profile.as_mut().map(ProfileProbe::top_functions),
                     };
                     // A slow consumer never slows the measurement: drop and count.
@@ -355,6 +388,10 @@ pub struct Measurement {
     pub(crate) events: Sender<EngineEvent>,
     pub(crate) verify: bool,
     pub(crate) dropped: Arc<std::sync::atomic::AtomicU64>,
+    /// `--peer`: the far half of every connection.
+    pub(crate) far: Option<Arc<dyn crate::far::FarSide>>,
+    /// The window's figures once it ended ([`Measurement::end_window`]).
+    pub(crate) window_total: Option<Measured>,
 }
 
 impl Measurement {
@@ -375,13 +412,24 @@ impl Measurement {
 
     /// Ends the measured window, stops and joins the workers, checks that every byte
     /// sent arrived, and publishes and returns the result — or why there is none.
-    pub fn finish(mut self) -> Result<ConfigResult, Failure> {
+    /// Ends the measured window (the sampler's last snapshot, workers still running)
+    /// and returns it; [`Measurement::finish`] then stops the workers. `--peer` needs
+    /// the two apart: each host's window must end before either host's workers do.
+    pub(crate) fn end_window(&mut self) -> Measured {
         let _ = self.sampler_stop.send(());
-        let total = self
-            .sampler
-            .take()
-            .and_then(|h| h.join().ok())
-            .unwrap_or_default();
+        if let Some(h) = self.sampler.take() {
+            self.window_total = Some(h.join().unwrap_or_default());
+        }
+        self.window_total.clone().unwrap_or_default()
+    }
+
+    pub fn finish(mut self) -> Result<ConfigResult, Failure> {
+        let total = self.end_window();
+        // The far window ends too (its last snapshot taken while every worker of both
+        // hosts still runs); then the workers stop: senders end, receivers drain to EOF.
+        if let Some(far) = &self.far {
+            far.stop();
+        }
         self.shared.stop.store(true, Relaxed);
         for w in self.workers.drain(..) {
             let _ = w.join();
@@ -395,7 +443,24 @@ impl Measurement {
                 count: dropped,
             });
         }
-        let outcome = self.judge(total, bytes_sent, bytes_received);
+        let outcome = match self.far.clone() {
+            Some(far) => {
+                let stats = if far.local_sends() {
+                    &self.tx_stats
+                } else {
+                    &self.rx_stats
+                };
+                let ours = crate::far::OurHalf {
+                    config: self.config,
+                    total,
+                    stats,
+                    shared: &self.shared,
+                    verify: self.verify,
+                };
+                crate::far::judge(far.as_ref(), ours, |ev| self.publish(ev))
+            }
+            None => self.judge(total, bytes_sent, bytes_received),
+        };
         self.publish(match &outcome {
             Ok(r) => EngineEvent::Finished(r.clone()),
             Err(f) => EngineEvent::Failed {
@@ -446,7 +511,7 @@ impl Measurement {
         })
     }
 
-    fn publish(&self, ev: EngineEvent) {
+    pub(crate) fn publish(&self, ev: EngineEvent) {
         let _ = self.events.send_timeout(ev, Duration::from_secs(1));
     }
 }

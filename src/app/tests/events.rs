@@ -13,7 +13,7 @@ fn events_fill_history_live_cell_and_matrix() {
     a.update(Action::Engine(sample(START, 1, 4.0)));
     assert_eq!(a.phase, Phase::Measuring);
     assert_eq!(a.history.len(), 2);
-    let l = a.live.unwrap();
+    let l = a.live.clone().unwrap();
     assert_eq!(l.samples, 2);
     assert!((gbps(&l.total) - 6.0).abs() < 0.01);
     // Half a second is under the minimum window: no row yet.

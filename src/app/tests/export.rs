@@ -102,14 +102,19 @@ fn quit_with_unexported_rows_asks_first() {
     a.update(Action::Engine(finished(START, 1.0, 5.0)));
     assert_eq!(a.update(Action::Quit), vec![]);
     let s = a.status.clone().unwrap();
-    assert!(s.text.contains("2 measured windows not exported"), "{s:?}");
+    // Counted as the matrix shows them: one row, with its windows said beside it.
+    assert!(
+        s.text
+            .contains("1 configuration (2 measured windows) not exported"),
+        "{s:?}"
+    );
     let mut a = app();
     a.update(Action::Engine(finished(START, 1.0, 5.0)));
     assert_eq!(a.update(Action::Quit), vec![]);
     assert!(!a.quit);
     let s = a.status.clone().unwrap();
     assert!(
-        s.error && s.text.contains("1 measured window not exported"),
+        s.error && s.text.contains("1 configuration not exported"),
         "{s:?}"
     );
     // Any other key disarms: q must then be asked again.
@@ -125,4 +130,62 @@ fn quit_with_unexported_rows_asks_first() {
     assert_eq!(b.unexported, 0);
     assert_eq!(b.exports, vec![PathBuf::from("/tmp/x.csv")]);
     assert_eq!(b.update(Action::Quit), vec![Effect::Quit]);
+}
+
+/// Issue 22 item 1: the window being measured is a row an export or a signal would
+/// write, so `q` asks for it as for any other row.
+#[test]
+fn quit_asks_for_the_window_being_measured() {
+    let mut a = app();
+    a.update(Action::Engine(EngineEvent::Started { config: START }));
+    // 0.5 s: still under the minimum window, nothing to lose.
+    for seq in 0..2 {
+        a.update(Action::Engine(sample(START, seq, 5.0)));
+    }
+    assert_eq!(a.unsaved(), (0, 0));
+    // 5 s measured, nothing in the matrix, nothing exported: q asks.
+    for seq in 2..20 {
+        a.update(Action::Engine(sample(START, seq, 5.0)));
+    }
+    assert!(a.matrix.is_empty());
+    assert_eq!(a.unsaved(), (1, 1));
+    assert_eq!(a.update(Action::Quit), vec![]);
+    assert!(!a.quit);
+    let s = a.status.clone().unwrap();
+    assert!(
+        s.error && s.text.contains("1 configuration not exported"),
+        "{s:?}"
+    );
+    assert_eq!(a.update(Action::Quit), vec![Effect::Quit]);
+
+    // Exported while measuring: q quits at once.
+    let mut b = app();
+    b.update(Action::Engine(EngineEvent::Started { config: START }));
+    for seq in 0..20 {
+        b.update(Action::Engine(sample(START, seq, 5.0)));
+    }
+    assert!(matches!(b.update(Action::Export).as_slice(), [Effect::Export(r)] if r.len() == 1));
+    b.update(Action::Exported(Ok("/tmp/x.csv".into())));
+    assert_eq!(b.unsaved(), (0, 0));
+    assert_eq!(b.update(Action::Quit), vec![Effect::Quit]);
+}
+
+/// Issue 22 item 7: the question counts configurations (rows), not windows, so a
+/// 48-row matrix whose first row holds two trials reads 48, with the windows beside.
+#[test]
+fn quit_counts_rows_as_the_matrix_shows_them() {
+    let mut a = app();
+    let other = Config::new(Strategy::TwoCopy, 64, 2);
+    a.update(Action::Engine(finished(START, 1.0, 5.0)));
+    a.update(Action::Engine(finished(other, 1.0, 5.0)));
+    a.update(Action::Engine(finished(START, 1.0, 5.0)));
+    assert_eq!(a.matrix.len(), 2);
+    assert_eq!(a.unsaved(), (2, 3));
+    a.update(Action::Quit);
+    let s = a.status.clone().unwrap();
+    assert!(
+        s.text
+            .contains("2 configurations (3 measured windows) not exported"),
+        "{s:?}"
+    );
 }

@@ -22,6 +22,7 @@ fn every_key_maps_to_its_action() {
         (KeyCode::Char('c'), Action::NextAxis(&axis::PIN)),
         (KeyCode::Char('a'), Action::NextAxis(&axis::COUNT)),
         (KeyCode::Char('b'), Action::NextAxis(&axis::BUF_OFFSET)),
+        (KeyCode::Char('L'), Action::NextAxis(&axis::MLOCK)),
         (KeyCode::Char('e'), Action::Export),
         (KeyCode::Char('r'), Action::ResetMatrix),
         (KeyCode::Char('?'), Action::ToggleHelp),
@@ -37,7 +38,7 @@ fn every_key_maps_to_its_action() {
     }
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert_eq!(action_for_key(ctrl_c), Some(Action::Quit));
-    assert_eq!(action_for_key(key(KeyCode::Char('x'))), None);
+    assert_eq!(action_for_key(key(KeyCode::Char('z'))), None);
     let mut release = key(KeyCode::Char('q'));
     release.kind = KeyEventKind::Release;
     assert_eq!(action_for_key(release), None);
@@ -136,7 +137,7 @@ fn every_action_has_a_key_a_help_line_and_a_place_on_the_key_line() {
         // Each help line explains the key caps it shows on the key line.
         for l in &b.key_line {
             let help = b.help.join(" ");
-            // "PgUp" of "PgUp/Dn Home", "←" of "←→".
+            // "PgUp" of "PgUp/Dn", "←" of "←→".
             let word = l.caps.split(['/', ' ']).next().unwrap_or_default();
             let probe = match word {
                 "spc" => "space".to_string(),
@@ -185,41 +186,59 @@ fn key_line_shows_replay_speed_only_in_a_replay() {
     assert_eq!(
         live,
         [
-            "←→",
-            "↑↓",
-            "+-",
-            "spc",
-            "s",
-            "e",
-            "r",
-            "?",
-            "q",
-            "i",
-            "t",
-            "n",
-            "m",
-            "c",
-            "a",
-            "b",
-            "PgUp/Dn Home",
-            "o",
-            "f"
+            "←→", "↑↓", "+-", "spc", "s", "e", "r", "?", "q", "i", "t", "n", "m", "c", "a", "b",
+            "w", "y", "x", "L", "PgUp/Dn", "o", "f"
         ]
     );
     assert_eq!(
         replay,
-        [
-            "<>",
-            "spc",
-            "e",
-            "r",
-            "?",
-            "q",
-            "i",
-            "t",
-            "PgUp/Dn Home",
-            "o",
-            "f"
-        ]
+        ["<>", "spc", "e", "r", "?", "q", "i", "t", "PgUp/Dn", "o", "f"]
     );
+}
+
+/// Issue 22 item 5: every key is on the key line at every supported width (80
+/// columns and up), with its word where there is room and `? help` / `q quit` always
+/// worded; what has no word is followed by the hint that `?` says what it does.
+#[test]
+fn every_key_is_on_the_key_line_at_every_supported_width() {
+    use crate::app::keys::{fit_key_line, key_line, CAPS_ONLY_HINT};
+    for replay in [false, true] {
+        let all = key_line(replay);
+        for width in 20..=240 {
+            let fit = fit_key_line(replay, width);
+            let text = fit.text();
+            assert!(
+                text.chars().count() <= width,
+                "{width} columns: {text:?} is {} wide",
+                text.chars().count()
+            );
+            if width < 80 {
+                continue;
+            }
+            for l in &all {
+                assert!(
+                    fit.shown.iter().any(|s| s.caps == l.caps),
+                    "{width} columns (replay {replay}): {} missing from {text:?}",
+                    l.caps
+                );
+            }
+            for (caps, word) in [("?", "help"), ("q", "quit")] {
+                assert!(
+                    fit.shown.contains(&crate::app::keys::Shown {
+                        caps,
+                        word: Some(word)
+                    }),
+                    "{width}: {text:?}"
+                );
+            }
+            let bare = fit.shown.iter().any(|s| s.word.is_none());
+            assert_eq!(fit.hint, bare, "{width}: {text:?}");
+            assert_eq!(text.contains(CAPS_ONLY_HINT), bare);
+        }
+        let wide = fit_key_line(replay, 240);
+        assert!(wide.shown.iter().all(|s| s.word.is_some()), "{wide:?}");
+        for w in [80, 120, 160] {
+            eprintln!("{w}: {}", fit_key_line(replay, w).text());
+        }
+    }
 }

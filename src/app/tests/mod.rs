@@ -20,6 +20,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 fn machine() -> MachineInfo {
     MachineInfo {
         roofline: None,
+        peer: None,
         tool_version: "0.1.0".into(),
         kernel: "6.8.0".into(),
         cpu_model: "Test CPU".into(),
@@ -72,6 +73,7 @@ fn measured(seconds: f64, gbps: f64, size: usize) -> Measured {
     };
     Measured {
         memcpy_ns_per_byte: None,
+        rtt: None,
         noise: None,
         seconds,
         bytes,

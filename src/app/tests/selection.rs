@@ -12,7 +12,7 @@ fn strategy_keys_cycle_and_ask_for_the_new_config() {
     assert_eq!(a.selected, want);
     assert_eq!(a.phase, Phase::Switching);
     a.update(Action::NextStrategy);
-    assert_eq!(a.selected.strategy, Strategy::Uring);
+    assert_eq!(a.selected.strategy, Strategy::Serialize);
     a.update(Action::PrevStrategy);
     let fx = a.update(Action::PrevStrategy);
     assert_eq!(
@@ -23,6 +23,9 @@ fn strategy_keys_cycle_and_ask_for_the_new_config() {
             1
         )))]
     );
+    // ← from one-copy is two-copy: the course's A1 → A2 → A3 first (issue 22 item 7).
+    a.update(Action::PrevStrategy);
+    assert_eq!(a.selected.strategy, Strategy::TwoCopy);
 }
 
 #[test]

@@ -2,6 +2,35 @@
 
 use super::*;
 
+/// Issue 22 item 7: the status line follows the sweep; a note is replaced at the
+/// next step, a failed step's error one step later.
+#[test]
+fn the_status_line_follows_the_sweep() {
+    let mut a = app();
+    let plan = crate::model::plan::plan(&[Strategy::TwoCopy], &[64, 256, 1024, 4096], &[1]);
+    a.sweep_plan = plan.clone();
+    a.sweep_duration = 0.5;
+    a.update(Action::ToggleSweep);
+    assert!(a.status.as_ref().unwrap().text.contains("sweep started"));
+    a.update(Action::Engine(finished(plan[0], 0.5, 1.0)));
+    let said = a.status.clone().unwrap();
+    assert!(!said.error && said.text.contains("sweep 2/4"), "{said:?}");
+    a.update(Action::Engine(EngineEvent::Failed {
+        config: plan[1],
+        failure: crate::engine::sample::Failure::Start {
+            message: "connection reset".into(),
+        },
+    }));
+    let said = a.status.clone().unwrap();
+    assert!(
+        said.error && said.text.contains("connection reset"),
+        "{said:?}"
+    );
+    a.update(Action::Engine(finished(plan[2], 0.5, 1.0)));
+    let said = a.status.clone().unwrap();
+    assert!(!said.error && said.text.contains("sweep 4/4"), "{said:?}");
+}
+
 #[test]
 fn sweep_runs_the_plan_on_the_engines_clock_and_can_be_cancelled() {
     let mut a = app();
@@ -28,10 +57,28 @@ fn sweep_runs_the_plan_on_the_engines_clock_and_can_be_cancelled() {
     );
     a.update(Action::Engine(EngineEvent::Started { config: second }));
     a.update(Action::Engine(sample(second, 0, 2.0)));
-    assert_eq!(a.update(Action::Engine(finished(second, 0.5, 2.0))), vec![]);
+    // Issue 22 item 2: done, the explorer says it is idle and the engine is told to
+    // wait open-ended on the last configuration (space then measures it, untimed).
+    assert_eq!(
+        a.update(Action::Engine(finished(second, 0.5, 2.0))),
+        vec![
+            Effect::Control(Control::Pause),
+            Effect::Control(Control::SetConfig(second))
+        ]
+    );
     assert!(a.sweep.is_none(), "plan done");
-    assert!(a.status.as_ref().unwrap().text.contains("sweep finished"));
+    assert_eq!(a.phase, Phase::Idle);
+    let said = &a.status.as_ref().unwrap().text;
+    assert!(
+        said.contains("sweep done") && said.contains("idle"),
+        "{said}"
+    );
     assert_eq!(a.matrix.len(), 2);
+    assert_eq!(
+        a.update(Action::TogglePause),
+        vec![Effect::Control(Control::Resume)]
+    );
+    assert_eq!(a.phase, Phase::Switching);
 
     // s again cancels.
     a.update(Action::ToggleSweep);
@@ -110,11 +157,21 @@ fn a_repeated_sweep_measures_every_configuration_once_per_pass_interleaved() {
     // Round-robin through the plan, never two trials of one configuration in a row.
     assert_eq!(order, [first, second, first, second, first, second]);
     assert_eq!(a.sweep.as_ref().unwrap().progress(), "6/6 (pass 3 of 3)");
-    assert_eq!(a.update(Action::Engine(finished(second, 0.5, 1.0))), vec![]);
+    a.update(Action::Engine(finished(second, 0.5, 1.0)));
     assert!(a.sweep.is_none());
+    assert_eq!(a.phase, Phase::Idle);
     assert!(a.status.as_ref().unwrap().text.contains("3 times each"));
     // Each configuration is one row of three trials.
     assert_eq!(a.matrix.len(), 2);
     assert_eq!(a.matrix.trials(&first).unwrap().len(), 3);
     assert_eq!(a.export_rows()[0].trials, 3);
+    // Idle, a configuration key measures the new choice at once.
+    assert_eq!(
+        a.update(Action::MoreThreads),
+        vec![
+            Effect::Control(Control::SetConfig(Config::new(Strategy::ZeroCopy, 64, 2))),
+            Effect::Control(Control::Resume)
+        ]
+    );
+    assert_eq!(a.phase, Phase::Switching);
 }

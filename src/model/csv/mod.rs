@@ -35,6 +35,9 @@ pub const COLUMNS: [&str; 20] = [
 const CONFIG_COLUMNS: [&str; 3] = ["strategy", "msg_size", "threads"];
 /// The kernel the row was measured on.
 pub const KERNEL_COLUMN: &str = "kernel";
+/// `--peer`: the far host that ran the other half, and its kernel (empty: one host).
+pub const PEER_COLUMN: &str = "peer";
+pub const PEER_KERNEL_COLUMN: &str = "peer_kernel";
 /// Last column: non-empty when the configuration failed (its figures are empty).
 pub const ERROR_COLUMN: &str = "error";
 /// How many trials (windows) a row's figures are the median of; 1 in older files.
@@ -79,6 +82,7 @@ fn header_of(reg: &Registry, numbered: bool) -> Vec<String> {
     for (_, lo, hi) in interval_columns(reg) {
         h.extend([lo, hi]);
     }
+    h.extend([PEER_COLUMN.into(), PEER_KERNEL_COLUMN.into()]);
     if numbered {
         h.push(TRIAL_COLUMN.into());
     }
@@ -108,6 +112,13 @@ fn record(reg: &Registry, f: &Figures, trial: Option<usize>) -> Vec<String> {
     .chain(TRAILING_AXES.iter().map(|a| (a.get)(&c)))
     .chain([f.trials.to_string()])
     .chain(ends)
+    .chain([
+        f.peer.as_ref().map(|p| p.host.clone()).unwrap_or_default(),
+        f.peer
+            .as_ref()
+            .map(|p| p.kernel.clone())
+            .unwrap_or_default(),
+    ])
     .chain(trial.map(|t| t.to_string()))
     .chain([
         f.kernel.clone().unwrap_or_default(),
@@ -163,6 +174,10 @@ pub fn to_json(reg: &Registry, f: &Figures) -> serde_json::Value {
     }
     if let Some(k) = &f.kernel {
         o.insert(KERNEL_COLUMN.into(), k.clone().into());
+    }
+    if let Some(p) = &f.peer {
+        o.insert(PEER_COLUMN.into(), p.host.clone().into());
+        o.insert(PEER_KERNEL_COLUMN.into(), p.kernel.clone().into());
     }
     match &f.error {
         Some(e) => {
@@ -228,6 +243,14 @@ pub fn read_csv(reg: &Registry, path: &Path) -> anyhow::Result<Vec<Figures>> {
                 .map_err(|_| bad(col, format!("'{}' is not a whole number", cell(pos(col)))))
         };
         let mut config = Config::new(strategy, whole("msg_size")?, whole("threads")?);
+        crate::model::ranges::check_config(&config).map_err(|e| {
+            let col = if e.starts_with("threads") {
+                "threads"
+            } else {
+                "msg_size"
+            };
+            bad(col, e)
+        })?;
         for a in &TRAILING_AXES {
             let text = cell(pos(a.name));
             if !text.is_empty() {
@@ -247,6 +270,7 @@ pub fn read_csv(reg: &Registry, path: &Path) -> anyhow::Result<Vec<Figures>> {
             if !v.is_finite() {
                 return Err(bad(col, format!("'{text}' is not a finite number")));
             }
+            crate::model::ranges::check_figure(col, v).map_err(|e| bad(col, e))?;
             Ok(Some(v))
         };
         let mut values = Vec::with_capacity(reg.len());
@@ -280,12 +304,20 @@ pub fn read_csv(reg: &Registry, path: &Path) -> anyhow::Result<Vec<Figures>> {
         }
         let error = Some(cell(error_pos).to_string()).filter(|e| !e.is_empty());
         let kernel = Some(cell(pos(KERNEL_COLUMN)).to_string()).filter(|k| !k.is_empty());
+        // Files made before --peer have no such columns: one host.
+        let peer = Some(cell(pos(PEER_COLUMN)).to_string())
+            .filter(|h| !h.is_empty())
+            .map(|host| crate::engine::metric::Peer {
+                host,
+                kernel: cell(pos(PEER_KERNEL_COLUMN)).to_string(),
+            });
         rows.push(Figures {
             config,
             values,
             trials,
             intervals,
             kernel,
+            peer,
             error,
         });
     }

@@ -29,6 +29,7 @@ fn result(strategy: Strategy, zc: Option<ZcStats>, llc: Option<u64>) -> ConfigRe
         config: Config::new(strategy, 4096, 2),
         total: Measured {
             memcpy_ns_per_byte: None,
+            rtt: None,
             noise: None,
             seconds: 1.0,
             bytes: 4096 * 100,
@@ -94,11 +95,11 @@ fn header_and_empty_cells_follow_the_contract() {
     // The axes and the kernel still say what was attempted; one trial, no interval.
     let axes = 3 + METRICS.len();
     assert_eq!(
-        &failed[axes..axes + 5],
-        ["off", "message", "off", "thread", "2048"]
+        &failed[axes..axes + 9],
+        ["off", "message", "off", "thread", "2048", "stream", "64", "closed", "off"]
     );
-    assert_eq!(failed[axes + 5], "1");
-    assert_eq!(&failed[axes + 6..failed.len() - 2], [""; 8]);
+    assert_eq!(failed[axes + 9], "1");
+    assert_eq!(&failed[axes + 10..failed.len() - 2], [""; 20]);
     assert!(lines[3].ends_with("(os error 104)"));
 }
 
@@ -229,7 +230,10 @@ fn trials_and_intervals_read_back_as_written() {
     let text = std::fs::read_to_string(&path).unwrap();
     let head: Vec<&str> = text.lines().next().unwrap().split(',').collect();
     let at = head.iter().position(|h| *h == "trials").unwrap();
-    assert_eq!(head[at - 1], "buf_offset");
+    assert_eq!(
+        head[at - 1],
+        crate::engine::axis::AXES[crate::engine::axis::AXES.len() - 1].name
+    );
     assert_eq!(
         &head[at + 1..],
         [
@@ -241,6 +245,18 @@ fn trials_and_intervals_read_back_as_written() {
             "cycles_per_byte_hi",
             "latency_us_lo",
             "latency_us_hi",
+            "rr_tps_lo",
+            "rr_tps_hi",
+            "rr_p50_us_lo",
+            "rr_p50_us_hi",
+            "rr_p90_us_lo",
+            "rr_p90_us_hi",
+            "rr_p99_us_lo",
+            "rr_p99_us_hi",
+            "rr_p999_us_lo",
+            "rr_p999_us_hi",
+            "peer",
+            "peer_kernel",
             "kernel",
             "error"
         ]

@@ -13,6 +13,7 @@ mod breakdown;
 mod cache;
 mod cells;
 mod crossover;
+mod mlock;
 pub mod noise;
 mod surprise;
 mod threads;
@@ -20,6 +21,7 @@ mod zero_copy;
 
 pub use breakdown::{share_text, PROFILE_HINT};
 pub use cells::{size_text, Cells};
+pub use mlock::locking;
 
 use crate::engine::config::{Config, Strategy};
 use crate::engine::metric::{find, Figures, MetricId, Registry};

@@ -33,6 +33,7 @@ fn cell(c: Config, trials: usize, figures: &[Fig]) -> Figures {
             })
             .collect(),
         kernel: None,
+        peer: None,
         error: None,
     }
 }

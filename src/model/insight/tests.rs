@@ -17,6 +17,7 @@ fn row(c: Config, figures: &[(MetricId, f64)]) -> Figures {
         trials: 1,
         intervals: vec![None; METRICS.len()],
         kernel: None,
+        peer: None,
         error: None,
     }
 }

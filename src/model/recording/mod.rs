@@ -57,7 +57,10 @@ impl RecordingHeader {
             version: VERSION,
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             started: crate::timefmt::iso8601(SystemTime::now()),
-            command: std::env::args().collect(),
+            // args_os: a path that is not UTF-8 is kept (lossily), never a panic.
+            command: std::env::args_os()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect(),
             machine: machine.clone(),
         }
     }
@@ -296,13 +299,37 @@ pub fn parse_recording(bytes: &[u8], name: &str) -> crate::Result<Recording> {
                 if s.trim().is_empty() {
                     Ok(None)
                 } else {
-                    serde_json::from_str::<EventLine>(s)
-                        .map(Some)
+                    serde_json::from_str::<serde_json::Value>(s)
                         .map_err(|e| e.to_string())
+                        .and_then(|v| {
+                            // Numbers out of physical range are the file's fault, told
+                            // with the field (below, after the shape is known).
+                            let ranges = crate::model::ranges::check_json_figures(&v, "");
+                            serde_json::from_value::<EventLine>(v)
+                                .map(|l| Some((l, ranges)))
+                                .map_err(|e| e.to_string())
+                        })
                 }
             });
         let line = match parsed {
-            Ok(Some(l)) => l,
+            Ok(Some((l, ranges))) => {
+                let config = match &l.event {
+                    EngineEvent::Started { config }
+                    | EngineEvent::SamplesDropped { config, .. }
+                    | EngineEvent::Failed { config, .. } => Some(config),
+                    EngineEvent::Sample(s) => Some(&s.config),
+                    EngineEvent::Finished(r) => Some(&r.config),
+                    EngineEvent::Notice { .. } => None,
+                };
+                if let Err(e) =
+                    ranges.and_then(|()| config.map_or(Ok(()), crate::model::ranges::check_config))
+                {
+                    return Err(usage(format!(
+                        "{name} line {line_no}: {e}; this is no measurement netio-tui records"
+                    )));
+                }
+                l
+            }
             Ok(None) => continue,
             Err(_) if is_unfinished_tail => {
                 cut_off_line = Some(line_no);

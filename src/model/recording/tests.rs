@@ -6,6 +6,7 @@ use crate::Error;
 pub(crate) fn machine() -> MachineInfo {
     MachineInfo {
         roofline: None,
+        peer: None,
         tool_version: "0.1.0".into(),
         kernel: "6.1.0-test".into(),
         cpu_model: "Test CPU @ 3.0GHz".into(),
@@ -37,6 +38,7 @@ fn events() -> Vec<EngineEvent> {
     let config = Config::new(Strategy::ZeroCopy, 4096, 2);
     let interval = Measured {
         memcpy_ns_per_byte: None,
+        rtt: None,
         noise: None,
         seconds: 0.25,
         bytes: 1 << 30,
@@ -67,7 +69,7 @@ fn events() -> Vec<EngineEvent> {
             config,
             seq: 0,
             elapsed_s: 0.25,
-            interval,
+            interval: interval.clone(),
             // The top kernel functions travel with the sample (`t` in a replay).
             top: Some(crate::engine::profile::TopFunctions {
                 tx: crate::engine::profile::SideTop {

@@ -4,16 +4,20 @@ mod buf_offset;
 mod count;
 mod cpu_list;
 mod cpu_set;
+mod mlock;
 mod pin;
 mod recv;
+mod workload;
 
 pub use buf_offset::BufOffset;
 pub use count::{Count, COUNT_CPU_NEEDS_PIN};
 pub use cpu_list::{CpuList, MAX_CPU};
 pub use cpu_set::{CpuSet, CpuSides, CPU_SET_SIZE};
+pub use mlock::Mlock;
 pub use pin::Pin;
 pub use recv::RecvMode;
 use serde::{Deserialize, Serialize};
+pub use workload::{Rate, Response, Workload};
 
 /// Largest message the tool accepts (64 MiB): beyond it one message no longer fits
 /// comfortably in socket buffers and the figures stop meaning "per message".
@@ -76,6 +80,18 @@ pub struct Config {
     /// existed measured the allocator's placement.
     #[serde(default = "BufOffset::before_axis")]
     pub buf_offset: BufOffset,
+    /// Stream or request/response; recordings before this axis streamed.
+    #[serde(default)]
+    pub workload: Workload,
+    /// Request/response: the answer's size.
+    #[serde(default)]
+    pub response_size: Response,
+    /// Request/response: closed loop, or a fixed schedule of transactions.
+    #[serde(default)]
+    pub rate: Rate,
+    /// The user buffers locked in memory (files made before this axis: off).
+    #[serde(default)]
+    pub mlock: Mlock,
 }
 
 impl Config {
@@ -90,7 +106,31 @@ impl Config {
             pin: Pin::Off,
             count: Count::Thread,
             buf_offset: BufOffset::DEFAULT,
+            workload: Workload::Stream,
+            response_size: Response::DEFAULT,
+            rate: Rate::Closed,
+            mlock: Mlock::Off,
         }
+    }
+
+    /// Whether connections make request/response round trips.
+    pub fn is_rr(&self) -> bool {
+        self.workload == Workload::Rr
+    }
+
+    /// Why `--workload rr` cannot measure this configuration, if it cannot.
+    pub fn rr_refuses(&self) -> Option<String> {
+        if !self.is_rr() {
+            return (self.rate != Rate::Closed).then(|| {
+                "--rate schedules request/response transactions; it needs --workload rr".into()
+            });
+        }
+        (self.recv != RecvMode::Message).then(|| {
+            format!(
+                "--workload rr reads each request and response whole (--recv message); --recv {} is for streams",
+                self.recv
+            )
+        })
     }
 
     /// "one-copy 4K ×1": strategy, size and thread pairs only.
@@ -134,7 +174,15 @@ mod tests {
         assert_eq!("A3".parse(), Ok(Strategy::ZeroCopy));
         assert!("three-copy".parse::<Strategy>().is_err());
         assert_eq!("uring-zc".parse(), Ok(Strategy::UringZc));
-        assert_eq!(Strategy::ZeroCopy.next(), Strategy::Uring);
+        // ← → walk the course's order first (issue 22 item 7: ← from one-copy is
+        // two-copy, not serialize), then the others, each strategy once.
+        assert_eq!(Strategy::OneCopy.prev(), Strategy::TwoCopy);
+        assert_eq!(Strategy::TwoCopy.next(), Strategy::OneCopy);
+        assert_eq!(Strategy::OneCopy.next(), Strategy::ZeroCopy);
+        assert_eq!(Strategy::ZeroCopy.next(), Strategy::Serialize);
+        for s in Strategy::ALL {
+            assert_eq!(Strategy::KEY_ORDER.iter().filter(|k| **k == s).count(), 1);
+        }
         assert_eq!(Strategy::Splice.next(), Strategy::TwoCopy);
         assert_eq!(Strategy::TwoCopy.prev(), Strategy::Splice);
         for s in Strategy::ALL {

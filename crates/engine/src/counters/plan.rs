@@ -56,8 +56,9 @@ pub(super) fn paranoid_level() -> String {
 
 pub(super) fn system_wide_hint() -> String {
     format!(
-        "perf_event_paranoid is {}; counting every task on a CPU needs root, CAP_PERFMON or perf_event_paranoid <= 0",
-        paranoid_level()
+        "perf_event_paranoid is {}; counting every task on a CPU needs root, CAP_PERFMON or perf_event_paranoid <= 0{}",
+        paranoid_level(),
+        crate::error::SEE_DOCTOR
     )
 }
 
@@ -167,6 +168,12 @@ impl CounterPlan {
             open: Arc::new(open_perf),
             budget: Arc::new(AtomicIsize::new(-1)),
         }
+    }
+
+    /// Opens `spec` with the plan's opener (the real one, the seam's fault or a test's
+    /// fake) and closes it again: whether this machine would give it.
+    pub fn try_open(&self, spec: &GroupSpec) -> io::Result<()> {
+        (self.open)(spec).map(drop)
     }
 
     /// perf file descriptors one worker thread opens.

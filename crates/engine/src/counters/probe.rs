@@ -175,11 +175,11 @@ impl Hardware {
                 };
                 format!("{what} unavailable: {why}; {}", paranoid_hint())
             }
-            None => {
+            None => format!(
                 "no hardware performance counters on this machine (no PMU driver, as in many VMs): \
-                     cycles, instructions and cache misses show n/a"
-                    .into()
-            }
+                 cycles, instructions and cache misses show n/a{}",
+                crate::error::SEE_DOCTOR
+            ),
         })
     }
 }
@@ -266,8 +266,9 @@ fn probe_hardware(
 
 fn paranoid_hint() -> String {
     format!(
-        "perf_event_paranoid is {}; counting kernel-side events of our threads needs root, CAP_PERFMON or paranoid <= 1",
-        paranoid_level()
+        "perf_event_paranoid is {}; counting kernel-side events of our threads needs root, CAP_PERFMON or paranoid <= 1{}",
+        paranoid_level(),
+        crate::error::SEE_DOCTOR
     )
 }
 

@@ -44,7 +44,10 @@ pub fn tracepoint_ids() -> &'static TracepointIds {
                     .map_err(|_| "tracefs helper panicked".to_string())?
             });
         let why = |e: String| {
-            format!("tracepoint id unknown: tracefs is not mounted and mounting it failed ({e}); mount -t tracefs nodev /sys/kernel/tracing")
+            format!(
+                "tracepoint id unknown: tracefs is not mounted and mounting it failed ({e}); mount -t tracefs nodev /sys/kernel/tracing{}",
+                crate::error::SEE_DOCTOR
+            )
         };
         match found {
             Ok([a, b]) => {

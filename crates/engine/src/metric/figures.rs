@@ -20,7 +20,26 @@ pub struct Figures {
     pub intervals: Vec<Option<Interval>>,
     /// The kernel it was measured on (`uname -r`), where known.
     pub kernel: Option<String>,
+    /// `--peer`: the far host that ran the other half, and its kernel.
+    pub peer: Option<Peer>,
     pub error: Option<String>,
+}
+
+/// The far host of a `--peer` measurement: the CSV's `peer` and `peer_kernel`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Peer {
+    pub host: String,
+    pub kernel: String,
+}
+
+impl Peer {
+    /// The far host of `machine`'s session, if it has one.
+    pub fn of(machine: &crate::sample::MachineInfo) -> Option<Peer> {
+        machine.peer.as_ref().map(|p| Peer {
+            host: p.host.clone(),
+            kernel: p.machine.kernel.clone(),
+        })
+    }
 }
 
 impl Figures {
@@ -31,6 +50,7 @@ impl Figures {
             trials: 1,
             intervals: vec![None; reg.len()],
             kernel: None,
+            peer: None,
             error: None,
         }
     }
@@ -61,6 +81,7 @@ impl Figures {
                 })
                 .collect(),
             kernel: None,
+            peer: None,
             error: None,
         }
     }
@@ -78,6 +99,12 @@ impl Figures {
         self
     }
 
+    /// The same figures, naming the far host of a `--peer` session (none: one host).
+    pub fn on_peer(mut self, machine: &crate::sample::MachineInfo) -> Figures {
+        self.peer = Peer::of(machine);
+        self
+    }
+
     pub fn failed(reg: &Registry, config: Config, error: String) -> Figures {
         Figures {
             config,
@@ -85,6 +112,7 @@ impl Figures {
             trials: 1,
             intervals: vec![None; reg.len()],
             kernel: None,
+            peer: None,
             error: Some(error),
         }
     }
@@ -99,9 +127,15 @@ impl Figures {
 
 /// The figures a configuration's trials are summarised by with an interval: what a
 /// comparison between configurations rests on.
-pub const HEADLINE: [MetricId; 4] = [
+/// The request/response ones are empty (no interval) for streams.
+pub const HEADLINE: [MetricId; 9] = [
     id::THROUGHPUT_GBPS,
     id::CPU_NS_PER_BYTE,
     id::CYCLES_PER_BYTE,
     id::LATENCY_US,
+    id::RR_TPS,
+    id::RR_P50_US,
+    id::RR_P90_US,
+    id::RR_P99_US,
+    id::RR_P999_US,
 ];

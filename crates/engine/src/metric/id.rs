@@ -117,6 +117,17 @@ ids! {
     OTHER_BUSY_PCT = "other_busy_pct",
     STEAL_PCT = "steal_pct",
     NOISE_CPUS = "noise_cpus",
+    RR_TRANSACTIONS = "rr_transactions",
+    RR_TPS = "rr_tps",
+    RR_P50_US = "rr_p50_us",
+    RR_P90_US = "rr_p90_us",
+    RR_P99_US = "rr_p99_us",
+    RR_P999_US = "rr_p999_us",
+    RR_MAX_US = "rr_max_us",
+    RR_MEAN_US = "rr_mean_us",
+    RR_CPU_NS_PER_TX = "rr_cpu_ns_per_tx",
+    RR_SYSCALLS_PER_TX = "rr_syscalls_per_tx",
+    RR_RX_COPIES_PER_TX = "rr_rx_copies_per_tx",
 }
 
 /// One side's CPU-time breakdown bucket, as ns per payload byte.

@@ -10,11 +10,12 @@ mod figures;
 pub mod id;
 pub mod interval;
 mod registry;
+mod rr;
 #[cfg(test)]
 mod tests;
 mod window;
 
-pub use figures::{Figures, HEADLINE};
+pub use figures::{Figures, Peer, HEADLINE};
 pub use id::MetricId;
 pub use interval::Interval;
 pub use registry::METRICS;
@@ -56,6 +57,8 @@ pub enum Needs {
     Profile,
     /// The machine's copy roofline (memcpy cost measured at start).
     Roofline,
+    /// Only meaningful with `--workload rr` (empty cell elsewhere).
+    RoundTrips,
 }
 
 /// One figure, defined once.
@@ -89,6 +92,7 @@ impl MetricDef {
         match self.needs {
             Needs::ZeroCopy => c.strategy.uses_zerocopy(),
             Needs::ZeroCopyReceive => c.recv == super::config::RecvMode::ZeroCopy,
+            Needs::RoundTrips => c.is_rr(),
             Needs::Nothing | Needs::Counters(_) | Needs::Profile | Needs::Roofline => true,
         }
     }
@@ -96,7 +100,7 @@ impl MetricDef {
     /// Why this machine (or the recording) cannot measure it; `None` when it can.
     pub fn unavailable(&self, machine: &MachineInfo) -> Option<String> {
         match self.needs {
-            Needs::Nothing | Needs::ZeroCopyReceive => None,
+            Needs::Nothing | Needs::ZeroCopyReceive | Needs::RoundTrips => None,
             Needs::ZeroCopy => machine.zerocopy_error.clone(),
             Needs::Profile => machine.profile_note.is_none().then(|| {
                 machine

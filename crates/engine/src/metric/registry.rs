@@ -3,7 +3,7 @@
 use super::window::{
     bucket_ns, bucket_per_byte, count, per_byte, per_msg, profiled_pct, sampled_per_byte, user_pct,
 };
-use super::{Better, Format, MetricDef, Needs, Registry};
+use super::{rr, Better, Format, MetricDef, Needs, Registry};
 use crate::profile::Bucket;
 
 const BASE: MetricDef = MetricDef {
@@ -533,7 +533,7 @@ pub static METRICS: &Registry = &[
     MetricDef {
         name: "memcpy_ns_per_byte",
         short: "memcpy cost",
-        label: "this machine's memcpy cost per byte, buffer in cache (the copy roofline, measured at start)",
+        label: "this machine's memcpy cost per byte, buffer in cache, destination 2 KiB after its source in their 4 KiB pages (the copy roofline, measured at start)",
         unit: "ns/B",
         format: Format::Fixed(5),
         needs: Needs::Roofline,
@@ -542,8 +542,8 @@ pub static METRICS: &Registry = &[
     },
     MetricDef {
         name: "copies_worth",
-        short: "copies' worth",
-        label: "CPU time per byte as a multiple of one in-cache memcpy of it on this machine (≈ N copies' worth)",
+        short: "CPU per byte × memcpy",
+        label: "CPU time per byte as a multiple of one in-cache memcpy of it on this machine (CPU = N × memcpy; not a count of copies: small messages read in the thousands, their per-message costs spread over few bytes)",
         unit: "×",
         better: Better::Lower,
         format: Format::Fixed(2),
@@ -582,4 +582,16 @@ pub static METRICS: &Registry = &[
         value: |_, m| m.noise.and_then(|n| n.cpus_worth()),
         ..BASE
     },
+    // Request/response (--workload rr), defined in `rr`.
+    rr::RR_TRANSACTIONS,
+    rr::RR_TPS,
+    rr::RR_P50_US,
+    rr::RR_P90_US,
+    rr::RR_P99_US,
+    rr::RR_P999_US,
+    rr::RR_MAX_US,
+    rr::RR_MEAN_US,
+    rr::RR_CPU_NS_PER_TX,
+    rr::RR_SYSCALLS_PER_TX,
+    rr::RR_RX_COPIES_PER_TX,
 ];

@@ -36,6 +36,7 @@ fn the_typed_handles_are_the_registry() {
 #[test]
 fn values_from_a_window() {
     let m = Measured {
+        rtt: None,
         memcpy_ns_per_byte: None,
         seconds: 2.0,
         bytes: 1_000_000_000,
@@ -79,7 +80,10 @@ fn values_from_a_window() {
     assert!(m.noise_note().unwrap().starts_with(
         "the machine was 42 % busy with other work: 1.70 of its 4 CPUs, 5 % stolen by the hypervisor;"
     ));
-    let quiet = Measured { noise: None, ..m };
+    let quiet = Measured {
+        noise: None,
+        ..m.clone()
+    };
     assert_eq!(
         find(METRICS, "other_busy_pct").unwrap().of(&c, &quiet),
         None
@@ -116,7 +120,7 @@ fn values_from_a_window() {
             user_ns: Some(1_000_000_000),
             ..Default::default()
         }),
-        ..m
+        ..m.clone()
     };
     let s = |n: &str| find(METRICS, n).unwrap().of(&c, &shared);
     assert_eq!(s("cycles_per_byte"), Some(8.0));
@@ -157,12 +161,12 @@ fn values_from_a_window() {
     let rich = Measured {
         tx: side(1000),
         rx: side(7000),
-        ..m
+        ..m.clone()
     };
     let moved = Measured {
         tx: rich.rx,
         rx: rich.tx,
-        ..rich
+        ..rich.clone()
     };
     for d in METRICS.iter().filter(|d| !d.per_side) {
         assert_eq!(

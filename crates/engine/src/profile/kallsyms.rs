@@ -25,9 +25,10 @@ impl Kallsyms {
             })
             .collect();
         if syms.iter().all(|(a, _)| *a == 0) {
-            return Err(
-                "/proc/kallsyms shows no kernel addresses (kernel.kptr_restrict, or not root): kernel time is not broken down".into(),
-            );
+            return Err(format!(
+                "/proc/kallsyms shows no kernel addresses (kernel.kptr_restrict, or not root): kernel time is not broken down{}",
+                crate::error::SEE_DOCTOR
+            ));
         }
         syms.retain(|(a, _)| *a != 0);
         syms.sort_by_key(|(a, _)| *a);
@@ -64,7 +65,12 @@ pub fn kallsyms() -> &'static Result<Kallsyms, String> {
     static SYMS: OnceLock<Result<Kallsyms, String>> = OnceLock::new();
     SYMS.get_or_init(|| {
         std::fs::read_to_string("/proc/kallsyms")
-            .map_err(|e| format!("/proc/kallsyms unreadable ({e}): kernel time is not broken down"))
+            .map_err(|e| {
+                format!(
+                    "/proc/kallsyms unreadable ({e}): kernel time is not broken down{}",
+                    crate::error::SEE_DOCTOR
+                )
+            })
             .and_then(|t| Kallsyms::parse(&t))
     })
 }

@@ -63,7 +63,10 @@ impl ProfilePlan {
             Clock::Cycles
         } else {
             open(Clock::CpuClock, rate_hz, Target::Myself).map_err(|e| {
-                format!("sampling profiler unavailable: perf_event_open(cpu-clock) refused ({e})")
+                format!(
+                    "sampling profiler unavailable: perf_event_open(cpu-clock) refused ({e}){}",
+                    crate::error::SEE_DOCTOR
+                )
             })?;
             Clock::CpuClock
         };

@@ -124,6 +124,7 @@ fn hidden_addresses_are_said_not_guessed() {
     let hidden = "0000000000000000 T _copy_to_iter\n0000000000000000 T tcp_ack\n";
     let e = Kallsyms::parse(hidden).err().unwrap();
     assert!(e.contains("kptr_restrict"), "{e}");
+    assert!(e.ends_with("netio-tui doctor says what to do"), "{e}");
 }
 
 #[test]

@@ -13,6 +13,35 @@ pub struct Roofline {
     pub cache_ns_per_byte: f64,
     pub dram_bytes: u64,
     pub dram_ns_per_byte: f64,
+    /// The in-cache copy with its destination `slow_distance` bytes after its source
+    /// modulo 4 KiB (the roofline itself places them half a span apart): 15–25 times
+    /// the roofline on CPUs whose `rep movsb` has that slow case. Absent in recordings
+    /// made before it was measured (their roofline used malloc's placement).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_slow_ns_per_byte: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slow_distance: Option<u32>,
+}
+
+impl Roofline {
+    /// The slow case beside the roofline, said whole: "destination 16 B after its
+    /// source modulo 4 KiB: 0.342 ns/B, 16.1× the roofline". None in recordings
+    /// made before it was measured.
+    pub fn slow_case(&self) -> Option<String> {
+        let slow = self.cache_slow_ns_per_byte.filter(|v| *v > 0.0)?;
+        let distance = self.slow_distance?;
+        let times = slow / self.cache_ns_per_byte;
+        Some(format!(
+            "destination {distance} B after its source modulo 4 KiB: {} ns/B, {}× the roofline{}",
+            crate::format::sig(slow, 3),
+            crate::format::sig(times, 3),
+            if times >= 2.0 {
+                " (this CPU's copies are slow at that distance: see --buf-offset)"
+            } else {
+                " (no slow case on this CPU)"
+            }
+        ))
+    }
 }
 
 /// Availability of one counter on this machine.
@@ -106,6 +135,16 @@ pub struct MachineInfo {
     /// This machine's memcpy cost (in cache and from DRAM), measured at start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roofline: Option<Roofline>,
+    /// `--peer`: the far host, as named, and its machine (it runs the other half).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer: Option<Box<PeerMachine>>,
+}
+
+/// The far host of a `--peer` session.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PeerMachine {
+    pub host: String,
+    pub machine: MachineInfo,
 }
 
 impl MachineInfo {

@@ -4,7 +4,7 @@ use super::{Counts, RxZcStats, ZcStats};
 use serde::{Deserialize, Serialize};
 
 /// What was measured over one interval (or one whole window: see [`ConfigResult`](super::ConfigResult)).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Measured {
     /// Wall-clock seconds covered.
     pub seconds: f64,
@@ -30,13 +30,16 @@ pub struct Measured {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<crate::profile::Profile>,
     /// This machine's in-cache memcpy cost, ns per byte (the copy roofline, see
-    /// [`Roofline`](super::Roofline)): carried with the window so its "copies' worth" needs nothing else.
+    /// [`Roofline`](super::Roofline)): carried with the window so its multiple of memcpy needs nothing else.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memcpy_ns_per_byte: Option<f64>,
     /// What the whole machine ran besides our threads (the noise sentinel); `None`
     /// where not measured (older recordings, /proc/stat unreadable).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noise: Option<super::Noise>,
+    /// `--workload rr`: every round trip of the window, merged over connections.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rtt: Option<super::RoundTrips>,
 }
 
 impl Measured {
@@ -148,6 +151,10 @@ impl Measured {
                 (Some(x), Some(y)) => Some(x.plus(&y)),
                 _ => None,
             },
+            rtt: match (&self.rtt, &later.rtt) {
+                (Some(x), Some(y)) => Some(x.merge(y)),
+                (x, y) => x.clone().or_else(|| y.clone()),
+            },
         }
     }
 }
@@ -176,7 +183,7 @@ mod tests {
                 copied: 3,
                 ..Default::default()
             }),
-            ..a
+            ..a.clone()
         };
         let s = a.then(&b);
         assert_eq!((s.seconds, s.bytes, s.messages), (2.0, 20, 2));
@@ -276,7 +283,7 @@ mod tests {
                 ours_ns: 1,
                 steal_ns: 0,
             }),
-            ..pair
+            ..pair.clone()
         };
         let text = serde_json::to_string(&noisy).unwrap();
         assert_eq!(serde_json::from_str::<Measured>(&text).unwrap(), noisy);

@@ -5,12 +5,14 @@ mod counts;
 mod machine_info;
 mod measured;
 mod noise;
+mod round_trips;
 mod zc;
 
 pub use counts::{Counts, Gap, PmuShare};
-pub use machine_info::{CounterStatus, MachineInfo, Note, Roofline};
+pub use machine_info::{CounterStatus, MachineInfo, Note, PeerMachine, Roofline};
 pub use measured::Measured;
 pub use noise::{is_noisy, Noise, NOISY_CPUS};
+pub use round_trips::{new_histogram, RoundTrips};
 pub use zc::{RxZcStats, ZcStats};
 
 use crate::config::Config;
@@ -107,6 +109,9 @@ pub enum Failure {
     /// The user stopped it (Ctrl-C, a signal) before the window was complete.
     #[error("interrupted before the measured window was complete")]
     Interrupted,
+    /// `--peer`: the far half was lost or failed (ssh dropped, agent died, token refused).
+    #[error("{message}")]
+    Peer { message: String },
 }
 
 /// Everything the engine tells its consumers, in order.

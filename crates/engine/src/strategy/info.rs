@@ -82,14 +82,29 @@ impl Strategy {
         self.info().uring
     }
 
+    /// The order ← → step through: the course's A1 → A2 → A3 first, then the others
+    /// (serialize beside the system calls, io_uring, the page-referencing paths).
+    pub const KEY_ORDER: [Strategy; 8] = [
+        Strategy::TwoCopy,
+        Strategy::OneCopy,
+        Strategy::ZeroCopy,
+        Strategy::Serialize,
+        Strategy::Uring,
+        Strategy::UringZc,
+        Strategy::Sendfile,
+        Strategy::Splice,
+    ];
+
     pub fn next(self) -> Strategy {
-        let i = Self::ALL.iter().position(|s| *s == self).unwrap_or(0);
-        Self::ALL[(i + 1) % Self::ALL.len()]
+        let order = Self::KEY_ORDER;
+        let i = order.iter().position(|s| *s == self).unwrap_or(0);
+        order[(i + 1) % order.len()]
     }
 
     pub fn prev(self) -> Strategy {
-        let i = Self::ALL.iter().position(|s| *s == self).unwrap_or(0);
-        Self::ALL[(i + Self::ALL.len() - 1) % Self::ALL.len()]
+        let order = Self::KEY_ORDER;
+        let i = order.iter().position(|s| *s == self).unwrap_or(0);
+        order[(i + order.len() - 1) % order.len()]
     }
 
     /// "two-copy, serialize, …": every name, for option help and errors.

@@ -104,6 +104,21 @@ fn field_len(size: usize, i: usize) -> usize {
     }
 }
 
+/// Where each field of a `size`-byte message placed as `place` starts (see
+/// [`Message::placed`]), and its length, in field order.
+pub fn field_layout(size: usize, place: BufOffset) -> impl Iterator<Item = (BufOffset, usize)> {
+    (0..FIELDS).map(move |i| {
+        let at = match place {
+            BufOffset::Heap => BufOffset::Heap,
+            BufOffset::Page(n) => {
+                let before = i * (size / FIELDS);
+                BufOffset::Page(((n as usize + before) % PLACE_SPAN) as u16)
+            }
+        };
+        (at, field_len(size, i))
+    })
+}
+
 fn pattern(field: usize) -> u8 {
     b'A' + field as u8
 }
@@ -121,17 +136,9 @@ impl Message {
     /// spread over the cache's sets as a contiguous message does instead of all landing
     /// on the same ones.
     pub fn placed(size: usize, place: BufOffset) -> Message {
-        let fields = (0..FIELDS)
-            .map(|i| {
-                let at = match place {
-                    BufOffset::Heap => BufOffset::Heap,
-                    BufOffset::Page(n) => {
-                        let before = i * (size / FIELDS);
-                        BufOffset::Page(((n as usize + before) % PLACE_SPAN) as u16)
-                    }
-                };
-                Field::Heap(PlacedBuf::new(field_len(size, i), pattern(i), at))
-            })
+        let fields = field_layout(size, place)
+            .enumerate()
+            .map(|(i, (at, len))| Field::Heap(PlacedBuf::new(len, pattern(i), at)))
             .collect();
         Message { fields, size }
     }

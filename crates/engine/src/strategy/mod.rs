@@ -15,7 +15,9 @@ mod uring;
 mod zero_copy;
 
 pub use info::{SentPages, StrategyInfo};
-pub use message::{Field, Message, PayloadCheck, PlacedBuf};
+pub use message::{
+    field_layout, pages_spanned, Field, Message, PayloadCheck, PlacedBuf, PLACE_SPAN,
+};
 pub use one_copy::OneCopySender;
 pub use sendfile::SendfileSender;
 pub use serialize::SerializeSender;

@@ -1,8 +1,11 @@
 //! The unsafe FFI the engine needs, and nothing else: the zero-copy socket option,
 //! reading completion notifications from a socket's error queue, buffers of whole
-//! pages of our own, an io_uring that sends from one registered buffer, and the
-//! mmap'ed window of TCP zero-copy receive.
+//! pages of our own, pages locked in memory, an io_uring that sends from one registered
+//! buffer, the mmap'ed window of TCP zero-copy receive, and the ethtool ioctl (a device's
+//! driver and offloads).
 
+mod ethtool;
+mod mlock;
 mod pages;
 mod tcp_info;
 mod thread;
@@ -10,10 +13,13 @@ mod uring;
 mod zc_receive;
 mod zerocopy;
 
+pub use ethtool::{ethtool_driver, ethtool_sg_csum};
+pub use mlock::{locked_by_process, memlock_limit, LockedPages};
 pub use pages::{page_size, PageBuf};
 pub use tcp_info::{tcp_counts, TcpCounts};
 pub use thread::{
-    clock_ns, make_thread_background, make_thread_realtime, thread_cpu_clock, user_clock_of,
+    clock_ns, current_tid, make_realtime, make_thread_background, make_thread_realtime,
+    thread_cpu_clock, user_clock_of,
 };
 pub use uring::{probe_uring, SendRing, IORING_NOTIF_USAGE_ZC_COPIED, RING_ENTRIES};
 pub use zc_receive::{ZcReceived, ZcRecvWindow};

@@ -39,13 +39,31 @@ pub fn clock_ns(clock: libc::clockid_t) -> io::Result<u64> {
     Ok(ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64)
 }
 
+/// The calling thread's kernel id (what the scheduling calls below take).
+pub fn current_tid() -> i32 {
+    nix::unistd::gettid().as_raw()
+}
+
 /// Moves the calling thread to real-time priority (SCHED_FIFO 1), so that it wakes on
 /// time even when hundreds of busy worker threads share two cores. Needs root or
 /// CAP_SYS_NICE; the caller treats failure as "keep the normal priority".
 pub fn make_thread_realtime() -> io::Result<()> {
-    let param = libc::sched_param { sched_priority: 1 };
-    // SAFETY: pid 0 is the calling thread; param is a valid sched_param.
-    let rc = unsafe { libc::sched_setscheduler(0, libc::SCHED_FIFO, &param) };
+    make_realtime(0)
+}
+
+/// Moves thread `tid` of this process (0: the calling thread) to real-time priority
+/// (SCHED_FIFO 1): what a thread that must answer now (a signal, a closed terminal,
+/// a key) gets over every worker. Needs root or CAP_SYS_NICE.
+pub fn make_realtime(tid: i32) -> io::Result<()> {
+    set_policy(tid, libc::SCHED_FIFO, 1)
+}
+
+fn set_policy(tid: i32, policy: libc::c_int, priority: libc::c_int) -> io::Result<()> {
+    let param = libc::sched_param {
+        sched_priority: priority,
+    };
+    // SAFETY: a plain syscall on a thread id; param is a valid sched_param.
+    let rc = unsafe { libc::sched_setscheduler(tid, policy, &param) };
     if rc == 0 {
         Ok(())
     } else {
@@ -53,10 +71,13 @@ pub fn make_thread_realtime() -> io::Result<()> {
     }
 }
 
-/// Lowers the calling thread to the weakest normal priority (nice 19): a thread that
-/// only watches (the explorer's screen and keyboard) then never preempts a worker
-/// when it wakes. Threads it creates afterwards inherit the setting.
+/// Lowers the calling thread to the weakest normal priority (SCHED_OTHER, nice 19):
+/// a thread that only watches (the explorer's screen and keyboard) then never
+/// preempts a worker when it wakes. Threads it creates afterwards inherit the setting.
+/// Undoes [`make_realtime`].
 pub fn make_thread_background() -> io::Result<()> {
+    // Back to the normal class first (a no-op unless made real-time).
+    set_policy(0, libc::SCHED_OTHER, 0)?;
     let tid = nix::unistd::gettid().as_raw() as libc::id_t;
     // SAFETY: plain syscall on this thread's id; no memory is passed.
     let rc = unsafe { libc::setpriority(libc::PRIO_PROCESS, tid, 19) };

@@ -94,9 +94,15 @@ pub fn probe_uring(zc: bool) -> Option<String> {
         Err(e) => {
             return Some(match disabled.as_deref() {
                 Some(d) if d != "0" => {
-                    format!("io_uring disabled (kernel.io_uring_disabled={d}): {e}")
+                    format!(
+                        "io_uring disabled (kernel.io_uring_disabled={d}): {e}{}",
+                        crate::error::SEE_DOCTOR
+                    )
                 }
-                _ => format!("io_uring refused by this kernel or a seccomp filter ({e})"),
+                _ => format!(
+                    "io_uring refused by this kernel or a seccomp filter ({e}){}",
+                    crate::error::SEE_DOCTOR
+                ),
             })
         }
     };

@@ -1,7 +1,11 @@
 //! Worker threads: per connection one sender in the server namespace and one receiver
 //! in the client namespace. They count into per-thread atomics; the sampler reads them.
 
+mod locked;
 pub(crate) mod receive_zc;
+pub(crate) mod rr;
+
+pub use locked::{locked_bytes, locked_bytes_with};
 
 pub use crate::affinity::allowed_cpus;
 
@@ -65,6 +69,8 @@ pub struct ThreadStats {
     /// Receivers with `--recv zerocopy`: bytes mapped and bytes copied.
     pub rx_mapped: AtomicU64,
     pub rx_copied: AtomicU64,
+    /// Requesters (`--workload rr`): round trips since the sampler last took them.
+    pub rtt: rr::RttCell,
 }
 
 impl ThreadStats {
@@ -234,8 +240,17 @@ pub fn spawn_receiver(
     let setup = move |net: &Net| {
         net.enter_client()?;
         let s = Socket::new(Domain::IPV4, Type::STREAM, None)?;
-        // As the course's client: no effect on the data direction.
-        s.set_tcp_nodelay(true)?;
+        if config.is_rr() {
+            // The responder sends too: the same Nagle setting as the requester.
+            s.set_tcp_nodelay(config.nodelay)?;
+            s.set_write_timeout(Some(IO_TIMEOUT))?;
+            if config.strategy.needs_so_zerocopy() {
+                sys::set_zerocopy(s.as_fd())?;
+            }
+        } else {
+            // As the course's client: no effect on the data direction.
+            s.set_tcp_nodelay(true)?;
+        }
         s.set_read_timeout(Some(IO_TIMEOUT))?;
         if config.recv == RecvMode::ZeroCopy {
             receive_zc::before_connect(&s)?;
@@ -243,6 +258,33 @@ pub fn spawn_receiver(
         s.connect_timeout(&server.into(), IO_TIMEOUT)?;
         let local = s.local_addr().ok().and_then(|a| a.as_socket());
         Ok((s, local))
+    };
+    spawn_worker(
+        spec,
+        Side::Receiver,
+        index,
+        stats,
+        setup,
+        move |sock, stats, shared| match config.is_rr() {
+            true => rr::respond(sock, config, verify, stats, shared),
+            false => receive(sock, config, verify, stats, shared),
+        },
+    )
+}
+
+/// Spawns the receiver for connection `index` on a socket already connected (the far
+/// half's data connections, `--peer`): reads until EOF.
+pub fn spawn_receiver_on(
+    spec: &WorkerSpec,
+    index: usize,
+    sock: Socket,
+    stats: Arc<ThreadStats>,
+) -> io::Result<JoinHandle<()>> {
+    let (config, verify) = (spec.config, spec.verify);
+    let setup = move |_: &Net| {
+        sock.set_tcp_nodelay(true)?;
+        sock.set_read_timeout(Some(IO_TIMEOUT))?;
+        Ok((sock, None))
     };
     spawn_worker(
         spec,
@@ -272,6 +314,7 @@ pub(super) fn receive(
     // message: a message-size buffer, never read past the end of the current message.
     let place = config.buf_offset;
     let mut buf = PlacedBuf::new(if whole_messages { size } else { STREAM_CHUNK }, 0, place);
+    let mut locked = locked::lock_receive(config, &buf)?;
     // trunc: the kernel discards what it "reads"; this buffer is never written.
     let mut discard = if config.recv == RecvMode::Trunc {
         vec![std::mem::MaybeUninit::<u8>::uninit(); STREAM_CHUNK]
@@ -288,6 +331,8 @@ pub(super) fn receive(
         // sizes message-sized reads would make stopping take seconds.
         if !draining && shared.stop.load(Relaxed) && buf.len() < DRAIN_CHUNK {
             draining = true;
+            // The window is over: its buffer is unlocked before it is freed.
+            drop(locked.take());
             buf = PlacedBuf::new(DRAIN_CHUNK, 0, place);
         }
         let start = if draining || !whole_messages {
@@ -339,7 +384,7 @@ pub fn spawn_sender(
     sock: Socket,
     stats: Arc<ThreadStats>,
 ) -> io::Result<JoinHandle<()>> {
-    let config = spec.config;
+    let (config, verify) = (spec.config, spec.verify);
     let setup = move |net: &Net| {
         net.enter_server()?;
         if sock.r#type()? == Type::STREAM {
@@ -358,7 +403,10 @@ pub fn spawn_sender(
         index,
         stats,
         setup,
-        move |sock, stats, shared| send_until_stopped(sock, config, stats, shared),
+        move |sock, stats, shared| match config.is_rr() {
+            true => rr::request(sock, config, verify, stats, shared),
+            false => send_until_stopped(sock, config, stats, shared),
+        },
     )
 }
 
@@ -369,6 +417,8 @@ fn send_until_stopped(
     shared: &RunShared,
 ) -> io::Result<()> {
     let msg = Message::for_strategy(config.strategy, config.msg_size, config.buf_offset)?;
+    // Declared after the message: unlocked before it is freed.
+    let _locked = locked::lock_fields(config, &msg)?;
     let work = SendLoop {
         sock: &mut sock,
         msg: &msg,

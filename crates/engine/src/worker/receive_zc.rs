@@ -21,7 +21,7 @@ use std::sync::atomic::Ordering::Relaxed;
 /// The mapped receive window (the kernel maps at most this much per call).
 pub const WINDOW: usize = 512 << 10;
 /// Largest plain read of what could not be mapped.
-const COPY_CHUNK: usize = 256 << 10;
+pub(super) const COPY_CHUNK: usize = 256 << 10;
 /// TCP timestamp option bytes in every segment.
 const TCP_TIMESTAMP_LEN: u32 = 12;
 
@@ -81,6 +81,8 @@ pub fn receive(
     let mut window = ZcRecvWindow::new(sock.as_fd(), WINDOW)
         .map_err(|e| io::Error::new(e.kind(), format!("mapping the receive window: {e}")))?;
     let mut buf = vec![0u8; COPY_CHUNK];
+    // Declared after the buffer: unlocked before it is freed.
+    let _locked = super::locked::lock_receive(config, &buf)?;
     let mut check = PayloadCheck::new(config.msg_size);
     let (mut mapped, mut copied) = (0u64, 0u64);
     let feed = |check: &mut PayloadCheck, data: &[u8]| {

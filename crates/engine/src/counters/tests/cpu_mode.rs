@@ -139,7 +139,9 @@ fn system_wide_counting_refused_keeps_proc_stat_cpu_time_and_says_why() {
         assert!(!s.available, "{m}");
         let note = s.note.as_ref().unwrap().to_string();
         assert!(
-            note.contains("system-wide counting refused") && note.contains("perf_event_paranoid"),
+            note.contains("system-wide counting refused")
+                && note.contains("perf_event_paranoid")
+                && note.contains("netio-tui doctor"),
             "{m}: {note}"
         );
     }

@@ -142,6 +142,7 @@ fn measure(plan: &CounterPlan, clock: &Arc<AtomicU64>, threads: usize) -> Config
     ConfigResult {
         config: Config::new(Strategy::OneCopy, 1000, threads),
         total: Measured {
+            rtt: None,
             memcpy_ns_per_byte: None,
             seconds: 1.0,
             bytes: 1_000_000,

@@ -32,6 +32,11 @@ fn no_pmu_enoent_keeps_software_counters_and_empties_hardware_cells() {
         .as_deref()
         .unwrap()
         .contains("no hardware performance counters"));
+    assert!(plan
+        .perf_error
+        .as_deref()
+        .unwrap()
+        .ends_with(crate::error::SEE_DOCTOR));
     let r = measure(&plan, &clock, 2);
     let row = csv_row(&r);
     assert_eq!(cell(&row, "cycles"), "");
@@ -164,7 +169,9 @@ fn paranoid_2_without_root_still_counts_cpu_time_and_switches_in_full() {
     assert!(status_of(&plan, Metric::ContextSwitches).available);
     let why = plan.perf_error.clone().unwrap();
     assert!(
-        why.starts_with("hardware counters unavailable") && why.contains("perf_event_paranoid"),
+        why.starts_with("hardware counters unavailable")
+            && why.contains("perf_event_paranoid")
+            && why.ends_with("netio-tui doctor says what to do"),
         "{why}"
     );
     let row = csv_row(&measure(&plan, &clock, 1));
@@ -331,7 +338,15 @@ fn a_tracepoint_the_kernel_refuses_is_n_a_with_the_reason() {
             .map(ToString::to_string)
             .as_deref()
             .unwrap()
-            .contains("perf_event_paranoid"),
+            .contains("perf_event_paranoid is"),
+        "{st:?}"
+    );
+    assert!(
+        st.note
+            .as_ref()
+            .unwrap()
+            .to_string()
+            .ends_with("netio-tui doctor says what to do"),
         "{st:?}"
     );
     assert!(plan.groups.iter().all(|g| g.pmu != Pmu::Tracepoint));

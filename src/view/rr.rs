@@ -1,0 +1,81 @@
+//! Where the request/response figures (`--workload rr`) are shown: `run`'s line and
+//! the live panel's detail line for rr configurations only (they do not apply to
+//! streams), and charts of transactions/s and the percentiles against the request
+//! size, one line per strategy. Not as matrix columns: the matrix has one column set
+//! for every row (its sort is a column index), and rr columns would be "–" on every
+//! stream row and push the stream figures off narrow screens.
+
+use super::{Live, MetricView, Plot, PlotX, Scale, View, YScale};
+use crate::engine::metric::{id, MetricId};
+
+const fn view(title: &'static str) -> View {
+    View {
+        title,
+        scale: Scale::Raw,
+    }
+}
+
+const ROUND_TRIP_PLOT: &[Plot] = &[Plot {
+    file: "rr-round-trip-vs-size.svg",
+    title: "Round trip vs request size (merged histograms; closed loop: unloaded round trip)",
+    y_label: "round trip (µs)",
+    x: PlotX::MessageSize,
+    scale: Scale::Raw,
+    y: YScale::Log,
+}];
+
+const fn shown(
+    metric: MetricId,
+    matrix: Option<(u8, View)>,
+    live: Option<Live>,
+    plots: &'static [Plot],
+) -> MetricView {
+    MetricView {
+        summary: true,
+        matrix,
+        live,
+        plots,
+        ..MetricView::hidden(metric)
+    }
+}
+
+pub const TPS: MetricView = shown(
+    id::RR_TPS,
+    None,
+    Some(Live::Detail(view("transactions/s"))),
+    &[Plot {
+        file: "rr-transactions-vs-size.svg",
+        title: "Request/response transactions per second vs request size",
+        y_label: "transactions/s (all connections)",
+        x: PlotX::MessageSize,
+        scale: Scale::Raw,
+        y: YScale::Linear,
+    }],
+);
+pub const P50: MetricView = shown(
+    id::RR_P50_US,
+    None,
+    Some(Live::Detail(view("round trip p50 µs"))),
+    ROUND_TRIP_PLOT,
+);
+pub const P90: MetricView = shown(id::RR_P90_US, None, None, &[]);
+pub const P99: MetricView = shown(
+    id::RR_P99_US,
+    None,
+    Some(Live::Detail(view("round trip p99 µs"))),
+    ROUND_TRIP_PLOT,
+);
+pub const P999: MetricView = shown(id::RR_P999_US, None, None, ROUND_TRIP_PLOT);
+pub const MAX: MetricView = shown(id::RR_MAX_US, None, None, &[]);
+pub const CPU_PER_TX: MetricView = shown(
+    id::RR_CPU_NS_PER_TX,
+    None,
+    Some(Live::Detail(view("CPU ns/transaction"))),
+    &[],
+);
+pub const SYSCALLS_PER_TX: MetricView = shown(id::RR_SYSCALLS_PER_TX, None, None, &[]);
+pub const COPIES_PER_TX: MetricView = shown(id::RR_RX_COPIES_PER_TX, None, None, &[]);
+
+/// Written to files only (the samples behind the percentiles, and the mean that
+/// Little's law checks).
+pub const FILE_ONLY: [MetricId; 2] = [id::RR_TRANSACTIONS, id::RR_MEAN_US];
