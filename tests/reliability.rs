@@ -300,8 +300,10 @@ fn subnormal_and_huge_values_plot_in_bounded_time() {
     lines[1][cpb] = "1e-310".into();
     lines[2][cpb] = "5e-324".into();
     lines[3][lat] = "1e-307".into();
-    lines[4][lat] = "1.7e308".into();
-    lines[5][gbps] = "1.7e308".into();
+    // Largest values a measurement can have (the readers refuse more than 1e18, see
+    // the end of this test).
+    lines[4][lat] = "1e18".into();
+    lines[5][gbps] = "1e18".into();
     let csv = dir.path().join("sub.csv");
     let body: Vec<String> = lines.iter().map(|l| l.join(",")).collect();
     std::fs::write(&csv, body.join("\n") + "\n").unwrap();
@@ -324,6 +326,25 @@ fn subnormal_and_huge_values_plot_in_bounded_time() {
         let svg = std::fs::read_to_string(dir.path().join("svg").join(&f)).unwrap();
         assert!(!svg.contains("NaN") && !svg.contains("inf"), "{f}");
     }
+    // Beyond any measurement (1.7e308 Gb/s): refused, naming the line and the field.
+    lines[5][gbps] = "1.7e308".into();
+    let body: Vec<String> = lines.iter().map(|l| l.join(",")).collect();
+    std::fs::write(&csv, body.join("\n") + "\n").unwrap();
+    let out = Command::cargo_bin("netio-tui")
+        .unwrap()
+        .args(["plot", csv.to_str().unwrap(), "--out"])
+        .arg(dir.path().join("svg2"))
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("line 6")
+            && err.contains("throughput_gbps")
+            && err.contains("beyond any measurement"),
+        "{err}"
+    );
 }
 
 // ---- 9, 10, 5: interruptions ----
