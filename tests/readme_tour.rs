@@ -56,7 +56,8 @@ fn tour() -> Vec<Step> {
             // | step | keys | on screen | what it answers |
             Step {
                 keys: ticked(cells[2]).iter().map(|k| tmux_key(k)).collect(),
-                phrases: ticked(cells[3]),
+                // What follows "(" describes the way there, not the screen to find.
+                phrases: ticked(cells[3].split('(').next().unwrap_or_default()),
             }
         })
         .collect()
@@ -86,12 +87,11 @@ fn every_step_of_the_readme_tour_shows_what_it_promises() {
     // The README's start, with a short sweep so the test does not wait two minutes.
     let s = Session::start(
         "tour",
-        &format!(
-            "--export-dir {} --sweep-duration 0.2",
-            dir.path().display()
-        ),
+        &format!("--export-dir {} --sweep-duration 0.2", dir.path().display()),
     );
-    s.wait_for("the explorer measuring", 20, |t| t.contains("one-copy (A2)"));
+    s.wait_for("the explorer measuring", 20, |t| {
+        t.contains("one-copy (A2)")
+    });
     let pid = s.explorer_pid();
     for (i, step) in tour().iter().enumerate() {
         for k in &step.keys {
@@ -99,8 +99,14 @@ fn every_step_of_the_readme_tour_shows_what_it_promises() {
             std::thread::sleep(std::time::Duration::from_millis(300));
         }
         s.wait_for(
-            &format!("tour step {}: {:?} after {:?}", i + 1, step.phrases, step.keys),
-            20,
+            &format!(
+                "tour step {}: {:?} after {:?}",
+                i + 1,
+                step.phrases,
+                step.keys
+            ),
+            // The sweep (48 configurations × 0.2 s here) is the slowest step.
+            90,
             |t| step.phrases.iter().all(|p| t.contains(p.as_str())),
         );
         // Close an overlay a step opened, as the tour says (`Esc` closes).
