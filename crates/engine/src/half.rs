@@ -5,10 +5,10 @@ use crate::config::{self, Config, CpuSides};
 use crate::datalink::{self, Token};
 use crate::error::{Context, Error, Result};
 use crate::far::FarSide;
-use crate::launch::{collect_ready, Launch, Side, Started};
+use crate::launch::{collect_ready, Side, Started};
 use crate::measurement::{self, Measurement, Probe};
 use crate::sample::EngineEvent;
-use crate::worker::{self, receive_zc, RunShared, ThreadStats, WorkerSpec, IO_TIMEOUT};
+use crate::worker::{self, receive_zc, ThreadStats, IO_TIMEOUT};
 use crate::Engine;
 use crossbeam_channel::Sender;
 use socket2::Socket;
@@ -107,25 +107,13 @@ impl Engine {
         events: &Sender<EngineEvent>,
         length: Option<Duration>,
     ) -> Result<Prepared> {
-        self.prepare_network(config, events)?;
         let n = sockets.len();
-        let shared = Arc::new(RunShared::default());
-        let (go, start) = crossbeam_channel::bounded(n.max(1));
-        let (ready_tx, ready_rx) = crossbeam_channel::unbounded();
-        let spec = WorkerSpec {
-            config,
-            net: self.net.clone(),
-            counters: self.plan.clone(),
-            shared: shared.clone(),
-            start,
-            ready: ready_tx,
-            verify: self.opts.verify && config.recv != config::RecvMode::Trunc,
-            cpus: self.cpus.clone(),
-        };
-        let mut launch = Launch {
-            workers: Vec::with_capacity(n),
-            go: Some(go),
-        };
+        let crate::launch::Staged {
+            shared,
+            spec,
+            mut launch,
+            ready_rx,
+        } = self.stage(config, events, n)?;
         let stats: Vec<Arc<ThreadStats>> = (0..n).map(|_| Arc::default()).collect();
         let mut duplicates = Vec::new();
         for (i, sock) in sockets.into_iter().enumerate() {

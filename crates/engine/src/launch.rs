@@ -48,25 +48,13 @@ impl Engine {
         }
         self.admit(config)?;
         let per_cpu = self.plan_counting(config, events)?;
-        self.prepare_network(config, events)?;
         let n = config.threads;
-        let shared = Arc::new(RunShared::default());
-        let (go, start) = crossbeam_channel::bounded(2 * n);
-        let (ready_tx, ready_rx) = crossbeam_channel::unbounded();
-        let spec = WorkerSpec {
-            config,
-            net: self.net.clone(),
-            counters: self.plan.clone(),
-            shared: shared.clone(),
-            start,
-            ready: ready_tx,
-            verify: self.opts.verify && config.recv != config::RecvMode::Trunc,
-            cpus: self.cpus.clone(),
-        };
-        let mut launch = Launch {
-            workers: Vec::with_capacity(2 * n),
-            go: Some(go),
-        };
+        let Staged {
+            shared,
+            spec,
+            mut launch,
+            ready_rx,
+        } = self.stage(config, events, 2 * n)?;
         let mut rx = self.start_receivers(&spec, &mut launch, &ready_rx)?;
         let mut tx = self.start_senders(&spec, &mut launch, &ready_rx, &rx.local)?;
         let probe = self.probe(config, per_cpu.as_ref(), &mut tx, &mut rx, events);
@@ -355,6 +343,50 @@ pub(crate) struct Started {
 
 /// Threads started so far. If starting fails midway, dropping this closes the start
 /// channel (the waiting threads return) and joins them: nothing is left running.
+/// What every window starts from, on one host or half of it on each: the network
+/// ready, the workers' spec, and the start gate for `slots` worker threads.
+pub(crate) struct Staged {
+    pub(crate) shared: Arc<RunShared>,
+    pub(crate) spec: WorkerSpec,
+    pub(crate) launch: Launch,
+    pub(crate) ready_rx: crossbeam_channel::Receiver<io::Result<worker::Ready>>,
+}
+
+impl Engine {
+    /// Prepares the network for `config` and stages the start of `slots` workers.
+    pub(crate) fn stage(
+        &self,
+        config: Config,
+        events: &Sender<EngineEvent>,
+        slots: usize,
+    ) -> Result<Staged> {
+        self.prepare_network(config, events)?;
+        let shared = Arc::new(RunShared::default());
+        let (go, start) = crossbeam_channel::bounded(slots.max(1));
+        let (ready_tx, ready_rx) = crossbeam_channel::unbounded();
+        let spec = WorkerSpec {
+            config,
+            net: self.net.clone(),
+            counters: self.plan.clone(),
+            shared: shared.clone(),
+            start,
+            ready: ready_tx,
+            verify: self.opts.verify && config.recv != config::RecvMode::Trunc,
+            cpus: self.cpus.clone(),
+        };
+        let launch = Launch {
+            workers: Vec::with_capacity(slots),
+            go: Some(go),
+        };
+        Ok(Staged {
+            shared,
+            spec,
+            launch,
+            ready_rx,
+        })
+    }
+}
+
 pub(crate) struct Launch {
     pub(crate) workers: Vec<std::thread::JoinHandle<()>>,
     pub(crate) go: Option<Sender<()>>,
