@@ -454,7 +454,12 @@ fn press(app: &mut App, code: KeyCode) {
 /// full 3-significant-digit texts of its row, in column order.
 fn assert_no_cell_cut(app: &App, screen: &str) -> usize {
     let rows = app.matrix_rows();
-    let cols = app.columns();
+    // The columns on screen: those that mean something for one row shown at least.
+    let cols: Vec<_> = app
+        .columns()
+        .into_iter()
+        .filter(|c| rows.iter().any(|r| c.applies(r)))
+        .collect();
     let mut checked = 0;
     for line in screen.lines() {
         let line = line.trim_matches('"');
@@ -465,15 +470,26 @@ fn assert_no_cell_cut(app: &App, screen: &str) -> usize {
         }
         let Some(r) = rows.iter().find(|r| {
             let c = r.config;
+            // Rows that differ in an axis only are told apart by its tag.
+            let tag = c.tag();
             toks[0] == c.strategy.name()
                 && toks[1] == netio_tui::engine::config::format_size(c.msg_size)
                 && toks[2] == c.threads.to_string()
+                && (toks.get(3) == Some(&tag.as_str())
+                    || (tag.is_empty() && toks.get(3).is_some_and(|t| t.parse::<f64>().is_ok())))
         }) else {
             continue;
         };
         // A cell is its value, then its ± where the row has an interval.
         let mut cells: Vec<String> = Vec::new();
-        for tok in &toks[3..] {
+        // The axes column, where the row has a tag ("rr").
+        let tag = r.config.tag();
+        let first = if !tag.is_empty() && toks.get(3) == Some(&tag.as_str()) {
+            4
+        } else {
+            3
+        };
+        for tok in &toks[first..] {
             match cells.last_mut() {
                 Some(last) if tok.starts_with('±') => *last = format!("{last} {tok}"),
                 _ => cells.push(tok.to_string()),
@@ -698,4 +714,118 @@ fn cells_with_intervals_are_never_cut_and_keep_the_csv_median() {
         checked += 1;
     }
     assert!(checked >= 24, "only {checked} rows with an interval");
+}
+
+/// An rr window: `tps` transactions/s over `seconds`, round trips around `p50_us` with
+/// a tail to four times it (deterministic buckets, as the sampler merges them).
+fn rr_measured(c: Config, seconds: f64, p50_us: f64) -> Measured {
+    let tps = 1e6 / p50_us * c.threads as f64;
+    let n = (tps * seconds) as u64;
+    // 90 % at p50, 9 % at 1.5×, the rest (1 % and the rounding) at 4×.
+    let ns = |f: f64| (p50_us * f * 1e3) as u64;
+    let rtt = netio_tui::engine::sample::RoundTrips {
+        buckets: vec![
+            (ns(1.0), n * 90 / 100),
+            (ns(1.5), n * 9 / 100),
+            (ns(4.0), n - n * 90 / 100 - n * 9 / 100),
+        ],
+    };
+    let bytes = n * c.msg_size as u64;
+    Measured {
+        rtt: Some(rtt),
+        bytes,
+        messages: n,
+        ..measured(c, seconds, 1.0)
+    }
+}
+
+fn rr(strategy: Strategy, size: usize) -> Config {
+    Config {
+        workload: netio_tui::engine::config::Workload::Rr,
+        ..Config::new(strategy, size, 1)
+    }
+}
+
+/// Issue 25: stream rows with their stream columns, rr rows with transactions/s, p50
+/// and p99 (a dash where a figure does not apply, never a 0), and the p99 sparkline
+/// while the configuration measured is rr.
+fn rr_session() -> App {
+    let current = rr(Strategy::OneCopy, 4096);
+    let mut app = App::new(machine(), live(), current, 2.0);
+    let p50 = |c: Config| 20.0 + c.msg_size as f64 / 512.0 + c.strategy as usize as f64;
+    let mut configs: Vec<Config> = [64, 4096]
+        .into_iter()
+        .map(|z| Config::new(Strategy::OneCopy, z, 1))
+        .collect();
+    for s in [Strategy::TwoCopy, Strategy::OneCopy] {
+        configs.extend([64, 4096].map(|z| rr(s, z)));
+    }
+    for c in configs.into_iter().filter(|c| *c != current) {
+        let m = |secs| {
+            if c.is_rr() {
+                rr_measured(c, secs, p50(c))
+            } else {
+                measured(c, secs, 1.0)
+            }
+        };
+        app.update(Action::Engine(EngineEvent::Started { config: c }));
+        app.update(Action::Engine(EngineEvent::Sample(Sample {
+            config: c,
+            seq: 0,
+            elapsed_s: 0.25,
+            interval: m(0.25),
+            top: None,
+        })));
+        app.update(Action::Engine(EngineEvent::Finished(ConfigResult {
+            config: c,
+            total: m(2.0),
+            bytes_sent: 0,
+            bytes_received: 0,
+            verified: false,
+        })));
+    }
+    app.update(Action::Engine(EngineEvent::Started { config: current }));
+    for seq in 0..30 {
+        app.update(Action::Engine(EngineEvent::Sample(Sample {
+            config: current,
+            seq,
+            elapsed_s: (seq + 1) as f64 * 0.25,
+            interval: rr_measured(
+                current,
+                0.25,
+                p50(current) * (1.0 + 0.05 * (seq % 4) as f64),
+            ),
+            top: None,
+        })));
+    }
+    app
+}
+
+#[test]
+fn rr_rows_and_the_p99_sparkline_80x24() {
+    let app = rr_session();
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("RTT p99"), "{screen}");
+    for col in ["tx/s", "p50 µs", "p99 µs"] {
+        assert!(screen.contains(col), "no {col} column\n{screen}");
+    }
+    assert_no_cell_cut(&app, &screen);
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn rr_rows_and_the_p99_sparkline_120x40() {
+    let app = rr_session();
+    let screen = render(&app, 120, 40);
+    assert!(assert_no_cell_cut(&app, &screen) >= 5, "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn a_stream_session_has_no_round_trip_row_or_column() {
+    let app = session(live(), CURRENT);
+    let screen = render(&app, 200, 60);
+    for t in ["RTT p99", " tx/s ", "p50 µs", "p99 µs"] {
+        assert!(!screen.contains(t), "{t} on a stream screen\n{screen}");
+    }
 }

@@ -49,8 +49,9 @@ fn stands_in_for(app: &App, m: &MetricDef) -> Option<crate::engine::metric::Metr
     crate::view::of(app.views, m).spark_stands_in_for()
 }
 
-/// The sparkline rows, from the registry: each spark metric, or the metric that
-/// stands in for it where it is not measured, or its reason.
+/// The sparkline rows, from the registry: each spark metric that means something for
+/// the selected configuration (the round-trip row only for `--workload rr`), or the
+/// metric that stands in for it where it is not measured, or its reason.
 fn rows(app: &App) -> Vec<Row> {
     let reg = app.metrics;
     let index = |m: &MetricDef| reg.iter().position(|x| x.name == m.name);
@@ -62,7 +63,7 @@ fn rows(app: &App) -> Vec<Row> {
         reason: None,
     };
     reg.iter()
-        .filter(|m| stands_in_for(app, m).is_none())
+        .filter(|m| stands_in_for(app, m).is_none() && m.applies(&app.selected))
         .filter_map(|m| spark(app, m).map(|v| (m, v)))
         .map(|(m, v)| {
             if m.available(&app.machine) {

@@ -116,10 +116,20 @@ fn axes_width(rows: &[MatrixRow]) -> usize {
     }
 }
 
-/// Width the matrix needs to show every column.
+/// Whether `col` means anything for one of `rows` at least (or there is no row yet
+/// to say).
+fn applies_to_any(col: &Column, rows: &[MatrixRow]) -> bool {
+    rows.is_empty() || rows.iter().any(|r| col.applies(r))
+}
+
+/// Width the matrix needs to show every column that applies to a row.
 pub fn full_width(app: &App) -> u16 {
     let rows = app.matrix_rows();
-    let cols = app.columns();
+    let cols: Vec<Column> = app
+        .columns()
+        .into_iter()
+        .filter(|c| applies_to_any(c, &rows))
+        .collect();
     (KEY_W + axes_width(&rows) + widths(&cols, &rows).iter().map(|w| w + 1).sum::<usize>()) as u16
 }
 
@@ -127,14 +137,20 @@ pub fn full_width(app: &App) -> u16 {
 const MORE_W: usize = 5;
 
 /// The columns that fit in `width`, in priority order, with their widths and their
-/// index among all columns, and how many were left out (the title says so, and the
+/// index among all columns (those that apply to no row shown are left out), and how
+/// many were left out (the title says so, and the
 /// header after the last column where there is room). The sort column is always kept.
 fn visible_columns(
     app: &App,
     rows: &[MatrixRow],
     width: u16,
 ) -> (Vec<(usize, Column, usize)>, usize) {
-    let all = app.columns().len();
+    let all = app
+        .columns()
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| Some(*i) == app.view.sort || applies_to_any(c, rows))
+        .count();
     let fit = fitting_columns(app, rows, width as usize);
     let left_out = all - fit.len();
     (fit, left_out)
@@ -148,9 +164,14 @@ fn fitting_columns(app: &App, rows: &[MatrixRow], width: usize) -> Vec<(usize, C
     cols.into_iter()
         .zip(ws)
         .enumerate()
-        .filter(|(i, (_, w))| {
+        .filter(|(i, (c, w))| {
             if Some(*i) == app.view.sort {
                 return true;
+            }
+            // A column that means nothing for every row shown (the round-trip
+            // columns in a matrix of streams) would be a column of dashes.
+            if !applies_to_any(c, rows) {
+                return false;
             }
             used += w + 1;
             used <= width

@@ -1,9 +1,10 @@
-//! Where the request/response figures (`--workload rr`) are shown: `run`'s line and
-//! the live panel's detail line for rr configurations only (they do not apply to
-//! streams), and charts of transactions/s and the percentiles against the request
-//! size, one line per strategy. Not as matrix columns: the matrix has one column set
-//! for every row (its sort is a column index), and rr columns would be "–" on every
-//! stream row and push the stream figures off narrow screens.
+//! Where the request/response figures (`--workload rr`) are shown: `run`'s line; the
+//! live panel for rr configurations only (they do not apply to streams): a p99
+//! sparkline and the detail line; three matrix columns (transactions/s, p50, p99),
+//! "–" on stream rows and left off the screen while no row shown is rr (the matrix
+//! leaves out every column that applies to none of its rows); and charts of
+//! transactions/s and the percentiles against the request size, one line per
+//! strategy.
 
 use super::{Live, MetricView, Plot, PlotX, Scale, View, YScale};
 use crate::engine::metric::{id, MetricId};
@@ -41,7 +42,7 @@ const fn shown(
 
 pub const TPS: MetricView = shown(
     id::RR_TPS,
-    None,
+    Some((1, view("tx/s"))),
     Some(Live::Detail(view("transactions/s"))),
     &[Plot {
         file: "rr-transactions-vs-size.svg",
@@ -54,15 +55,15 @@ pub const TPS: MetricView = shown(
 );
 pub const P50: MetricView = shown(
     id::RR_P50_US,
-    None,
+    Some((1, view("p50 µs"))),
     Some(Live::Detail(view("round trip p50 µs"))),
     ROUND_TRIP_PLOT,
 );
 pub const P90: MetricView = shown(id::RR_P90_US, None, None, &[]);
 pub const P99: MetricView = shown(
     id::RR_P99_US,
-    None,
-    Some(Live::Detail(view("round trip p99 µs"))),
+    Some((1, view("p99 µs"))),
+    Some(Live::Spark(view("RTT p99"))),
     ROUND_TRIP_PLOT,
 );
 pub const P999: MetricView = shown(id::RR_P999_US, None, None, ROUND_TRIP_PLOT);
