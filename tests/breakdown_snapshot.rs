@@ -93,6 +93,7 @@ fn sample(c: Config, seq: u64) -> Sample {
                 tx,
                 rx,
             }),
+            fixed_messages: None,
         },
         top: Some(top(seq + 1)),
     }

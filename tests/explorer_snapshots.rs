@@ -100,6 +100,7 @@ fn measured(c: Config, seconds: f64, wobble: f64) -> Measured {
         }),
         rx_zc: None,
         profile: None,
+        fixed_messages: None,
     }
 }
 
@@ -421,6 +422,7 @@ fn measured_at(c: Config, m: f64) -> Measured {
         }),
         rx_zc: None,
         profile: None,
+        fixed_messages: None,
     }
 }
 

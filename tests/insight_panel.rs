@@ -19,6 +19,7 @@ fn result(c: Config, gbps: f64, copied: bool) -> ConfigResult {
     ConfigResult {
         config: c,
         total: Measured {
+            fixed_messages: None,
             seconds,
             bytes,
             messages,

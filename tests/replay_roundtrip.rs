@@ -53,6 +53,7 @@ fn session() -> Vec<EngineEvent> {
             let interval = Measured {
                 memcpy_ns_per_byte: None,
                 rtt: None,
+                fixed_messages: None,
                 noise: None,
                 seconds: 0.25,
                 bytes: 1_000_000 + seq * 17,

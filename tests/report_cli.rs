@@ -291,6 +291,7 @@ fn trial(c: Config, gbps: f64) -> netio_tui::engine::sample::ConfigResult {
     ConfigResult {
         config: c,
         total: Measured {
+            fixed_messages: None,
             seconds,
             bytes,
             messages: bytes / c.msg_size as u64,

@@ -109,3 +109,73 @@ fn a_sweep_writes_the_workload_and_rr_figures_only_where_they_apply() {
         ));
     before.assert_restored();
 }
+
+/// `--messages N`: each connection makes exactly N transactions (rr) or N messages
+/// (stream), all of them inside the window (no warm-up; the baseline comes before the
+/// workers start), and the file says N. Per connection: a requester or sender never
+/// makes more than N, and the totals are N × connections, so each made N; `--verify`
+/// checks that every connection's bytes sent arrived.
+#[test]
+fn a_fixed_amount_is_exactly_n_per_connection() {
+    let _serial = serial();
+    if !root_or_skip("a_fixed_amount_is_exactly_n_per_connection") {
+        return;
+    }
+    let before = HostState::capture();
+    for s in [Strategy::OneCopy, Strategy::ZeroCopy, Strategy::Uring] {
+        let rr = run_json(&[
+            "--workload",
+            "rr",
+            "--strategy",
+            s.name(),
+            "--messages",
+            "1000",
+            "--threads",
+            "2",
+            "--verify",
+        ]);
+        let what = format!("{s} rr: {rr}");
+        assert_eq!(rr["rr_transactions"], 2000, "{what}");
+        assert_eq!(rr["fixed_messages"], 1000, "{what}");
+        // Every request arrived, and the round trips are all of them.
+        assert_eq!(rr["messages"], 2000, "{what}");
+        assert!(rr["duration_s"].as_f64().unwrap() > 0.0, "{what}");
+        let stream = run_json(&[
+            "--strategy",
+            s.name(),
+            "--size",
+            "1000",
+            "--messages",
+            "3000",
+            "--threads",
+            "2",
+            "--verify",
+        ]);
+        let what = format!("{s} stream: {stream}");
+        assert_eq!(stream["bytes"], 2 * 3000 * 1000, "{what}");
+        assert_eq!(stream["messages"], 2 * 3000, "{what}");
+        assert_eq!(stream["fixed_messages"], 3000, "{what}");
+    }
+    // A timed window says no amount.
+    let timed = run_json(&["--duration", "0.2"]);
+    assert!(timed["fixed_messages"].is_null(), "{timed}");
+    // Bad values and combinations: exit 2, one line.
+    for args in [
+        vec!["--messages", "0"],
+        vec!["--messages", "ten"],
+        vec!["--messages", "10", "--duration", "1"],
+        vec!["--messages", "10", "--warmup", "0.1"],
+    ] {
+        let out = Command::cargo_bin("netio-tui")
+            .unwrap()
+            .arg("run")
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains("--messages"), "{args:?}: {err}");
+    }
+    before.assert_restored();
+}

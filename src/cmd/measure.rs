@@ -5,7 +5,7 @@ use crate::engine::config::{Config, Count};
 use crate::engine::live::LiveOrder;
 use crate::engine::sample::{ConfigResult, CounterStatus, EngineEvent, Failure};
 use crate::engine::{Engine, LiveRunner};
-use crate::error::{fault, Result};
+use crate::error::{fault, usage, Result};
 use crate::model::recording::Recorder;
 use crate::model::rows::WindowEnd;
 use crate::session::{self, MeasureSettings, Signals, Started};
@@ -58,6 +58,25 @@ fn describe_engine(engine: &Engine, counts: &[Count]) {
     }
 }
 
+/// `--messages` needs both halves of every connection here, counting: not with
+/// `--peer` (the far half ends by the clock) nor the sink topology (nothing receives).
+pub fn check_messages(m: &MeasureSettings, messages: Option<u64>) -> Result<()> {
+    if messages.is_none() {
+        return Ok(());
+    }
+    if m.peer.is_some() {
+        return Err(usage(
+            "--messages cannot be used with --peer: both halves of each connection must run here; use --duration",
+        ));
+    }
+    if m.topology == session::Topology::Sink {
+        return Err(usage(
+            "--messages needs a receiving side: --topology sink has none; use --duration",
+        ));
+    }
+    Ok(())
+}
+
 /// The live runner with what every headless measurement needs around it: the
 /// recorder and the signal channel.
 pub struct Driver {
@@ -74,12 +93,18 @@ pub struct Driver {
 impl Driver {
     /// The one startup order (the preflight has passed), then what `-v` says about
     /// the engine. `counts`: the counting modes that will be measured (what `-v` lists).
-    pub fn start(m: &MeasureSettings, verify: bool, counts: &[Count]) -> Result<Driver> {
+    pub fn start(
+        m: &MeasureSettings,
+        verify: bool,
+        counts: &[Count],
+        messages: Option<u64>,
+    ) -> Result<Driver> {
         let Started {
             signals,
-            engine,
+            mut engine,
             recorder,
         } = session::start(m, verify)?;
+        engine.set_fixed_messages(messages);
         if m.verbose {
             describe_engine(&engine, counts);
         } else if counts.contains(&Count::Cpu) {

@@ -7,7 +7,9 @@ use super::output::{
     add_counter_json, describe_counts, progress_bar, summary_line, trials_counter_notes,
 };
 use super::trials::{Saved, Trials};
-use super::values::{parse_repeat, parse_seconds, parse_size, parse_strategy, parse_threads};
+use super::values::{
+    parse_messages, parse_repeat, parse_seconds, parse_size, parse_strategy, parse_threads,
+};
 use crate::engine::config::{Config, Strategy};
 use crate::engine::metric::{Figures, METRICS};
 use crate::engine::sample::Failure;
@@ -34,6 +36,9 @@ pub struct RunArgs {
     /// Measured seconds per trial (fractions allowed), after the warm-up
     #[arg(short, long, default_value = "2", value_parser = parse_seconds, allow_negative_numbers = true, value_name = "SECS")]
     pub duration: f64,
+    /// End each connection after N messages (stream) or N transactions (rr) instead of after --duration: the window is the time that took, with no warm-up; 1 to 10^12 (the CSV's fixed_messages column says N)
+    #[arg(long, value_parser = parse_messages, allow_negative_numbers = true, value_name = "N", conflicts_with_all = ["duration", "warmup"])]
+    pub messages: Option<u64>,
     /// Trials, 1 to 1000: the configuration measured N times, each a window of its own with fresh connections; the line gives the medians and, from 2 trials, each headline figure's 95 % interval (docs/trials.md)
     #[arg(long, default_value = "1", value_parser = parse_repeat, allow_negative_numbers = true, value_name = "N")]
     pub repeat: usize,
@@ -57,6 +62,8 @@ pub struct RunSettings {
     pub config: Config,
     /// Measured seconds after the warm-up, per trial.
     pub duration: f64,
+    /// `--messages`: each connection's amount instead of a duration.
+    pub messages: Option<u64>,
     /// Trials (windows) of the configuration.
     pub repeat: usize,
     /// Where every trial is written as a row, if anywhere.
@@ -73,6 +80,7 @@ impl RunArgs {
             measure: self.common.settings(),
             config,
             duration: self.duration,
+            messages: self.messages,
             repeat: self.repeat,
             trials_out: self.trials_out.clone(),
             json: self.json,
@@ -92,7 +100,8 @@ pub fn run(s: &RunSettings) -> Result<()> {
     if let Some(path) = &s.trials_out {
         super::trials::check_trials_out(path, None, s.measure.record.as_deref())?;
     }
-    let mut driver = Driver::start(&s.measure, s.verify, &[config.count])?;
+    super::measure::check_messages(&s.measure, s.messages)?;
+    let mut driver = Driver::start(&s.measure, s.verify, &[config.count], s.messages)?;
     if let Some(why) = driver.unavailable.get(&config.strategy) {
         return Err(fault(format!(
             "{config}: {} unavailable on this machine: {why}; no result",

@@ -5,7 +5,9 @@
 use super::measure::Driver;
 use super::output::{counter_notes, progress_bar, summary_line};
 use super::trials::{check_trials_out, interleaved, Saved, Trials};
-use super::values::{parse_list, parse_repeat, parse_seconds, parse_size, parse_threads};
+use super::values::{
+    parse_list, parse_messages, parse_repeat, parse_seconds, parse_size, parse_threads,
+};
 use crate::engine::config::{Config, Count, Strategy};
 use crate::engine::metric::METRICS;
 use crate::engine::sample::Failure;
@@ -35,6 +37,9 @@ pub struct SweepArgs {
     /// Measured seconds per trial (fractions allowed). The default, 5 trials of 0.2 s, measures each configuration as long as the single 1 s window before trials did (the sweep takes ≈1.3× as long: each window has its own warm-up and start) and gives each row an interval; windows this short measured the same medians here (docs/trials.md)
     #[arg(short, long, default_value = DEFAULT_DURATION, value_parser = parse_seconds, allow_negative_numbers = true, value_name = "SECS")]
     pub duration: f64,
+    /// End each connection after N messages (stream) or N transactions (rr) instead of after --duration: the window is the time that took, with no warm-up; 1 to 10^12 (the CSV's fixed_messages column says N)
+    #[arg(long, value_parser = parse_messages, allow_negative_numbers = true, value_name = "N", conflicts_with_all = ["duration", "warmup"])]
+    pub messages: Option<u64>,
     /// Trials per configuration, 1 to 1000, interleaved: pass 1 measures every configuration once, then pass 2, …, each trial a window of its own with fresh connections; each row is the trials' median with a 95 % interval (needs 2 or more; 5 for ≈95 %)
     #[arg(long, default_value = DEFAULT_REPEAT, value_parser = parse_repeat, allow_negative_numbers = true, value_name = "N")]
     pub repeat: usize,
@@ -87,6 +92,8 @@ pub struct SweepSettings {
     pub counts: Vec<Count>,
     /// Measured seconds per trial.
     pub duration: f64,
+    /// `--messages`: each connection's amount instead of a duration.
+    pub messages: Option<u64>,
     /// Trials per configuration, measured in interleaved passes.
     pub repeat: usize,
     pub out: PathBuf,
@@ -128,6 +135,7 @@ pub fn settings(args: &SweepArgs) -> SweepSettings {
         configs,
         counts: axes.values(&crate::engine::axis::COUNT),
         duration: args.duration,
+        messages: args.messages,
         repeat: args.repeat,
         out,
         trials_out: args.trials_out.clone(),
@@ -206,7 +214,8 @@ pub fn sweep(s: &SweepSettings) -> Result<()> {
     if let Some(path) = &s.trials_out {
         check_trials_out(path, Some(&s.out), s.measure.record.as_deref())?;
     }
-    let mut driver = Driver::start(&s.measure, s.verify, &s.counts)?;
+    super::measure::check_messages(&s.measure, s.messages)?;
+    let mut driver = Driver::start(&s.measure, s.verify, &s.counts, s.messages)?;
     let mut results = Results {
         trials: Trials::new(&s.configs, &driver.runner.machine().kernel)
             .on_peer(driver.runner.machine()),

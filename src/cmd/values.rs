@@ -158,6 +158,21 @@ pub fn parse_list<T>(
 pub const MAX_REPEAT: usize = 1000;
 
 /// Parses a trial count, 1..=1000.
+/// Most messages (transactions) `--messages` lets one connection make.
+pub const MAX_MESSAGES: u64 = 1_000_000_000_000;
+
+/// `--messages N`: a whole number of messages (stream) or transactions (rr) per
+/// connection, 1 to 10¹².
+pub fn parse_messages(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    match t.parse::<u64>() {
+        Ok(n) if (1..=MAX_MESSAGES).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "message count '{t}' is not allowed; give a whole number of messages (stream) or transactions (rr) per connection from 1 to {MAX_MESSAGES}"
+        )),
+    }
+}
+
 pub fn parse_repeat(s: &str) -> Result<usize, String> {
     let t = s.trim();
     match t.parse::<usize>() {

@@ -396,6 +396,7 @@ pub const FILE_ONLY: &[MetricId] = &[
     id::NOISE_CPUS,
     rr::FILE_ONLY[0],
     rr::FILE_ONLY[1],
+    rr::FILE_ONLY[2],
 ];
 
 #[cfg(test)]

@@ -79,4 +79,4 @@ pub const COPIES_PER_TX: MetricView = shown(id::RR_RX_COPIES_PER_TX, None, None,
 
 /// Written to files only (the samples behind the percentiles, and the mean that
 /// Little's law checks).
-pub const FILE_ONLY: [MetricId; 2] = [id::RR_TRANSACTIONS, id::RR_MEAN_US];
+pub const FILE_ONLY: [MetricId; 3] = [id::RR_TRANSACTIONS, id::RR_MEAN_US, id::FIXED_MESSAGES];

@@ -70,6 +70,8 @@ pub struct Engine {
     pub(crate) mtu: std::sync::atomic::AtomicU32,
     /// `--peer`: the other half of every connection runs on a far host.
     pub(crate) far: Option<Arc<dyn crate::far::FarSide>>,
+    /// `--messages N`: each connection's amount; `None`: windows are timed.
+    pub(crate) fixed_messages: Option<u64>,
 }
 
 impl Engine {
@@ -94,6 +96,7 @@ impl Engine {
             setup_time,
             mtu: std::sync::atomic::AtomicU32::new(netns::DEFAULT_MTU),
             far: None,
+            fixed_messages: None,
         })
     }
 
@@ -103,6 +106,13 @@ impl Engine {
 
     pub fn options(&self) -> &EngineOptions {
         &self.opts
+    }
+
+    /// `--messages N` (run, sweep): every window ends when each connection has made N
+    /// messages (stream) or N transactions (rr), and lasts the time that took; no
+    /// warm-up. `None`: windows are timed.
+    pub fn set_fixed_messages(&mut self, n: Option<u64>) {
+        self.fixed_messages = n;
     }
 }
 

@@ -99,6 +99,8 @@ pub(crate) fn join(ours: &Measured, theirs: &Measured, local_sends: bool) -> Mea
         noise: ours.noise,
         // --peer measures streams only (rr with --peer is refused before measuring).
         rtt: None,
+        // --messages is refused with --peer.
+        fixed_messages: None,
     }
 }
 

@@ -288,7 +288,12 @@ impl Engine {
         let (done_tx, window_done) = crossbeam_channel::bounded(0);
         let probe_far = probe.far.clone();
         let _ = events.send_timeout(EngineEvent::Started { config }, Duration::from_secs(1));
-        let workers = launch.release();
+        // `--messages`: the sampler takes its baseline before the workers start, so the
+        // window holds every one of their messages; otherwise the warm-up runs first.
+        let (mut workers, later) = match shared.fixed {
+            Some(_) => (Vec::new(), Some(launch)),
+            None => (launch.release(), None),
+        };
         let sampler = measurement::spawn_sampler(
             config,
             probe,
@@ -299,6 +304,12 @@ impl Engine {
             dropped.clone(),
             done_tx,
         );
+        if let Some(launch) = later {
+            if let (Ok(_), Some(f)) = (&sampler, &shared.fixed) {
+                f.wait_open();
+            }
+            workers = launch.release();
+        }
         let mut measurement = Measurement {
             config,
             shared,
@@ -361,7 +372,12 @@ impl Engine {
         slots: usize,
     ) -> Result<Staged> {
         self.prepare_network(config, events)?;
-        let shared = Arc::new(RunShared::default());
+        let shared = Arc::new(RunShared {
+            fixed: self
+                .fixed_messages
+                .map(|n| crate::worker::fixed::FixedAmount::new(n, config.threads)),
+            ..RunShared::default()
+        });
         let (go, start) = crossbeam_channel::bounded(slots.max(1));
         let (ready_tx, ready_rx) = crossbeam_channel::unbounded();
         let spec = WorkerSpec {

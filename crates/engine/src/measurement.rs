@@ -134,6 +134,7 @@ impl Snapshot {
                 .as_ref()
                 .zip(earlier.rtt.as_ref())
                 .map(|(later, earlier)| later.minus(earlier)),
+            fixed_messages: None,
         }
     }
 }
@@ -280,6 +281,8 @@ pub(crate) fn spawn_sampler(
         .spawn(move || {
             // Dropped when the window ends: wakes whoever waits for it.
             let _done = done;
+            // `--messages`: the workers that made their amount end once this does.
+            let _close = CloseFixed(&shared);
             // The sampler sleeps almost always; when it wakes it must run at once, or a
             // machine saturated by workers would stretch the window it times. Best effort.
             let _ = super::sys::make_thread_realtime();
@@ -287,8 +290,15 @@ pub(crate) fn spawn_sampler(
                 s.add_calling_thread();
             }
             let zerocopy = ZcKinds::of(&config);
+            // `--messages`: no warm-up; the baseline comes before the workers start.
+            let fixed = shared.fixed.as_ref();
+            let early = fixed.map(|f| {
+                let b = probe.snapshot();
+                f.open();
+                b
+            });
             // Warm-up: excluded from every figure. A stop during warm-up yields an empty window.
-            if stop.recv_timeout(window.warmup).is_ok() || shared.failed() {
+            if early.is_none() && (stop.recv_timeout(window.warmup).is_ok() || shared.failed()) {
                 return Measured {
                     zc: zerocopy.send.then(ZcStats::default),
                     rx_zc: zerocopy.receive.then(RxZcStats::default),
@@ -296,12 +306,23 @@ pub(crate) fn spawn_sampler(
                     ..Default::default()
                 };
             }
-            let baseline = probe.snapshot();
+            let baseline = early.unwrap_or_else(|| probe.snapshot());
             // The top functions count the measured window, as every other figure.
             if let Some(p) = &mut probe.profile {
                 p.restart_functions();
             }
-            let end = window.length.map(|l| baseline.at + l);
+            // An amount ends when the last connection has made it, not at a time.
+            let end = window
+                .length
+                .filter(|_| fixed.is_none())
+                .map(|l| baseline.at + l);
+            let whole = |now: &Snapshot, probe: &Probe| Measured {
+                // Only where every connection made it (a stop may come first).
+                fixed_messages: fixed
+                    .filter(|_| shared.all_finished())
+                    .map(|f| f.per_connection),
+                ..now.since(&baseline, probe, zerocopy)
+            };
             let mut prev = baseline.clone();
             let mut seq = 0u64;
             let mut next_tick = baseline.at + window.interval;
@@ -360,7 +381,7 @@ pub(crate) fn spawn_sampler(
                     prev = now.clone();
                 }
                 if stopped || timed_out {
-                    return now.since(&baseline, &probe, zerocopy);
+                    return whole(&now, &probe);
                 }
                 if tick {
                     next_tick += window.interval;
@@ -370,6 +391,15 @@ pub(crate) fn spawn_sampler(
                 }
             }
         })
+}
+
+/// Closes the window of an amount (`--messages`) when dropped, on every way out.
+struct CloseFixed<'a>(&'a RunShared);
+
+impl Drop for CloseFixed<'_> {
+    fn drop(&mut self) {
+        self.0.close_fixed();
+    }
 }
 
 /// A configuration being measured.
@@ -431,6 +461,7 @@ impl Measurement {
             far.stop();
         }
         self.shared.stop.store(true, Relaxed);
+        self.shared.close_fixed();
         for w in self.workers.drain(..) {
             let _ = w.join();
         }
@@ -521,6 +552,7 @@ impl Drop for Measurement {
     fn drop(&mut self) {
         let _ = self.sampler_stop.send(());
         self.shared.stop.store(true, Relaxed);
+        self.shared.close_fixed();
         if let Some(h) = self.sampler.take() {
             let _ = h.join();
         }

@@ -84,6 +84,7 @@ fn measured(seconds: f64, gbps: f64, size: usize) -> Measured {
         zc: None,
         rx_zc: None,
         profile: None,
+        fixed_messages: None,
     }
 }
 

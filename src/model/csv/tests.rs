@@ -40,6 +40,7 @@ fn result(strategy: Strategy, zc: Option<ZcStats>, llc: Option<u64>) -> ConfigRe
             zc,
             rx_zc: None,
             profile: None,
+            fixed_messages: None,
         },
         bytes_sent: 0,
         bytes_received: 0,

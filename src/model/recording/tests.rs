@@ -39,6 +39,7 @@ fn events() -> Vec<EngineEvent> {
     let interval = Measured {
         memcpy_ns_per_byte: None,
         rtt: None,
+        fixed_messages: None,
         noise: None,
         seconds: 0.25,
         bytes: 1 << 30,

@@ -128,6 +128,7 @@ ids! {
     RR_CPU_NS_PER_TX = "rr_cpu_ns_per_tx",
     RR_SYSCALLS_PER_TX = "rr_syscalls_per_tx",
     RR_RX_COPIES_PER_TX = "rr_rx_copies_per_tx",
+    FIXED_MESSAGES = "fixed_messages",
 }
 
 /// One side's CPU-time breakdown bucket, as ns per payload byte.

@@ -594,4 +594,5 @@ pub static METRICS: &Registry = &[
     rr::RR_CPU_NS_PER_TX,
     rr::RR_SYSCALLS_PER_TX,
     rr::RR_RX_COPIES_PER_TX,
+    rr::FIXED_MESSAGES,
 ];

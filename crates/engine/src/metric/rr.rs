@@ -132,3 +132,17 @@ pub(super) const RR_RX_COPIES_PER_TX: MetricDef = MetricDef {
     value: |_, m| per_tx(m.counts().skb_copies, m),
     ..RR
 };
+
+/// `--messages N` (not only rr: a stream's connections end after N messages): the
+/// window's amount per connection, where it was an amount and not a duration.
+pub(super) const FIXED_MESSAGES: MetricDef = MetricDef {
+    name: "fixed_messages",
+    short: "messages per connection",
+    label: "--messages N: the messages (stream) or transactions (rr) each connection made; the window is the time they took (empty: a timed window, --duration)",
+    unit: "",
+    better: Better::Neither,
+    format: Format::Int,
+    needs: Needs::Nothing,
+    value: |_, m| m.fixed_messages.map(|n| n as f64),
+    per_side: false,
+};

@@ -37,6 +37,7 @@ fn the_typed_handles_are_the_registry() {
 fn values_from_a_window() {
     let m = Measured {
         rtt: None,
+        fixed_messages: None,
         memcpy_ns_per_byte: None,
         seconds: 2.0,
         bytes: 1_000_000_000,

@@ -40,6 +40,10 @@ pub struct Measured {
     /// `--workload rr`: every round trip of the window, merged over connections.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtt: Option<super::RoundTrips>,
+    /// `--messages N`: the window was each connection's N messages (stream) or N
+    /// transactions (rr), not a duration; set on a whole window only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_messages: Option<u64>,
 }
 
 impl Measured {
@@ -155,6 +159,11 @@ impl Measured {
                 (Some(x), Some(y)) => Some(x.merge(y)),
                 (x, y) => x.clone().or_else(|| y.clone()),
             },
+            // Two fixed amounts one after the other; a timed part makes the whole timed.
+            fixed_messages: self
+                .fixed_messages
+                .zip(later.fixed_messages)
+                .map(|(a, b)| a + b),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Worker threads: per connection one sender in the server namespace and one receiver
 //! in the client namespace. They count into per-thread atomics; the sampler reads them.
 
+pub(crate) mod fixed;
 mod locked;
 pub(crate) mod receive_zc;
 pub(crate) mod rr;
@@ -110,6 +111,8 @@ pub struct RunShared {
     pub wake_sampler: OnceLock<crossbeam_channel::Sender<()>>,
     /// First payload mismatch (`--verify`).
     pub corrupt: OnceLock<String>,
+    /// `--messages N`: the amount each connection makes (`None`: until stopped).
+    pub fixed: Option<fixed::FixedAmount>,
 }
 
 impl RunShared {
@@ -223,8 +226,14 @@ fn spawn_worker<T: 'static>(
         if start.recv().is_err() {
             return;
         }
-        if let Err(e) = body(endpoint, &stats, &shared) {
-            shared.fail(side, index, &e);
+        match body(endpoint, &stats, &shared) {
+            Err(e) => shared.fail(side, index, &e),
+            // `--messages`: alive until the window's last reading.
+            Ok(()) => {
+                if let Some(f) = &shared.fixed {
+                    f.wait_closed();
+                }
+            }
         }
     })
 }
@@ -267,7 +276,10 @@ pub fn spawn_receiver(
         setup,
         move |sock, stats, shared| match config.is_rr() {
             true => rr::respond(sock, config, verify, stats, shared),
-            false => receive(sock, config, verify, stats, shared),
+            // At EOF a stream's connection has delivered all it sent.
+            false => {
+                receive(sock, config, verify, stats, shared).map(|()| shared.connection_finished())
+            }
         },
     )
 }
@@ -452,7 +464,7 @@ impl WithSender for SendLoop<'_> {
         let size = msg.size() as u64;
         let mut sent = 0u64;
         let result = (|| {
-            while !shared.stop.load(Relaxed) {
+            while !shared.stop.load(Relaxed) && shared.may_continue(sent) {
                 strategy.send_message(sock, msg)?;
                 sent += 1;
                 stats.bytes.store(sent * size, Relaxed);

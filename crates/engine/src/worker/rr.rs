@@ -133,18 +133,30 @@ fn wait_until(due: Instant, stop: &AtomicBool) -> bool {
 }
 
 /// The requester's loop: `transact` makes one round trip; each is recorded from its
-/// due time. Returns the transactions made.
+/// due time. Returns the transactions made. (Kept for callers without an amount.)
+#[allow(dead_code)]
 pub(crate) fn run_requests(
     rate: Rate,
     stop: &AtomicBool,
     rtt: &RttCell,
+    transact: impl FnMut() -> io::Result<()>,
+) -> io::Result<u64> {
+    run_requests_upto(rate, stop, rtt, u64::MAX, transact)
+}
+
+/// [`run_requests`], ending after `limit` transactions (`--messages`).
+pub(crate) fn run_requests_upto(
+    rate: Rate,
+    stop: &AtomicBool,
+    rtt: &RttCell,
+    limit: u64,
     mut transact: impl FnMut() -> io::Result<()>,
 ) -> io::Result<u64> {
     // Timers wake within a few µs instead of the default 50 µs slack (best effort).
     let _ = nix::sys::prctl::set_timerslack(1);
     let mut schedule = Schedule::new(rate, Instant::now());
     let mut done = 0u64;
-    while !stop.load(Relaxed) {
+    while done < limit && !stop.load(Relaxed) {
         let due = schedule.next(Instant::now());
         if !wait_until(due, stop) {
             break;
@@ -240,7 +252,8 @@ impl WithSender for Requester<'_> {
         let mut check = PayloadCheck::new(response);
         let size = msg.size() as u64;
         let mut sent = 0u64;
-        let result = run_requests(config.rate, &shared.stop, &stats.rtt, || {
+        let limit = shared.fixed.as_ref().map_or(u64::MAX, |f| f.per_connection);
+        let result = run_requests_upto(config.rate, &shared.stop, &stats.rtt, limit, || {
             strategy.send_message(sock, msg)?;
             sent += 1;
             stats.bytes.store(sent * size, Relaxed);
@@ -255,7 +268,13 @@ impl WithSender for Requester<'_> {
             }
             Ok(())
         })
-        .and_then(|_| strategy.finish(sock));
+        .and_then(|done| {
+            // Its amount made (`--messages`): the answers are all in.
+            if done == limit {
+                shared.connection_finished();
+            }
+            strategy.finish(sock)
+        });
         if let Some(z) = strategy.zc_stats() {
             stats.publish_zc(&z);
         }

@@ -154,6 +154,7 @@ fn measure(plan: &CounterPlan, clock: &Arc<AtomicU64>, threads: usize) -> Config
             rx_zc: None,
             profile: None,
             noise: None,
+            fixed_messages: None,
         },
         bytes_sent: 1_000_000,
         bytes_received: 1_000_000,
