@@ -223,13 +223,15 @@ fn foreign_or_empty_csv_is_a_usage_error() {
         .code(2)
         .stderr(predicate::str::contains("is not a netio-tui CSV"));
 
+    // A recording is read as one (its round-trip buckets give the CDF): a broken
+    // header is said as such.
     let recording = dir.path().join("rec.jsonl");
     std::fs::write(&recording, "{\"format\":\"netio-tui-recording\"}\n").unwrap();
     netio()
         .args(["plot", recording.to_str().unwrap()])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("not a netio-tui CSV"));
+        .stderr(predicate::str::contains("in the header"));
 
     let empty = dir.path().join("empty.csv");
     std::fs::write(&empty, netio_tui::model::csv::COLUMNS.join(",") + "\n").unwrap();

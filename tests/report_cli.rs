@@ -338,6 +338,7 @@ fn the_report_of_repeated_trials_quotes_intervals_and_claims_only_what_they_allo
     let input = Input {
         rows,
         machine: None,
+        windows: Vec::new(),
     };
     let md = markdown(METRICS, &input, Path::new("trials.csv"), &[]);
     assert!(md.contains("- Trials per configuration: 5 ("), "{md}");

@@ -70,3 +70,42 @@ fn files_before_the_workload_axis_read_as_streams_and_draw_no_rr_chart() {
     assert!(!stdout.contains("rr-"), "{stdout}");
     assert!(!dir.path().join("rr-round-trip-vs-size.svg").exists());
 }
+
+/// Issue 25: a recording keeps each window's round-trip buckets, so `plot` and
+/// `report` draw the round-trip CDF from it (one line per strategy); a CSV has the
+/// percentiles only, and `plot` says the CDF was skipped and why.
+#[test]
+fn a_recording_draws_the_round_trip_cdf_and_a_csv_says_why_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let stdout = plot(&fixture("rr-sweep.jsonl"), dir.path());
+    let cdf = dir.path().join("rr-round-trip-cdf.svg");
+    assert!(
+        stdout.contains(&format!("wrote {}", cdf.display())),
+        "{stdout}"
+    );
+    let svg = std::fs::read_to_string(&cdf).unwrap();
+    assert!(svg.contains("round trip (µs, log scale)"), "{svg}");
+    assert!(svg.contains("fraction at or below"));
+    assert!(svg.contains("one-copy") && svg.contains("two-copy"));
+    // The percentiles-vs-size chart is drawn beside it, from the same rows.
+    assert!(dir.path().join("rr-round-trip-vs-size.svg").exists());
+
+    let csv_dir = tempfile::tempdir().unwrap();
+    let stdout = plot(&fixture("sweep-rr.csv"), csv_dir.path());
+    assert!(
+        stdout.contains("skipped rr-round-trip-cdf.svg: the round-trip CDF needs the histogram buckets a recording keeps"),
+        "{stdout}"
+    );
+
+    let out = dir.path().join("r.md");
+    Command::cargo_bin("netio-tui")
+        .unwrap()
+        .arg("report")
+        .arg(fixture("rr-sweep.jsonl"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(&out).unwrap();
+    assert!(md.contains("r-plots/rr-round-trip-cdf.svg"), "{md}");
+}

@@ -1,4 +1,4 @@
-//! `netio-tui plot FILE.csv`: SVG charts from a CSV (no root).
+//! `netio-tui plot FILE`: SVG charts from a CSV or a recording (no root).
 
 use crate::error::Result;
 use clap::Args;
@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, Clone, Args)]
 pub struct PlotArgs {
-    /// A CSV written by `sweep` or by `e` in the explorer
+    /// A CSV written by `sweep` or by `e` in the explorer, or a recording (--record FILE): a recording also gives the round-trip CDF of rr configurations
     pub file: PathBuf,
     /// Directory for the SVG files (created if missing)
     #[arg(long, default_value = ".", value_name = "DIR")]

@@ -84,7 +84,10 @@ fn write_report(
         .machine
         .as_ref()
         .map(|m| format!("{} · Linux {}", m.cpu_model, m.kernel));
-    let drawn = crate::plot::plot_file(&rows_csv, dir, title.as_deref())?;
+    let mut drawn = crate::plot::plot_file(&rows_csv, dir, title.as_deref())?;
+    // From a recording: the round-trip distribution from its buckets.
+    let prefix = title.clone().unwrap_or_else(|| "rows.csv".into());
+    crate::plot::write_cdf(&input.windows, &prefix, dir, &mut drawn)?;
     let plots: Vec<String> = drawn
         .written
         .iter()

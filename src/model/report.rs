@@ -37,13 +37,34 @@ pub fn rows_of_recording(
         .collect()
 }
 
+/// The windows of a recording that are rows (the rule every reader applies), in
+/// matrix order: with their round-trip buckets, which the rows' figures no longer have.
+pub fn windows_of_recording(
+    rec: &recording::Recording,
+    rule: &RowRule,
+) -> Vec<crate::engine::sample::ConfigResult> {
+    let mut rows = Rows::default();
+    let finished = rec.events.iter().filter_map(|(_, e)| match e {
+        EngineEvent::Finished(r) => Some(r),
+        _ => None,
+    });
+    for (r, &end) in finished.zip(&rec.window_ends) {
+        rows.insert(rule, r.clone(), end);
+    }
+    rows.windows().cloned().collect()
+}
+
 /// What was read: the rows, and the machine where the input says.
 pub struct Input {
     pub rows: Vec<Figures>,
     pub machine: Option<MachineInfo>,
+    /// A recording's windows that are rows, with their round-trip buckets (the
+    /// round-trip CDF); none from a CSV.
+    pub windows: Vec<crate::engine::sample::ConfigResult>,
 }
 
-fn is_recording(path: &Path) -> bool {
+/// Whether `path` is a recording (JSON lines) rather than a CSV.
+pub fn is_recording(path: &Path) -> bool {
     use std::io::Read as _;
     let mut first = [0u8; 1];
     let starts_with_brace = std::fs::File::open(path)
@@ -74,9 +95,11 @@ pub fn read_input(reg: &Registry, path: &Path) -> crate::Result<Input> {
                 path.display()
             )));
         }
+        let windows = windows_of_recording(&rec, &RowRule::default());
         return Ok(Input {
             rows,
             machine: Some(rec.header.machine),
+            windows,
         });
     }
     let rows = csv::read_csv(reg, path).map_err(|e| {
@@ -93,6 +116,7 @@ pub fn read_input(reg: &Registry, path: &Path) -> crate::Result<Input> {
     Ok(Input {
         rows,
         machine: None,
+        windows: Vec::new(),
     })
 }
 

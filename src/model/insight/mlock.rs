@@ -326,6 +326,7 @@ mod tests {
             let input = Input {
                 rows,
                 machine: None,
+                windows: Vec::new(),
             };
             markdown(METRICS, &input, std::path::Path::new("x.csv"), &[])
         };
