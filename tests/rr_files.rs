@@ -108,4 +108,11 @@ fn a_recording_draws_the_round_trip_cdf_and_a_csv_says_why_not() {
         .success();
     let md = std::fs::read_to_string(&out).unwrap();
     assert!(md.contains("r-plots/rr-round-trip-cdf.svg"), "{md}");
+    // The rr answer after the six questions, citing its cells.
+    assert!(
+        md.contains("Which send path gives the lowest round trip at each size"),
+        "{md}"
+    );
+    assert!(md.contains("At 64 B, 1 connection (nodelay): "), "{md}");
+    assert!(md.contains("| `rr_p50_us` |"), "{md}");
 }

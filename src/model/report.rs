@@ -343,9 +343,15 @@ pub fn markdown(reg: &Registry, input: &Input, file: &Path, plots: &[String]) ->
     for (i, a) in answers.iter().enumerate() {
         s.push_str(&answer_md(reg, &input.rows, i, a));
     }
-    if let Some(a) = insight::locking(reg, &input.rows) {
+    let beyond: Vec<Answer> = insight::locking(reg, &input.rows)
+        .into_iter()
+        .chain(insight::round_trip(reg, &input.rows))
+        .collect();
+    if !beyond.is_empty() {
         s.push_str("## Beyond the six questions\n\n");
-        s.push_str(&answer_md(reg, &input.rows, answers.len(), &a));
+    }
+    for (i, a) in beyond.iter().enumerate() {
+        s.push_str(&answer_md(reg, &input.rows, answers.len() + i, a));
     }
     if !plots.is_empty() {
         s.push_str("## Plots\n\n");

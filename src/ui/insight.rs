@@ -1,5 +1,6 @@
 //! The `i` overlay: the course's six questions answered from the matrix (and what
-//! locking the buffers changed, where it holds such pairs), each with
+//! locking the buffers changed, where it holds such pairs; the lowest round trip per
+//! size, where it holds rr rows), each with
 //! the cells it rests on ([`crate::model::insight::answers`], the same as `report`).
 
 use crate::app::App;
@@ -15,6 +16,8 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     let mut answers = crate::model::insight::answers(app.metrics, &rows, Some(app.machine.cores));
     // Where the matrix holds rows that differ only in --mlock: what locking changed.
     answers.extend(crate::model::insight::locking(app.metrics, &rows));
+    // Where it holds rr rows: the lowest round trip per size, and its costs.
+    answers.extend(crate::model::insight::round_trip(app.metrics, &rows));
     let mut out = vec![Line::from(format!(
         "From the {} configuration(s) in the matrix; `netio-tui report` writes the same as Markdown.",
         rows.len()

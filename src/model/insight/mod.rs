@@ -15,6 +15,7 @@ mod cells;
 mod crossover;
 mod mlock;
 pub mod noise;
+mod round_trip;
 mod surprise;
 mod threads;
 mod zero_copy;
@@ -22,6 +23,7 @@ mod zero_copy;
 pub use breakdown::{share_text, PROFILE_HINT};
 pub use cells::{size_text, Cells};
 pub use mlock::locking;
+pub use round_trip::round_trip;
 
 use crate::engine::config::{Config, Strategy};
 use crate::engine::metric::{find, Figures, MetricId, Registry};
