@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, Clone, Args)]
 pub struct PlotArgs {
-    /// A CSV written by `sweep` or by `e` in the explorer, or a recording (--record FILE): a recording also gives the round-trip CDF of rr configurations
+    /// A CSV written by `sweep` or by `e` in the explorer, or a recording of run, sweep or the explorer: a recording also gives the round-trip CDF of rr configurations
     pub file: PathBuf,
     /// Directory for the SVG files (created if missing)
     #[arg(long, default_value = ".", value_name = "DIR")]

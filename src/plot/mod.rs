@@ -49,7 +49,10 @@ pub fn plot_with(
     title: Option<&str>,
 ) -> crate::Result<PlotReport> {
     // A recording keeps each window's round-trip buckets: the CDF is drawn from them.
-    let (rows, windows) = if crate::model::report::is_recording(csv) {
+    // Only a regular file is opened to look (a FIFO would block): anything else goes to
+    // the CSV reader, which refuses it.
+    let regular = std::fs::metadata(csv).is_ok_and(|m| m.is_file());
+    let (rows, windows) = if regular && crate::model::report::is_recording(csv) {
         let input = crate::model::report::read_input(reg, csv)?;
         (input.rows, input.windows)
     } else {
