@@ -166,7 +166,7 @@ print(j["rr_p50_us"], j["rr_p99_us"], j["rr_tps"])' "$out")
 
 echo "netio-tui: $BENCH_NETIO, --strategy $STRATEGY --nodelay --response-size same, counters $COUNTERS"
 echo "sockperf:  $(sockperf --version 2>&1 | head -1) ping-pong --tcp --full-rtt (1 connection only)"
-echo "neper:     $NEPER $("$NEPER" --version 2>&1 | head -1) --no-delay, -F N -T N"
+echo "neper:     $NEPER $(cd "$NEPER_CWD" && "$NEPER" --version 2>&1 | head -1) --no-delay, -F N -T N"
 echo "kernel $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "each run: $SECS s after $SETTLE s rest; $PAIRS interleaved rounds per size and connection count"
 ip netns exec "$BENCH_NS_S" sockperf server --tcp -i "$BENCH_SERVER_IP" -p $PORT >/dev/null 2>&1 &
