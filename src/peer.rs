@@ -337,6 +337,7 @@ pub fn connect(p: &PeerSettings, options: AgentOptions) -> Result<FarHalf> {
         local_sends: !p.reverse,
         version: env!("CARGO_PKG_VERSION").to_string(),
         build: String::new(),
+        hold_before_dial: crate::test_seam::peer_hold(),
     };
     FarHalf::connect(
         Box::new(BufReader::new(stdout)),

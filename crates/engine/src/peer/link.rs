@@ -36,6 +36,9 @@ pub struct PeerSetup {
     pub local_sends: bool,
     pub version: String,
     pub build: String,
+    /// A test's hold between the far listener coming up and the dialling (see the
+    /// binary's test seams); `None` in every real run.
+    pub hold_before_dial: Option<Duration>,
 }
 
 /// The far half of every connection: an agent on another host, over a byte stream.
@@ -207,7 +210,12 @@ impl FarHalf {
         .map_err(peer)?;
         loop {
             match self.next(ANSWER).map_err(peer)? {
-                FromAgent::Listening { port } => return Ok(port),
+                FromAgent::Listening { port } => {
+                    if let Some(hold) = self.setup.hold_before_dial {
+                        std::thread::sleep(hold);
+                    }
+                    return Ok(port);
+                }
                 FromAgent::Refused { message, usage } => {
                     let m = format!("on the peer {}: {message}", self.setup.host);
                     return Err(if usage {
