@@ -50,6 +50,9 @@ fn run_measures_both_sides_across_hosts_and_leaves_nothing_behind() {
             for side in ["tx_cpu_ns", "rx_cpu_ns"] {
                 assert!(j[side].as_f64().is_some_and(|v| v > 0.0), "{side}: {j}");
             }
+            // Both hosts count the receive copies (root on both): the figure is there.
+            assert!(j["rx_copies_per_msg"].as_f64().is_some(), "{j}");
+            assert!(j["peer_na"].is_null(), "{j}");
             // Zero-copy's own figures come from whichever host sent.
             assert!(j["zc_completions"].as_f64().is_some_and(|v| v > 0.0), "{j}");
             assert_eq!(j["peer"], format!("root@{}", host.addr), "{j}");
