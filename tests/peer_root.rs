@@ -293,3 +293,61 @@ fn each_failure_to_reach_the_peer_is_one_line_with_its_exit_code() {
     }
     before.assert_restored();
 }
+
+#[test]
+fn request_response_runs_across_hosts_with_the_requesters_round_trips() {
+    if !can_run("request_response_runs_across_hosts_with_the_requesters_round_trips") {
+        return;
+    }
+    let _g = serial();
+    let before = HostState::capture();
+    {
+        let host = PeerHost::start("rr");
+        for strategy in ["one-copy", "zero-copy"] {
+            for reverse in [false, true] {
+                let mut a = args(&[
+                    "run",
+                    "--workload",
+                    "rr",
+                    "--strategy",
+                    strategy,
+                    "--size",
+                    "4K",
+                    "--duration",
+                    "0.5",
+                    "--json",
+                    "--verify",
+                    "--peer-copy",
+                    "-v",
+                ]);
+                a.extend(host.peer_args());
+                if reverse {
+                    a.push("--reverse".into());
+                }
+                let out = netio(&a);
+                let what = format!("{strategy} reverse {reverse}");
+                let err = String::from_utf8_lossy(&out.stderr);
+                assert!(err.contains("every payload byte verified"), "{what}: {err}");
+                assert!(out.status.success(), "{what}: {out:?}");
+                let j = json_of(&out);
+                assert!(j["error"].is_null(), "{what}: {j}");
+                let n = |k: &str| {
+                    j[k].as_f64()
+                        .unwrap_or_else(|| panic!("{what}: {k} missing: {j}"))
+                };
+                assert!(n("rr_transactions") > 0.0, "{what}: {j}");
+                assert!(n("rr_tps") > 0.0, "{what}: {j}");
+                assert!(
+                    n("rr_p50_us") > 0.0
+                        && n("rr_p50_us") <= n("rr_p99_us")
+                        && n("rr_p99_us") <= n("rr_max_us"),
+                    "{what}: {j}"
+                );
+                // Both hosts' CPU time, each side from the host that ran it.
+                assert!(n("tx_cpu_ns") > 0.0 && n("rx_cpu_ns") > 0.0, "{what}: {j}");
+            }
+        }
+        host.assert_clean(Duration::from_secs(5));
+    }
+    before.assert_restored();
+}

@@ -99,8 +99,8 @@ pub(crate) fn join(ours: &Measured, theirs: &Measured, local_sends: bool) -> Mea
         },
         memcpy_ns_per_byte: ours.memcpy_ns_per_byte,
         noise: ours.noise,
-        // --peer measures streams only (rr with --peer is refused before measuring).
-        rtt: None,
+        // Round trips are the requester's (the sending host's), merged there.
+        rtt: s.rtt.clone(),
     }
 }
 
