@@ -200,7 +200,8 @@ impl FarHalf {
         let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         match w.as_mut() {
             Some(w) => write_line(w.as_mut(), m)
-                .map_err(|e| self.lost(&format!("writing to the agent failed ({e})"))),
+                // The transport's reason says why the pipe broke (ssh, the agent).
+                .map_err(|e| self.lost_because(&format!("writing to the agent failed ({e})"))),
             None => Err("the link to the agent is closed".into()),
         }
     }
