@@ -5,7 +5,7 @@
 //! speaks the control protocol over ssh's pipes.
 
 use crate::engine::peer::protocol::AgentOptions;
-use crate::engine::peer::{FarHalf, PeerSetup, Transport};
+use crate::engine::peer::{Channel, FarHalf, PeerSetup, Reconnect, Transport};
 use crate::error::{fault, usage, Result};
 use std::io::{BufReader, Read, Write};
 use std::net::{IpAddr, ToSocketAddrs};
@@ -244,6 +244,8 @@ impl Ssh {
                 std::env::consts::ARCH,
                 env!("CARGO_PKG_VERSION")
             ),
+            // The far shell reports an agent ended by a signal as 128 + its number.
+            Some(c @ 129..=159) => format!("the agent on {host} died (killed by signal {})", c - 128),
             Some(c) => format!("ssh to {host} ended with status {c}{}", if said.is_empty() { String::new() } else { format!(": {said}") }),
             None => format!("ssh to {host} was killed ({status})"),
         })
@@ -271,9 +273,41 @@ impl Drop for Ssh {
 }
 
 /// Starts ssh and the agent on the far host, streams this binary first with
-/// `--peer-copy`, and completes the handshake.
+/// `--peer-copy`, and completes the handshake. Where the link is lost later, the next
+/// configuration starts another agent the same way (the explorer reconnects).
 pub fn connect(p: &PeerSettings, options: AgentOptions) -> Result<FarHalf> {
     let addr = resolve(p)?;
+    let (channel, ssh) = open_channel(p)?;
+    let setup = PeerSetup {
+        host: p.target.to_string(),
+        addr,
+        local_sends: !p.reverse,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        build: String::new(),
+        hold_before_dial: crate::test_seam::peer_hold(),
+    };
+    let again = p.clone();
+    let reconnect: Reconnect = Box::new(move || {
+        open_channel(&again)
+            .map(|(c, _)| c)
+            .map_err(|e| crate::engine::Error::Unavailable(e.to_string()))
+    });
+    let peer = |why: String| fault(format!("--peer {}: {why}", p.target));
+    FarHalf::connect(channel, setup, options, Some(reconnect)).map_err(|e| {
+        match ssh.exit(Duration::from_millis(200)) {
+            // ssh itself failed: its reason is the one to give (a refusal of the agent's
+            // own, e.g. another version, ends ssh well and keeps its words).
+            Some(status) if !status.success() => {
+                peer(ssh.explain().unwrap_or_else(|| e.to_string()))
+            }
+            _ => e.into(),
+        }
+    })
+}
+
+/// Spawns ssh with the agent's command and, with `--peer-copy`, streams this binary
+/// first: the control channel to a new agent.
+fn open_channel(p: &PeerSettings) -> Result<(Channel, Arc<Ssh>)> {
     let binary = if p.copy {
         Some(std::fs::read("/proc/self/exe").map_err(|e| {
             fault(format!(
@@ -322,35 +356,23 @@ pub fn connect(p: &PeerSettings, options: AgentOptions) -> Result<FarHalf> {
         target: p.target.clone(),
         copy: p.copy,
     });
-    let peer = |why: String| fault(format!("--peer {}: {why}", p.target));
     if let Some(b) = &binary {
         // A far side that refuses the copy (another architecture) closes the pipe.
         if let Err(e) = stdin.write_all(b).and_then(|()| stdin.flush()) {
-            return Err(peer(ssh.explain().unwrap_or_else(|| {
-                format!("streaming this binary over ssh failed ({e})")
-            })));
+            return Err(fault(format!(
+                "--peer {}: {}",
+                p.target,
+                ssh.explain()
+                    .unwrap_or_else(|| { format!("streaming this binary over ssh failed ({e})") })
+            )));
         }
     }
-    let setup = PeerSetup {
-        host: p.target.to_string(),
-        addr,
-        local_sends: !p.reverse,
-        version: env!("CARGO_PKG_VERSION").to_string(),
-        build: String::new(),
+    let channel = Channel {
+        reader: Box::new(BufReader::new(stdout)),
+        writer: Box::new(stdin),
+        transport: Box::new(SshLink(ssh.clone())),
     };
-    FarHalf::connect(
-        Box::new(BufReader::new(stdout)),
-        Box::new(stdin),
-        Box::new(SshLink(ssh.clone())),
-        setup,
-        options,
-    )
-    .map_err(|e| match ssh.exit(Duration::from_millis(200)) {
-        // ssh itself failed: its reason is the one to give (a refusal of the agent's
-        // own, e.g. another version, ends ssh well and keeps its words).
-        Some(status) if !status.success() => peer(ssh.explain().unwrap_or_else(|| e.to_string())),
-        _ => e.into(),
-    })
+    Ok((channel, ssh))
 }
 
 #[cfg(test)]

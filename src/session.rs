@@ -129,11 +129,6 @@ pub fn preflight(m: &MeasureSettings, request: &Request) -> Result<()> {
         if let Some(why) = c.rr_refuses() {
             return Err(usage(why));
         }
-        if m.peer.is_some() && c.is_rr() {
-            return Err(usage(
-                "--workload rr runs both halves on this machine; with --peer only --workload stream is measured so far",
-            ));
-        }
         if m.topology == Topology::Sink {
             if let Some(why) = crate::engine::sink_refuses(c) {
                 return Err(usage(why));

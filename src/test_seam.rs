@@ -14,6 +14,19 @@ pub const DRAW_ENV: &str = "NETIO_TUI_DRAW";
 /// the refusal of a far host with another version is tested without building one.
 pub const AGENT_VERSION_ENV: &str = "NETIO_TUI_TEST_AGENT_VERSION";
 
+/// `NETIO_TUI_TEST_PEER_HOLD_MS=N`: with `--peer`, the local side waits N ms after the
+/// agent's data listener is up before dialling it, so a test can connect to that port
+/// without the run's token and see the connection refused and counted.
+pub const PEER_HOLD_ENV: &str = "NETIO_TUI_TEST_PEER_HOLD_MS";
+
+/// How long to hold the far listener open before dialling it (tests only).
+pub fn peer_hold() -> Option<std::time::Duration> {
+    std::env::var(PEER_HOLD_ENV)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(std::time::Duration::from_millis)
+}
+
 /// The version the agent announces: this build's, unless a test says otherwise.
 pub fn agent_version() -> String {
     std::env::var(AGENT_VERSION_ENV).unwrap_or_else(|_| env!("CARGO_PKG_VERSION").to_string())

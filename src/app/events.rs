@@ -2,7 +2,7 @@
 //! the row rule admits them), notices, failures, and the end of the stream.
 
 use super::{trim_float, App, Effect, LiveCell, Phase};
-use crate::engine::sample::{ConfigResult, EngineEvent, Measured};
+use crate::engine::sample::{ConfigResult, EngineEvent, Failure, Measured};
 use crate::model::rows::{RowRule, WindowEnd};
 use crate::source::Control;
 
@@ -81,6 +81,11 @@ impl App {
                 if self.live.as_ref().is_some_and(|l| l.config == config) {
                     self.live = None;
                 }
+                // A failed window shows no figures: its last interval is no measurement.
+                if self.last.as_ref().is_some_and(|s| s.config == config) {
+                    self.last = None;
+                    self.history.failed(self.metrics, config);
+                }
                 if self.is_replay() {
                     return vec![];
                 }
@@ -91,9 +96,13 @@ impl App {
                     _ => {
                         self.paused = true;
                         self.phase = Phase::Paused;
-                        self.error(format!(
-                            "{config} failed: {failure} — space retries, or change a setting"
-                        ));
+                        // A lost peer is started again (a new ssh connection and agent)
+                        // by the next window, whichever key starts it.
+                        let retry = match failure {
+                            Failure::Peer { .. } => "space reconnects",
+                            _ => "space retries, or change a setting",
+                        };
+                        self.error(format!("{config} failed: {failure} — {retry}"));
                         vec![Effect::Control(Control::Pause)]
                     }
                 }

@@ -48,6 +48,19 @@ impl History {
         }
     }
 
+    /// A failed window of `config`: its points go (they measured nothing that
+    /// stands), and an empty point ends the run, so no figure shows until the next
+    /// window's first interval.
+    pub fn failed(&mut self, reg: &Registry, config: Config) {
+        while self.points.back().is_some_and(|p| p.config == config) {
+            self.points.pop_back();
+        }
+        self.points.push_back(Point {
+            config,
+            values: vec![None; reg.len()],
+        });
+    }
+
     pub fn len(&self) -> usize {
         self.points.len()
     }

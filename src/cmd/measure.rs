@@ -56,6 +56,10 @@ fn describe_engine(engine: &Engine, counts: &[Count]) {
         );
         m.cpu_counters.iter().for_each(describe_status);
     }
+    if let Some(p) = &m.peer {
+        crate::note!("netio-tui: the peer {}'s counters:", p.host);
+        p.machine.counters.iter().for_each(describe_status);
+    }
 }
 
 /// `--messages` needs both halves of every connection here, counting: not with
@@ -114,6 +118,14 @@ impl Driver {
         }
         if let Some(why) = &engine.machine().perf_error {
             crate::note!("netio-tui: {why}; throughput is still measured, counters show n/a");
+        }
+        if let Some(p) = &engine.machine().peer {
+            if let Some(why) = &p.machine.perf_error {
+                crate::note!(
+                    "netio-tui: on the peer {}: {why}; its counters show n/a (--json: peer_na)",
+                    p.host
+                );
+            }
         }
         Ok(Driver {
             unavailable: engine.machine().unavailable.clone(),

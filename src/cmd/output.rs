@@ -181,8 +181,26 @@ pub fn add_counter_json(o: &mut serde_json::Value, trials: &[ConfigResult], mach
     } else {
         notes.join("; ").into()
     };
+    if machine.peer.is_some() {
+        o["peer_na"] = peer_na(r.config, machine);
+    }
     if let Some(split) = c.split {
         o["pmu_split"] = serde_json::json!({ "cpu_core": split[0], "cpu_atom": split[1] });
+    }
+}
+
+/// `--peer`: each figure of `config` the far host could not count (n/a, never 0),
+/// with its reason; `null` when there is none.
+fn peer_na(config: crate::engine::config::Config, machine: &MachineInfo) -> serde_json::Value {
+    let na: serde_json::Map<String, serde_json::Value> = crate::engine::metric::METRICS
+        .iter()
+        .filter(|m| m.applies(&config))
+        .filter_map(|m| Some((m.name.to_string(), m.unavailable_far(machine)?.into())))
+        .collect();
+    if na.is_empty() {
+        serde_json::Value::Null
+    } else {
+        na.into()
     }
 }
 

@@ -377,6 +377,11 @@ pub fn notes(app: &App) -> Vec<String> {
     if let Some(e) = &app.machine.perf_error {
         na.push(format!("counters n/a: {e}"));
     }
+    if let Some(p) = &app.machine.peer {
+        if let Some(e) = &p.machine.perf_error {
+            na.push(format!("counters n/a on the peer {}: {e}", p.host));
+        }
+    }
     // Say which figures stand in for others, and why.
     for alt in reg {
         let Some(orig) = stands_in_for(app, alt).and_then(|o| find(reg, o)) else {

@@ -4,7 +4,7 @@
 
 use crate::config::{Config, Strategy};
 use crate::error::Result;
-use crate::sample::{ConfigResult, EngineEvent, Failure, Measured};
+use crate::sample::{ConfigResult, Counts, EngineEvent, Failure, Measured};
 use crate::worker::{RunShared, ThreadStats, IO_TIMEOUT};
 use std::net::IpAddr;
 use std::sync::atomic::Ordering::Relaxed;
@@ -77,12 +77,14 @@ pub(crate) fn join(ours: &Measured, theirs: &Measured, local_sends: bool) -> Mea
     } else {
         (theirs, ours)
     };
+    let (mut tx, mut rx) = (s.tx, r.rx);
+    counted_on_both(&mut tx, &mut rx);
     Measured {
         seconds: r.seconds,
         bytes: r.bytes,
         messages: r.messages,
-        tx: s.tx,
-        rx: r.rx,
+        tx,
+        rx,
         both: None,
         zc: s.zc,
         rx_zc: r.rx_zc,
@@ -97,11 +99,32 @@ pub(crate) fn join(ours: &Measured, theirs: &Measured, local_sends: bool) -> Mea
         },
         memcpy_ns_per_byte: ours.memcpy_ns_per_byte,
         noise: ours.noise,
-        // --peer measures streams only (rr with --peer is refused before measuring).
-        rtt: None,
+        // Round trips are the requester's (the sending host's), merged there.
+        rtt: s.rtt.clone(),
         // --messages is refused with --peer.
         fixed_messages: None,
     }
+}
+
+/// A counter both hosts count (each side's threads) that one host could not count is
+/// missing on both: otherwise the sums would be one host's part shown as the whole.
+/// The figure is n/a, and the metric registry says which host lacks it and why.
+fn counted_on_both(tx: &mut Counts, rx: &mut Counts) {
+    fn pair(a: &mut Option<u64>, b: &mut Option<u64>) {
+        if a.is_none() || b.is_none() {
+            (*a, *b) = (None, None);
+        }
+    }
+    pair(&mut tx.cycles, &mut rx.cycles);
+    pair(&mut tx.instructions, &mut rx.instructions);
+    pair(&mut tx.l1d_misses, &mut rx.l1d_misses);
+    pair(&mut tx.llc_misses, &mut rx.llc_misses);
+    pair(&mut tx.cache_misses, &mut rx.cache_misses);
+    pair(&mut tx.context_switches, &mut rx.context_switches);
+    pair(&mut tx.cpu_ns, &mut rx.cpu_ns);
+    pair(&mut tx.user_ns, &mut rx.user_ns);
+    pair(&mut tx.syscalls, &mut rx.syscalls);
+    pair(&mut tx.skb_copies, &mut rx.skb_copies);
 }
 
 /// What this host's half of a window needs judged against the far half.
@@ -211,5 +234,7 @@ mod tests {
         // A figure the far side could not count stays n/a, never 0.
         let j = join(&sender, &Measured::default(), true);
         assert_eq!(j.rx.cpu_ns, None);
+        // … and a sum of both sides is not one host's part: the figure is n/a on both.
+        assert_eq!((j.tx.cpu_ns, j.counts().cpu_ns), (None, None));
     }
 }

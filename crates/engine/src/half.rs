@@ -65,6 +65,12 @@ impl Engine {
         let per_cpu = self.plan_counting(config, events)?;
         let token = Token::random().context("reading a random token")?;
         let port = far.configure(config, &token.hex())?;
+        // A reconnect (the link was lost before) is said as soon as it happened.
+        for message in far.take_notices() {
+            let _ = events.send(EngineEvent::Notice {
+                message: format!("peer {}: {message}", far.host()),
+            });
+        }
         let addr = std::net::SocketAddr::new(far.addr(), port);
         let sends = far.local_sends();
         let zc_receive = !sends && config.recv == config::RecvMode::ZeroCopy;

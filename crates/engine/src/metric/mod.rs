@@ -98,7 +98,27 @@ impl MetricDef {
     }
 
     /// Why this machine (or the recording) cannot measure it; `None` when it can.
+    /// With `--peer` a counted figure needs its counter on both hosts (a sum of one
+    /// host's part would misstate it): the far host's reason is said as such.
     pub fn unavailable(&self, machine: &MachineInfo) -> Option<String> {
+        self.unavailable_on(machine)
+            .or_else(|| self.unavailable_far(machine))
+    }
+
+    /// `--peer`: why the far host cannot count it though this one can ("on the peer
+    /// HOST: …"); `None` without a peer or where only this host's reason applies.
+    pub fn unavailable_far(&self, machine: &MachineInfo) -> Option<String> {
+        if !matches!(self.needs, Needs::Counters(_) | Needs::Profile)
+            || self.unavailable_on(machine).is_some()
+        {
+            return None;
+        }
+        let peer = machine.peer.as_ref()?;
+        self.unavailable_on(&peer.machine)
+            .map(|why| format!("on the peer {}: {why}", peer.host))
+    }
+
+    fn unavailable_on(&self, machine: &MachineInfo) -> Option<String> {
         match self.needs {
             Needs::Nothing | Needs::ZeroCopyReceive | Needs::RoundTrips => None,
             Needs::ZeroCopy => machine.zerocopy_error.clone(),

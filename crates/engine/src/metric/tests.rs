@@ -178,3 +178,44 @@ fn values_from_a_window() {
         );
     }
 }
+
+#[test]
+fn with_a_peer_a_counted_figure_says_which_host_cannot_count_it() {
+    use crate::sample::{CounterStatus, MachineInfo, PeerMachine};
+    let cycles = |available: bool, note: &str| CounterStatus {
+        metric: "cycles".into(),
+        event: "cycles".into(),
+        available,
+        note: (!available).then(|| note.into()),
+    };
+    let far = MachineInfo {
+        counters: vec![cycles(false, "perf_event_open refused (Permission denied)")],
+        ..Default::default()
+    };
+    let mut here = MachineInfo {
+        counters: vec![cycles(true, "")],
+        peer: Some(Box::new(PeerMachine {
+            host: "lab".into(),
+            machine: far,
+        })),
+        ..Default::default()
+    };
+    let m = super::find(METRICS, "cycles").unwrap();
+    assert_eq!(
+        m.unavailable(&here).as_deref(),
+        Some("on the peer lab: perf_event_open refused (Permission denied)")
+    );
+    // Each side's figure needs both hosts too (join leaves both sides' n/a).
+    let tx = super::find(METRICS, "tx_cycles").unwrap();
+    assert!(tx
+        .unavailable(&here)
+        .unwrap()
+        .starts_with("on the peer lab: "));
+    // A figure that needs no counter is not the far host's to refuse.
+    assert!(super::find(METRICS, "throughput_gbps")
+        .unwrap()
+        .available(&here));
+    // This host's own reason comes first.
+    here.counters = vec![cycles(false, "no PMU")];
+    assert_eq!(m.unavailable(&here).as_deref(), Some("no PMU"));
+}

@@ -11,7 +11,8 @@ use crate::sample::{Failure, MachineInfo, Measured};
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 use std::io::{self, BufRead, Write};
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// How long the agent may take to say hello (ssh's login, a copied binary) and to
@@ -36,91 +37,131 @@ pub struct PeerSetup {
     pub local_sends: bool,
     pub version: String,
     pub build: String,
+    /// A test's hold between the far listener coming up and the dialling (see the
+    /// binary's test seams); `None` in every real run.
+    pub hold_before_dial: Option<Duration>,
 }
+
+/// The byte streams to an agent and what carries them: ssh's pipes, for the binary.
+pub struct Channel {
+    pub reader: Box<dyn BufRead + Send>,
+    pub writer: Box<dyn Write + Send>,
+    pub transport: Box<dyn Transport>,
+}
+
+/// Starts another agent over a new channel (a new ssh connection) after the link to
+/// the first was lost.
+pub type Reconnect = Box<dyn Fn() -> Result<Channel> + Send + Sync>;
 
 /// The far half of every connection: an agent on another host, over a byte stream.
 pub struct FarHalf {
     // Dropped first: closing the agent's stdin ends it.
     writer: Mutex<Option<Box<dyn Write + Send>>>,
-    lines: Receiver<io::Result<FromAgent>>,
+    lines: Mutex<Receiver<io::Result<FromAgent>>>,
     pub machine: MachineInfo,
     pub setup: PeerSetup,
     /// The agent's version and build id, from its hello.
     pub far_build: String,
     failed: Mutex<Option<Failure>>,
     notices: Mutex<Vec<String>>,
-    transport: Box<dyn Transport>,
+    transport: Mutex<Arc<dyn Transport>>,
+    /// Set when the link broke (closed, unreadable, silent): the next configuration
+    /// starts another agent first, if [`FarHalf::reconnect`] can.
+    lost: AtomicBool,
+    options: AgentOptions,
+    reconnect: Option<Reconnect>,
+}
+
+/// Reads the agent's lines on a thread of their own.
+fn spawn_reader(reader: Box<dyn BufRead + Send>) -> Result<Receiver<io::Result<FromAgent>>> {
+    let (tx, lines) = crossbeam_channel::unbounded();
+    std::thread::Builder::new()
+        .name("netio-peer-rx".into())
+        .spawn(move || {
+            let mut reader = reader;
+            loop {
+                match read_line::<FromAgent>(&mut reader) {
+                    Ok(Some(m)) => {
+                        if tx.send(Ok(m)).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(None) => return,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                }
+            }
+        })
+        .map_err(|e| Error::Fault(format!("starting the peer reader: {e}")))?;
+    Ok(lines)
 }
 
 impl FarHalf {
     /// Reads the agent's hello, checks it speaks this version, opens its engine with
-    /// `options` and reads its machine.
+    /// `options` and reads its machine. `reconnect`, where given, starts another agent
+    /// when this one is lost (the explorer goes on with the next configuration).
     pub fn connect(
-        reader: Box<dyn BufRead + Send>,
-        writer: Box<dyn Write + Send>,
-        transport: Box<dyn Transport>,
+        channel: Channel,
         setup: PeerSetup,
         options: AgentOptions,
+        reconnect: Option<Reconnect>,
     ) -> Result<FarHalf> {
-        let (tx, lines) = crossbeam_channel::unbounded();
-        std::thread::Builder::new()
-            .name("netio-peer-rx".into())
-            .spawn(move || {
-                let mut reader = reader;
-                loop {
-                    match read_line::<FromAgent>(&mut reader) {
-                        Ok(Some(m)) => {
-                            if tx.send(Ok(m)).is_err() {
-                                return;
-                            }
-                        }
-                        Ok(None) => return,
-                        Err(e) => {
-                            let _ = tx.send(Err(e));
-                            return;
-                        }
-                    }
-                }
-            })
-            .map_err(|e| Error::Fault(format!("starting the peer reader: {e}")))?;
+        let Channel {
+            reader,
+            writer,
+            transport,
+        } = channel;
         let mut far = FarHalf {
             writer: Mutex::new(Some(writer)),
-            lines,
+            lines: Mutex::new(spawn_reader(reader)?),
             machine: MachineInfo::default(),
             setup,
             far_build: String::new(),
             failed: Mutex::new(None),
             notices: Mutex::new(Vec::new()),
-            transport,
+            transport: Mutex::new(Arc::from(transport)),
+            lost: AtomicBool::new(false),
+            options,
+            reconnect,
         };
+        let (build, machine) = far.handshake()?;
+        far.far_build = build;
+        far.machine = machine;
+        Ok(far)
+    }
+
+    /// Hello (the same version), open, the agent's machine.
+    fn handshake(&self) -> Result<(String, MachineInfo)> {
         let lost = |e: String| Error::Unavailable(e);
-        match far.next(HANDSHAKE).map_err(lost)? {
+        let build = match self.next(HANDSHAKE).map_err(lost)? {
             FromAgent::Hello {
                 protocol,
                 version,
                 build,
             } => {
-                if protocol != PROTOCOL || version != far.setup.version {
+                if protocol != PROTOCOL || version != self.setup.version {
                     return Err(Error::Unavailable(format!(
                         "--peer {}: the far host runs netio-tui {version} (control protocol {protocol}); this is {} (protocol {PROTOCOL}): install the same version there, or add --peer-copy to run this binary there",
-                        far.setup.host, far.setup.version
+                        self.setup.host, self.setup.version
                     )));
                 }
-                far.far_build = build;
+                build
             }
             other => return Err(lost(format!("the agent did not say hello but {other:?}"))),
-        }
-        far.send(&ToAgent::Open { options }).map_err(lost)?;
+        };
+        self.send(&ToAgent::Open {
+            options: self.options.clone(),
+        })
+        .map_err(lost)?;
         loop {
-            match far.next(HANDSHAKE).map_err(lost)? {
-                FromAgent::Machine { machine } => {
-                    far.machine = *machine;
-                    return Ok(far);
-                }
+            match self.next(HANDSHAKE).map_err(lost)? {
+                FromAgent::Machine { machine } => return Ok((build, *machine)),
                 FromAgent::Refused { message, .. } => {
                     return Err(Error::Unavailable(format!(
                         "--peer {}: the agent cannot measure there: {message}",
-                        far.setup.host
+                        self.setup.host
                     )))
                 }
                 _ => {}
@@ -128,19 +169,48 @@ impl FarHalf {
         }
     }
 
+    /// After a lost link: ends what is left of it and starts another agent over a new
+    /// channel. Said in the notices, so the user sees the peer came back.
+    fn relink(&self) -> Result<()> {
+        let Some(reconnect) = &self.reconnect else {
+            return Err(Error::Fault(format!(
+                "the peer {} was lost earlier in this session",
+                self.setup.host
+            )));
+        };
+        self.writer.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let Channel {
+            reader,
+            writer,
+            transport,
+        } = reconnect()?;
+        *self.lines.lock().unwrap_or_else(|e| e.into_inner()) = spawn_reader(reader)?;
+        *self.writer.lock().unwrap_or_else(|e| e.into_inner()) = Some(writer);
+        *self.transport.lock().unwrap_or_else(|e| e.into_inner()) = Arc::from(transport);
+        self.lost.store(false, Ordering::SeqCst);
+        self.handshake()?;
+        self.notices
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push("reconnected: the agent was started again over a new ssh connection".into());
+        Ok(())
+    }
+
     fn send(&self, m: &ToAgent) -> std::result::Result<(), String> {
         let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         match w.as_mut() {
             Some(w) => write_line(w.as_mut(), m)
-                .map_err(|e| self.lost(&format!("writing to the agent failed ({e})"))),
+                // The transport's reason says why the pipe broke (ssh, the agent).
+                .map_err(|e| self.lost_because(&format!("writing to the agent failed ({e})"))),
             None => Err("the link to the agent is closed".into()),
         }
     }
 
     /// The next line, notices set aside; a lost link says why.
     fn next(&self, timeout: Duration) -> std::result::Result<FromAgent, String> {
+        let lines = self.lines.lock().unwrap_or_else(|e| e.into_inner()).clone();
         loop {
-            return match self.lines.recv_timeout(timeout) {
+            return match lines.recv_timeout(timeout) {
                 Ok(Ok(FromAgent::Notice { message })) => {
                     self.notices
                         .lock()
@@ -150,20 +220,42 @@ impl FarHalf {
                 }
                 Ok(Ok(m)) => Ok(m),
                 Ok(Err(e)) => Err(self.lost(&format!("the agent sent {e}"))),
+                // Why it closed, as the transport saw it (ssh dropped, the agent died),
+                // says all; without it, that it closed.
                 Err(RecvTimeoutError::Disconnected) => {
-                    Err(self.lost("the agent closed the control connection"))
+                    Err(self.lost_because("the agent closed the control connection"))
                 }
-                Err(RecvTimeoutError::Timeout) => Err(format!(
-                    "the agent on {} did not answer within {} s",
-                    self.setup.host,
-                    timeout.as_secs()
-                )),
+                Err(RecvTimeoutError::Timeout) => {
+                    self.lost.store(true, Ordering::SeqCst);
+                    Err(format!(
+                        "the agent on {} did not answer within {} s",
+                        self.setup.host,
+                        timeout.as_secs()
+                    ))
+                }
             };
         }
     }
 
+    /// Why the link is gone in the transport's words, or `what` where it has none.
+    fn lost_because(&self, what: &str) -> String {
+        self.lost.store(true, Ordering::SeqCst);
+        let transport = self
+            .transport
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        transport.why_lost().unwrap_or_else(|| what.to_string())
+    }
+
     fn lost(&self, what: &str) -> String {
-        match self.transport.why_lost() {
+        self.lost.store(true, Ordering::SeqCst);
+        let transport = self
+            .transport
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        match transport.why_lost() {
             Some(why) => format!("{what}: {why}"),
             None => what.to_string(),
         }
@@ -194,8 +286,22 @@ impl FarHalf {
         std::mem::take(&mut *self.notices.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
-    /// Asks the agent to listen for `config`'s connections; returns its port.
+    /// Asks the agent to listen for `config`'s connections; returns its port. A link
+    /// lost before (or found lost now) is made again first, where it can be.
     fn configure_far(&self, config: Config, token: &str) -> Result<u16> {
+        if self.lost.load(Ordering::SeqCst) {
+            self.relink()?;
+        }
+        match self.configure_once(config, token) {
+            Err(_) if self.lost.load(Ordering::SeqCst) && self.reconnect.is_some() => {
+                self.relink()?;
+                self.configure_once(config, token)
+            }
+            r => r,
+        }
+    }
+
+    fn configure_once(&self, config: Config, token: &str) -> Result<u16> {
         *self.failed.lock().unwrap_or_else(|e| e.into_inner()) = None;
         let peer = |e: String| Error::Fault(format!("the peer was lost: {e}"));
         self.send(&ToAgent::Configure(Configure {
@@ -207,7 +313,12 @@ impl FarHalf {
         .map_err(peer)?;
         loop {
             match self.next(ANSWER).map_err(peer)? {
-                FromAgent::Listening { port } => return Ok(port),
+                FromAgent::Listening { port } => {
+                    if let Some(hold) = self.setup.hold_before_dial {
+                        std::thread::sleep(hold);
+                    }
+                    return Ok(port);
+                }
                 FromAgent::Refused { message, usage } => {
                     let m = format!("on the peer {}: {message}", self.setup.host);
                     return Err(if usage {

@@ -7,4 +7,4 @@ mod link;
 pub mod protocol;
 
 pub use agent::{serve, AgentIdentity};
-pub use link::{FarHalf, PeerSetup, Transport};
+pub use link::{Channel, FarHalf, PeerSetup, Reconnect, Transport};

@@ -285,7 +285,7 @@ pub fn spawn_receiver(
 }
 
 /// Spawns the receiver for connection `index` on a socket already connected (the far
-/// half's data connections, `--peer`): reads until EOF.
+/// half's data connections, `--peer`): reads until EOF, or answers each request (rr).
 pub fn spawn_receiver_on(
     spec: &WorkerSpec,
     index: usize,
@@ -294,7 +294,16 @@ pub fn spawn_receiver_on(
 ) -> io::Result<JoinHandle<()>> {
     let (config, verify) = (spec.config, spec.verify);
     let setup = move |_: &Net| {
-        sock.set_tcp_nodelay(true)?;
+        if config.is_rr() {
+            // The responder sends too: as spawn_receiver sets it up.
+            sock.set_tcp_nodelay(config.nodelay)?;
+            sock.set_write_timeout(Some(IO_TIMEOUT))?;
+            if config.strategy.needs_so_zerocopy() {
+                sys::set_zerocopy(sock.as_fd())?;
+            }
+        } else {
+            sock.set_tcp_nodelay(true)?;
+        }
         sock.set_read_timeout(Some(IO_TIMEOUT))?;
         Ok((sock, None))
     };
@@ -304,7 +313,10 @@ pub fn spawn_receiver_on(
         index,
         stats,
         setup,
-        move |sock, stats, shared| receive(sock, config, verify, stats, shared),
+        move |sock, stats, shared| match config.is_rr() {
+            true => rr::respond(sock, config, verify, stats, shared),
+            false => receive(sock, config, verify, stats, shared),
+        },
     )
 }
 
