@@ -101,6 +101,16 @@ sys.exit(0 if r.returncode==141 and b"panicked" not in r.stderr else 1)' "$B" ru
             [ $r = 130 ] && note "startup: run signalled 0-50 ms after main, exit 130" 1 "" || note "startup: run signalled 0-50 ms after main, exit 130" 0 "$sig@$ms: $r"
         done
     done
+    # Startup signals 1-8 ms after exec (before main may have run: the loader, the
+    # runtime); the engine's constructor holds them from before the runtime on.
+    for ms in 1 2 3 4 5 6 7 8; do
+        for sig in TERM INT HUP TERM INT HUP; do
+            $B run --duration 0.3 >/dev/null 2>&1 & local p=$!
+            for _ in $(seq 1 20000); do [ /proc/$p/exe -ef "$B" ] && break; done
+            sleep 0.00$ms; kill -$sig $p; wait $p; r=$?
+            [ $r = 130 ] && note "startup: run signalled 1-8 ms after exec, exit 130" 1 "" || note "startup: run signalled 1-8 ms after exec, exit 130" 0 "$sig@${ms}ms: $r"
+        done
+    done
     # SIGKILL at start: no probe file.
     mkdir -p k; for i in $(seq 1 40); do (cd k; exec $B run --duration 0.3 --record k.jsonl >/dev/null 2>&1) & p=$!; sleep 0.00$((i % 9 + 1)); kill -9 $p 2>/dev/null; wait $p 2>/dev/null; done
     [ -z "$(ls -a k | grep probe)" ] && note "startup: SIGKILL leaves no probe file (40 kills)" 1 "" || note "startup: SIGKILL leaves no probe file (40 kills)" 0 "$(ls -a k)"

@@ -291,9 +291,11 @@ pub struct Signals {
 /// [`Signals::spawn`] on (a signal in its first moments, before the engine exists, is
 /// then an interruption like any other, not the default action's silent death); the
 /// others call [`release_signals`] and a signal takes its default action as before.
-pub fn hold_signals() {
-    use nix::sys::signal::{pthread_sigmask, SigmaskHow};
-    let _ = pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&answered()), None);
+/// The engine's ELF constructor (sys/early.rs) blocked them already, before the Rust
+/// runtime started; this call keeps that true for an executable of another name.
+/// Returns whether they were held before `main`.
+pub fn hold_signals() -> bool {
+    crate::engine::sys::block_answered()
 }
 
 /// For commands that measure nothing (replay, plot, report): signals take their
@@ -307,8 +309,8 @@ pub fn release_signals() {
 fn answered() -> nix::sys::signal::SigSet {
     use nix::sys::signal::{SigSet, Signal};
     let mut set = SigSet::empty();
-    for s in [Signal::SIGTERM, Signal::SIGINT, Signal::SIGHUP] {
-        set.add(s);
+    for s in crate::engine::sys::ANSWERED {
+        set.add(Signal::try_from(s).expect("a signal number"));
     }
     set
 }

@@ -370,6 +370,7 @@ pub(crate) fn spawn_sampler(
                 }
             }
         })
+        .map_err(super::sys::no_thread)
 }
 
 /// A configuration being measured.

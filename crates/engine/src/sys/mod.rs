@@ -1,9 +1,12 @@
-//! The unsafe FFI the engine needs, and nothing else: the zero-copy socket option,
+//! The unsafe FFI the engine needs, and nothing else: allocations that may fail, the termination signals held
+//! before the Rust runtime starts (an ELF constructor), the zero-copy socket option,
 //! reading completion notifications from a socket's error queue, buffers of whole
 //! pages of our own, pages locked in memory, an io_uring that sends from one registered
 //! buffer, the mmap'ed window of TCP zero-copy receive, and the ethtool ioctl (a device's
 //! driver and offloads).
 
+mod alloc;
+mod early;
 mod ethtool;
 mod mlock;
 mod pages;
@@ -13,6 +16,8 @@ mod uring;
 mod zc_receive;
 mod zerocopy;
 
+pub use alloc::{no_room, no_thread, try_zeroed};
+pub use early::{block_answered, ANSWERED};
 pub use ethtool::{ethtool_driver, ethtool_sg_csum};
 pub use mlock::{locked_by_process, memlock_limit, LockedPages};
 pub use pages::{page_size, PageBuf};

@@ -197,36 +197,39 @@ fn spawn_worker<T: 'static>(
         Side::Sender => format!("netio-tx-{index}"),
         Side::Receiver => format!("netio-rx-{index}"),
     };
-    std::thread::Builder::new().name(name).spawn(move || {
-        // Pinned before anything else, so the counters and the socket see the thread
-        // where it will run.
-        let set_up = cpu.map_or(Ok(()), pin_to).and_then(|()| setup(&net));
-        let (endpoint, local) = match set_up {
-            Ok(x) => x,
-            Err(e) => {
-                let _ = ready.send(Err(e));
+    std::thread::Builder::new()
+        .name(name)
+        .spawn(move || {
+            // Pinned before anything else, so the counters and the socket see the thread
+            // where it will run.
+            let set_up = cpu.map_or(Ok(()), pin_to).and_then(|()| setup(&net));
+            let (endpoint, local) = match set_up {
+                Ok(x) => x,
+                Err(e) => {
+                    let _ = ready.send(Err(e));
+                    return;
+                }
+            };
+            let counters = if per_thread {
+                open_counters(&metrics)
+            } else {
+                ThreadCounters::none()
+            };
+            let _ = ready.send(Ok(Ready {
+                side,
+                index,
+                counters,
+                local,
+                tid: nix::unistd::gettid().as_raw(),
+            }));
+            if start.recv().is_err() {
                 return;
             }
-        };
-        let counters = if per_thread {
-            open_counters(&metrics)
-        } else {
-            ThreadCounters::none()
-        };
-        let _ = ready.send(Ok(Ready {
-            side,
-            index,
-            counters,
-            local,
-            tid: nix::unistd::gettid().as_raw(),
-        }));
-        if start.recv().is_err() {
-            return;
-        }
-        if let Err(e) = body(endpoint, &stats, &shared) {
-            shared.fail(side, index, &e);
-        }
-    })
+            if let Err(e) = body(endpoint, &stats, &shared) {
+                shared.fail(side, index, &e);
+            }
+        })
+        .map_err(crate::sys::no_thread)
 }
 
 /// Spawns the receiver for connection `index`: connects to `server`, then reads until EOF.
@@ -313,11 +316,15 @@ pub(super) fn receive(
     let whole_messages = config.recv == RecvMode::Message;
     // message: a message-size buffer, never read past the end of the current message.
     let place = config.buf_offset;
-    let mut buf = PlacedBuf::new(if whole_messages { size } else { STREAM_CHUNK }, 0, place);
+    let mut buf = PlacedBuf::try_new(if whole_messages { size } else { STREAM_CHUNK }, 0, place)?;
     let mut locked = locked::lock_receive(config, &buf)?;
     // trunc: the kernel discards what it "reads"; this buffer is never written.
     let mut discard = if config.recv == RecvMode::Trunc {
-        vec![std::mem::MaybeUninit::<u8>::uninit(); STREAM_CHUNK]
+        let mut d = Vec::new();
+        d.try_reserve_exact(STREAM_CHUNK)
+            .map_err(|_| crate::sys::no_room(STREAM_CHUNK))?;
+        d.resize(STREAM_CHUNK, std::mem::MaybeUninit::<u8>::uninit());
+        d
     } else {
         Vec::new()
     };
@@ -333,7 +340,7 @@ pub(super) fn receive(
             draining = true;
             // The window is over: its buffer is unlocked before it is freed.
             drop(locked.take());
-            buf = PlacedBuf::new(DRAIN_CHUNK, 0, place);
+            buf = PlacedBuf::try_new(DRAIN_CHUNK, 0, place)?;
         }
         let start = if draining || !whole_messages {
             0
