@@ -261,6 +261,13 @@ pub fn start(m: &MeasureSettings, verify: bool) -> Result<Started> {
         Some(path) => Some(Recorder::create(path, engine.machine())?),
         None => None,
     };
+    // The namespaces exist: from here on this thread, and every thread it starts
+    // (the runner, the workers, the sampler), keeps only the capabilities the engine
+    // still uses, with no_new_privs (no program started later gains a privilege by
+    // exec, as trippy does once its sockets are open). The signal thread dropped to
+    // its own one when it started.
+    crate::engine::sys::drop_capabilities(&crate::engine::sys::ENGINE_KEEPS)
+        .map_err(|e| crate::error::fault(format!("dropping capabilities: {e}")))?;
     Ok(Started {
         signals,
         engine,
@@ -334,6 +341,9 @@ impl Signals {
                 // Asleep but for a signal: it costs the workers nothing, and it runs
                 // the moment one arrives.
                 let _ = crate::engine::sys::make_thread_realtime();
+                // Least privilege: raising the main loop is all it does.
+                let _ =
+                    crate::engine::sys::drop_capabilities(&crate::engine::sys::SIGNAL_THREAD_KEEPS);
                 for sig in signals.forever() {
                     let _ = crate::engine::sys::make_realtime(main);
                     if tx.send(sig).is_err() {

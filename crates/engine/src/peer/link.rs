@@ -66,6 +66,8 @@ impl FarHalf {
         std::thread::Builder::new()
             .name("netio-peer-rx".into())
             .spawn(move || {
+                // Started before the capabilities are dropped; it reads a pipe only.
+                let _ = crate::sys::drop_capabilities(&[]);
                 let mut reader = reader;
                 loop {
                     match read_line::<FromAgent>(&mut reader) {
