@@ -110,6 +110,27 @@ pub struct RunShared {
     pub wake_sampler: OnceLock<crossbeam_channel::Sender<()>>,
     /// First payload mismatch (`--verify`).
     pub corrupt: OnceLock<String>,
+    /// Bumped by a receiver each time its byte count crosses a [`PROGRESS_STEP`]
+    /// boundary: whether the run as a whole still moves (see [`silent_is_failure`]).
+    pub progress: CachePadded<AtomicU64>,
+}
+
+/// Bytes a receiver takes in between two bumps of [`RunShared::progress`]: rare
+/// enough to cost nothing (one shared write per 64 KiB), often enough to show a run
+/// that moves however starved each connection is.
+pub const PROGRESS_STEP_SHIFT: u32 = 16;
+
+/// The no-data rule. A receiver whose read found nothing for [`IO_TIMEOUT`] fails the
+/// configuration only if the whole run made no progress meanwhile either (`seen`: the
+/// run's progress at its previous read timeout or its start, updated here), or once
+/// the window is over (draining: its sender has stopped, what is left must come). At
+/// 1,024 pairs on 2 CPUs a connection can be silent for longer than the timeout while
+/// the others move: that is the scheduler sharing two CPUs among 2,048 threads, not a
+/// broken connection.
+pub fn silent_is_failure(progress_now: u64, seen: &mut u64, draining: bool) -> bool {
+    let moved = progress_now != *seen;
+    *seen = progress_now;
+    draining || !moved
 }
 
 impl RunShared {
@@ -332,6 +353,7 @@ pub(super) fn receive(
     // Counted here and published with a plain store: only this thread writes it.
     let mut received = 0u64;
     let mut draining = false;
+    let mut progress_seen = shared.progress.load(Relaxed);
     loop {
         // Once the window is over, what is still in flight is read in large chunks:
         // it is counted and verified, but it is not measured, and at small message
@@ -356,8 +378,21 @@ pub(super) fn receive(
             Ok(0) => return Ok(()),
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e)
+                if is_timeout(&e)
+                    && !silent_is_failure(
+                        shared.progress.load(Relaxed),
+                        &mut progress_seen,
+                        draining || shared.stop.load(Relaxed),
+                    ) =>
+            {
+                continue
+            }
             Err(e) => return Err(timeout_said(e)),
         };
+        if (received + n as u64) >> PROGRESS_STEP_SHIFT != received >> PROGRESS_STEP_SHIFT {
+            shared.progress.fetch_add(1, Relaxed);
+        }
         if verify && discard.is_empty() {
             if let Some(err) = check.feed(&buf[start..start + n]) {
                 let _ = shared.corrupt.set(err);
@@ -371,12 +406,16 @@ pub(super) fn receive(
     }
 }
 
-/// A read that timed out says how long nothing came; other errors pass unchanged.
-pub(super) fn timeout_said(e: io::Error) -> io::Error {
-    if matches!(
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(
         e.kind(),
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    ) {
+    )
+}
+
+/// A read that timed out says how long nothing came; other errors pass unchanged.
+pub(super) fn timeout_said(e: io::Error) -> io::Error {
+    if is_timeout(&e) {
         io::Error::new(e.kind(), format!("no data for {}s", IO_TIMEOUT.as_secs()))
     } else {
         e
@@ -474,5 +513,24 @@ impl WithSender for SendLoop<'_> {
             stats.publish_zc(&z);
         }
         result
+    }
+}
+
+#[cfg(test)]
+mod silence_tests {
+    use super::silent_is_failure;
+
+    /// Issue 23 item 11: a silent connection fails the configuration only when the
+    /// whole run stood still too, or once the window is over.
+    #[test]
+    fn a_silent_connection_fails_only_when_the_run_stands_still() {
+        let mut seen = 5;
+        // Others received meanwhile: keep waiting, and remember where the run was.
+        assert!(!silent_is_failure(9, &mut seen, false));
+        assert_eq!(seen, 9);
+        // Nothing anywhere for a whole timeout: a failure.
+        assert!(silent_is_failure(9, &mut seen, false));
+        // Once the window is over, its own silence is enough.
+        assert!(silent_is_failure(12, &mut seen, true));
     }
 }
