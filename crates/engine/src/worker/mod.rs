@@ -32,6 +32,13 @@ const DRAIN_CHUNK: usize = 256 << 10;
 /// A stuck peer turns into an error after this long instead of a hang.
 pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long a sender's send may block: a backstop only. A run that stands still ends
+/// first by the receivers' no-data rule ([`silent_is_failure`]): the receiver's
+/// socket closes and the blocked send fails at once. At 1,024 pairs on 2 CPUs a
+/// receiver can be kept from reading for more than [`IO_TIMEOUT`] while the run moves,
+/// and its sender's send blocks that long.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// Where the threads run.
 #[derive(Clone)]
 pub enum Net {
@@ -122,15 +129,15 @@ pub const PROGRESS_STEP_SHIFT: u32 = 16;
 
 /// The no-data rule. A receiver whose read found nothing for [`IO_TIMEOUT`] fails the
 /// configuration only if the whole run made no progress meanwhile either (`seen`: the
-/// run's progress at its previous read timeout or its start, updated here), or once
-/// the window is over (draining: its sender has stopped, what is left must come). At
-/// 1,024 pairs on 2 CPUs a connection can be silent for longer than the timeout while
-/// the others move: that is the scheduler sharing two CPUs among 2,048 threads, not a
-/// broken connection.
-pub fn silent_is_failure(progress_now: u64, seen: &mut u64, draining: bool) -> bool {
+/// run's progress at its previous read timeout or its start, updated here). At 1,024
+/// pairs on 2 CPUs a connection can be silent for longer than the timeout while the
+/// others move, in the window and while draining after it: that is the scheduler
+/// sharing two CPUs among 2,048 threads, not a broken connection. A connection that is
+/// really stuck still fails: [`IO_TIMEOUT`] after the last other receiver finished.
+pub fn silent_is_failure(progress_now: u64, seen: &mut u64) -> bool {
     let moved = progress_now != *seen;
     *seen = progress_now;
-    draining || !moved
+    !moved
 }
 
 impl RunShared {
@@ -380,11 +387,7 @@ pub(super) fn receive(
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e)
                 if is_timeout(&e)
-                    && !silent_is_failure(
-                        shared.progress.load(Relaxed),
-                        &mut progress_seen,
-                        draining || shared.stop.load(Relaxed),
-                    ) =>
+                    && !silent_is_failure(shared.progress.load(Relaxed), &mut progress_seen) =>
             {
                 continue
             }
@@ -437,7 +440,7 @@ pub fn spawn_sender(
             // Nagle stays on unless asked (the course's senders keep it on).
             sock.set_tcp_nodelay(config.nodelay)?;
         }
-        sock.set_write_timeout(Some(IO_TIMEOUT))?;
+        sock.set_write_timeout(Some(SEND_TIMEOUT))?;
         if config.strategy.needs_so_zerocopy() {
             sys::set_zerocopy(sock.as_fd())?;
         }
@@ -474,7 +477,13 @@ fn send_until_stopped(
     let result = with_sender(config.strategy, config.msg_size, config.buf_offset, work);
     // Always close our half so the receiver sees EOF and ends.
     let _ = sock.shutdown(Shutdown::Write);
-    result
+    result.map_err(|e| match is_timeout(&e) {
+        true => io::Error::new(
+            e.kind(),
+            format!("a send blocked for {}s", SEND_TIMEOUT.as_secs()),
+        ),
+        false => e,
+    })
 }
 
 /// The sender's loop, compiled once per strategy (see [`with_sender`]).
@@ -521,16 +530,16 @@ mod silence_tests {
     use super::silent_is_failure;
 
     /// Issue 23 item 11: a silent connection fails the configuration only when the
-    /// whole run stood still too, or once the window is over.
+    /// whole run stood still too (before: at its own first silence of 10 s).
     #[test]
     fn a_silent_connection_fails_only_when_the_run_stands_still() {
         let mut seen = 5;
         // Others received meanwhile: keep waiting, and remember where the run was.
-        assert!(!silent_is_failure(9, &mut seen, false));
+        assert!(!silent_is_failure(9, &mut seen));
         assert_eq!(seen, 9);
         // Nothing anywhere for a whole timeout: a failure.
-        assert!(silent_is_failure(9, &mut seen, false));
-        // Once the window is over, its own silence is enough.
-        assert!(silent_is_failure(12, &mut seen, true));
+        assert!(silent_is_failure(9, &mut seen));
+        // The run moves again: a later silence is judged afresh.
+        assert!(!silent_is_failure(12, &mut seen));
     }
 }
