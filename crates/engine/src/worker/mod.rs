@@ -477,7 +477,8 @@ fn send_until_stopped(
     let result = with_sender(config.strategy, config.msg_size, config.buf_offset, work);
     // Always close our half so the receiver sees EOF and ends.
     let _ = sock.shutdown(Shutdown::Write);
-    result.map_err(|e| match is_timeout(&e) {
+    // SO_SNDTIMEO's EAGAIN only: a strategy's own timeout says its own words.
+    result.map_err(|e| match e.raw_os_error() == Some(libc::EAGAIN) {
         true => io::Error::new(
             e.kind(),
             format!("a send blocked for {}s", SEND_TIMEOUT.as_secs()),
