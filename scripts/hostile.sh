@@ -101,9 +101,40 @@ sys.exit(0 if r.returncode==141 and b"panicked" not in r.stderr else 1)' "$B" ru
             [ $r = 130 ] && note "startup: run signalled 0-50 ms after main, exit 130" 1 "" || note "startup: run signalled 0-50 ms after main, exit 130" 0 "$sig@$ms: $r"
         done
     done
+    # Startup signals 1-8 ms after exec (before main may have run: the loader, the
+    # runtime); the engine's constructor holds them from before the runtime on.
+    for ms in 1 2 3 4 5 6 7 8; do
+        for sig in TERM INT HUP TERM INT HUP; do
+            $B run --duration 0.3 >/dev/null 2>&1 & local p=$!
+            for _ in $(seq 1 20000); do [ /proc/$p/exe -ef "$B" ] && break; done
+            sleep 0.00$ms; kill -$sig $p; wait $p; r=$?
+            [ $r = 130 ] && note "startup: run signalled 1-8 ms after exec, exit 130" 1 "" || note "startup: run signalled 1-8 ms after exec, exit 130" 0 "$sig@${ms}ms: $r"
+        done
+    done
     # SIGKILL at start: no probe file.
     mkdir -p k; for i in $(seq 1 40); do (cd k; exec $B run --duration 0.3 --record k.jsonl >/dev/null 2>&1) & p=$!; sleep 0.00$((i % 9 + 1)); kill -9 $p 2>/dev/null; wait $p 2>/dev/null; done
     [ -z "$(ls -a k | grep probe)" ] && note "startup: SIGKILL leaves no probe file (40 kills)" 1 "" || note "startup: SIGKILL leaves no probe file (40 kills)" 0 "$(ls -a k)"
+    # A small address space (ulimit -v): degrade or one line, never SIGABRT.
+    (ulimit -v 200000; exec $B run --duration 0.3 -v) >/dev/null 2>$W/err; r=$?
+    [ $r = 0 ] && grep -q "DRAM copy roofline n/a" $W/err && note "ulimit -v: the run degrades or fails with one line, no abort" 1 "" || note "ulimit -v: the run degrades or fails with one line, no abort" 0 "roofline: $r"
+    for a in "--size 64M --threads 8" "--threads 256"; do
+        (ulimit -v 300000; exec $B run --duration 0.3 $a) >/dev/null 2>$W/err; r=$?
+        [ $r = 1 ] && grep -q "ulimit -v 300000 KiB" $W/err && note "ulimit -v: the run degrades or fails with one line, no abort" 1 "" || note "ulimit -v: the run degrades or fails with one line, no abort" 0 "$a: $r"
+    done
+    # Least privilege while measuring: every task's capability sets and no_new_privs.
+    $B run --duration 2 --threads 2 >/dev/null 2>&1 & p=$!
+    sleep 1.2
+    # ENGINE_KEEPS (docs/measuring.md, "Privileges") of what this shell holds.
+    want=$(( 0x$(awk '/^CapPrm/{print $2}' /proc/self/status) & 0x401a05002 ))
+    bad=""
+    for t in /proc/$p/task/*; do
+        c=$(cat $t/comm); w=$want; [ "$c" = netio-signals ] && w=$(( want & 0x800000 ))
+        for f in CapEff CapPrm CapBnd; do [ $((16#$(awk "/^$f/{print \$2}" $t/status))) = $w ] || bad="$bad $c:$f"; done
+        for f in CapInh CapAmb; do [ $((16#$(awk "/^$f/{print \$2}" $t/status))) = 0 ] || bad="$bad $c:$f"; done
+        grep -q "NoNewPrivs:.1" $t/status || bad="$bad $c:nnp"
+    done
+    wait $p; r=$?
+    [ $r = 0 ] && [ -z "$bad" ] && note "least privilege: every task of run holds only the kept capabilities" 1 "" || note "least privilege: every task of run holds only the kept capabilities" 0 "exit $r$bad"
     $B run --duration 0.2 --record $'rec-\xff.jsonl' >/dev/null 2>$W/err; r=$?
     [ $r = 0 ] && note "startup: non-UTF-8 --record path" 1 "" || note "startup: non-UTF-8 --record path" 0 "exit $r"
     # A full disk while plotting (a small tmpfs).
@@ -118,6 +149,9 @@ sys.exit(0 if r.returncode==141 and b"panicked" not in r.stderr else 1)' "$B" ru
 
 nonroot_cases() {
     cd "$W"
+    # Signals held before main (the engine's ELF constructor), said through the seam.
+    NETIO_TUI_TEST_EARLY_HOLD=1 $B run --size 0 2>$W/err >/dev/null
+    grep -q "signals held before main: yes" $W/err && note "startup: signals held before main runs" 1 "" || note "startup: signals held before main runs" 0 "$(head -1 $W/err)"
     local csv=$REPO/recordings/course-sweep.csv rec=$REPO/recordings/run-one-copy.jsonl
     for cmd in "replay --check $rec" "plot $csv --out $W/pp" "report $csv --out $W/rr.md"; do
         python3 -c 'import subprocess,sys,socket

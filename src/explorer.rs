@@ -90,11 +90,8 @@ pub fn run(settings: &ExplorerSettings, measure: &MeasureSettings) -> Result<()>
     // The engine and its runner are built before the terminal is taken, so errors
     // print plainly; nothing is measured until the explorer asks.
     let started = crate::session::start(&quiet, false)?;
-    // The namespaces exist: from here on no program this process might start gains a
-    // privilege by exec (no_new_privs, as trippy does once its sockets are open).
-    // Dropping capabilities as well is not done: every worker still enters the
-    // namespaces (CAP_SYS_ADMIN) for each configuration.
-    let _ = nix::sys::prctl::set_no_new_privs();
+    // session::start dropped every capability the engine no longer uses and set
+    // no_new_privs (docs/measuring.md, "Privileges").
     let source = Box::new(LiveRunner::spawn(started.engine, None)?);
     let exports = run_loop(
         source,

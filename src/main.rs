@@ -3,7 +3,8 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // Before anything else: a signal in the first moments waits for the command to
     // answer it (see session::hold_signals).
-    netio_tui::session::hold_signals();
+    let held = netio_tui::session::hold_signals();
+    netio_tui::test_seam::tell_early_hold(held);
     let args: Vec<String> = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();

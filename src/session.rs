@@ -256,6 +256,13 @@ pub fn start(m: &MeasureSettings, verify: bool) -> Result<Started> {
         Some(path) => Some(Recorder::create(path, engine.machine())?),
         None => None,
     };
+    // The namespaces exist: from here on this thread, and every thread it starts
+    // (the runner, the workers, the sampler), keeps only the capabilities the engine
+    // still uses, with no_new_privs (no program started later gains a privilege by
+    // exec, as trippy does once its sockets are open). The signal thread dropped to
+    // its own one when it started.
+    crate::engine::sys::drop_capabilities(&crate::engine::sys::ENGINE_KEEPS)
+        .map_err(|e| crate::error::fault(format!("dropping capabilities: {e}")))?;
     Ok(Started {
         signals,
         engine,
@@ -286,9 +293,11 @@ pub struct Signals {
 /// [`Signals::spawn`] on (a signal in its first moments, before the engine exists, is
 /// then an interruption like any other, not the default action's silent death); the
 /// others call [`release_signals`] and a signal takes its default action as before.
-pub fn hold_signals() {
-    use nix::sys::signal::{pthread_sigmask, SigmaskHow};
-    let _ = pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&answered()), None);
+/// The engine's ELF constructor (sys/early.rs) blocked them already, before the Rust
+/// runtime started; this call keeps that true for an executable of another name.
+/// Returns whether they were held before `main`.
+pub fn hold_signals() -> bool {
+    crate::engine::sys::block_answered()
 }
 
 /// For commands that measure nothing (replay, plot, report): signals take their
@@ -302,8 +311,8 @@ pub fn release_signals() {
 fn answered() -> nix::sys::signal::SigSet {
     use nix::sys::signal::{SigSet, Signal};
     let mut set = SigSet::empty();
-    for s in [Signal::SIGTERM, Signal::SIGINT, Signal::SIGHUP] {
-        set.add(s);
+    for s in crate::engine::sys::ANSWERED {
+        set.add(Signal::try_from(s).expect("a signal number"));
     }
     set
 }
@@ -327,6 +336,9 @@ impl Signals {
                 // Asleep but for a signal: it costs the workers nothing, and it runs
                 // the moment one arrives.
                 let _ = crate::engine::sys::make_thread_realtime();
+                // Least privilege: raising the main loop is all it does.
+                let _ =
+                    crate::engine::sys::drop_capabilities(&crate::engine::sys::SIGNAL_THREAD_KEEPS);
                 for sig in signals.forever() {
                     let _ = crate::engine::sys::make_realtime(main);
                     if tx.send(sig).is_err() {

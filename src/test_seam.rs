@@ -27,6 +27,20 @@ pub fn peer_hold() -> Option<std::time::Duration> {
         .map(std::time::Duration::from_millis)
 }
 
+/// `NETIO_TUI_TEST_EARLY_HOLD=1`: main says on stderr whether the termination signals
+/// were already held when it began (by the engine's constructor, before the runtime).
+pub const EARLY_HOLD_ENV: &str = "NETIO_TUI_TEST_EARLY_HOLD";
+
+/// Says whether the signals were held before main, when a test asks.
+pub fn tell_early_hold(held: bool) {
+    if std::env::var_os(EARLY_HOLD_ENV).is_some() {
+        eprintln!(
+            "signals held before main: {}",
+            if held { "yes" } else { "no" }
+        );
+    }
+}
+
 /// The version the agent announces: this build's, unless a test says otherwise.
 pub fn agent_version() -> String {
     std::env::var(AGENT_VERSION_ENV).unwrap_or_else(|_| env!("CARGO_PKG_VERSION").to_string())

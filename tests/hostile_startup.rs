@@ -184,3 +184,50 @@ fn explorer_answers_a_signal_in_its_first_moments() {
     std::thread::sleep(Duration::from_millis(500));
     before.assert_restored();
 }
+
+/// The signals are held before main runs (the engine's ELF constructor, ahead of the
+/// Rust runtime), not only from main's first act: the window in which a signal takes
+/// its default action is the loader's alone. Checked through the test seam that has
+/// main say what it found, so no timing is involved.
+#[test]
+fn signals_are_held_before_main_runs() {
+    let out = Command::new(BIN)
+        .args(["run", "--size", "0"])
+        .env(netio_tui::test_seam::EARLY_HOLD_ENV, "1")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("signals held before main: yes"),
+        "the constructor did not hold the signals: {err}"
+    );
+    assert_eq!(out.status.code(), Some(2), "{err}");
+}
+
+/// Commands that measure nothing release what the constructor held: a SIGHUP still
+/// ends the agent at once (a dropped ssh session), by its default action.
+#[test]
+fn commands_that_measure_nothing_take_the_default_action() {
+    let mut agent = Command::new(BIN)
+        .args(["agent", "--stdio"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    signal(agent.id(), "HUP");
+    let t0 = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = agent.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(5),
+            "the agent outlived SIGHUP"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.signal(), Some(libc::SIGHUP), "{status:?}");
+    let _ = agent.stdin.take().map(|mut s| s.write_all(b""));
+}

@@ -7,6 +7,8 @@
 //! Skips (with a printed reason) without root or without tmux.
 
 mod common;
+#[path = "common/privileges.rs"]
+mod privileges;
 #[allow(dead_code)]
 #[path = "common/tmux.rs"]
 mod tmux;
@@ -200,7 +202,9 @@ fn pid_of(token: &str) -> Option<u32> {
         })
 }
 
-/// Issue 23 item 9 (in part): once its namespaces exist the explorer sets no_new_privs.
+/// Issue 23 item 9: once its namespaces exist every task of the explorer (main loop,
+/// signal thread, runner, workers, sampler) keeps only the documented capabilities
+/// (docs/measuring.md, "Privileges") and has no_new_privs.
 #[test]
 fn explorer_sets_no_new_privs_once_running() {
     let _serial = serial();
@@ -215,6 +219,9 @@ fn explorer_sets_no_new_privs_once_running() {
         .find_map(|l| l.strip_prefix("NoNewPrivs:"))
         .map(str::trim);
     assert_eq!(nnp, Some("1"), "{status}");
+    let checked = privileges::check_tasks(pid).unwrap_or_else(|e| panic!("{e}"));
+    // main, signals, runner, a pair of workers, sampler.
+    assert!(checked >= 6, "{checked} tasks");
     kill(pid, "TERM");
     let _ = gone_within(pid, ANSWER);
     drop(s);

@@ -44,6 +44,9 @@ fn describe_engine(engine: &Engine, counts: &[Count]) {
     for (s, why) in &m.unavailable {
         crate::note!("netio-tui: {s} unavailable: {why}");
     }
+    if let Some(Err(why)) = m.roofline.as_ref().map(|r| r.dram()) {
+        crate::note!("netio-tui: DRAM copy roofline n/a: {why}");
+    }
     if counts.contains(&Count::Thread) {
         if counts.contains(&Count::Cpu) {
             crate::note!("netio-tui: --count thread: per worker thread");

@@ -181,9 +181,24 @@ fn setting(reg: &Registry, input: &Input, file: &Path) -> String {
             if let Some(e) = &m.perf_error {
                 let _ = writeln!(s, "- perf: {e}");
             }
-            if let Some(r) = m.roofline {
+            if let Some(r) = &m.roofline {
                 let g = |v: f64| rounded(v, None).0;
-                let _ = writeln!(s, "- Copy roofline (memcpy): {} ns/B in cache ({} KiB buffer, {} GB/s), {} ns/B from DRAM ({} MiB buffer, {} GB/s)", g(r.cache_ns_per_byte), r.cache_bytes >> 10, g(1.0 / r.cache_ns_per_byte), g(r.dram_ns_per_byte), r.dram_bytes >> 20, g(1.0 / r.dram_ns_per_byte));
+                let dram = match r.dram() {
+                    Ok(ns) => format!(
+                        "{} ns/B from DRAM ({} MiB buffer, {} GB/s)",
+                        g(ns),
+                        r.dram_bytes >> 20,
+                        g(1.0 / ns)
+                    ),
+                    Err(why) => format!("DRAM n/a ({why})"),
+                };
+                let _ = writeln!(
+                    s,
+                    "- Copy roofline (memcpy): {} ns/B in cache ({} KiB buffer, {} GB/s), {dram}",
+                    g(r.cache_ns_per_byte),
+                    r.cache_bytes >> 10,
+                    g(1.0 / r.cache_ns_per_byte)
+                );
                 match r.slow_case() {
                     Some(slow) => {
                         let _ = writeln!(s, "- Copy roofline's buffers: destination 2 KiB after its source in their 4 KiB pages; the slow case, {slow}");

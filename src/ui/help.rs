@@ -59,7 +59,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             c.view.title, c.metric.label
         )));
     }
-    if let Some(r) = app.machine.roofline {
+    if let Some(r) = &app.machine.roofline {
         lines.push(Line::from(""));
         let sig = |v| crate::engine::format::sig(v, 3);
         for l in [

@@ -258,7 +258,7 @@ impl Engine {
             sent_messages_of: self.opts.sink.then_some(config.msg_size),
             profile,
             tx_sockets: std::mem::take(&mut tx.sockets),
-            memcpy_ns_per_byte: self.machine.roofline.map(|r| r.cache_ns_per_byte),
+            memcpy_ns_per_byte: self.machine.roofline.as_ref().map(|r| r.cache_ns_per_byte),
             sentinel: crate::counters::Sentinel::new(tx.tids.iter().chain(&rx.tids).copied()),
             far: None,
             rtt: config

@@ -58,11 +58,16 @@ pub struct CopyPair {
 
 impl CopyPair {
     pub fn new(len: usize, distance: usize) -> CopyPair {
+        CopyPair::try_new(len, distance).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// As [`CopyPair::new`], or the error of an allocation that did not fit.
+    pub fn try_new(len: usize, distance: usize) -> std::io::Result<CopyPair> {
         let distance = distance % PLACE_SPAN;
-        CopyPair {
-            src: PlacedBuf::new(len, 0x5a, BufOffset::Page(0)),
-            dst: PlacedBuf::new(len, 0, BufOffset::Page(distance as u16)),
-        }
+        Ok(CopyPair {
+            src: PlacedBuf::try_new(len, 0x5a, BufOffset::Page(0))?,
+            dst: PlacedBuf::try_new(len, 0, BufOffset::Page(distance as u16))?,
+        })
     }
 
     /// How far the destination starts after the source, modulo 4 KiB.
@@ -109,19 +114,30 @@ const ROOFLINE_CACHE_BYTES: usize = 64 << 10;
 const ROOFLINE_DRAM_BYTES: usize = 64 << 20;
 
 /// The copy roofline of this machine, in a few ms: the fast placement, and the slow
-/// distance beside it so the effect (or its absence) is seen on this CPU.
+/// distance beside it so the effect (or its absence) is seen on this CPU. The DRAM
+/// copy needs two buffers of [`ROOFLINE_DRAM_BYTES`]: where they do not fit (a small
+/// `ulimit -v`), it is n/a with the reason and the rest goes on.
 pub fn measure_roofline() -> Roofline {
+    measure_roofline_of(ROOFLINE_DRAM_BYTES)
+}
+
+fn measure_roofline_of(dram_bytes: usize) -> Roofline {
     let cache = |distance| {
         CopyPair::new(ROOFLINE_CACHE_BYTES, distance).ns_per_byte(Duration::from_millis(5), 50)
+    };
+    let (dram_ns_per_byte, dram_unmeasured) = match CopyPair::try_new(dram_bytes, ROOFLINE_DISTANCE)
+    {
+        Ok(mut pair) => (pair.ns_per_byte(Duration::from_millis(20), 3), None),
+        Err(e) => (0.0, Some(format!("not measured: {e}"))),
     };
     Roofline {
         cache_bytes: ROOFLINE_CACHE_BYTES as u64,
         cache_ns_per_byte: cache(ROOFLINE_DISTANCE),
-        dram_bytes: ROOFLINE_DRAM_BYTES as u64,
-        dram_ns_per_byte: CopyPair::new(ROOFLINE_DRAM_BYTES, ROOFLINE_DISTANCE)
-            .ns_per_byte(Duration::from_millis(20), 3),
+        dram_bytes: dram_bytes as u64,
+        dram_ns_per_byte,
         cache_slow_ns_per_byte: Some(cache(ROOFLINE_SLOW_DISTANCE)),
         slow_distance: Some(ROOFLINE_SLOW_DISTANCE as u32),
+        dram_unmeasured,
     }
 }
 
@@ -137,6 +153,18 @@ mod tests {
         let src = (PLACE_SPAN - base % PLACE_SPAN) % PLACE_SPAN;
         let dst = src + len.div_ceil(PLACE_SPAN) * PLACE_SPAN + distance;
         (arena, src, dst)
+    }
+
+    /// Issue 23 item 7: DRAM buffers that cannot be allocated leave the DRAM figure
+    /// n/a with the reason (the limit) and the cache roofline measured.
+    #[test]
+    fn a_dram_buffer_that_does_not_fit_is_na_with_the_reason() {
+        let r = measure_roofline_of(usize::MAX / 4);
+        let why = r.dram().unwrap_err();
+        assert!(why.contains("could not allocate"), "{why}");
+        assert!(r.cache_ns_per_byte > 0.0 && r.cache_ns_per_byte.is_finite());
+        let ok = measure_roofline_of(1 << 20);
+        assert!(ok.dram().unwrap() > 0.0);
     }
 
     /// Issue 22 item 4: whatever the heap has got to (here: two 64 KiB vectors that

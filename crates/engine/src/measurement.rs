@@ -391,6 +391,7 @@ pub(crate) fn spawn_sampler(
                 }
             }
         })
+        .map_err(super::sys::no_thread)
 }
 
 /// Closes the window of an amount (`--messages`) when dropped, on every way out.

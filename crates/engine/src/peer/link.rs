@@ -78,6 +78,8 @@ fn spawn_reader(reader: Box<dyn BufRead + Send>) -> Result<Receiver<io::Result<F
     std::thread::Builder::new()
         .name("netio-peer-rx".into())
         .spawn(move || {
+            // It reads a pipe only: no capability (it may start before they are dropped).
+            let _ = crate::sys::drop_capabilities(&[]);
             let mut reader = reader;
             loop {
                 match read_line::<FromAgent>(&mut reader) {

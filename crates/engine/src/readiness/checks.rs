@@ -482,16 +482,18 @@ fn memlock(f: &Facts) -> Check {
 fn roofline(f: &Facts) -> Check {
     let r = &f.roofline;
     let gbs = |ns: f64| if ns > 0.0 { 1.0 / ns } else { f64::NAN };
+    let dram = match r.dram() {
+        Ok(ns) => format!("{:.1} GB/s from DRAM ({} MiB)", gbs(ns), r.dram_bytes >> 20),
+        Err(why) => format!("DRAM n/a ({why})"),
+    };
     Check::new(
         "roofline",
         Level::Ok,
         format!(
-            "memcpy {:.1} GB/s in cache ({} KiB), {:.1} GB/s from DRAM ({} MiB): CPU time per byte \
-             is shown as a multiple of it",
+            "memcpy {:.1} GB/s in cache ({} KiB), {dram}: CPU time per byte is shown as a \
+             multiple of it",
             gbs(r.cache_ns_per_byte),
             r.cache_bytes >> 10,
-            gbs(r.dram_ns_per_byte),
-            r.dram_bytes >> 20
         ),
     )
 }

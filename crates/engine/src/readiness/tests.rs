@@ -77,6 +77,7 @@ fn machine(pmus: CorePmus, open: OpenFn) -> Facts {
             dram_ns_per_byte: 0.1,
             cache_slow_ns_per_byte: Some(0.8),
             slow_distance: Some(16),
+            dram_unmeasured: None,
         },
         perf_tool: None,
     }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 /// The copy roofline: what one memcpy of a byte costs on this machine, measured at
 /// start, for a buffer that stays in cache and one that must come from DRAM.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Roofline {
     pub cache_bytes: u64,
     pub cache_ns_per_byte: f64,
@@ -21,9 +21,21 @@ pub struct Roofline {
     pub cache_slow_ns_per_byte: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slow_distance: Option<u32>,
+    /// Why the DRAM copy was not measured (its buffers did not fit in memory or in
+    /// `ulimit -v`); `dram_ns_per_byte` is then 0 and means nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dram_unmeasured: Option<String>,
 }
 
 impl Roofline {
+    /// The DRAM copy's cost, or why it is n/a.
+    pub fn dram(&self) -> Result<f64, &str> {
+        match &self.dram_unmeasured {
+            Some(why) => Err(why),
+            None => Ok(self.dram_ns_per_byte),
+        }
+    }
+
     /// The slow case beside the roofline, said whole: "destination 16 B after its
     /// source modulo 4 KiB: 0.342 ns/B, 16.1× the roofline". None in recordings
     /// made before it was measured.

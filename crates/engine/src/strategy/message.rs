@@ -20,24 +20,34 @@ pub struct PlacedBuf {
 
 impl PlacedBuf {
     /// `len` bytes of `fill`, placed as `place` says.
+    /// Small buffers only: a failed allocation panics (see [`PlacedBuf::try_new`]).
     pub fn new(len: usize, fill: u8, place: BufOffset) -> PlacedBuf {
-        match place {
-            BufOffset::Heap => PlacedBuf {
-                alloc: vec![fill; len],
-                start: 0,
-                len,
-            },
-            BufOffset::Page(n) => {
-                let n = n as usize;
-                let mut alloc = vec![0u8; len + PLACE_SPAN + n];
+        PlacedBuf::try_new(len, fill, place).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// As [`PlacedBuf::new`], or an error when the memory (or `ulimit -v`) has no
+    /// room for it: for buffers whose size the user chooses.
+    pub fn try_new(len: usize, fill: u8, place: BufOffset) -> io::Result<PlacedBuf> {
+        let n = match place {
+            BufOffset::Heap => 0,
+            BufOffset::Page(n) => n as usize,
+        };
+        let total = match place {
+            BufOffset::Heap => len,
+            BufOffset::Page(_) => len + PLACE_SPAN + n,
+        };
+        let mut alloc = crate::sys::try_zeroed(total)?;
+        let start = match place {
+            BufOffset::Heap => 0,
+            BufOffset::Page(_) => {
                 let addr = alloc.as_ptr() as usize;
-                let start = (PLACE_SPAN - addr % PLACE_SPAN) % PLACE_SPAN + n;
-                if fill != 0 {
-                    alloc[start..start + len].fill(fill);
-                }
-                PlacedBuf { alloc, start, len }
+                (PLACE_SPAN - addr % PLACE_SPAN) % PLACE_SPAN + n
             }
+        };
+        if fill != 0 {
+            alloc[start..start + len].fill(fill);
         }
+        Ok(PlacedBuf { alloc, start, len })
     }
 }
 
@@ -136,11 +146,16 @@ impl Message {
     /// spread over the cache's sets as a contiguous message does instead of all landing
     /// on the same ones.
     pub fn placed(size: usize, place: BufOffset) -> Message {
+        Message::try_placed(size, place).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// As [`Message::placed`], or an error when the memory has no room for it.
+    pub fn try_placed(size: usize, place: BufOffset) -> io::Result<Message> {
         let fields = field_layout(size, place)
             .enumerate()
-            .map(|(i, (at, len))| Field::Heap(PlacedBuf::new(len, pattern(i), at)))
-            .collect();
-        Message { fields, size }
+            .map(|(i, (at, len))| PlacedBuf::try_new(len, pattern(i), at).map(Field::Heap))
+            .collect::<io::Result<_>>()?;
+        Ok(Message { fields, size })
     }
 
     /// Every field starting on a page of its own, so a field of n pages' worth of
@@ -151,7 +166,17 @@ impl Message {
     /// the kernel refuses the send with EMSGSIZE; page-aligned they touch 16.
     pub fn page_aligned(size: usize) -> io::Result<Message> {
         let fields = (0..FIELDS)
-            .map(|i| PageBuf::copy_of(&vec![pattern(i); field_len(size, i)]).map(Field::Pages))
+            .map(|i| {
+                let len = field_len(size, i);
+                let mut content = crate::sys::try_zeroed(len)?;
+                content.fill(pattern(i));
+                PageBuf::copy_of(&content)
+                    .map(Field::Pages)
+                    .map_err(|e| match e.raw_os_error() {
+                        Some(libc::ENOMEM) => crate::sys::no_room(len),
+                        _ => e,
+                    })
+            })
             .collect::<io::Result<_>>()?;
         Ok(Message { fields, size })
     }
@@ -163,7 +188,7 @@ impl Message {
         if strategy.needs_so_zerocopy() {
             Message::page_aligned(size)
         } else {
-            Ok(Message::placed(size, place))
+            Message::try_placed(size, place)
         }
     }
 

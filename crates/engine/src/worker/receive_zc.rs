@@ -80,7 +80,7 @@ pub fn receive(
 ) -> io::Result<()> {
     let mut window = ZcRecvWindow::new(sock.as_fd(), WINDOW)
         .map_err(|e| io::Error::new(e.kind(), format!("mapping the receive window: {e}")))?;
-    let mut buf = vec![0u8; COPY_CHUNK];
+    let mut buf = crate::sys::try_zeroed(COPY_CHUNK)?;
     // Declared after the buffer: unlocked before it is freed.
     let _locked = super::locked::lock_receive(config, &buf)?;
     let mut check = PayloadCheck::new(config.msg_size);
