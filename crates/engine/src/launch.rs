@@ -376,6 +376,10 @@ impl Engine {
             fixed: self
                 .fixed_messages
                 .map(|n| crate::worker::fixed::FixedAmount::new(n, config.threads)),
+            crowded: crate::worker::crowded_advice(
+                config.threads,
+                std::thread::available_parallelism().map_or(1, |n| n.get()),
+            ),
             ..RunShared::default()
         });
         let (go, start) = crossbeam_channel::bounded(slots.max(1));

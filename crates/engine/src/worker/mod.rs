@@ -5,6 +5,7 @@ pub(crate) mod fixed;
 mod locked;
 pub(crate) mod receive_zc;
 pub(crate) mod rr;
+mod silence;
 
 pub use locked::{locked_bytes, locked_bytes_with};
 
@@ -26,6 +27,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
+
+pub use silence::{crowded_advice, silent_is_failure, CROWD_PAIRS_PER_CPU, PROGRESS_STEP_SHIFT};
 
 /// Read size for what is still in flight after the window (see `receive`).
 const DRAIN_CHUNK: usize = 256 << 10;
@@ -123,32 +126,21 @@ pub struct RunShared {
     /// Bumped by a receiver each time its byte count crosses a [`PROGRESS_STEP`]
     /// boundary: whether the run as a whole still moves (see [`silent_is_failure`]).
     pub progress: CachePadded<AtomicU64>,
-}
-
-/// Bytes a receiver takes in between two bumps of [`RunShared::progress`]: rare
-/// enough to cost nothing (one shared write per 64 KiB), often enough to show a run
-/// that moves however starved each connection is.
-pub const PROGRESS_STEP_SHIFT: u32 = 16;
-
-/// The no-data rule. A receiver whose read found nothing for [`IO_TIMEOUT`] fails the
-/// configuration only if the whole run made no progress meanwhile either (`seen`: the
-/// run's progress at its previous read timeout or its start, updated here). At 1,024
-/// pairs on 2 CPUs a connection can be silent for longer than the timeout while the
-/// others move, in the window and while draining after it: that is the scheduler
-/// sharing two CPUs among 2,048 threads, not a broken connection. A connection that is
-/// really stuck still fails: [`IO_TIMEOUT`] after the last other receiver finished.
-pub fn silent_is_failure(progress_now: u64, seen: &mut u64) -> bool {
-    let moved = progress_now != *seen;
-    *seen = progress_now;
-    !moved
+    /// What a silent connection's failure adds where the run is crowded (see
+    /// [`crowded_advice`]); `None` where it is not.
+    pub crowded: Option<String>,
 }
 
 impl RunShared {
     fn fail(&self, side: Side, index: usize, e: &io::Error) {
+        let message = match &self.crowded {
+            Some(advice) if is_timeout(e) => format!("{e}: {advice}"),
+            _ => e.to_string(),
+        };
         let _ = self.failure.set(Failure::Worker {
             side,
             index,
-            message: e.to_string(),
+            message,
             errno: e.raw_os_error(),
         });
         // One broken connection ends the configuration.
@@ -547,24 +539,5 @@ impl WithSender for SendLoop<'_> {
             stats.publish_zc(&z);
         }
         result
-    }
-}
-
-#[cfg(test)]
-mod silence_tests {
-    use super::silent_is_failure;
-
-    /// Issue 23 item 11: a silent connection fails the configuration only when the
-    /// whole run stood still too (before: at its own first silence of 10 s).
-    #[test]
-    fn a_silent_connection_fails_only_when_the_run_stands_still() {
-        let mut seen = 5;
-        // Others received meanwhile: keep waiting, and remember where the run was.
-        assert!(!silent_is_failure(9, &mut seen));
-        assert_eq!(seen, 9);
-        // Nothing anywhere for a whole timeout: a failure.
-        assert!(silent_is_failure(9, &mut seen));
-        // The run moves again: a later silence is judged afresh.
-        assert!(!silent_is_failure(12, &mut seen));
     }
 }
