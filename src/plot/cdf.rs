@@ -148,16 +148,11 @@ impl CdfChart {
         &self,
         area: &DrawingArea<SVGBackend, plotters::coord::Shift>,
     ) -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
-        area.draw(&Text::new(
-            self.title.clone(),
-            (20, 12),
-            (FONT, 24).into_font().style(FontStyle::Bold),
-        ))?;
-        area.draw(&Text::new(
+        super::draw::title_block(
+            area,
+            &self.title,
             "fraction of round trips at or below each time; merged histograms of every trial (closed loop: unloaded round trip; --rate: from the scheduled send)",
-            (20, 40),
-            (FONT, 15).into_font().color(&RGBColor(90, 90, 90)),
-        ))?;
+        )?;
         let (y, mut x) = (74, 20);
         for s in self.strategies() {
             let color = strategy_color(s);

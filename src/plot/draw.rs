@@ -104,6 +104,24 @@ pub(super) fn error_bar(
     Some(vec![(l, lo), (r, lo), (x, lo), (x, hi), (l, hi), (r, hi)])
 }
 
+/// A chart's title and, under it in grey, what it shows: the same on every chart.
+pub(super) fn title_block(
+    area: &DrawingArea<SVGBackend, Shift>,
+    title: &str,
+    subtitle: &str,
+) -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
+    area.draw(&Text::new(
+        title.to_string(),
+        (20, 12),
+        (FONT, 24).into_font().style(FontStyle::Bold),
+    ))?;
+    area.draw(&Text::new(
+        subtitle.to_string(),
+        (20, 40),
+        (FONT, 15).into_font().color(&RGBColor(90, 90, 90)),
+    ))
+}
+
 fn draw_err(file: &str) -> impl Fn(DrawingAreaErrorKind<std::io::Error>) -> anyhow::Error + '_ {
     move |e| anyhow::anyhow!("cannot draw {file}: {e}")
 }
@@ -204,16 +222,7 @@ impl Chart {
         &self,
         area: &DrawingArea<SVGBackend, Shift>,
     ) -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
-        area.draw(&Text::new(
-            self.title.clone(),
-            (20, 12),
-            (FONT, 24).into_font().style(FontStyle::Bold),
-        ))?;
-        area.draw(&Text::new(
-            self.subtitle.clone(),
-            (20, 40),
-            (FONT, 15).into_font().color(&RGBColor(90, 90, 90)),
-        ))?;
+        title_block(area, &self.title, &self.subtitle)?;
         let y = 74;
         let mut x = 20;
         for (s, tag) in &self.strategies {

@@ -241,23 +241,22 @@ impl FarHalf {
 
     /// Why the link is gone in the transport's words, or `what` where it has none.
     fn lost_because(&self, what: &str) -> String {
+        self.mark_lost().unwrap_or_else(|| what.to_string())
+    }
+
+    /// Marks the link lost; the transport's reason, where it has one.
+    fn mark_lost(&self) -> Option<String> {
         self.lost.store(true, Ordering::SeqCst);
         let transport = self
             .transport
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        transport.why_lost().unwrap_or_else(|| what.to_string())
+        transport.why_lost()
     }
 
     fn lost(&self, what: &str) -> String {
-        self.lost.store(true, Ordering::SeqCst);
-        let transport = self
-            .transport
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        match transport.why_lost() {
+        match self.mark_lost() {
             Some(why) => format!("{what}: {why}"),
             None => what.to_string(),
         }
