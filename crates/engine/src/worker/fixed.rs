@@ -49,11 +49,6 @@ impl FixedAmount {
         let _ = self.closed.recv();
     }
 
-    /// Whether a connection that has made `done` may make one more.
-    pub fn more(&self, done: u64) -> bool {
-        done < self.per_connection
-    }
-
     /// The sampler has its baseline.
     pub(crate) fn open(&self) {
         let _ = self.opened.0.try_send(());
@@ -69,7 +64,13 @@ impl RunShared {
     /// Whether a connection that has made `done` messages or transactions may make
     /// another: always, unless `--messages` set an amount and it is reached.
     pub fn may_continue(&self, done: u64) -> bool {
-        self.fixed.as_ref().is_none_or(|f| f.more(done))
+        done < self.amount()
+    }
+
+    /// How many messages or transactions each connection makes: `--messages N`, or no
+    /// end (`u64::MAX`) without one. Read once before a loop, not per message.
+    pub fn amount(&self) -> u64 {
+        self.fixed.as_ref().map_or(u64::MAX, |f| f.per_connection)
     }
 
     /// A connection has made its amount (the receiver of a stream at EOF, the

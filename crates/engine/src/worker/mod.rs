@@ -523,8 +523,9 @@ impl WithSender for SendLoop<'_> {
         } = self;
         let size = msg.size() as u64;
         let mut sent = 0u64;
+        let amount = shared.amount();
         let result = (|| {
-            while !shared.stop.load(Relaxed) && shared.may_continue(sent) {
+            while !shared.stop.load(Relaxed) && sent < amount {
                 strategy.send_message(sock, msg)?;
                 sent += 1;
                 stats.bytes.store(sent * size, Relaxed);

@@ -252,7 +252,7 @@ impl WithSender for Requester<'_> {
         let mut check = PayloadCheck::new(response);
         let size = msg.size() as u64;
         let mut sent = 0u64;
-        let limit = shared.fixed.as_ref().map_or(u64::MAX, |f| f.per_connection);
+        let limit = shared.amount();
         let result = run_requests_upto(config.rate, &shared.stop, &stats.rtt, limit, || {
             strategy.send_message(sock, msg)?;
             sent += 1;
