@@ -219,6 +219,8 @@ fn every_key_and_column_is_findable_at_80x24_and_120x40() {
             );
         }
         s.keys(&["Escape"]);
+        // Escape then a key at once reads as Alt+key: the help must be gone first.
+        s.wait_for("the help to close", 30, |t| !t.contains("PgUp/PgDn scroll"));
         // A second row with another axis: the axes column appears and takes room.
         s.keys(&["n"]);
         let screen = s.wait_for("the axes column", 30, |t| {
