@@ -67,22 +67,35 @@ impl Session {
             .unwrap()
             .subsec_nanos();
         let name = format!("netio-test-{tag}-{}-{nanos}", std::process::id());
-        let st = Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                &name,
-                "-x",
-                &size.0.to_string(),
-                "-y",
-                &size.1.to_string(),
-                cmd,
-            ])
-            .status()
-            .expect("tmux new-session");
-        assert!(st.success(), "tmux new-session failed");
-        Session { name }
+        // When the previous test's session was the server's last, its kill leaves the
+        // server exiting while this new-session connects to it ("server exited
+        // unexpectedly"): a race of tmux's, so try again once that server has gone.
+        let mut errors = Vec::new();
+        for _ in 0..10 {
+            let o = Command::new("tmux")
+                .args([
+                    "new-session",
+                    "-d",
+                    "-s",
+                    &name,
+                    "-x",
+                    &size.0.to_string(),
+                    "-y",
+                    &size.1.to_string(),
+                    cmd,
+                ])
+                .output()
+                .expect("tmux new-session");
+            let err = String::from_utf8_lossy(&o.stderr).trim().to_string();
+            // The name is this test's own (pid and nanoseconds): a duplicate is the
+            // session an attempt made before its server's reply was lost.
+            if o.status.success() || err.contains("duplicate session") {
+                return Session { name };
+            }
+            errors.push(err);
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        panic!("tmux new-session failed 10 times: {errors:?}");
     }
 
     pub fn capture(&self) -> String {
