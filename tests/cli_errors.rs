@@ -314,3 +314,19 @@ fn a_trials_file_is_checked_like_the_csv_before_measuring() {
         "nothing written"
     );
 }
+
+/// Two options that exclude each other: the line names both and what to do.
+#[test]
+fn options_that_exclude_each_other_say_give_one_or_the_other() {
+    assert_usage_error(
+        &["run", "--messages", "5", "--duration", "2"],
+        &[
+            "--messages cannot be used with --duration",
+            "give one or the other",
+        ],
+    );
+    assert_usage_error(
+        &["sweep", "--messages", "5", "--warmup", "1"],
+        &["cannot be used with", "give one or the other"],
+    );
+}

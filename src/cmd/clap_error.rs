@@ -90,7 +90,7 @@ pub fn short_error(e: &clap::Error, args: &[String]) -> String {
                              e.g. netio-tui run --no-netns"
                         )
                     } else {
-                        format!("{arg} cannot be used with {prior}")
+                        format!("{arg} cannot be used with {prior}; give one or the other")
                     }
                 }
                 _ => format!("{arg} was given more than once; give each option once"),

@@ -142,6 +142,9 @@ pub struct HostState {
     pub held_netns: BTreeSet<String>,
     /// Processes of the binary under test.
     pub processes: BTreeSet<u32>,
+    /// Entries of the test's working directory (the package root under cargo test):
+    /// a command run without an output path writes there (the explorer's saved rows).
+    pub cwd_files: BTreeSet<String>,
 }
 
 impl HostState {
@@ -169,12 +172,20 @@ impl HostState {
             .chain(processes.iter().map(u32::to_string))
             .flat_map(|p| netns_of(&p))
             .collect();
+        let cwd_files = std::fs::read_dir(".")
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
         HostState {
             named_netns,
             ns_mounts,
             links,
             held_netns,
             processes,
+            cwd_files,
         }
     }
 
@@ -210,6 +221,12 @@ impl HostState {
             "netio-tui processes",
             &pids(&self.processes),
             &pids(&now.processes),
+            false,
+        );
+        compare(
+            "files in the working directory",
+            &self.cwd_files,
+            &now.cwd_files,
             false,
         );
         changes

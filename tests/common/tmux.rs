@@ -28,9 +28,12 @@ pub fn skip_reason() -> Option<String> {
     None
 }
 
-/// A detached tmux session running the explorer; killed on drop, pass or fail.
+/// A detached tmux session running the explorer; killed on drop, pass or fail. Its
+/// working directory is a scratch directory of its own, removed after the session, so
+/// whatever the explorer saves without `--export-dir` lands nowhere else.
 pub struct Session {
     name: String,
+    _cwd: tempfile::TempDir,
 }
 
 impl Session {
@@ -67,6 +70,7 @@ impl Session {
             .unwrap()
             .subsec_nanos();
         let name = format!("netio-test-{tag}-{}-{nanos}", std::process::id());
+        let cwd = tempfile::tempdir().expect("a scratch directory for the session");
         // When the previous test's session was the server's last, its kill leaves the
         // server exiting while this new-session connects to it ("server exited
         // unexpectedly"): a race of tmux's, so try again once that server has gone.
@@ -82,6 +86,8 @@ impl Session {
                     &size.0.to_string(),
                     "-y",
                     &size.1.to_string(),
+                    "-c",
+                    &cwd.path().to_string_lossy(),
                     cmd,
                 ])
                 .output()
@@ -90,7 +96,7 @@ impl Session {
             // The name is this test's own (pid and nanoseconds): a duplicate is the
             // session an attempt made before its server's reply was lost.
             if o.status.success() || err.contains("duplicate session") {
-                return Session { name };
+                return Session { name, _cwd: cwd };
             }
             errors.push(err);
             std::thread::sleep(Duration::from_millis(200));
@@ -155,9 +161,29 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
+        // The pane's shell and its children, waited for after the kill (a closed terminal
+        // makes the explorer save its rows) before the scratch directory is removed.
+        let shell = self.display("#{pane_pid}");
+        let children = Command::new("pgrep")
+            .args(["-P", &shell])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
+        let pids: Vec<String> = std::iter::once(shell)
+            .chain(children.split_whitespace().map(str::to_string))
+            .filter(|p| !p.is_empty())
+            .collect();
         let _ = Command::new("tmux")
             .args(["kill-session", "-t", &self.name])
             .status();
+        let end = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < end
+            && pids
+                .iter()
+                .any(|p| Path::new(&format!("/proc/{p}")).exists())
+        {
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 }
 
