@@ -75,7 +75,14 @@ pub const CPU_PER_TX: MetricView = shown(
     &[],
 );
 pub const SYSCALLS_PER_TX: MetricView = shown(id::RR_SYSCALLS_PER_TX, None, None, &[]);
-pub const COPIES_PER_TX: MetricView = shown(id::RR_RX_COPIES_PER_TX, None, None, &[]);
+/// Beside the receiver's "rx copies/msg" (the responder's copies per request), the
+/// copies of both directions per transaction, so the two are not read as one figure.
+pub const COPIES_PER_TX: MetricView = shown(
+    id::RR_RX_COPIES_PER_TX,
+    None,
+    Some(Live::Detail(view("rx copies/transaction"))),
+    &[],
+);
 
 /// Written to files only (the samples behind the percentiles, and the mean that
 /// Little's law checks).

@@ -155,7 +155,7 @@ pub(crate) fn judge(
     if theirs.refused > 0 {
         publish(EngineEvent::Notice {
             message: format!(
-                "peer {}: data port{}",
+                "peer {}: data port:{}",
                 far.host(),
                 refused_note(theirs.refused).trim_start_matches(';')
             ),
