@@ -6,7 +6,12 @@
 # METRIC is one or more (space-separated) numeric fields of `run --json`, all read from
 # the same runs: throughput_gbps (default), or e.g. "throughput_gbps cpu_ns_per_byte"
 # (CPU time per byte, which CPU contention from other work on the machine moves less).
+# EXTRA adds options to every run (e.g. "--workload rr --response-size same --nodelay",
+# with METRIC=rr_tps); OLD_ENV and NEW_ENV (space-separated VAR=value) set environment
+# for each side, so one binary can be compared with itself under two settings, e.g.
+# OLD_ENV=NETIO_TUI_TRACEPOINTS=thread NEW_ENV=NETIO_TUI_TRACEPOINTS=cpu.
 # Usage: sudo [SIZES="4K 64K"] [THREADS="1 2"] [STRATEGY=one-copy] [METRIC=throughput_gbps] \
+#          [EXTRA=...] [OLD_ENV=...] [NEW_ENV=...] \
 #          scripts/bench-ab.sh OLD_BIN NEW_BIN [PAIRS] [SECONDS]
 # (needs root: `run` builds its namespaces; python3)
 set -euo pipefail
@@ -31,12 +36,20 @@ median() { python3 -c 'import sys,statistics; print("%.4g" % statistics.median(f
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT
 read -r -a metrics <<<"$METRIC"
+read -r -a extra <<<"${EXTRA:-}"
+read -r -a old_env <<<"${OLD_ENV:-}"
+read -r -a new_env <<<"${NEW_ENV:-}"
+for kv in "${old_env[@]}" "${new_env[@]}"; do
+  [[ $kv =~ ^[A-Za-z_][A-Za-z0-9_]*=.*$ ]] || { echo "$0: bad OLD_ENV/NEW_ENV entry '$kv': VAR=value" >&2; exit 2; }
+done
 
-# Prints each of METRIC (space-separated) of one run of binary $1; size $2, threads $3.
+# Prints each of METRIC (space-separated) of one run of binary $1; size $2, threads $3;
+# $4 is old or new (whose environment).
 measure() {
-  local out
-  if ! out=$("$1" run --strategy "$STRATEGY" --size "$2" --threads "$3" --duration "$SECS" --json 2>"$err"); then
-    echo "$1 run --strategy $STRATEGY --size $2 --threads $3 failed:" >&2
+  local out vars
+  if [ "$4" = old ]; then vars=("${old_env[@]}"); else vars=("${new_env[@]}"); fi
+  if ! out=$(env "${vars[@]}" "$1" run --strategy "$STRATEGY" --size "$2" --threads "$3" --duration "$SECS" "${extra[@]}" --json 2>"$err"); then
+    echo "$1 run --strategy $STRATEGY --size $2 --threads $3 ${extra[*]} failed:" >&2
     cat "$err" >&2
     exit 1
   fi
@@ -46,18 +59,18 @@ measure() {
   fi
 }
 
-echo "old: $OLD"
-echo "new: $NEW"
-echo "each run: run --strategy $STRATEGY --size SIZE --threads N --duration $SECS --json; $PAIRS pairs per cell; $METRIC"
+echo "old: ${OLD_ENV:-} $OLD"
+echo "new: ${NEW_ENV:-} $NEW"
+echo "each run: run --strategy $STRATEGY --size SIZE --threads N --duration $SECS ${EXTRA:-} --json; $PAIRS pairs per cell; $METRIC"
 summary=()
 for size in ${SIZES:-4K 64K}; do
   for threads in ${THREADS:-1 2}; do
     declare -A olds=() news=() ratios=()
     for ((i = 1; i <= PAIRS; i++)); do
       if ((i % 2)); then
-        first=old; o=$(measure "$OLD" "$size" "$threads"); n=$(measure "$NEW" "$size" "$threads")
+        first=old; o=$(measure "$OLD" "$size" "$threads" old); n=$(measure "$NEW" "$size" "$threads" new)
       else
-        first=new; n=$(measure "$NEW" "$size" "$threads"); o=$(measure "$OLD" "$size" "$threads")
+        first=new; n=$(measure "$NEW" "$size" "$threads" new); o=$(measure "$OLD" "$size" "$threads" old)
       fi
       read -r -a ov <<<"$o"
       read -r -a nv <<<"$n"

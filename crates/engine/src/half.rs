@@ -62,7 +62,8 @@ impl Engine {
                 far.host()
             )));
         }
-        let per_cpu = self.plan_counting(config, events)?;
+        // One side here; the far host plans its own.
+        let per_cpu = self.plan_counting(config, 1, events)?;
         let token = Token::random().context("reading a random token")?;
         let port = far.configure(config, &token.hex())?;
         // A reconnect (the link was lost before) is said as soon as it happened.

@@ -47,7 +47,9 @@ impl Engine {
             return self.start_far_window(&far, config, events, length);
         }
         self.admit(config)?;
-        let per_cpu = self.plan_counting(config, events)?;
+        // Both sides here (the sender alone into a sink).
+        let sides = if self.opts.sink { 1 } else { 2 };
+        let per_cpu = self.plan_counting(config, sides, events)?;
         let n = config.threads;
         let Staged {
             shared,
@@ -95,10 +97,12 @@ impl Engine {
 
     /// `--count cpu`: the pinned CPUs, counted system-wide (no thread opens a group).
     /// Otherwise the threads' counters get the descriptors there are, and a notice
-    /// says when that is not all of them.
+    /// says when that is not all of them; `sides` (1 or 2) of each connection run here,
+    /// which decides how their tracepoints are counted.
     pub(crate) fn plan_counting(
         &self,
         config: Config,
+        sides: usize,
         events: &Sender<EngineEvent>,
     ) -> Result<Option<CpuSides>> {
         let per_cpu = match config.count {
@@ -111,6 +115,8 @@ impl Engine {
             ),
         };
         if per_cpu.is_none() {
+            self.plan
+                .plan_tracepoints(sides * config.threads, self.cpus.len());
             if let Some(notice) = self.budget_counters(config.threads) {
                 let _ = events.send_timeout(
                     EngineEvent::Notice { message: notice },

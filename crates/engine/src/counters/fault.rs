@@ -19,6 +19,11 @@ pub const FAULT_ENV: &str = "NETIO_TUI_PERF_FAULT";
 /// receive-copy tracepoints, /proc user time), to see what they cost.
 pub const NO_EVIDENCE_ENV: &str = "NETIO_TUI_EVIDENCE";
 
+/// `NETIO_TUI_TRACEPOINTS=thread|cpu` forces how the threads' tracepoints are
+/// counted (per-thread events, or CPU-wide ones filtered to each thread) instead of
+/// the choice by thread count: to compare what each costs.
+pub const TRACEPOINTS_ENV: &str = "NETIO_TUI_TRACEPOINTS";
+
 /// perf_event_open failing on purpose.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PerfFault {
@@ -33,16 +38,24 @@ pub struct FaultSeam {
     pub perf: Option<PerfFault>,
     /// Measure without the evidence counters.
     pub evidence_off: bool,
+    /// Tracepoints CPU-wide (`Some(true)`) or per thread (`Some(false)`) always.
+    pub tracepoints_on_cpus: Option<bool>,
 }
 
 impl FaultSeam {
     /// From [`FAULT_ENV`] and [`NO_EVIDENCE_ENV`]; a value it does not understand is
     /// no fault.
     pub fn from_env() -> FaultSeam {
-        FaultSeam::parse(
+        let mut seam = FaultSeam::parse(
             std::env::var(FAULT_ENV).ok().as_deref(),
             std::env::var_os(NO_EVIDENCE_ENV).as_deref(),
-        )
+        );
+        seam.tracepoints_on_cpus = match std::env::var(TRACEPOINTS_ENV).ok().as_deref() {
+            Some("cpu") => Some(true),
+            Some("thread") => Some(false),
+            _ => None,
+        };
+        seam
     }
 
     fn parse(fault: Option<&str>, evidence: Option<&std::ffi::OsStr>) -> FaultSeam {
@@ -59,6 +72,7 @@ impl FaultSeam {
         FaultSeam {
             perf,
             evidence_off: evidence.is_some_and(|v| v == "off"),
+            tracepoints_on_cpus: None,
         }
     }
 }

@@ -9,7 +9,10 @@
 //!   4K × 2 on 2 cores (interleaved pairs, see the README). Never dropped or scaled;
 //! - one hardware group per core PMU: one on most CPUs, two on hybrid Intel CPUs
 //!   (`cpu_core`, `cpu_atom`), whose generic events must name their PMU, or they count
-//!   on one core type only.
+//!   on one core type only;
+//! - the evidence tracepoints: per-thread events, or, in a configuration of few
+//!   threads, CPU-wide events filtered to the thread, which are not switched with it
+//!   (see [`CounterPlan::set_tracepoints_on_cpus`]).
 //!
 //! The sampler reads raw values (value, time enabled, time running) and [`window`], a
 //! pure function, turns two readings into one window's counts: Δcount × Δenabled /
@@ -138,6 +141,10 @@ pub enum Pmu {
     Software,
     /// Kernel tracepoints: no PMU counter either, never multiplexed or scaled.
     Tracepoint,
+    /// The calling thread's tracepoints as CPU-wide events filtered to its id, one per
+    /// CPU it may run on: counted the same, but nothing is switched with the thread
+    /// (see [`CounterPlan::set_tracepoints_on_cpus`]).
+    TracepointOnCpus,
     /// Not perf: the thread's user time from /proc (see [`Metric::UserCpuTime`]).
     Proc,
     /// Not perf: the thread's CPU clock and its context switches from /proc, so no

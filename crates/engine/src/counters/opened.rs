@@ -27,6 +27,12 @@ impl ThreadCounters {
                 groups: Err(Gap::NoDescriptors),
             };
         }
+        if let Some(on_cpus) = plan.thread_groups_on_cpus() {
+            if let Ok(groups) = open_all(&plan.open, &on_cpus) {
+                return ThreadCounters { groups: Ok(groups) };
+            }
+            // Not allowed CPU-wide here (or not on every CPU): counted per thread.
+        }
         ThreadCounters::open_specs(&plan.open, &plan.groups)
     }
 

@@ -118,12 +118,83 @@ impl RawGroup for SoloCounters {
     }
 }
 
+/// The calling thread's tracepoints, counted without riding along with it: for each
+/// event, one CPU-wide event on each CPU the thread may run on, filtered to the
+/// thread's id. A per-thread event is added to and removed from the CPU at each of the
+/// thread's context switches (a request/response round trip makes four); a CPU-wide
+/// one stays, and only its filter runs, when the tracepoint fires on that CPU.
+struct FilteredTracepoints {
+    /// Per event (the spec's order), one counter per CPU.
+    per_event: Vec<Vec<Counter>>,
+}
+
+impl FilteredTracepoints {
+    fn open(spec: &GroupSpec) -> io::Result<FilteredTracepoints> {
+        use nix::sched::{sched_getaffinity, CpuSet};
+        let mask = sched_getaffinity(nix::unistd::Pid::from_raw(0)).map_err(io::Error::from)?;
+        let cpus: Vec<usize> = (0..CpuSet::count())
+            .filter(|&c| mask.is_set(c).unwrap_or(false))
+            .collect();
+        let filter =
+            std::ffi::CString::new(format!("common_pid == {}", nix::unistd::gettid().as_raw()))
+                .map_err(io::Error::other)?;
+        let per_event = spec
+            .events
+            .iter()
+            .map(|&m| {
+                cpus.iter()
+                    .map(|&cpu| {
+                        let mut b = m.builder()?;
+                        b.any_pid().one_cpu(cpu).include_kernel();
+                        let counter = b.build()?;
+                        crate::sys::set_perf_filter(&counter, &filter)?;
+                        Ok(counter)
+                    })
+                    .collect::<io::Result<Vec<_>>>()
+            })
+            .collect::<io::Result<_>>()?;
+        Ok(FilteredTracepoints { per_event })
+    }
+}
+
+impl RawGroup for FilteredTracepoints {
+    fn enable(&mut self) -> io::Result<()> {
+        self.per_event
+            .iter_mut()
+            .flatten()
+            .try_for_each(Counter::enable)
+    }
+
+    fn read(&mut self) -> io::Result<RawReading> {
+        let mut r = RawReading {
+            enabled: 0,
+            running: u64::MAX,
+            values: Vec::with_capacity(self.per_event.len()),
+        };
+        for cpus in &mut self.per_event {
+            let mut sum = 0;
+            for c in cpus {
+                let d = c.read_count_and_time()?;
+                r.enabled = r.enabled.max(d.time_enabled);
+                r.running = r.running.min(d.time_running);
+                sum += d.count;
+            }
+            r.values.push(sum);
+        }
+        if r.running == u64::MAX {
+            r.running = 0;
+        }
+        Ok(r)
+    }
+}
+
 /// The real opener: perf_event_open for the calling thread, disabled.
 pub fn open_perf(spec: &GroupSpec) -> io::Result<Box<dyn RawGroup>> {
     match spec.pmu {
         Pmu::Proc | Pmu::ThreadClock => {
             return Ok(Box::new(ThreadTimes::for_calling_thread(&spec.events)?))
         }
+        Pmu::TracepointOnCpus => return Ok(Box::new(FilteredTracepoints::open(spec)?)),
         Pmu::CpuStat => return Ok(Box::new(CpuStat::open(spec)?)),
         // A CPU-wide tracepoint that is a group member counts nothing (Linux 6.18: a
         // dummy-led group reads 0 while the same event alone, as `perf stat -C`

@@ -7,7 +7,7 @@ use super::{tracepoint_ids, vendor_note, CounterPlan, GroupSpec, Metric, OpenFn,
 use crate::sample::{CounterStatus, Note};
 use std::collections::BTreeMap;
 use std::io;
-use std::sync::atomic::AtomicIsize;
+use std::sync::atomic::{AtomicIsize, AtomicUsize};
 use std::sync::Arc;
 
 impl CounterPlan {
@@ -50,6 +50,8 @@ impl CounterPlan {
             pmu_cpus: BTreeMap::new(),
             open,
             budget: Arc::new(AtomicIsize::new(-1)),
+            tracepoint_cpus: Arc::new(AtomicUsize::new(0)),
+            tracepoints_forced: None,
         }
     }
 }

@@ -210,7 +210,7 @@ impl Agent {
         };
         let per_cpu = match engine
             .admit(c.config)
-            .and_then(|()| engine.plan_counting(c.config, &self.events.0))
+            .and_then(|()| engine.plan_counting(c.config, 1, &self.events.0))
         {
             Ok(p) => p,
             Err(e) => return self.say(&refuse(e)),

@@ -1,4 +1,4 @@
-//! The unsafe FFI the engine needs, and nothing else: allocations that may fail, capabilities dropped, the termination signals held
+//! The unsafe FFI the engine needs, and nothing else: allocations that may fail, capabilities dropped, a tracepoint filter, the termination signals held
 //! before the Rust runtime starts (an ELF constructor), the zero-copy socket option,
 //! reading completion notifications from a socket's error queue, buffers of whole
 //! pages of our own, pages locked in memory, an io_uring that sends from one registered
@@ -11,6 +11,7 @@ mod early;
 mod ethtool;
 mod mlock;
 mod pages;
+mod perf_filter;
 mod tcp_info;
 mod thread;
 mod uring;
@@ -27,6 +28,7 @@ pub use early::{block_answered, ANSWERED};
 pub use ethtool::{ethtool_driver, ethtool_sg_csum};
 pub use mlock::{locked_by_process, memlock_limit, LockedPages};
 pub use pages::{page_size, PageBuf};
+pub use perf_filter::set_perf_filter;
 pub use tcp_info::{tcp_counts, TcpCounts};
 pub use thread::{
     clock_ns, current_tid, make_realtime, make_thread_background, make_thread_realtime,

@@ -353,3 +353,55 @@ fn a_tracepoint_the_kernel_refuses_is_n_a_with_the_reason() {
     let row = csv_row(&measure(&plan, &clock, 1));
     assert_eq!(cell(&row, "tx_syscalls_per_msg"), "", "n/a, never 0");
 }
+
+#[test]
+fn few_threads_count_tracepoints_cpu_wide_and_fall_back_to_per_thread_when_refused() {
+    let clock = Arc::new(AtomicU64::new(1000));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let refuse_cpu_wide = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let refuse = refuse_cpu_wide.clone();
+    let open = fake_open(&clock, move |s| {
+        log.lock().unwrap().push(s.pmu.clone());
+        if s.pmu == Pmu::TracepointOnCpus && refuse.load(Ordering::Relaxed) {
+            return Err(libc::EACCES);
+        }
+        Ok(1.0)
+    });
+    let plan = CounterPlan::probe_with("GenuineIntel", &[], open);
+    // 5 hardware (a leader + 5) and 2 tracepoints (a leader + 2) per thread.
+    assert_eq!(plan.fds_per_thread(), 9);
+    let opened = |plan: &CounterPlan| {
+        seen.lock().unwrap().clear();
+        let mut t = ThreadCounters::open(plan);
+        assert!(t.read().is_ok());
+        seen.lock().unwrap().clone()
+    };
+
+    // Both sides of 8 connections on 2 CPUs: CPU-wide, 2 tracepoints x 2 CPUs each.
+    plan.plan_tracepoints(16, 2);
+    assert_eq!(plan.fds_per_thread(), 6 + 4);
+    let pmus = opened(&plan);
+    assert!(pmus.contains(&Pmu::TracepointOnCpus), "{pmus:?}");
+    assert!(!pmus.contains(&Pmu::Tracepoint), "{pmus:?}");
+    // Where CPU-wide events are refused (perf_event_paranoid), per thread, counted all the same.
+    refuse_cpu_wide.store(true, Ordering::Relaxed);
+    let pmus = opened(&plan);
+    let last_try = pmus
+        .iter()
+        .rposition(|p| *p == Pmu::TracepointOnCpus)
+        .unwrap();
+    assert!(pmus[last_try..].contains(&Pmu::Tracepoint), "{pmus:?}");
+    let r = measure(&plan, &clock, 2);
+    assert_eq!(cell(&csv_row(&r), "counted_threads"), "4");
+    refuse_cpu_wide.store(false, Ordering::Relaxed);
+
+    // More threads, or more events than the bound: per thread.
+    plan.plan_tracepoints(17, 2);
+    assert!(!opened(&plan).contains(&Pmu::TracepointOnCpus));
+    assert_eq!(plan.fds_per_thread(), 9);
+    plan.plan_tracepoints(16, 64);
+    assert!(!opened(&plan).contains(&Pmu::TracepointOnCpus));
+    plan.plan_tracepoints(2, 2);
+    assert!(opened(&plan).contains(&Pmu::TracepointOnCpus));
+}
