@@ -116,7 +116,7 @@ impl Engine {
         };
         if per_cpu.is_none() {
             self.plan
-                .plan_tracepoints(sides * config.threads, self.cpus.len());
+                .plan_tracepoints(config.is_rr(), sides * config.threads, self.cpus.len());
             if let Some(notice) = self.budget_counters(config.threads) {
                 let _ = events.send_timeout(
                     EngineEvent::Notice { message: notice },

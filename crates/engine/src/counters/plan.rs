@@ -9,13 +9,15 @@ use std::io;
 use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-/// Up to this many worker threads in a configuration count their tracepoints by
-/// CPU-wide events filtered to each (see [`CounterPlan::set_tracepoints_on_cpus`]).
-/// Measured on this project's 2-CPU VM (one-copy, NETIO_TUI_TRACEPOINTS, median of 5
-/// alternating runs): CPU-wide against per thread, 64-byte request/response 1.05x
-/// transactions/s at 2 threads, 1.10x at 8, 1.03x at 16; streams of 64 B to 64K the
-/// same within the noise (0.98-1.06x) up to 16. Each thread's filter runs at every hit
-/// of the tracepoint on its CPUs, so beyond 16 threads per thread it is.
+/// Up to this many worker threads of a request/response configuration count their
+/// tracepoints by CPU-wide events filtered to each (see
+/// [`CounterPlan::set_tracepoints_on_cpus`]). Measured on this project's 2-CPU VM
+/// (one-copy, `scripts/bench-ab.sh` with NETIO_TUI_TRACEPOINTS=thread against =cpu,
+/// 2026-12-04, see docs/measuring.md): 64-byte request/response 1.09x transactions/s
+/// at 2 threads, 1.10x at 8, 1.16x at 16 (four context switches per round trip, each
+/// of which moves a per-thread event); streams gain nothing at 2 threads (0.98-1.00x)
+/// and lose at 16 (64 B 0.88x, 4K 0.93x: every thread's filter runs at each of the
+/// many copies), so they keep per-thread events.
 pub const TRACEPOINTS_ON_CPUS_MAX_THREADS: usize = 16;
 /// ... and while their events (threads x CPUs, per tracepoint) stay this few.
 pub const TRACEPOINTS_ON_CPUS_MAX_EVENTS: usize = 512;
@@ -211,10 +213,10 @@ impl CounterPlan {
     /// How the next threads count their tracepoints: `Some(cpus)`, by one CPU-wide event
     /// per CPU a thread may run on (at most `cpus`), filtered to the thread; `None`, by
     /// per-thread events. The counts are the same; the cost differs. A per-thread event
-    /// is switched in and out with its thread at each context switch (~10-20 % of the
+    /// is switched in and out with its thread at each context switch (~10 % of the
     /// transactions of a 64-byte request/response on this project's VM); a CPU-wide one
     /// costs nothing then, but every thread's filter runs whenever the tracepoint fires
-    /// on its CPUs, so it pays only for a few threads. A thread that cannot open them
+    /// on its CPUs, so it pays only where switches are many and threads few. A thread that cannot open them
     /// (perf_event_paranoid above 0 without CAP_PERFMON) falls back to per-thread events.
     pub fn set_tracepoints_on_cpus(&self, cpus: Option<usize>) {
         self.tracepoint_cpus
@@ -223,12 +225,12 @@ impl CounterPlan {
 
     /// How the `threads` worker threads of the configuration being started, on a
     /// machine where a thread may run on `cpus` CPUs, count their tracepoints: CPU-wide
-    /// for up to [`TRACEPOINTS_ON_CPUS_MAX_THREADS`] threads and
-    /// [`TRACEPOINTS_ON_CPUS_MAX_EVENTS`] events, per thread beyond (or as the test seam
-    /// says).
-    pub fn plan_tracepoints(&self, threads: usize, cpus: usize) {
+    /// for request/response (`rr`) with up to [`TRACEPOINTS_ON_CPUS_MAX_THREADS`]
+    /// threads and [`TRACEPOINTS_ON_CPUS_MAX_EVENTS`] events, per thread otherwise (or
+    /// as the test seam says).
+    pub fn plan_tracepoints(&self, rr: bool, threads: usize, cpus: usize) {
         let on_cpus = self.tracepoints_forced.unwrap_or(
-            threads <= TRACEPOINTS_ON_CPUS_MAX_THREADS
+            rr && threads <= TRACEPOINTS_ON_CPUS_MAX_THREADS
                 && threads * cpus <= TRACEPOINTS_ON_CPUS_MAX_EVENTS,
         );
         self.set_tracepoints_on_cpus(on_cpus.then_some(cpus.max(1)));

@@ -355,7 +355,7 @@ fn a_tracepoint_the_kernel_refuses_is_n_a_with_the_reason() {
 }
 
 #[test]
-fn few_threads_count_tracepoints_cpu_wide_and_fall_back_to_per_thread_when_refused() {
+fn few_rr_threads_count_tracepoints_cpu_wide_and_fall_back_to_per_thread_when_refused() {
     let clock = Arc::new(AtomicU64::new(1000));
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = seen.clone();
@@ -378,8 +378,9 @@ fn few_threads_count_tracepoints_cpu_wide_and_fall_back_to_per_thread_when_refus
         seen.lock().unwrap().clone()
     };
 
-    // Both sides of 8 connections on 2 CPUs: CPU-wide, 2 tracepoints x 2 CPUs each.
-    plan.plan_tracepoints(16, 2);
+    // Both sides of 8 request/response connections on 2 CPUs: CPU-wide, 2 tracepoints
+    // x 2 CPUs each.
+    plan.plan_tracepoints(true, 16, 2);
     assert_eq!(plan.fds_per_thread(), 6 + 4);
     let pmus = opened(&plan);
     assert!(pmus.contains(&Pmu::TracepointOnCpus), "{pmus:?}");
@@ -397,11 +398,14 @@ fn few_threads_count_tracepoints_cpu_wide_and_fall_back_to_per_thread_when_refus
     refuse_cpu_wide.store(false, Ordering::Relaxed);
 
     // More threads, or more events than the bound: per thread.
-    plan.plan_tracepoints(17, 2);
+    plan.plan_tracepoints(true, 17, 2);
     assert!(!opened(&plan).contains(&Pmu::TracepointOnCpus));
     assert_eq!(plan.fds_per_thread(), 9);
-    plan.plan_tracepoints(16, 64);
+    plan.plan_tracepoints(true, 16, 64);
     assert!(!opened(&plan).contains(&Pmu::TracepointOnCpus));
-    plan.plan_tracepoints(2, 2);
+    plan.plan_tracepoints(true, 2, 2);
     assert!(opened(&plan).contains(&Pmu::TracepointOnCpus));
+    // A stream switches little and copies much: per thread at any count.
+    plan.plan_tracepoints(false, 2, 2);
+    assert!(!opened(&plan).contains(&Pmu::TracepointOnCpus));
 }
