@@ -34,6 +34,10 @@ $BIN sweep --profile --strategies two-copy,one-copy,zero-copy --sizes 64,64K --t
 step "strategy tour"
 $BIN sweep --strategies two-copy,serialize,one-copy,zero-copy,uring,uring-zc,sendfile,splice \
   --sizes 64K --threads 2 --duration 3 --out "$TMP/tour.csv" --record $R/strategy-tour.jsonl
+step "request/response sweep"
+$BIN sweep --workload rr --response-size same --nodelay on --strategies two-copy,one-copy,zero-copy \
+  --sizes 64,4K,64K --threads 1 --duration 2 --interval 1 --repeat 3 \
+  --out $R/rr-sweep.csv --record $R/rr-sweep.jsonl
 for s in two-copy serialize one-copy zero-copy; do
   step "run $s"
   $BIN run --strategy $s --size 4K --threads 2 --duration 3 --record $R/run-$s.jsonl

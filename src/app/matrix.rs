@@ -151,7 +151,7 @@ impl Column {
         }
     }
 
-    /// The 95 % interval of the cell's median, where the row has the trials to show
+    /// The interval of the cell's median, where the row has the trials to show
     /// one and the column shows the figure unscaled (the headline figures).
     pub fn interval(&self, r: &MatrixRow) -> Option<Interval> {
         if r.trial_count() < INTERVAL_FROM_TRIALS || self.view.scale != Scale::Raw {

@@ -9,7 +9,7 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 /// The one human line of `run`: every summary figure of the registry; over several
-/// trials their medians, each headline figure followed by its 95 % interval.
+/// trials their medians, each headline figure followed by its interval.
 pub fn summary_line(reg: &Registry, views: &Views, f: &Figures, scaled: bool) -> String {
     use crate::view::{human, unit_sep};
     let figures: Vec<String> = reg

@@ -40,7 +40,7 @@ pub struct SweepArgs {
     /// End each connection after N messages (stream) or N transactions (rr) instead of after --duration: the window is the time that took, with no warm-up; 1 to 10^12 (the CSV's fixed_messages column says N)
     #[arg(long, value_parser = parse_messages, allow_negative_numbers = true, value_name = "N", conflicts_with_all = ["duration", "warmup"])]
     pub messages: Option<u64>,
-    /// Trials per configuration, 1 to 1000, interleaved: pass 1 measures every configuration once, then pass 2, …, each trial a window of its own with fresh connections; each row is the trials' median with a 95 % interval (needs 2 or more; 5 for ≈95 %)
+    /// Trials per configuration, 1 to 1000, interleaved: pass 1 measures every configuration once, then pass 2, …, each trial a window of its own with fresh connections; each row is the trials' median with an interval of it (needs 2 or more; 93 % coverage at 5, 95 % from 6)
     #[arg(long, default_value = DEFAULT_REPEAT, value_parser = parse_repeat, allow_negative_numbers = true, value_name = "N")]
     pub repeat: usize,
     /// CSV file to write (default: netio-sweep-<timestamp>.csv in the current directory)
@@ -352,8 +352,10 @@ fn finish(
         return Err(Error::Interrupted(format!("interrupted: {on_disk}")));
     }
     if s.repeat > 1 {
+        let coverage = crate::engine::metric::interval::coverage_pct(s.repeat as usize)
+            .map_or(String::new(), |c| format!(" with {c} % intervals"));
         crate::say!(
-            "wrote {} configurations to {} ({} trials each: medians with 95 % intervals)",
+            "wrote {} configurations to {} ({} trials each: medians{coverage})",
             rows.len(),
             s.out.display(),
             s.repeat

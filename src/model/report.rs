@@ -7,6 +7,7 @@ use super::insight::{self, Answer};
 use super::rows::{RowRule, Rows};
 use super::{csv, recording};
 use crate::engine::axis::AXES as TRAILING_AXES;
+use crate::engine::metric::interval::coverage_pct;
 use crate::engine::metric::{id, Figures, Registry};
 use crate::engine::sample::{EngineEvent, MachineInfo};
 use crate::error::usage;
@@ -298,13 +299,16 @@ fn trials_text(ok: &[&Figures]) -> String {
             "Trials per configuration: 1 (no intervals). {}",
             insight::noise::ONE_TRIAL_NOTE
         ),
-        (Some(lo), Some(hi)) if lo == hi => {
+        (Some(&lo), Some(&hi)) if lo == hi => {
             format!(
-                "Trials per configuration: {lo} (each figure their median, with its 95 % interval)"
+                "Trials per configuration: {lo} (each figure their median, with its {} % interval)",
+                coverage_pct(lo as usize).unwrap_or(0)
             )
         }
-        (Some(lo), Some(hi)) => {
-            format!("Trials per configuration: {lo}–{hi} (each figure their median, with its 95 % interval where there are 2 or more)")
+        (Some(&lo), Some(&hi)) => {
+            let from = coverage_pct(lo.max(2) as usize).unwrap_or(0);
+            let to = coverage_pct(hi as usize).unwrap_or(0);
+            format!("Trials per configuration: {lo}–{hi} (each figure their median, with its interval where there are 2 or more: {from}–{to} % coverage by trial count)")
         }
         _ => "Trials per configuration: none finished".into(),
     }
@@ -349,8 +353,8 @@ fn answer_md(reg: &Registry, rows: &[Figures], i: usize, a: &Answer) -> String {
 pub fn markdown(reg: &Registry, input: &Input, file: &Path, plots: &[String]) -> String {
     let mut s = format!("# netio-tui report: {}\n\n", file.display());
     s.push_str("Each answer rests on the cells listed under it. Every value is the cell's (the median of its trials), \
-        to the digits its interval supports and at most 3 significant; [lo–hi] is the 95 % interval of the median where \
-        the cell has several trials. One cell is said to beat another only where their intervals do not overlap \
+        to the digits its interval supports and at most 3 significant; [lo–hi] is the interval of the median where \
+        the cell has several trials (order statistics: 95 % coverage from 6 trials on, 93 % at 5, 75 % at 3; docs/trials.md). One cell is said to beat another only where their intervals do not overlap \
         (for figures of one trial: where they differ by more than 2×); elsewhere they are indistinguishable on this machine.\n\n");
     s.push_str(&setting(reg, input, file));
     s.push_str("\n## The six questions\n\n");

@@ -20,6 +20,7 @@ const PANEL_H: u32 = 400;
 const HEADER_H: u32 = 90;
 const MIN_W: u32 = 800;
 const MAX_COLS: usize = 3;
+const SUBTITLE: &str = "fraction of round trips at or below each time; merged histograms of every trial (closed loop: unloaded round trip; --rate: from the scheduled send)";
 
 /// The cumulative distribution of `rtt`: for each bucket, (its highest round trip in
 /// µs, the fraction of round trips at or below it). Ascending in both, the last
@@ -114,7 +115,7 @@ impl CdfChart {
             .filter(|x| *x > 0.0 && x.is_finite())
             .fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(x), b.max(x)));
         if lo <= hi {
-            (lo / 1.3, hi * 1.3)
+            super::draw::from_decade((lo / 1.3, hi * 1.3))
         } else {
             (1.0, 10.0)
         }
@@ -123,8 +124,15 @@ impl CdfChart {
     pub fn render(&self) -> anyhow::Result<String> {
         let cols = self.panels.len().clamp(1, MAX_COLS);
         let rows = self.panels.len().div_ceil(cols);
+        let labels: Vec<String> = self.strategies().iter().map(|s| s.label()).collect();
         let size = (
-            (PANEL_W * cols as u32).max(MIN_W),
+            (PANEL_W * cols as u32)
+                .max(MIN_W)
+                .max(super::draw::header_width(
+                    &self.title,
+                    SUBTITLE,
+                    labels.iter().map(String::as_str),
+                )),
             HEADER_H + PANEL_H * rows as u32,
         );
         let err =
@@ -148,11 +156,7 @@ impl CdfChart {
         &self,
         area: &DrawingArea<SVGBackend, plotters::coord::Shift>,
     ) -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
-        super::draw::title_block(
-            area,
-            &self.title,
-            "fraction of round trips at or below each time; merged histograms of every trial (closed loop: unloaded round trip; --rate: from the scheduled send)",
-        )?;
+        super::draw::title_block(area, &self.title, SUBTITLE)?;
         let (y, mut x) = (74, 20);
         for s in self.strategies() {
             let color = strategy_color(s);
@@ -161,7 +165,7 @@ impl CdfChart {
                 color.stroke_width(3),
             ))?;
             let label = s.label();
-            let width = (label.chars().count() as i32 * 9 + 60).max(190);
+            let width = super::draw::legend_width(&label);
             area.draw(&Text::new(label, (x + 40, y - 9), (FONT, 16).into_font()))?;
             x += width;
         }
@@ -205,7 +209,13 @@ fn draw_panel(
         .configure_mesh()
         .x_desc("round trip (µs, log scale)")
         .y_desc("fraction at or below")
-        .x_label_formatter(&|v| super::draw::short_number(*v))
+        .x_label_formatter(&|v| {
+            if super::draw::log_labelled(*v) {
+                super::draw::short_number(*v)
+            } else {
+                String::new()
+            }
+        })
         .y_label_formatter(&|v| format!("{v:.1}"))
         .axis_desc_style((FONT, 15))
         .label_style((FONT, 13))

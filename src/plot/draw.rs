@@ -80,6 +80,30 @@ fn sane_range((lo, hi): (f64, f64), log: bool) -> (f64, f64) {
     }
 }
 
+/// A log axis's range widened down to the power of ten at or below its start: plotters
+/// labels a log axis from the first power of ten in range on, so values under it had no
+/// label at all (round trips of 28 µs on an axis labelled from 100 up).
+pub(super) fn from_decade((lo, hi): (f64, f64)) -> (f64, f64) {
+    let floor = 10f64.powf(lo.log10().floor());
+    if floor.is_normal() && floor < hi {
+        (floor, hi)
+    } else {
+        (lo, hi)
+    }
+}
+
+/// Whether a log axis labels the tick at `v`: 1, 2 and 5 times a power of ten only, so
+/// the labels of its gridlines (every 1-9 times a power of ten) never crowd.
+pub(super) fn log_labelled(v: f64) -> bool {
+    if !(v.is_normal() && v > 0.0) {
+        return false;
+    }
+    let m = v / 10f64.powf(v.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .any(|k| (m - k).abs() < 1e-6 * k)
+}
+
 fn in_range(v: f64, (lo, hi): (f64, f64)) -> bool {
     v >= lo && v <= hi
 }
@@ -102,6 +126,23 @@ pub(super) fn error_bar(
     }
     let (l, r) = (x / CAP, x * CAP);
     Some(vec![(l, lo), (r, lo), (x, lo), (x, hi), (l, hi), (r, hi)])
+}
+
+/// The width a legend entry takes: its line, marker and label.
+pub(super) fn legend_width(label: &str) -> i32 {
+    (label.chars().count() as i32 * 9 + 60).max(190)
+}
+
+/// The width the header needs, so its title, subtitle and legend are never cut off
+/// (widths estimated from the fonts' average glyph: 24 px bold, 15 px, 16 px).
+pub(super) fn header_width<'a>(
+    title: &str,
+    subtitle: &str,
+    legend: impl Iterator<Item = &'a str>,
+) -> u32 {
+    let text = |s: &str, px: u32| s.chars().count() as u32 * px + 40;
+    let legend = 40 + legend.map(|l| legend_width(l) as u32).sum::<u32>();
+    text(title, 14).max(text(subtitle, 8)).max(legend)
 }
 
 /// A chart's title and, under it in grey, what it shows: the same on every chart.
@@ -141,8 +182,13 @@ impl Chart {
 
     pub(super) fn render(&self) -> anyhow::Result<String> {
         let rows = self.panels.len().div_ceil(self.cols);
+        let labels = self.legend_labels();
         let size = (
-            (PANEL_W * self.cols as u32).max(MIN_W),
+            (PANEL_W * self.cols as u32).max(MIN_W).max(header_width(
+                &self.title,
+                &self.subtitle,
+                labels.iter().map(String::as_str),
+            )),
             HEADER_H + PANEL_H * rows as u32,
         );
         let mut svg = String::new();
@@ -215,7 +261,26 @@ impl Chart {
         } else {
             (ymin.min(0.0), ymax * 1.1)
         };
-        sane_range(r, log_y)
+        let r = sane_range(r, log_y);
+        if log_y {
+            from_decade(r)
+        } else {
+            r
+        }
+    }
+
+    /// The legend's labels: each strategy, with its axes tag where it has one.
+    fn legend_labels(&self) -> Vec<String> {
+        self.strategies
+            .iter()
+            .map(|(s, tag)| {
+                if tag.is_empty() {
+                    s.label()
+                } else {
+                    format!("{} {tag}", s.label())
+                }
+            })
+            .collect()
     }
 
     fn draw_header(
@@ -225,19 +290,14 @@ impl Chart {
         title_block(area, &self.title, &self.subtitle)?;
         let y = 74;
         let mut x = 20;
-        for (s, tag) in &self.strategies {
+        for ((s, tag), label) in self.strategies.iter().zip(self.legend_labels()) {
             let color = strategy_color(*s);
             area.draw(&PathElement::new(
                 vec![(x, y), (x + 32, y)],
                 color.stroke_width(3),
             ))?;
             self.marker(area, (x + 16, y), tag, color)?;
-            let label = if tag.is_empty() {
-                s.label()
-            } else {
-                format!("{} {tag}", s.label())
-            };
-            let width = (label.chars().count() as i32 * 9 + 60).max(190);
+            let width = legend_width(&label);
             area.draw(&Text::new(label, (x + 40, y - 9), (FONT, 16).into_font()))?;
             x += width;
         }
@@ -303,7 +363,11 @@ impl Chart {
         // Two ticks that round to the same text would read as a broken axis: a
         // repeated label is left blank.
         let seen = std::cell::RefCell::new(std::collections::HashSet::new());
+        let log_y = self.y_scale != YScale::Linear;
         let y_fmt = |v: &f64| {
+            if log_y && !log_labelled(*v) {
+                return String::new();
+            }
             let t = short_number(*v);
             if seen.borrow_mut().insert(t.clone()) {
                 t
@@ -322,7 +386,6 @@ impl Chart {
             .light_line_style(TRANSPARENT)
             .bold_line_style(RGBColor(225, 225, 225))
             .draw()?;
-        let log_y = self.y_scale != YScale::Linear;
         let mut drew = false;
         for s in &panel.series {
             let pts: Vec<(f64, f64)> = s

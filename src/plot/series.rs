@@ -99,7 +99,7 @@ impl<'r> Data<'r> {
             .filter(|y| y.is_finite())
     }
 
-    /// The 95 % interval of the figure's median, where the row has one (a CSV of
+    /// The interval of the figure's median, where the row has one (a CSV of
     /// repeated trials) and the chart draws the figure unscaled: the interval is of the
     /// figure itself, not of a ratio to another median.
     fn interval(&self, m: &MetricDef, plot: &Plot, row: &Figures) -> Option<(f64, f64)> {
@@ -227,12 +227,17 @@ fn trials_note(data: &Data) -> String {
     if hi <= 1 {
         return String::new();
     }
-    let each = if lo == hi {
-        format!("{hi}")
+    use crate::engine::metric::interval::coverage_pct;
+    let pct = |n: usize| coverage_pct(n.max(2)).unwrap_or(0);
+    let (each, coverage) = if lo == hi {
+        (format!("{hi}"), format!("{} %", pct(hi)))
     } else {
-        format!("{lo}–{hi}")
+        (
+            format!("{lo}–{hi}"),
+            format!("{}–{} % by trial count", pct(lo), pct(hi)),
+        )
     };
-    format!("; medians of {each} trials, bars: 95 % interval of the median")
+    format!("; medians of {each} trials, bars: the median's interval ({coverage})")
 }
 
 #[cfg(test)]

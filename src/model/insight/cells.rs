@@ -31,7 +31,7 @@ impl<'r> Cells<'r> {
         self.rows.get(c)?.get(self.reg, name)
     }
 
-    /// The 95 % interval of a cell's median, where its trials give one.
+    /// The interval of a cell's median, where its trials give one.
     pub fn interval(&self, c: &Config, name: MetricId) -> Option<Interval> {
         self.rows.get(c)?.interval(self.reg, name)
     }

@@ -2,7 +2,7 @@
 //! apart, and how many digits of a figure mean anything.
 //!
 //! Two figures with intervals (medians of several trials) are told apart only where
-//! their 95 % intervals do not overlap. A figure without one (one trial, or a figure
+//! their intervals do not overlap (95 % coverage each from 6 trials on; 93 % at 5). A figure without one (one trial, or a figure
 //! trials give no interval for) carries no measure of its own noise, so it is told
 //! apart only by a ratio beyond [`ONE_TRIAL_RATIO`]: the same 24-configuration sweep
 //! run twice in a row on a quiet machine gave per-cell throughput ratios of 0.69–1.80
@@ -17,7 +17,7 @@ pub const ONE_TRIAL_RATIO: f64 = 2.0;
 
 /// What answers on one-trial data say about themselves, and how to measure properly.
 pub const ONE_TRIAL_NOTE: &str = "These figures rest on one trial each: differences within 2× are not \
-     distinguishable from one trial; for medians with 95 % intervals, measure with netio-tui sweep --repeat 5";
+     distinguishable from one trial; for medians with intervals (93 % coverage at 5 trials, 95 % from 6), measure with netio-tui sweep --repeat 5";
 
 /// How one figure stands against another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,7 +109,7 @@ pub fn rounded(v: f64, iv: Option<Interval>) -> (String, Option<(String, String)
 }
 
 /// A figure as an answer quotes it: "12.3 Gb/s", or "12.3 Gb/s [12.1–12.6]" with
-/// the 95 % interval of its median.
+/// the interval of its median.
 pub fn figure_text(v: f64, iv: Option<Interval>, unit: &str) -> String {
     let (t, i) = rounded(v, iv);
     let sep = crate::view::unit_sep(unit);
