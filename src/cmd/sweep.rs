@@ -352,7 +352,7 @@ fn finish(
         return Err(Error::Interrupted(format!("interrupted: {on_disk}")));
     }
     if s.repeat > 1 {
-        let coverage = crate::engine::metric::interval::coverage_pct(s.repeat as usize)
+        let coverage = crate::engine::metric::interval::coverage_pct(s.repeat)
             .map_or(String::new(), |c| format!(" with {c} % intervals"));
         crate::say!(
             "wrote {} configurations to {} ({} trials each: medians{coverage})",

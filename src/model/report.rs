@@ -302,12 +302,12 @@ fn trials_text(ok: &[&Figures]) -> String {
         (Some(&lo), Some(&hi)) if lo == hi => {
             format!(
                 "Trials per configuration: {lo} (each figure their median, with its {} % interval)",
-                coverage_pct(lo as usize).unwrap_or(0)
+                coverage_pct(lo).unwrap_or(0)
             )
         }
         (Some(&lo), Some(&hi)) => {
-            let from = coverage_pct(lo.max(2) as usize).unwrap_or(0);
-            let to = coverage_pct(hi as usize).unwrap_or(0);
+            let from = coverage_pct(lo.max(2)).unwrap_or(0);
+            let to = coverage_pct(hi).unwrap_or(0);
             format!("Trials per configuration: {lo}–{hi} (each figure their median, with its interval where there are 2 or more: {from}–{to} % coverage by trial count)")
         }
         _ => "Trials per configuration: none finished".into(),
