@@ -45,7 +45,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             "  row: a cell is the median of its trials, from {} trials on with ±",
             crate::app::matrix::INTERVAL_FROM_TRIALS
         )),
-        Line::from("  its interval (order statistics: 95 % from 6 trials, 93 % at 5, 75 % at 3)."),
+        Line::from("  its interval (95 % from 6 trials, 93 % at 5, 75 % at 3)."),
         Line::from("  * = best in its column, ▶ = current, italic = being measured."),
         Line::from("  n/a = not measured here; – = does not apply. Columns:"),
     ]);
