@@ -188,6 +188,9 @@ impl Drop for TerminalGuard {
 }
 
 /// Shuts the source down however the explorer ends (dropped after the terminal is back).
+/// How long a quit by a signal or a closed terminal waits for the workers to end.
+const UNATTENDED_STOP: Duration = Duration::from_millis(1500);
+
 struct SourceGuard(Box<dyn SampleSource>);
 
 impl Drop for SourceGuard {
@@ -236,6 +239,8 @@ fn run_loop(
 
     let mut events = source.0.events().clone();
     let mut keys = input.rx.clone();
+    // Quit by a signal or a closed terminal: no one is there to wait for the workers.
+    let mut unattended = false;
     // A replay tells its end once; after that (or if it never can) wait on it no more.
     let mut end = source.0.end();
     let mut first = first;
@@ -311,12 +316,14 @@ fn run_loop(
                     keys = never();
                     autosave(&mut app, &export_dir);
                     app.quit = true;
+                    unattended = true;
                 }
             },
             recv(signals.receiver()) -> _ => {
                 // No one to ask: keep the matrix rather than lose it.
                 autosave(&mut app, &export_dir);
                 app.quit = true;
+                unattended = true;
             },
             recv(panicked) -> _ => {
                 return Err(crate::error::fault("a thread of the explorer panicked (message above); terminal restored, workers stopped"));
@@ -333,7 +340,15 @@ fn run_loop(
         }
     }
     // The last configuration's result arrives while stopping: keep it in the recording.
-    for ev in source.0.shutdown() {
+    // Ended by a signal or a closed terminal, the process answers within a bound: what
+    // has not stopped by then (a thousand workers waiting for CPU time on a busy
+    // machine) ends with the process, their namespaces with it; the matrix is saved.
+    let stopped = if unattended {
+        source.0.shutdown_within(UNATTENDED_STOP).0
+    } else {
+        source.0.shutdown()
+    };
+    for ev in stopped {
         if let Some(r) = recorder.as_mut() {
             r.record(&ev)?;
         }

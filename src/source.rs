@@ -72,6 +72,12 @@ pub trait SampleSource {
     /// Stops and joins everything the source started. Idempotent. Returns the events
     /// that arrived while stopping (the last configuration's result), for the recorder.
     fn shutdown(&mut self) -> Vec<EngineEvent>;
+    /// [`Self::shutdown`] waiting at most `limit`; false with the events when what the
+    /// source started had not ended by then (the process's end must end it).
+    fn shutdown_within(&mut self, limit: std::time::Duration) -> (Vec<EngineEvent>, bool) {
+        let _ = limit;
+        (self.shutdown(), true)
+    }
 }
 
 impl SampleSource for crate::engine::LiveRunner {
@@ -109,5 +115,9 @@ impl SampleSource for crate::engine::LiveRunner {
 
     fn shutdown(&mut self) -> Vec<EngineEvent> {
         crate::engine::LiveRunner::shutdown(self)
+    }
+
+    fn shutdown_within(&mut self, limit: std::time::Duration) -> (Vec<EngineEvent>, bool) {
+        crate::engine::LiveRunner::shutdown_within(self, Some(limit))
     }
 }

@@ -75,8 +75,19 @@ impl LiveRunner {
     /// Finishes the running configuration and joins every thread. Idempotent.
     /// Returns the events published while stopping (the last result among them).
     pub fn shutdown(&mut self) -> Vec<EngineEvent> {
+        self.shutdown_within(None).0
+    }
+
+    /// [`LiveRunner::shutdown`], waiting at most `limit` for the workers to end; false
+    /// with it when they had not (the runner thread is left running: only the end of
+    /// the process ends it then, which also ends the workers and frees their
+    /// namespaces). On a machine busy with other work, a thousand worker threads can
+    /// take seconds to get the CPU time to end; a process ending on a signal need not
+    /// wait for them.
+    pub fn shutdown_within(&mut self, limit: Option<Duration>) -> (Vec<EngineEvent>, bool) {
         self.orders = None;
         let mut last = Vec::new();
+        let deadline = limit.map(|l| std::time::Instant::now() + l);
         if let Some(t) = self.thread.take() {
             // Stopping must not wait for a turn among hundreds of busy workers: the
             // runner (which stops and joins them) goes ahead of them (root; best effort).
@@ -87,12 +98,15 @@ impl LiveRunner {
             // The live thread may block sending a last event; keep the channel drained.
             while !t.is_finished() {
                 last.extend(self.events.try_iter());
+                if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+                    return (last, false);
+                }
                 std::thread::sleep(Duration::from_millis(5));
             }
             let _ = t.join();
             last.extend(self.events.try_iter());
         }
-        last
+        (last, true)
     }
 }
 
