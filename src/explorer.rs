@@ -344,7 +344,7 @@ fn run_loop(
     // has not stopped by then (a thousand workers waiting for CPU time on a busy
     // machine) ends with the process, their namespaces with it; the matrix is saved.
     let stopped = if unattended {
-        source.0.shutdown_within(UNATTENDED_STOP).0
+        source.0.shutdown_within(UNATTENDED_STOP)
     } else {
         source.0.shutdown()
     };

@@ -72,11 +72,11 @@ pub trait SampleSource {
     /// Stops and joins everything the source started. Idempotent. Returns the events
     /// that arrived while stopping (the last configuration's result), for the recorder.
     fn shutdown(&mut self) -> Vec<EngineEvent>;
-    /// [`Self::shutdown`] waiting at most `limit`; false with the events when what the
-    /// source started had not ended by then (the process's end must end it).
-    fn shutdown_within(&mut self, limit: std::time::Duration) -> (Vec<EngineEvent>, bool) {
+    /// [`Self::shutdown`] waiting at most `limit`: what the source started and has not
+    /// ended by then is left to the process's end.
+    fn shutdown_within(&mut self, limit: std::time::Duration) -> Vec<EngineEvent> {
         let _ = limit;
-        (self.shutdown(), true)
+        self.shutdown()
     }
 }
 
@@ -117,7 +117,7 @@ impl SampleSource for crate::engine::LiveRunner {
         crate::engine::LiveRunner::shutdown(self)
     }
 
-    fn shutdown_within(&mut self, limit: std::time::Duration) -> (Vec<EngineEvent>, bool) {
+    fn shutdown_within(&mut self, limit: std::time::Duration) -> Vec<EngineEvent> {
         crate::engine::LiveRunner::shutdown_within(self, Some(limit))
     }
 }

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{root_or_skip, serial, HostState};
+use common::{figure, root_or_skip, serial, HostState};
 use netio_tui::engine::config::Pin;
 use std::io::Write as _;
 
@@ -18,12 +18,6 @@ fn run(args: &[&str]) -> serde_json::Value {
         ]
         .concat(),
     )
-}
-
-fn figure(j: &serde_json::Value, name: &str) -> f64 {
-    j[name]
-        .as_f64()
-        .unwrap_or_else(|| panic!("{name} is n/a: {j}"))
 }
 
 #[test]

@@ -6,42 +6,34 @@
 
 mod common;
 
-use common::{root_or_skip, serial, HostState, BIN};
+use common::{figure, root_or_skip, run_json_env, serial, HostState, BIN};
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 
+/// 64 B request/response with system calls counted; `way` forces how the tracepoints
+/// are opened (None: the engine's choice).
 fn rr(way: Option<&str>) -> serde_json::Value {
-    let mut cmd = Command::new(BIN);
-    cmd.args([
-        "run",
-        "--json",
-        "--workload",
-        "rr",
-        "--strategy",
-        "one-copy",
-        "--size",
-        "64",
-        "--response-size",
-        "same",
-        "--nodelay",
-        "--syscalls",
-        "--duration",
-        "1",
-    ]);
-    if let Some(way) = way {
-        cmd.env("NETIO_TUI_TRACEPOINTS", way);
-    }
-    let out = cmd.output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{way:?}: {err}");
-    let text = String::from_utf8_lossy(&out.stdout);
-    serde_json::from_str(text.lines().find(|l| l.starts_with('{')).unwrap()).unwrap()
-}
-
-fn figure(j: &serde_json::Value, name: &str) -> f64 {
-    j[name]
-        .as_f64()
-        .unwrap_or_else(|| panic!("{name} is n/a: {j}"))
+    let env: Vec<(&str, &str)> = way
+        .map(|w| ("NETIO_TUI_TRACEPOINTS", w))
+        .into_iter()
+        .collect();
+    run_json_env(
+        &[
+            "--workload",
+            "rr",
+            "--strategy",
+            "one-copy",
+            "--size",
+            "64",
+            "--response-size",
+            "same",
+            "--nodelay",
+            "--syscalls",
+            "--duration",
+            "1",
+        ],
+        &env,
+    )
 }
 
 #[test]

@@ -253,10 +253,16 @@ impl HostState {
 
 /// `netio-tui run --json ARGS…`, which must succeed: its one JSON object.
 pub fn run_json(args: &[&str]) -> serde_json::Value {
+    run_json_env(args, &[])
+}
+
+/// [`run_json`] with `env` (name, value) set for the binary.
+pub fn run_json_env(args: &[&str], env: &[(&str, &str)]) -> serde_json::Value {
     let out = assert_cmd::Command::cargo_bin("netio-tui")
         .unwrap()
         .args(["run", "--json"])
         .args(args)
+        .envs(env.iter().copied())
         .timeout(Duration::from_secs(60))
         .output()
         .unwrap();
@@ -267,6 +273,13 @@ pub fn run_json(args: &[&str]) -> serde_json::Value {
         .find(|l| l.starts_with('{'))
         .unwrap_or_else(|| panic!("no JSON in {text}"));
     serde_json::from_str(json).unwrap()
+}
+
+/// A figure of `run --json`'s object, which must be there (not n/a).
+pub fn figure(j: &serde_json::Value, name: &str) -> f64 {
+    j[name]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{name} is n/a: {j}"))
 }
 
 /// A CSV the binary wrote: its rows, each cell found by its column's name.

@@ -75,16 +75,15 @@ impl LiveRunner {
     /// Finishes the running configuration and joins every thread. Idempotent.
     /// Returns the events published while stopping (the last result among them).
     pub fn shutdown(&mut self) -> Vec<EngineEvent> {
-        self.shutdown_within(None).0
+        self.shutdown_within(None)
     }
 
-    /// [`LiveRunner::shutdown`], waiting at most `limit` for the workers to end; false
-    /// with it when they had not (the runner thread is left running: only the end of
-    /// the process ends it then, which also ends the workers and frees their
-    /// namespaces). On a machine busy with other work, a thousand worker threads can
+    /// [`LiveRunner::shutdown`], waiting at most `limit` for the workers to end; where
+    /// they had not, the runner thread is left running: only the end of the process
+    /// ends it then, which also ends the workers and frees their namespaces. On a machine busy with other work, a thousand worker threads can
     /// take seconds to get the CPU time to end; a process ending on a signal need not
     /// wait for them.
-    pub fn shutdown_within(&mut self, limit: Option<Duration>) -> (Vec<EngineEvent>, bool) {
+    pub fn shutdown_within(&mut self, limit: Option<Duration>) -> Vec<EngineEvent> {
         self.orders = None;
         let mut last = Vec::new();
         let deadline = limit.map(|l| std::time::Instant::now() + l);
@@ -99,14 +98,14 @@ impl LiveRunner {
             while !t.is_finished() {
                 last.extend(self.events.try_iter());
                 if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
-                    return (last, false);
+                    return last;
                 }
                 std::thread::sleep(Duration::from_millis(5));
             }
             let _ = t.join();
             last.extend(self.events.try_iter());
         }
-        (last, true)
+        last
     }
 }
 

@@ -124,8 +124,10 @@ impl RawGroup for SoloCounters {
 /// thread's context switches (a request/response round trip makes four); a CPU-wide
 /// one stays, and only its filter runs, when the tracepoint fires on that CPU.
 struct FilteredTracepoints {
-    /// Per event (the spec's order), one counter per CPU.
-    per_event: Vec<Vec<Counter>>,
+    /// Every event's counters, one per CPU, event by event (the spec's order).
+    counters: SoloCounters,
+    /// The CPUs each event is counted on.
+    cpus: usize,
 }
 
 impl FilteredTracepoints {
@@ -138,52 +140,36 @@ impl FilteredTracepoints {
         let filter =
             std::ffi::CString::new(format!("common_pid == {}", nix::unistd::gettid().as_raw()))
                 .map_err(io::Error::other)?;
-        let per_event = spec
-            .events
-            .iter()
-            .map(|&m| {
-                cpus.iter()
-                    .map(|&cpu| {
-                        let mut b = m.builder()?;
-                        b.any_pid().one_cpu(cpu).include_kernel();
-                        let counter = b.build()?;
-                        crate::sys::set_perf_filter(&counter, &filter)?;
-                        Ok(counter)
-                    })
-                    .collect::<io::Result<Vec<_>>>()
-            })
-            .collect::<io::Result<_>>()?;
-        Ok(FilteredTracepoints { per_event })
+        let mut counters = Vec::with_capacity(spec.events.len() * cpus.len());
+        for &m in &spec.events {
+            for &cpu in &cpus {
+                let mut b = m.builder()?;
+                b.any_pid().one_cpu(cpu).include_kernel();
+                let counter = b.build()?;
+                crate::sys::set_perf_filter(&counter, &filter)?;
+                counters.push(counter);
+            }
+        }
+        Ok(FilteredTracepoints {
+            counters: SoloCounters { counters },
+            cpus: cpus.len(),
+        })
     }
 }
 
 impl RawGroup for FilteredTracepoints {
     fn enable(&mut self) -> io::Result<()> {
-        self.per_event
-            .iter_mut()
-            .flatten()
-            .try_for_each(Counter::enable)
+        self.counters.enable()
     }
 
+    /// Each event's count summed over its CPUs.
     fn read(&mut self) -> io::Result<RawReading> {
-        let mut r = RawReading {
-            enabled: 0,
-            running: u64::MAX,
-            values: Vec::with_capacity(self.per_event.len()),
-        };
-        for cpus in &mut self.per_event {
-            let mut sum = 0;
-            for c in cpus {
-                let d = c.read_count_and_time()?;
-                r.enabled = r.enabled.max(d.time_enabled);
-                r.running = r.running.min(d.time_running);
-                sum += d.count;
-            }
-            r.values.push(sum);
-        }
-        if r.running == u64::MAX {
-            r.running = 0;
-        }
+        let mut r = self.counters.read()?;
+        r.values = r
+            .values
+            .chunks(self.cpus.max(1))
+            .map(|per_cpu| per_cpu.iter().sum())
+            .collect();
         Ok(r)
     }
 }

@@ -216,8 +216,9 @@ impl CounterPlan {
     /// is switched in and out with its thread at each context switch (~10 % of the
     /// transactions of a 64-byte request/response on this project's VM); a CPU-wide one
     /// costs nothing then, but every thread's filter runs whenever the tracepoint fires
-    /// on its CPUs, so it pays only where switches are many and threads few. A thread that cannot open them
-    /// (perf_event_paranoid above 0 without CAP_PERFMON) falls back to per-thread events.
+    /// on its CPUs, so it pays only where switches are many and threads few. A thread
+    /// that cannot open them (perf_event_paranoid above 0 without CAP_PERFMON) falls back
+    /// to per-thread events.
     pub fn set_tracepoints_on_cpus(&self, cpus: Option<usize>) {
         self.tracepoint_cpus
             .store(cpus.unwrap_or(0), Ordering::Relaxed);
