@@ -70,7 +70,38 @@ pub fn check_memory(config: Config) -> Result<()> {
             avail_kb >> 10
         )));
     }
+    // Under an address-space limit (ulimit -v) the buffers must fit beside what the
+    // process has mapped already: refused here, before any thread allocates, because a
+    // thread that takes the last of the room leaves some small allocation elsewhere to
+    // abort the process.
+    if let Some(room) = address_space_room() {
+        if need > room {
+            return Err(Error::Io {
+                what: format!("{config}"),
+                source: crate::sys::no_room(config.msg_size),
+            });
+        }
+    }
     Ok(())
+}
+
+/// Bytes of address space left under a finite RLIMIT_AS (`ulimit -v`): the limit less
+/// the process's VmSize; `None` without a limit.
+fn address_space_room() -> Option<u64> {
+    use nix::sys::resource::{getrlimit, Resource, RLIM_INFINITY};
+    let (soft, _) = getrlimit(Resource::RLIMIT_AS).ok()?;
+    if soft == RLIM_INFINITY {
+        return None;
+    }
+    let vm_kb: u64 = std::fs::read_to_string("/proc/self/status")
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmSize:"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    Some(soft.saturating_sub(vm_kb.saturating_mul(1024)))
 }
 
 /// Refuses `--mlock on` where RLIMIT_MEMLOCK cannot hold what the configuration
