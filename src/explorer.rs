@@ -339,6 +339,11 @@ fn run_loop(
             let _ = crate::engine::sys::make_thread_background();
         }
     }
+    // Stopping goes ahead of the workers whatever ended the loop: the raise by the input
+    // thread that saw the terminal close can be undone by the watch-only lowering above
+    // when an engine event is taken first, and at nice 19 among a thousand busy workers
+    // each step of the stop waited seconds for the CPU (a closed terminal took 8.8 s).
+    let _ = crate::engine::sys::make_thread_realtime();
     // The last configuration's result arrives while stopping: keep it in the recording.
     // Ended by a signal or a closed terminal, the process answers within a bound: what
     // has not stopped by then (a thousand workers waiting for CPU time on a busy
