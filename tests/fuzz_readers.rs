@@ -9,6 +9,15 @@ use netio_tui::model::recording::parse_recording;
 use proptest::prelude::*;
 use std::path::Path;
 
+/// The case count: `PROPTEST_CASES` where set (proptest reads it only for its own
+/// default, which an explicit count would override), else `default`.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 fn shipped(name: &str) -> Vec<u8> {
     std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(name)).unwrap()
 }
@@ -31,7 +40,7 @@ fn cell() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(64), ..ProptestConfig::default() })]
 
     #[test]
     fn recordings_never_panic_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
@@ -63,7 +72,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, max_shrink_iters: 8, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(24), max_shrink_iters: 8, ..ProptestConfig::default() })]
 
     #[test]
     fn any_csv_reads_or_fails_and_plots_in_bounded_time(
