@@ -95,6 +95,13 @@ fn full_csv_gives_every_chart() {
                 && l.contains("empty in every row"),
             "{l}"
         );
+        // Each says what would have measured it.
+        if l.starts_with("skipped cpu-breakdown-") {
+            assert!(l.ends_with("measured only with --profile"), "{l}");
+        }
+        if l.contains("syscalls-per-message") {
+            assert!(l.ends_with("measured only with --syscalls"), "{l}");
+        }
     }
 
     for c in CHARTS {

@@ -2,7 +2,8 @@
 //! each plot file of the registry gets from them.
 
 use crate::engine::config::{format_size, Config, Strategy};
-use crate::engine::metric::{find, id, Figures, MetricDef, Registry};
+use crate::engine::counters::Metric as Counter;
+use crate::engine::metric::{find, id, Figures, MetricDef, Needs, Registry};
 use crate::view::{Basis, Plot, PlotX, Scale, Views, YScale};
 use std::collections::BTreeMap;
 
@@ -380,11 +381,78 @@ pub(super) fn charts(
             panels,
             strategies: strategies.clone(),
             missing: format!(
-                "{} {} empty in every row (not measured on that machine, or not asked for: --profile, --syscalls)",
+                "{} {} empty in every row: {}",
                 names.join(", "),
-                if names.len() == 1 { "is" } else { "are" }
+                if names.len() == 1 { "is" } else { "are" },
+                measured_with(members.iter().map(|(m, _)| m.needs))
             ),
         });
     }
     out
+}
+
+/// What the figures of a chart need, said to a reader whose file has none of them:
+/// the option that asks for them, or what the machine lacked.
+fn measured_with(needs: impl Iterator<Item = Needs>) -> String {
+    let mut what: Vec<&str> = Vec::new();
+    for n in needs {
+        let w = match n {
+            Needs::Counters(cs) => {
+                let counters = cs
+                    .iter()
+                    .filter_map(|c| Counter::ALL.into_iter().find(|m| m.column() == *c));
+                let mut hardware = false;
+                let mut syscalls = false;
+                for c in counters {
+                    hardware |= !c.is_software();
+                    syscalls |= c == Counter::Syscalls;
+                }
+                if hardware {
+                    "hardware counters (a PMU), which that machine lacked or refused"
+                } else if syscalls {
+                    "--syscalls"
+                } else {
+                    "the kernel's counters (perf events, tracepoints, TCP_INFO), which the run that made the file did not count"
+                }
+            }
+            Needs::Profile => "--profile",
+            Needs::Roofline => "the copy roofline, measured at start",
+            Needs::ZeroCopy => "a zero-copy strategy",
+            Needs::ZeroCopyReceive => "--recv zerocopy",
+            Needs::RoundTrips => "--workload rr",
+            Needs::Nothing => continue,
+        };
+        if !what.contains(&w) {
+            what.push(w);
+        }
+    }
+    if what.is_empty() {
+        "not measured on that machine".to_string()
+    } else {
+        format!("measured only with {}", what.join(" or "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_chart_names_what_would_have_measured_it() {
+        let hw = measured_with([Needs::Counters(&["cycles"])].into_iter());
+        assert!(hw.contains("hardware counters (a PMU)"), "{hw}");
+        assert_eq!(
+            measured_with([Needs::Counters(&["syscalls"])].into_iter()),
+            "measured only with --syscalls"
+        );
+        // Each need said once, in the order met.
+        assert_eq!(
+            measured_with([Needs::Profile, Needs::Profile, Needs::RoundTrips].into_iter()),
+            "measured only with --profile or --workload rr"
+        );
+        assert_eq!(
+            measured_with([Needs::Nothing].into_iter()),
+            "not measured on that machine"
+        );
+    }
 }
