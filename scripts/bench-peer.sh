@@ -8,7 +8,7 @@
 # What it answers: does running the far half over ssh (per-interval control lines,
 # the agent's own sampler) cost anything? A median throughput ratio near 1 says no.
 # Usage: [STRATEGIES="one-copy zero-copy"] [SIZES="4K 64K"] [METRIC="throughput_gbps cpu_ns_per_byte"] \
-#          scripts/bench-peer.sh BIN [PAIRS] [SECONDS]
+#          [EXTRA="more run options, both sides"] scripts/bench-peer.sh BIN [PAIRS] [SECONDS]
 # (needs root for the namespaces, OpenSSH's ssh and sshd, python3; run it under
 # `flock /tmp/netio-root.lock` where other measurements share the machine)
 set -euo pipefail
@@ -82,7 +82,8 @@ err="$DIR/err"
 # Prints each of METRIC of one run: $1 = local|peer, strategy $2, size $3.
 measure() {
   local out extra=() where=()
-  [ "$1" = peer ] && extra=("${PEER[@]}") && where=(ip netns exec "$NEAR")
+  read -r -a extra <<<"${EXTRA:-}"
+  [ "$1" = peer ] && extra+=("${PEER[@]}") && where=(ip netns exec "$NEAR")
   if ! out=$("${where[@]}" "$BIN" run --strategy "$2" --size "$3" --duration "$SECS" --json "${extra[@]}" 2>"$err"); then
     echo "$1 run --strategy $2 --size $3 failed:" >&2
     cat "$err" >&2
@@ -92,7 +93,7 @@ measure() {
 }
 
 echo "binary: $BIN"
-echo "each run: run --strategy S --size Z --duration $SECS --json [in a namespace: --peer root@$FAR (sshd in another) --peer-copy]; $PAIRS pairs per cell"
+echo "each run: run --strategy S --size Z --duration $SECS --json ${EXTRA:+$EXTRA }[in a namespace: --peer root@$FAR (sshd in another) --peer-copy]; $PAIRS pairs per cell"
 summary=()
 for strategy in ${STRATEGIES:-one-copy zero-copy}; do
   for size in ${SIZES:-4K 64K}; do
